@@ -1,0 +1,544 @@
+package dev.asyncore.core;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * asyncore's socket map and {@code loop()}: a {@link Selector}, the {@link Dispatcher}s registered
+ * with it, a timer heap and a task queue, all owned by one loop thread.
+ *
+ * <h2>Threads</h2>
+ * The thread inside {@link #loop()} (or {@link #runUntilStopped()}) is the loop thread; dispatcher
+ * methods and everything touching the map run there. Before any loop runs, the creating thread may
+ * set dispatchers up, as an asyncore program does before calling {@code loop()}. From any other
+ * thread, use {@link #execute(Runnable)}, {@link #submit(Callable)}, {@link #schedule(Duration,
+ * Runnable)}, {@link #stop()} and the read-only figures ({@link #size()}, {@link #iterations()}...).
+ *
+ * <h2>Cost</h2>
+ * A pass costs O(ready channels + expired timers + queued tasks): interest is recomputed per
+ * dispatcher when its state changes (see {@link Dispatcher#updateInterest()}), never by asking
+ * every dispatcher on every pass as asyncore does. Ready keys are delivered through
+ * {@link Selector#select(Consumer, long)}, which allocates nothing per key.
+ *
+ * <h2>Not guaranteed</h2>
+ * The selector may wake up spuriously; a pass may find nothing to do. Readiness is level-triggered:
+ * a dispatcher that leaves bytes unread is told again on the next pass.
+ *
+ * <pre>{@code
+ * Reactor reactor = new Reactor();
+ * new EchoServer(reactor, new InetSocketAddress("127.0.0.1", 0));
+ * reactor.loop(); // until the map is empty
+ * }</pre>
+ */
+public final class Reactor implements Executor, Closeable {
+
+	private static final Logger logger = LoggerFactory.getLogger(Reactor.class);
+
+	/** Size of the loop-owned direct buffer lent to dispatchers for reads. */
+	public static final int READ_BUFFER_SIZE = 64 * 1024;
+
+	private final String name;
+
+	private final Selector selector;
+
+	private final Set<Dispatcher> map = new LinkedHashSet<>();
+
+	private final List<Dispatcher> alwaysReady = new ArrayList<>();
+
+	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean wakeupPending = new AtomicBoolean();
+
+	private final Timers timers = new Timers(this);
+
+	private final ListenerStats defaultStats;
+
+	private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+
+	private final Consumer<SelectionKey> keyHandler = this::dispatch;
+
+	private volatile Thread loopThread;
+
+	private volatile boolean stopRequested;
+
+	private volatile boolean closed;
+
+	private volatile int size;
+
+	private volatile long iterations;
+
+	private volatile long lastPassNanos = System.nanoTime();
+
+	private volatile long selectNanos;
+
+	private volatile long dispatchNanos;
+
+	private long passDispatchStart;
+
+	private long passStart;
+
+	private final List<Dispatcher> pendingActivation = new ArrayList<>();
+
+	private ListenerStats acceptingStats;
+
+	public Reactor() {
+		this("asyncore");
+	}
+
+	/**
+	 * @param name used in logs, thread-independent; also the {@code reactor} tag of its meters
+	 */
+	public Reactor(String name) {
+		this.name = Objects.requireNonNull(name, "name");
+		this.defaultStats = new ListenerStats(name);
+		try {
+			this.selector = Selector.open();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot open a selector", ex);
+		}
+	}
+
+	/**
+	 * Runs until the map is empty, {@link #stop()} is called or a hook throws {@link ExitNow}. Each
+	 * pass blocks until a channel is ready, a timer is due or a task is queued.
+	 */
+	public void loop() {
+		loop(null, -1);
+	}
+
+	/**
+	 * Runs at most {@code count} passes (all of them if {@code count} is negative), each waiting at
+	 * most {@code timeout} for something to happen; returns at once when the map is empty. This is
+	 * how an asyncore loop is embedded in another event loop: {@code loop(Duration.ZERO, 1)} does one
+	 * pass without blocking.
+	 * @param timeout longest wait per pass; {@code null} waits until something happens
+	 * @param count maximum number of passes, or a negative number for no limit
+	 */
+	public void loop(Duration timeout, int count) {
+		long timeoutNanos = (timeout != null) ? timeout.toNanos() : Long.MAX_VALUE;
+		enterLoop();
+		try {
+			for (int pass = 0; (count < 0 || pass < count) && this.size > 0 && !this.stopRequested; pass++) {
+				runOnce(timeoutNanos);
+			}
+		}
+		finally {
+			exitLoop();
+		}
+	}
+
+	/**
+	 * Runs until {@link #stop()}, whether or not the map is empty: the mode of a server whose
+	 * listeners come and go. Each pass waits at most {@code maxWait} so that {@link #lastPassAge()}
+	 * stays meaningful on an idle reactor.
+	 * @param maxWait longest wait per pass
+	 */
+	public void runUntilStopped(Duration maxWait) {
+		long timeoutNanos = maxWait.toNanos();
+		enterLoop();
+		try {
+			while (!this.stopRequested) {
+				runOnce(timeoutNanos);
+			}
+		}
+		finally {
+			exitLoop();
+		}
+	}
+
+	private void enterLoop() {
+		if (this.closed) {
+			throw new IllegalStateException(this + " is closed");
+		}
+		Thread current = Thread.currentThread();
+		if (this.loopThread != null && this.loopThread != current) {
+			throw new IllegalStateException(this + " is already looping on " + this.loopThread.getName());
+		}
+		this.loopThread = current;
+	}
+
+	private void exitLoop() {
+		this.loopThread = null;
+	}
+
+	private void runOnce(long timeoutNanos) {
+		this.iterations++;
+		long start = System.nanoTime();
+		this.passStart = start;
+		activatePending();
+		long wait = timeoutNanos;
+		this.wakeupPending.set(false);
+		if (!this.tasks.isEmpty() || !this.alwaysReady.isEmpty()) {
+			wait = 0;
+		}
+		else {
+			wait = Math.min(wait, this.timers.nanosUntilNext(start));
+		}
+		this.passDispatchStart = 0;
+		try {
+			if (wait <= 0) {
+				this.selector.selectNow(this.keyHandler);
+			}
+			else {
+				long millis = (wait == Long.MAX_VALUE) ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait + 999_999));
+				this.selector.select(this.keyHandler, millis);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("select failed on " + this, ex);
+		}
+		long selected = (this.passDispatchStart != 0) ? this.passDispatchStart : System.nanoTime();
+		runAlwaysReady();
+		runTimers();
+		runTasks();
+		long end = System.nanoTime();
+		this.selectNanos += selected - start;
+		this.dispatchNanos += end - selected;
+		this.lastPassNanos = end;
+	}
+
+	private void activatePending() {
+		// Interest is first computed here, not in the Dispatcher constructor, so that readable() and
+		// writable() of a subclass never run before its own fields are initialised.
+		if (this.pendingActivation.isEmpty()) {
+			return;
+		}
+		for (int i = 0; i < this.pendingActivation.size(); i++) {
+			this.pendingActivation.get(i).activate();
+		}
+		this.pendingActivation.clear();
+	}
+
+	private void dispatch(SelectionKey key) {
+		if (this.passDispatchStart == 0) {
+			this.passDispatchStart = System.nanoTime();
+		}
+		Dispatcher dispatcher = (Dispatcher) key.attachment();
+		if (key.isValid()) {
+			dispatcher.dispatchReady(key.readyOps());
+		}
+	}
+
+	private void runAlwaysReady() {
+		if (this.alwaysReady.isEmpty()) {
+			return;
+		}
+		// A FileChannel cannot be selected: it is always ready, and gets one chunk per pass.
+		for (Dispatcher dispatcher : this.alwaysReady.toArray(new Dispatcher[0])) {
+			if (!dispatcher.isClosed()) {
+				dispatcher.dispatchAlwaysReady();
+			}
+		}
+	}
+
+	private void runTimers() {
+		if (this.timers.size() == 0) {
+			return;
+		}
+		long now = System.nanoTime();
+		Timers.Entry entry;
+		while ((entry = this.timers.pollExpired(now)) != null) {
+			if (entry.markRan()) {
+				runGuarded(entry.task);
+			}
+		}
+	}
+
+	private void runTasks() {
+		// Only the tasks queued before this point: a task that queues another cannot starve I/O.
+		for (int n = this.tasks.size(); n > 0; n--) {
+			Runnable task = this.tasks.poll();
+			if (task == null) {
+				break;
+			}
+			runGuarded(task);
+		}
+	}
+
+	private void runGuarded(Runnable task) {
+		try {
+			task.run();
+		}
+		catch (ExitNow ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Task {} failed on {}", task, this, ex);
+		}
+	}
+
+	/**
+	 * Queues {@code task} to run on the loop thread and wakes the selector if needed. Any thread.
+	 * Tasks run in submission order after the I/O of the pass in which they are seen.
+	 * @throws RejectedExecutionException if the reactor is closed
+	 */
+	@Override
+	public void execute(Runnable task) {
+		Objects.requireNonNull(task, "task");
+		if (this.closed) {
+			throw new RejectedExecutionException(this + " is closed");
+		}
+		this.tasks.add(task);
+		wakeup();
+	}
+
+	/**
+	 * Runs {@code callable} on the loop thread; any thread.
+	 * @return a future completed on the loop thread with the result or the exception
+	 */
+	public <T> CompletableFuture<T> submit(Callable<T> callable) {
+		CompletableFuture<T> future = new CompletableFuture<>();
+		execute(() -> {
+			try {
+				future.complete(callable.call());
+			}
+			catch (Throwable ex) {
+				future.completeExceptionally(ex);
+			}
+		});
+		return future;
+	}
+
+	/**
+	 * Runs {@code task} on the loop thread after {@code delay}; any thread. Timers fire in deadline
+	 * order, after that pass's I/O; a busy loop may run them late, never early.
+	 * @return a handle that cancels the task
+	 */
+	public TimerHandle schedule(Duration delay, Runnable task) {
+		Objects.requireNonNull(task, "task");
+		Timers.Entry entry = this.timers.newEntry(System.nanoTime() + Math.max(0, delay.toNanos()), task);
+		if (isOwnedByCaller()) {
+			this.timers.add(entry);
+		}
+		else {
+			execute(() -> this.timers.add(entry));
+		}
+		return entry;
+	}
+
+	/**
+	 * Makes the running loop return after its current pass, and every later loop return at once.
+	 * Any thread; final.
+	 */
+	public void stop() {
+		this.stopRequested = true;
+		wakeup();
+	}
+
+	/**
+	 * Closes every dispatcher in the map, as asyncore's {@code close_all}. Loop thread (or before a
+	 * loop runs); from other threads use {@code execute(reactor::closeAll)}.
+	 */
+	public void closeAll() {
+		checkOwner();
+		for (Dispatcher dispatcher : this.map.toArray(new Dispatcher[0])) {
+			dispatcher.closeQuietly();
+		}
+		this.alwaysReady.clear();
+	}
+
+	/**
+	 * Closes every dispatcher and the selector. Call it when no loop runs, or from the loop thread.
+	 * Tasks still queued are dropped.
+	 */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		closeAll();
+		this.closed = true;
+		this.timers.clear();
+		this.tasks.clear();
+		try {
+			this.selector.close();
+		}
+		catch (IOException ex) {
+			logger.debug("Closing selector of {} failed", this, ex);
+		}
+	}
+
+	/**
+	 * Dispatchers in the map; any thread.
+	 * @return the map size
+	 */
+	public int size() {
+		return this.size;
+	}
+
+	/**
+	 * A copy of the map, in registration order. Loop thread; others use
+	 * {@code submit(reactor::dispatchers)}.
+	 * @return the dispatchers now registered
+	 */
+	public List<Dispatcher> dispatchers() {
+		checkOwner();
+		return List.copyOf(this.map);
+	}
+
+	/**
+	 * @return loop passes run so far; any thread
+	 */
+	public long iterations() {
+		return this.iterations;
+	}
+
+	/**
+	 * @return total nanoseconds spent waiting in the selector; any thread
+	 */
+	public long selectNanos() {
+		return this.selectNanos;
+	}
+
+	/**
+	 * @return total nanoseconds spent dispatching events, timers and tasks; any thread
+	 */
+	public long dispatchNanos() {
+		return this.dispatchNanos;
+	}
+
+	/**
+	 * @return time since the last loop pass ended; any thread
+	 */
+	public Duration lastPassAge() {
+		return Duration.ofNanos(System.nanoTime() - this.lastPassNanos);
+	}
+
+	/**
+	 * @return whether a loop is running now; any thread
+	 */
+	public boolean isLooping() {
+		return this.loopThread != null;
+	}
+
+	/**
+	 * @return whether {@link #stop()} was called
+	 */
+	public boolean isStopRequested() {
+		return this.stopRequested;
+	}
+
+	/**
+	 * @return whether the calling thread is the loop thread
+	 */
+	public boolean inLoopThread() {
+		return Thread.currentThread() == this.loopThread;
+	}
+
+	/**
+	 * @return the reactor name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Counters of dispatchers that belong to no listener; any thread.
+	 * @return the reactor's default stats
+	 */
+	public ListenerStats defaultStats() {
+		return this.defaultStats;
+	}
+
+	/**
+	 * A direct buffer owned by the loop, cleared and lent to the caller for the duration of one hook.
+	 * Dispatchers read into it and consume or copy what they keep before returning: the next hook
+	 * gets the same buffer. Loop thread only.
+	 * @return the shared read buffer, cleared
+	 */
+	public ByteBuffer readBuffer() {
+		return this.readBuffer.clear();
+	}
+
+	private void wakeup() {
+		// Jetty/Netty: wake the selector once per pass, and never from the loop thread itself.
+		if (!inLoopThread() && this.wakeupPending.compareAndSet(false, true)) {
+			this.selector.wakeup();
+		}
+	}
+
+	boolean isOwnedByCaller() {
+		Thread owner = this.loopThread;
+		return owner == null || owner == Thread.currentThread();
+	}
+
+	void checkOwner() {
+		if (!isOwnedByCaller()) {
+			throw new IllegalStateException("Called from " + Thread.currentThread().getName() + " while "
+					+ this.loopThread.getName() + " runs the loop of " + this + "; use reactor.execute(...)");
+		}
+	}
+
+	Selector selector() {
+		if (this.closed) {
+			throw new ClosedSelectorException();
+		}
+		return this.selector;
+	}
+
+	void add(Dispatcher dispatcher, boolean selectable) {
+		checkOwner();
+		if (this.map.add(dispatcher)) {
+			this.size = this.map.size();
+			if (selectable) {
+				this.pendingActivation.add(dispatcher);
+			}
+			else {
+				this.alwaysReady.add(dispatcher);
+			}
+		}
+	}
+
+	/** The start of the current pass on the loop thread, else the current time. */
+	long now() {
+		return inLoopThread() ? this.passStart : System.nanoTime();
+	}
+
+	void remove(Dispatcher dispatcher) {
+		if (this.map.remove(dispatcher)) {
+			this.size = this.map.size();
+			this.alwaysReady.remove(dispatcher);
+		}
+	}
+
+	/** Stats that a dispatcher created inside a listener's accept hook inherits. */
+	ListenerStats inheritedStats() {
+		return (this.acceptingStats != null) ? this.acceptingStats : this.defaultStats;
+	}
+
+	void setAcceptingStats(ListenerStats stats) {
+		this.acceptingStats = stats;
+	}
+
+	@Override
+	public String toString() {
+		return "Reactor[" + this.name + ", size=" + this.size + ", iterations=" + this.iterations
+				+ (isLooping() ? ", looping on " + this.loopThread.getName() : ", idle")
+				+ (this.closed ? ", closed" : "") + ']';
+	}
+
+}

@@ -1,0 +1,140 @@
+package dev.asyncore.core;
+
+import java.util.PriorityQueue;
+
+/**
+ * The reactor's timer heap. Loop thread only; {@link Reactor} routes other threads through its queue.
+ *
+ * <p>Cancelled entries are removed lazily when they reach the top, and swept in bulk when they
+ * outnumber the live ones, so that many long timers cancelled early (idle timeouts of short
+ * connections) cannot grow the heap without bound.
+ */
+final class Timers {
+
+	private static final int SWEEP_THRESHOLD = 1024;
+
+	private final PriorityQueue<Entry> heap = new PriorityQueue<>();
+
+	private final Reactor reactor;
+
+	private long sequence;
+
+	private int cancelled;
+
+	Timers(Reactor reactor) {
+		this.reactor = reactor;
+	}
+
+	Entry newEntry(long deadlineNanos, Runnable task) {
+		return new Entry(this, deadlineNanos, this.sequence++, task);
+	}
+
+	void add(Entry entry) {
+		if (!entry.isCancelled()) {
+			this.heap.add(entry);
+		}
+	}
+
+	/** Nanoseconds until the next live deadline, or {@code Long.MAX_VALUE} if there is none. */
+	long nanosUntilNext(long now) {
+		Entry head;
+		while ((head = this.heap.peek()) != null && head.isCancelled()) {
+			this.heap.poll();
+			this.cancelled = Math.max(0, this.cancelled - 1);
+		}
+		return (head == null) ? Long.MAX_VALUE : Math.max(0, head.deadline - now);
+	}
+
+	/** Removes the next entry whose deadline has passed, or returns {@code null}. */
+	Entry pollExpired(long now) {
+		Entry head;
+		while ((head = this.heap.peek()) != null) {
+			if (head.isCancelled()) {
+				this.heap.poll();
+				this.cancelled = Math.max(0, this.cancelled - 1);
+				continue;
+			}
+			if (head.deadline - now > 0) {
+				return null;
+			}
+			return this.heap.poll();
+		}
+		return null;
+	}
+
+	int size() {
+		return this.heap.size();
+	}
+
+	private void onCancelled() {
+		// Other threads leave the bookkeeping to the loop: the heap is not thread-safe.
+		if (!this.reactor.inLoopThread()) {
+			return;
+		}
+		if (++this.cancelled > SWEEP_THRESHOLD && this.cancelled > this.heap.size() / 2) {
+			this.heap.removeIf(Entry::isCancelled);
+			this.cancelled = 0;
+		}
+	}
+
+	void clear() {
+		this.heap.clear();
+		this.cancelled = 0;
+	}
+
+	static final class Entry implements TimerHandle, Comparable<Entry> {
+
+		private final Timers owner;
+
+		final long deadline;
+
+		private final long sequence;
+
+		final Runnable task;
+
+		private volatile int state; // 0 pending, 1 ran, 2 cancelled
+
+		Entry(Timers owner, long deadline, long sequence, Runnable task) {
+			this.owner = owner;
+			this.deadline = deadline;
+			this.sequence = sequence;
+			this.task = task;
+		}
+
+		@Override
+		public boolean cancel() {
+			synchronized (this) {
+				if (this.state != 0) {
+					return false;
+				}
+				this.state = 2;
+			}
+			this.owner.onCancelled();
+			return true;
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return this.state == 2;
+		}
+
+		/** Marks the entry as running; false if it was cancelled first. */
+		boolean markRan() {
+			synchronized (this) {
+				if (this.state != 0) {
+					return false;
+				}
+				this.state = 1;
+				return true;
+			}
+		}
+
+		@Override
+		public int compareTo(Entry o) {
+			int c = Long.compare(this.deadline - o.deadline, 0);
+			return (c != 0) ? c : Long.compare(this.sequence, o.sequence);
+		}
+
+	}
+
+}
