@@ -62,6 +62,8 @@ public class Dispatcher {
 
 	private Channel channel;
 
+	private Transport transport;
+
 	private SelectionKey key;
 
 	private ListenerStats stats;
@@ -271,7 +273,7 @@ public class Dispatcher {
 	 */
 	public int send(ByteBuffer src) {
 		try {
-			int n = ((WritableByteChannel) this.channel).write(src);
+			int n = ((this.transport != null) ? this.transport : (WritableByteChannel) this.channel).write(src);
 			if (n > 0) {
 				sent(n);
 			}
@@ -288,7 +290,8 @@ public class Dispatcher {
 	 */
 	public long send(ByteBuffer[] srcs, int offset, int length) {
 		try {
-			long n = ((GatheringByteChannel) this.channel).write(srcs, offset, length);
+			long n = ((this.transport != null) ? this.transport : (GatheringByteChannel) this.channel).write(srcs,
+					offset, length);
 			if (n > 0) {
 				sent(n);
 			}
@@ -307,7 +310,7 @@ public class Dispatcher {
 	 */
 	public int recv(ByteBuffer dst) {
 		try {
-			int n = ((ReadableByteChannel) this.channel).read(dst);
+			int n = ((this.transport != null) ? this.transport : (ReadableByteChannel) this.channel).read(dst);
 			if (n > 0) {
 				received(n);
 			}
@@ -356,6 +359,9 @@ public class Dispatcher {
 		if (this.countedActive) {
 			this.countedActive = false;
 			this.stats.connectionClosed();
+		}
+		if (this.transport != null) {
+			closeChannelQuietly(this.transport);
 		}
 		if (!listener) {
 			this.stats.increment(Counter.CLOSES);
@@ -479,7 +485,24 @@ public class Dispatcher {
 		if (writable()) {
 			ops |= SelectionKey.OP_WRITE;
 		}
+		if (this.transport != null) {
+			ops = this.transport.interestOps(ops);
+		}
 		return ops & this.key.channel().validOps();
+	}
+
+	/**
+	 * Routes {@link #send} and {@link #recv} through {@code transport} (TLS) from now on. Closing
+	 * the dispatcher closes the transport first, so that it can say goodbye (TLS close_notify).
+	 */
+	public void setTransport(Transport transport) {
+		this.transport = transport;
+		updateInterest();
+	}
+
+	/** The layer set with {@link #setTransport}, or {@code null}. */
+	public Transport transport() {
+		return this.transport;
 	}
 
 	/**
@@ -673,6 +696,10 @@ public class Dispatcher {
 			else {
 				if ((ready & SelectionKey.OP_CONNECT) != 0) {
 					connectEvent();
+					ready &= ~SelectionKey.OP_CONNECT;
+				}
+				if (this.transport != null && !this.closed) {
+					ready = this.transport.readyOps(ready);
 				}
 				if (!this.closed && (ready & SelectionKey.OP_READ) != 0) {
 					this.stats.increment(Counter.READS);
@@ -691,6 +718,10 @@ public class Dispatcher {
 			errorEvent(ex);
 		}
 		updateInterest();
+		if (this.transport != null && !this.closed && !this.inputShutdown && this.transport.hasBufferedInput()
+				&& readable()) {
+			this.reactor.readyAgain(this);
+		}
 	}
 
 	final void dispatchAlwaysReady() {

@@ -102,6 +102,10 @@ public final class Reactor implements Executor, Closeable {
 
 	private final List<Dispatcher> pendingActivation = new ArrayList<>();
 
+	private List<Dispatcher> readyAgain = new ArrayList<>();
+
+	private List<Dispatcher> readyAgainSpare = new ArrayList<>();
+
 	private ListenerStats acceptingStats;
 
 	public Reactor() {
@@ -192,7 +196,7 @@ public final class Reactor implements Executor, Closeable {
 		activatePending();
 		long wait = timeoutNanos;
 		this.wakeupPending.set(false);
-		if (!this.tasks.isEmpty() || !this.alwaysReady.isEmpty()) {
+		if (!this.tasks.isEmpty() || !this.alwaysReady.isEmpty() || !this.readyAgain.isEmpty()) {
 			wait = 0;
 		}
 		else {
@@ -212,6 +216,7 @@ public final class Reactor implements Executor, Closeable {
 			throw new UncheckedIOException("select failed on " + this, ex);
 		}
 		long selected = (this.passDispatchStart != 0) ? this.passDispatchStart : System.nanoTime();
+		runReadyAgain();
 		runAlwaysReady();
 		runTimers();
 		runTasks();
@@ -241,6 +246,24 @@ public final class Reactor implements Executor, Closeable {
 		if (key.isValid()) {
 			dispatcher.dispatchReady(key.readyOps());
 		}
+	}
+
+	private void runReadyAgain() {
+		if (this.readyAgain.isEmpty()) {
+			return;
+		}
+		List<Dispatcher> due = this.readyAgain;
+		this.readyAgain = this.readyAgainSpare;
+		for (int i = 0; i < due.size(); i++) {
+			due.get(i).dispatchReady(SelectionKey.OP_READ);
+		}
+		due.clear();
+		this.readyAgainSpare = due;
+	}
+
+	/** A layered transport holds input the selector will not report: read it on the next pass. */
+	void readyAgain(Dispatcher dispatcher) {
+		this.readyAgain.add(dispatcher);
 	}
 
 	private void runAlwaysReady() {
