@@ -196,7 +196,7 @@ public final class Reactor implements Executor, Closeable {
 		activatePending();
 		long wait = timeoutNanos;
 		this.wakeupPending.set(false);
-		if (!this.tasks.isEmpty() || !this.alwaysReady.isEmpty() || !this.readyAgain.isEmpty()) {
+		if (!this.tasks.isEmpty() || !this.readyAgain.isEmpty() || alwaysReadyWantsIo()) {
 			wait = 0;
 		}
 		else {
@@ -246,6 +246,16 @@ public final class Reactor implements Executor, Closeable {
 		if (key.isValid()) {
 			dispatcher.dispatchReady(key.readyOps());
 		}
+	}
+
+	private boolean alwaysReadyWantsIo() {
+		for (int i = 0; i < this.alwaysReady.size(); i++) {
+			Dispatcher dispatcher = this.alwaysReady.get(i);
+			if ((!dispatcher.isInputShutdown() && dispatcher.readable()) || dispatcher.writable()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void runReadyAgain() {

@@ -1,0 +1,52 @@
+package dev.asyncore.echo;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+import dev.asyncore.core.BufferedDispatcher;
+import dev.asyncore.core.Reactor;
+
+/**
+ * Echoes every byte it reads back to its peer, as the seed's {@code EchoHandler}.
+ *
+ * <p>Backpressure: it stops reading while more than {@code highWaterMark} bytes wait to be written,
+ * so a peer that sends but never reads cannot grow the server's memory past the mark plus one read.
+ * On a half-close (the peer's {@code shutdownOutput}) it writes back everything received, then
+ * closes. Loop thread only.
+ */
+public class EchoHandler extends BufferedDispatcher {
+
+	/** Default bound on unsent output before reading pauses. */
+	public static final int DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
+
+	private final long highWaterMark;
+
+	public EchoHandler(Reactor reactor, SocketChannel channel) {
+		this(reactor, channel, DEFAULT_HIGH_WATER_MARK);
+	}
+
+	public EchoHandler(Reactor reactor, SocketChannel channel, long highWaterMark) {
+		super(reactor, channel);
+		this.highWaterMark = highWaterMark;
+	}
+
+	@Override
+	public boolean readable() {
+		return !isClosingWhenDone() && pendingBytes() < this.highWaterMark;
+	}
+
+	@Override
+	protected void handleRead() {
+		ByteBuffer buffer = this.reactor.readBuffer();
+		int n = recv(buffer);
+		if (n > 0) {
+			send(buffer.flip());
+		}
+	}
+
+	/** The write high-water mark in bytes. */
+	public long highWaterMark() {
+		return this.highWaterMark;
+	}
+
+}
