@@ -246,7 +246,10 @@ public class Dispatcher {
 		}
 		if (done) {
 			// Immediate on loopback, sometimes; keep the asynchronous contract (no hook inside a verb).
-			this.reactor.execute(this::connectEvent);
+			this.reactor.execute(() -> {
+				connectEvent();
+				updateInterest();
+			});
 		}
 		updateInterest();
 	}
@@ -771,7 +774,6 @@ public class Dispatcher {
 		catch (Exception ex) {
 			errorEvent(ex);
 		}
-		updateInterest();
 	}
 
 	private void markConnected() {

@@ -127,8 +127,9 @@ public final class Reactor implements Executor, Closeable {
 	}
 
 	/**
-	 * Runs until the map is empty, {@link #stop()} is called or a hook throws {@link ExitNow}. Each
-	 * pass blocks until a channel is ready, a timer is due or a task is queued.
+	 * Runs until the map is empty, {@link #stop()} is called, a hook throws {@link ExitNow} or the
+	 * loop thread is interrupted. Each pass blocks until a channel is ready, a timer is due or a task
+	 * is queued.
 	 */
 	public void loop() {
 		loop(null, -1);
@@ -146,7 +147,8 @@ public final class Reactor implements Executor, Closeable {
 		long timeoutNanos = (timeout != null) ? timeout.toNanos() : Long.MAX_VALUE;
 		enterLoop();
 		try {
-			for (int pass = 0; (count < 0 || pass < count) && this.size > 0 && !this.stopRequested; pass++) {
+			for (int pass = 0; (count < 0 || pass < count) && this.size > 0 && !this.stopRequested
+					&& !Thread.currentThread().isInterrupted(); pass++) {
 				runOnce(timeoutNanos);
 			}
 		}
@@ -165,7 +167,7 @@ public final class Reactor implements Executor, Closeable {
 		long timeoutNanos = maxWait.toNanos();
 		enterLoop();
 		try {
-			while (!this.stopRequested) {
+			while (!this.stopRequested && !Thread.currentThread().isInterrupted()) {
 				runOnce(timeoutNanos);
 			}
 		}
