@@ -1,0 +1,59 @@
+package dev.asyncore.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * DESIGN.md's layering: the library packages are plain JDK (+ SLF4J, tls-channel) and work with
+ * {@code new Reactor()}; only {@code boot} may use Spring or Micrometer.
+ */
+class LayeringTest {
+
+	private static final String[] LIBRARY = { "dev.asyncore.core..", "dev.asyncore.file..", "dev.asyncore.echo..",
+			"dev.asyncore.chat..", "dev.asyncore.tls..", "dev.asyncore.http..", "dev.asyncore.examples.." };
+
+	private static JavaClasses classes;
+
+	@BeforeAll
+	static void importClasses() {
+		classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+			.importPackages("dev.asyncore");
+	}
+
+	@Test
+	void libraryPackagesImportNothingFromSpringOrMicrometer() {
+		noClasses().that()
+			.resideInAnyPackage(LIBRARY)
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework..", "io.micrometer..", "jakarta..")
+			.check(classes);
+	}
+
+	@Test
+	void coreDependsOnNoOtherProjectPackage() {
+		noClasses().that()
+			.resideInAPackage("dev.asyncore.core..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.asyncore.file..", "dev.asyncore.echo..", "dev.asyncore.chat..",
+					"dev.asyncore.tls..", "dev.asyncore.http..", "dev.asyncore.boot..", "dev.asyncore.examples..")
+			.check(classes);
+	}
+
+	@Test
+	void libraryPackagesDoNotDependOnTheService() {
+		noClasses().that()
+			.resideInAnyPackage(LIBRARY)
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.asyncore.boot..")
+			.check(classes);
+	}
+
+}
