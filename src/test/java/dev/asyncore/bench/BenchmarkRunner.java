@@ -1,0 +1,190 @@
+package dev.asyncore.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Side-by-side echo benchmarks: ours and Netty alternate on the same loopback load in one run, and
+ * a table reports each figure with the ratio ours/peer. {@code full} (the default of
+ * {@code ./mvnw -Pbench verify}) runs the sizes the README quotes; {@code quick} runs tiny ones
+ * (the smoke test in {@code ./mvnw verify}).
+ */
+public final class BenchmarkRunner {
+
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+	private final Settings settings;
+
+	private final List<Row> rows = new ArrayList<>();
+
+	BenchmarkRunner(Settings settings) {
+		this.settings = settings;
+	}
+
+	/** Sizes of one run. */
+	record Settings(int rounds, int latencyMessages, int throughputMessages, long streamBytesPerConnection,
+			int idleForLatency, int idleForHeap, Duration maxTime) {
+
+		static final Settings FULL = new Settings(2, 30_000, 400_000, 256L * 1024 * 1024, 8_000, 10_000,
+				Duration.ofSeconds(30));
+
+		static final Settings QUICK = new Settings(1, 300, 2_000, 2L * 1024 * 1024, 50, 100, Duration.ofSeconds(20));
+
+	}
+
+	/** One line of the table: a figure for both sides; lower or higher is better. */
+	record Row(String scenario, String figure, double ours, double peer, boolean lowerIsBetter, String unit) {
+
+		double ratio() {
+			return (this.peer == 0) ? Double.NaN : this.ours / this.peer;
+		}
+
+	}
+
+	public static void main(String[] args) throws Exception {
+		Settings settings = (args.length > 0 && "quick".equals(args[0])) ? Settings.QUICK : Settings.FULL;
+		BenchmarkRunner runner = new BenchmarkRunner(settings);
+		runner.runEcho();
+		System.out.println(runner.table());
+	}
+
+	List<Row> rows() {
+		return this.rows;
+	}
+
+	void runEcho() throws Exception {
+		Map<String, Map<String, Double>> best = new LinkedHashMap<>();
+		for (int round = 0; round < this.settings.rounds(); round++) {
+			measure(best, "asyncore", OurEcho::new);
+			measure(best, "netty", NettyEcho::new);
+		}
+		Map<String, Double> ours = best.get("asyncore");
+		Map<String, Double> peer = best.get("netty");
+		add("(a) 1 conn x 64 B ping-pong", "p50 latency", "a.p50", ours, peer, true, "us");
+		add("(a) 1 conn x 64 B ping-pong", "p99 latency", "a.p99", ours, peer, true, "us");
+		add("(b) 100 conn x 1 KiB ping-pong", "throughput", "b.rate", ours, peer, false, "msg/s");
+		add("(b) 100 conn x 1 KiB ping-pong", "server CPU per message", "b.cpu", ours, peer, true, "us");
+		add("(b) 100 conn x 1 KiB ping-pong", "load client CPU share", "b.client", ours, peer, true, "%");
+		add("(c) 4 conn x 64 KiB streaming", "throughput", "c.rate", ours, peer, false, "MB/s");
+		add("(c) 4 conn x 64 KiB streaming", "server CPU per MB", "c.cpu", ours, peer, true, "ms");
+		add("(c) 4 conn x 64 KiB streaming", "load client CPU share", "c.client", ours, peer, true, "%");
+		add("(d) 1 active + " + this.settings.idleForLatency() + " idle", "p50 latency", "d.p50", ours, peer, true, "us");
+		add("(d) 1 active + " + this.settings.idleForLatency() + " idle", "p50 (d) / p50 (a)", "d.vs.a", ours, peer, true, "x");
+		add("(e) " + this.settings.idleForHeap() + " idle connections", "heap per idle connection", "e.heap", ours, peer,
+				true, "B");
+	}
+
+	private void add(String scenario, String figure, String key, Map<String, Double> ours, Map<String, Double> peer,
+			boolean lowerIsBetter, String unit) {
+		this.rows.add(new Row(scenario, figure, ours.get(key), peer.get(key), lowerIsBetter, unit));
+	}
+
+	private void measure(Map<String, Map<String, Double>> best, String name, Callable<EchoPeer> factory)
+			throws Exception {
+		Map<String, Double> figures = new LinkedHashMap<>();
+		try (EchoPeer peer = factory.call()) {
+			// warm-up: the JIT compiles both sides before anything is recorded
+			LoadClient.pingPong(peer.address(), 10, 1024, this.settings.throughputMessages() / 4, this.settings.maxTime());
+
+			LoadClient.Result a = LoadClient.pingPong(peer.address(), 1, 64, this.settings.latencyMessages(),
+					this.settings.maxTime());
+			figures.put("a.p50", a.percentile(50) / 1e3);
+			figures.put("a.p99", a.percentile(99) / 1e3);
+
+			long cpu = serverCpu(peer);
+			LoadClient.Result b = LoadClient.pingPong(peer.address(), 100, 1024, this.settings.throughputMessages(),
+					this.settings.maxTime());
+			cpu = serverCpu(peer) - cpu;
+			figures.put("b.rate", b.messages() / (b.wallNanos() / 1e9));
+			figures.put("b.cpu", cpu / 1e3 / b.messages());
+			figures.put("b.client", 100.0 * b.clientCpuNanos() / b.wallNanos());
+
+			cpu = serverCpu(peer);
+			LoadClient.Result c = LoadClient.stream(peer.address(), 4, 64 * 1024,
+					this.settings.streamBytesPerConnection(), this.settings.maxTime());
+			cpu = serverCpu(peer) - cpu;
+			double megabytes = c.bytes() / 1e6;
+			figures.put("c.rate", megabytes / (c.wallNanos() / 1e9));
+			figures.put("c.cpu", cpu / 1e6 / megabytes);
+			figures.put("c.client", 100.0 * c.clientCpuNanos() / c.wallNanos());
+
+			try (IdleClients idle = IdleClients.open(peer.address(), this.settings.idleForLatency())) {
+				awaitCondition(() -> peer.activeConnections() >= this.settings.idleForLatency());
+				LoadClient.Result d = LoadClient.pingPong(peer.address(), 1, 64, this.settings.latencyMessages(),
+						this.settings.maxTime());
+				figures.put("d.p50", d.percentile(50) / 1e3);
+				figures.put("d.vs.a", (double) d.percentile(50) / a.percentile(50));
+			}
+			awaitCondition(() -> peer.activeConnections() == 0);
+
+			long before = usedHeapAfterGc();
+			try (IdleClients idle = IdleClients.open(peer.address(), this.settings.idleForHeap())) {
+				awaitCondition(() -> peer.activeConnections() >= this.settings.idleForHeap());
+				long after = usedHeapAfterGc();
+				figures.put("e.heap", (double) (after - before) / this.settings.idleForHeap());
+			}
+			awaitCondition(() -> peer.activeConnections() == 0);
+		}
+		best.merge(name, figures, BenchmarkRunner::better);
+	}
+
+	private static Map<String, Double> better(Map<String, Double> a, Map<String, Double> b) {
+		Map<String, Double> merged = new LinkedHashMap<>();
+		for (String key : a.keySet()) {
+			boolean higherIsBetter = key.endsWith(".rate");
+			merged.put(key, higherIsBetter ? Math.max(a.get(key), b.get(key)) : Math.min(a.get(key), b.get(key)));
+		}
+		return merged;
+	}
+
+	private static long serverCpu(EchoPeer peer) {
+		long total = 0;
+		for (Thread thread : peer.serverThreads()) {
+			total += THREADS.getThreadCpuTime(thread.getId());
+		}
+		return total;
+	}
+
+	private static long usedHeapAfterGc() {
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+		}
+		return memory.getHeapMemoryUsage().getUsed();
+	}
+
+	private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("condition not met within 60 s");
+			}
+			Thread.sleep(10); // polling a counter of another process's work; nothing to latch on
+		}
+	}
+
+	String table() {
+		StringBuilder sb = new StringBuilder();
+		sb.append(String.format(Locale.ROOT, "%nMachine: %d cores, %s %s, %s%n", Runtime.getRuntime().availableProcessors(),
+				System.getProperty("java.vm.name"), System.getProperty("java.version"), System.getProperty("os.name")));
+		sb.append("| scenario | figure | asyncore | peer | ours/peer | better |\n");
+		sb.append("| --- | --- | ---: | ---: | ---: | --- |\n");
+		for (Row row : this.rows) {
+			String peerName = row.scenario().startsWith("fetch") ? "" : "netty";
+			sb.append(String.format(Locale.ROOT, "| %s | %s (%s) | %.2f | %.2f %s | %.2f | %s |%n", row.scenario(),
+					row.figure(), row.unit(), row.ours(), row.peer(), peerName, row.ratio(),
+					row.lowerIsBetter() ? "lower" : "higher"));
+		}
+		return sb.toString();
+	}
+
+}
