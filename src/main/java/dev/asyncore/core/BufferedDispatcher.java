@@ -3,6 +3,7 @@ package dev.asyncore.core;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * asyncore's {@code dispatcher_with_send}: {@link #send(ByteBuffer)} takes every byte, writes what
@@ -16,14 +17,14 @@ import java.util.ArrayDeque;
  */
 public class BufferedDispatcher extends Dispatcher {
 
-	/** Smallest queued chunk: small sends coalesce into it instead of one buffer each. */
-	private static final int MIN_CHUNK = 8 * 1024;
+	/** Smallest heap chunk: small sends coalesce into it instead of one buffer each. */
+	private static final int MIN_HEAP_CHUNK = 1024;
 
-	private static final int MAX_GATHER = 16;
+	/** From this size on, queued bytes go to pooled direct chunks instead of the heap. */
+	private static final int DIRECT_THRESHOLD = 4 * 1024;
 
-	private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
-
-	private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+	/** Created on first use: an idle connection holds no queue at all. */
+	private ArrayDeque<ByteBuffer> queue;
 
 	private long pending;
 
@@ -48,7 +49,7 @@ public class BufferedDispatcher extends Dispatcher {
 		if (isClosed()) {
 			return 0;
 		}
-		if (this.queue.isEmpty()) {
+		if (this.pending == 0) {
 			super.send(src);
 		}
 		if (src.hasRemaining() && !isClosed()) {
@@ -64,20 +65,40 @@ public class BufferedDispatcher extends Dispatcher {
 	}
 
 	private void enqueue(ByteBuffer src) {
-		int n = src.remaining();
-		this.pending += n;
+		if (this.queue == null) {
+			this.queue = new ArrayDeque<>(4);
+		}
+		this.pending += src.remaining();
 		ByteBuffer tail = this.queue.peekLast();
-		if (tail != null && tail.capacity() - tail.limit() >= n) {
-			int position = tail.position();
-			int limit = tail.limit();
-			tail.limit(limit + n).position(limit);
-			tail.put(src);
-			tail.position(position);
+		if (tail != null && tail.capacity() > tail.limit()) {
+			appendTo(tail, src);
+		}
+		if (!src.hasRemaining()) {
 			return;
 		}
-		ByteBuffer copy = ByteBuffer.allocate(Math.max(n, MIN_CHUNK));
-		copy.put(src).flip();
-		this.queue.addLast(copy);
+		if (src.remaining() < DIRECT_THRESHOLD) {
+			ByteBuffer copy = ByteBuffer.allocate(Math.max(src.remaining(), MIN_HEAP_CHUNK));
+			copy.put(src).flip();
+			this.queue.addLast(copy);
+			return;
+		}
+		ChunkPool pool = this.reactor.chunkPool();
+		while (src.hasRemaining()) {
+			ByteBuffer chunk = pool.acquire().limit(0);
+			appendTo(chunk, src);
+			this.queue.addLast(chunk);
+		}
+	}
+
+	/** Copies as much of {@code src} as fits after the readable bytes of {@code buffer}. */
+	private static void appendTo(ByteBuffer buffer, ByteBuffer src) {
+		int n = Math.min(src.remaining(), buffer.capacity() - buffer.limit());
+		int position = buffer.position();
+		int limit = buffer.limit();
+		buffer.limit(limit + n).position(limit);
+		buffer.put(src.slice(src.position(), n));
+		src.position(src.position() + n);
+		buffer.position(position);
 	}
 
 	/** Bytes queued and not yet written. */
@@ -97,24 +118,25 @@ public class BufferedDispatcher extends Dispatcher {
 
 	/** Writes as much of the queue as the socket takes, in one gathering write. */
 	protected void initiateSend() {
-		while (!this.queue.isEmpty() && !isClosed()) {
+		ByteBuffer[] gather = this.reactor.gatherArray();
+		while (this.pending > 0 && !isClosed()) {
 			int count = 0;
 			for (ByteBuffer buffer : this.queue) {
-				this.gather[count++] = buffer;
-				if (count == MAX_GATHER) {
+				gather[count++] = buffer;
+				if (count == gather.length) {
 					break;
 				}
 			}
-			long written = super.send(this.gather, 0, count);
-			java.util.Arrays.fill(this.gather, 0, count, null);
-			if (written <= 0) {
+			long written = super.send(gather, 0, count);
+			Arrays.fill(gather, 0, count, null);
+			if (written <= 0 || isClosed()) {
 				break;
 			}
 			this.pending -= written;
 			while (!this.queue.isEmpty() && !this.queue.peekFirst().hasRemaining()) {
-				this.queue.pollFirst();
+				this.reactor.chunkPool().release(this.queue.pollFirst());
 			}
-			if (!this.queue.isEmpty()) {
+			if (this.pending > 0) {
 				break; // the socket is full: wait for writability
 			}
 		}
@@ -156,7 +178,12 @@ public class BufferedDispatcher extends Dispatcher {
 	@Override
 	public void close() {
 		super.close();
-		this.queue.clear();
+		if (this.queue != null) {
+			for (ByteBuffer buffer : this.queue) {
+				this.reactor.chunkPool().release(buffer);
+			}
+			this.queue.clear();
+		}
 		this.pending = 0;
 	}
 

@@ -78,6 +78,10 @@ public final class Reactor implements Executor, Closeable {
 
 	private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
 
+	private final ChunkPool chunkPool = new ChunkPool();
+
+	private final ByteBuffer[] gatherArray = new ByteBuffer[16];
+
 	private final Consumer<SelectionKey> keyHandler = this::dispatch;
 
 	private volatile Thread loopThread;
@@ -507,6 +511,15 @@ public final class Reactor implements Executor, Closeable {
 	 */
 	public ByteBuffer readBuffer() {
 		return this.readBuffer.clear();
+	}
+
+	ChunkPool chunkPool() {
+		return this.chunkPool;
+	}
+
+	/** Scratch array for gathering writes, shared by the loop's dispatchers (one write at a time). */
+	ByteBuffer[] gatherArray() {
+		return this.gatherArray;
 	}
 
 	private void wakeup() {

@@ -145,8 +145,11 @@ class ReactorIT {
 		byte[] payload = Bytes.random(new Random(42), 8 * 1024 * 1024);
 		try (ServerSocket peer = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
 				ReactorThread loop = new ReactorThread("buffered")) {
+			CountDownLatch allSent = new CountDownLatch(1);
 			CompletableFuture<String> digest = CompletableFuture.supplyAsync(() -> {
 				try (Socket socket = peer.accept(); InputStream in = socket.getInputStream()) {
+					// read only once everything was handed to send(): the socket buffers cannot hold 8 MiB
+					allSent.await(10, TimeUnit.SECONDS);
 					MessageDigest sha = Bytes.sha256();
 					byte[] buffer = new byte[65536];
 					int n;
@@ -155,7 +158,7 @@ class ReactorIT {
 					}
 					return java.util.HexFormat.of().formatHex(sha.digest());
 				}
-				catch (IOException ex) {
+				catch (IOException | InterruptedException ex) {
 					throw new IllegalStateException(ex);
 				}
 			});
@@ -178,6 +181,7 @@ class ReactorIT {
 						maxPending.accumulateAndGet((int) pendingBytes(), Math::max);
 					}
 					closeWhenDone();
+					allSent.countDown();
 				}
 
 			});
