@@ -7,10 +7,12 @@ import java.lang.invoke.VarHandle;
  * Counters of one listener (or of one group of client dispatchers), written on the loop thread and
  * readable from any thread.
  *
- * <p>Only the loop thread writes, so increments need no atomic read-modify-write: each value is read
- * and stored with opaque/release access, which costs a plain store on x86 and guarantees that readers
- * on other threads see every value eventually and never a torn one. Readers may see counters from
- * slightly different instants; they are metrics, not a transaction.
+ * <p>Only one loop thread writes a given instance, so increments need no atomic read-modify-write:
+ * each value is read and stored with opaque/release access, which costs a plain store on x86 and
+ * guarantees that readers on other threads see every value eventually and never a torn one. A
+ * listener served by several reactors gives each its own {@link #newShard() shard}; reading the
+ * listener sums them. Readers may see counters from slightly different instants; they are metrics,
+ * not a transaction.
  */
 public final class ListenerStats {
 
@@ -29,8 +31,23 @@ public final class ListenerStats {
 
 	private final long[] slots = new long[ACTIVE + 1];
 
+	private volatile ListenerStats[] shards = new ListenerStats[0];
+
 	public ListenerStats(String name) {
 		this.name = name;
+	}
+
+	/**
+	 * Counters for the same listener written by another loop thread; included in this instance's
+	 * figures. Any thread.
+	 * @return a new shard with this listener's name
+	 */
+	public synchronized ListenerStats newShard() {
+		ListenerStats shard = new ListenerStats(this.name);
+		ListenerStats[] grown = java.util.Arrays.copyOf(this.shards, this.shards.length + 1);
+		grown[grown.length - 1] = shard;
+		this.shards = grown;
+		return shard;
 	}
 
 	/**
@@ -46,14 +63,22 @@ public final class ListenerStats {
 	 * @return its value
 	 */
 	public long get(Counter counter) {
-		return (long) SLOTS.getOpaque(this.slots, counter.ordinal());
+		return read(counter.ordinal());
 	}
 
 	/**
 	 * @return connections of this listener currently open; any thread
 	 */
 	public long activeConnections() {
-		return (long) SLOTS.getOpaque(this.slots, ACTIVE);
+		return read(ACTIVE);
+	}
+
+	private long read(int slot) {
+		long sum = (long) SLOTS.getOpaque(this.slots, slot);
+		for (ListenerStats shard : this.shards) {
+			sum += shard.read(slot);
+		}
+		return sum;
 	}
 
 	/** Adds one to {@code counter}. Loop thread only. */

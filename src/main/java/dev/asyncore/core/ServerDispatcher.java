@@ -2,9 +2,14 @@ package dev.asyncore.core;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +62,10 @@ public class ServerDispatcher extends Dispatcher {
 
 	private final Options options;
 
+	private final Supplier<Reactor> workers;
+
+	private final Map<Reactor, ListenerStats> shards = new IdentityHashMap<>();
+
 	private boolean paused;
 
 	/**
@@ -66,9 +75,19 @@ public class ServerDispatcher extends Dispatcher {
 	 */
 	public ServerDispatcher(Reactor reactor, SocketAddress address, Options options, ListenerStats stats,
 			HandlerFactory factory) throws IOException {
+		this(reactor, address, options, stats, factory, () -> reactor);
+	}
+
+	/**
+	 * As above, handing each accepted connection to the reactor {@code workers} supplies (a
+	 * {@link ReactorGroup}); the supplier is called on this listener's loop thread.
+	 */
+	public ServerDispatcher(Reactor reactor, SocketAddress address, Options options, ListenerStats stats,
+			HandlerFactory factory, Supplier<Reactor> workers) throws IOException {
 		super(reactor);
 		this.factory = factory;
 		this.options = options;
+		this.workers = workers;
 		setStats(stats);
 		createServerSocket();
 		try {
@@ -96,9 +115,40 @@ public class ServerDispatcher extends Dispatcher {
 			closeChannelQuietly(channel);
 			return;
 		}
+		channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+		Reactor target = this.workers.get();
+		if (target == this.reactor) {
+			createHandler(target, channel); // counts in stats(): the reactor is inside our accept hook
+			return;
+		}
+		ListenerStats shard = this.shards.computeIfAbsent(target, r -> stats().newShard());
+		try {
+			target.execute(() -> serveOn(target, shard, channel, remote));
+		}
+		catch (RejectedExecutionException ex) {
+			closeChannelQuietly(channel);
+			logger.warn("{}: {} is closed, dropping {}", this, target, remote);
+		}
+	}
+
+	/** Runs on {@code target}'s loop thread: the handler counts in that reactor's shard. */
+	private void serveOn(Reactor target, ListenerStats shard, SocketChannel channel, SocketAddress remote) {
+		target.setAcceptingStats(shard);
+		try {
+			createHandler(target, channel);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("{}: cannot serve {} on {}", this, remote, target, ex);
+		}
+		finally {
+			target.setAcceptingStats(null);
+		}
+	}
+
+	private void createHandler(Reactor target, SocketChannel channel) throws IOException {
 		Dispatcher handler;
 		try {
-			handler = this.factory.create(this.reactor, channel);
+			handler = this.factory.create(target, channel);
 		}
 		catch (IOException | RuntimeException ex) {
 			closeChannelQuietly(channel);

@@ -2,6 +2,7 @@ package dev.asyncore.echo;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.util.function.Supplier;
 
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.Reactor;
@@ -24,8 +25,13 @@ public class EchoServer extends ServerDispatcher {
 
 	public EchoServer(Reactor reactor, SocketAddress address, Options options, long highWaterMark,
 			ListenerStats stats) throws IOException {
-		super(reactor, address, options, stats,
-				(r, channel) -> new EchoHandler(r, channel, highWaterMark));
+		this(reactor, address, options, highWaterMark, stats, () -> reactor);
+	}
+
+	/** Hands each connection to the reactor {@code workers} supplies, such as a {@code ReactorGroup}. */
+	public EchoServer(Reactor reactor, SocketAddress address, Options options, long highWaterMark,
+			ListenerStats stats, Supplier<Reactor> workers) throws IOException {
+		super(reactor, address, options, stats, (r, channel) -> new EchoHandler(r, channel, highWaterMark), workers);
 	}
 
 }

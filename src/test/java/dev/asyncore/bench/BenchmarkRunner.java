@@ -42,7 +42,8 @@ public final class BenchmarkRunner {
 	}
 
 	/** One line of the table: a figure for both sides; lower or higher is better. */
-	record Row(String scenario, String figure, double ours, double peer, boolean lowerIsBetter, String unit) {
+	record Row(String scenario, String figure, double ours, double peer, String peerName, boolean lowerIsBetter,
+			String unit) {
 
 		double ratio() {
 			return (this.peer == 0) ? Double.NaN : this.ours / this.peer;
@@ -81,11 +82,37 @@ public final class BenchmarkRunner {
 		add("(d) 1 active + " + this.settings.idleForLatency() + " idle", "p50 (d) / p50 (a)", "d.vs.a", ours, peer, true, "x");
 		add("(e) " + this.settings.idleForHeap() + " idle connections", "heap per idle connection", "e.heap", ours, peer,
 				true, "B");
+		runThreads();
+	}
+
+	/** (f) the multi-reactor option: the (b) load on 2 loop threads against 1, ours only. */
+	private void runThreads() throws Exception {
+		double[] rate = new double[2];
+		double[] cpu = new double[2];
+		for (int round = 0; round < this.settings.rounds(); round++) {
+			for (int threads = 1; threads <= 2; threads++) {
+				try (EchoPeer peer = new OurEcho(threads)) {
+					LoadClient.pingPong(peer.address(), 10, 1024, this.settings.throughputMessages() / 4,
+							this.settings.maxTime());
+					long before = serverCpu(peer);
+					LoadClient.Result b = LoadClient.pingPong(peer.address(), 100, 1024,
+							this.settings.throughputMessages(), this.settings.maxTime());
+					double r = b.messages() / (b.wallNanos() / 1e9);
+					double c = (serverCpu(peer) - before) / 1e3 / b.messages();
+					rate[threads - 1] = Math.max(rate[threads - 1], r);
+					cpu[threads - 1] = (cpu[threads - 1] == 0) ? c : Math.min(cpu[threads - 1], c);
+				}
+			}
+		}
+		this.rows.add(new Row("(f) (b) on 2 reactor threads vs 1", "throughput (msg/s)", rate[1], rate[0],
+				"asyncore x1", false, "msg/s"));
+		this.rows.add(new Row("(f) (b) on 2 reactor threads vs 1", "server CPU per message (us)", cpu[1], cpu[0],
+				"asyncore x1", true, "us"));
 	}
 
 	private void add(String scenario, String figure, String key, Map<String, Double> ours, Map<String, Double> peer,
 			boolean lowerIsBetter, String unit) {
-		this.rows.add(new Row(scenario, figure, ours.get(key), peer.get(key), lowerIsBetter, unit));
+		this.rows.add(new Row(scenario, figure, ours.get(key), peer.get(key), "netty", lowerIsBetter, unit));
 	}
 
 	private void measure(Map<String, Map<String, Double>> best, String name, Callable<EchoPeer> factory)
@@ -179,9 +206,8 @@ public final class BenchmarkRunner {
 		sb.append("| scenario | figure | asyncore | peer | ours/peer | better |\n");
 		sb.append("| --- | --- | ---: | ---: | ---: | --- |\n");
 		for (Row row : this.rows) {
-			String peerName = row.scenario().startsWith("fetch") ? "" : "netty";
 			sb.append(String.format(Locale.ROOT, "| %s | %s (%s) | %.2f | %.2f %s | %.2f | %s |%n", row.scenario(),
-					row.figure(), row.unit(), row.ours(), row.peer(), peerName, row.ratio(),
+					row.figure(), row.unit(), row.ours(), row.peer(), row.peerName(), row.ratio(),
 					row.lowerIsBetter() ? "lower" : "higher"));
 		}
 		return sb.toString();

@@ -16,7 +16,7 @@ class BenchmarkSmokeIT {
 	void whenTheRunnerRunsQuickSizesThenEveryFigureIsMeasuredForBothSides() throws Exception {
 		BenchmarkRunner runner = new BenchmarkRunner(BenchmarkRunner.Settings.QUICK);
 		runner.runEcho();
-		assertThat(runner.rows()).hasSize(11);
+		assertThat(runner.rows()).hasSize(13);
 		assertThat(runner.rows()).filteredOn(row -> !row.figure().startsWith("heap"))
 			.allSatisfy(row -> {
 				assertThat(row.ours()).as(row.scenario() + " " + row.figure() + " ours").isPositive();
