@@ -56,8 +56,10 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 			return new ServerDispatcher(reactor, address, options, stats(), this::accepted);
 		}
 		catch (IOException ex) {
+			// The core's BindException already names the address; keep the system's reason only.
+			String reason = (ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage();
 			throw new InvalidConfigurationException(path() + ".port", "listener '" + name() + "' cannot bind "
-					+ p.protocol().name().toLowerCase() + " " + address + ": " + ex.getMessage());
+					+ p.protocol().name().toLowerCase() + " " + p.host() + ":" + p.port() + ": " + reason);
 		}
 	}
 
