@@ -4,10 +4,10 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.asyncore.boot.config.AsyncoreProperties.Protocol;
@@ -75,6 +75,8 @@ class ServiceIT {
 			.isGreaterThan(Prometheus.value(before, "asyncore_loop_iterations_total"));
 		assertThat(Prometheus.value(after, "asyncore_loop_select_seconds_count", "reactor", "asyncore-reactor"))
 			.isPositive();
+		assertThat(Prometheus.value(after, "asyncore_listener_bound", "listener", "echo")).isEqualTo(1);
+		assertThat(Prometheus.value(after, "asyncore_connections_max", "listener", "capped")).isEqualTo(2);
 	}
 
 	@Test

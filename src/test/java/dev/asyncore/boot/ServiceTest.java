@@ -16,7 +16,9 @@ import org.springframework.test.context.ActiveProfiles;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Only the classpath: ./config/application.yml (the container's configuration) must not leak in.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "spring.config.location=classpath:/")
 @ActiveProfiles("it")
 @Timeout(60)
 public @interface ServiceTest {

@@ -62,8 +62,9 @@ public class ServiceConfiguration {
 	}
 
 	@Bean
-	AsyncoreMetrics asyncoreMetrics(Reactor asyncoreReactor, ListenerRegistry listenerRegistry) {
-		return new AsyncoreMetrics(asyncoreReactor, listenerRegistry);
+	AsyncoreMetrics asyncoreMetrics(Reactor asyncoreReactor, ListenerRegistry listenerRegistry,
+			ReactorLifecycle reactorLifecycle) {
+		return new AsyncoreMetrics(asyncoreReactor, listenerRegistry, reactorLifecycle);
 	}
 
 	@Bean

@@ -165,6 +165,15 @@ public class ReactorLifecycle implements SmartLifecycle {
 		return find(this.listeners, name);
 	}
 
+	/**
+	 * Whether the listener {@code name} is bound now; any thread. Read without asking the loop (it is
+	 * a metric read on every scrape), so it may lag the loop by a moment.
+	 */
+	public boolean isBound(String name) {
+		BoundListener listener = listener(name);
+		return this.running && listener != null && !listener.dispatcher().isClosed();
+	}
+
 	/** What ended the loop thread, or {@code null} while it runs or after a clean stop. */
 	public Throwable loopFailure() {
 		return this.failure;

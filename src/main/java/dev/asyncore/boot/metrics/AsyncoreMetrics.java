@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.ConfiguredListener;
 import dev.asyncore.boot.listener.ListenerRegistry;
 import dev.asyncore.core.ListenerStats;
@@ -21,7 +22,8 @@ import dev.asyncore.core.Reactor;
  * The {@code asyncore.*} meters of the reactor and its listeners. Every meter reads the counters the
  * loop thread keeps in plain fields ({@link ListenerStats}, {@link Reactor#iterations()}...) when it
  * is scraped: nothing on the loop thread calls Micrometer. Tags are low-cardinality: {@code reactor},
- * {@code listener}, {@code event}, {@code direction}.
+ * {@code listener}, {@code event}, {@code direction}. Besides the meters of the design, two gauges
+ * serve the alert rules: {@code asyncore.listener.bound} and {@code asyncore.connections.max}.
  */
 public class AsyncoreMetrics implements MeterBinder {
 
@@ -34,9 +36,12 @@ public class AsyncoreMetrics implements MeterBinder {
 
 	private final ListenerRegistry listeners;
 
-	public AsyncoreMetrics(Reactor reactor, ListenerRegistry listeners) {
+	private final ReactorLifecycle lifecycle;
+
+	public AsyncoreMetrics(Reactor reactor, ListenerRegistry listeners, ReactorLifecycle lifecycle) {
 		this.reactor = reactor;
 		this.listeners = listeners;
+		this.lifecycle = lifecycle;
 	}
 
 	@Override
@@ -44,6 +49,7 @@ public class AsyncoreMetrics implements MeterBinder {
 		bindReactor(registry);
 		for (ConfiguredListener listener : this.listeners.listeners()) {
 			bindListener(registry, listener.stats());
+			bindLimits(registry, listener);
 		}
 	}
 
@@ -67,6 +73,19 @@ public class AsyncoreMetrics implements MeterBinder {
 			.builder("asyncore.loop.dispatch", this.reactor, Reactor::iterations, Reactor::dispatchNanos,
 					TimeUnit.NANOSECONDS)
 			.description("Time the loop spent running hooks, timers and tasks")
+			.tags(tags)
+			.register(registry);
+	}
+
+	/** Not in the design's table: what the alert rules need to see a listener lost or near its limit. */
+	private void bindLimits(MeterRegistry registry, ConfiguredListener listener) {
+		Tags tags = Tags.of("listener", listener.name());
+		Gauge.builder("asyncore.listener.bound", this.lifecycle, (l) -> l.isBound(listener.name()) ? 1 : 0)
+			.description("1 while the listener's socket is bound, else 0")
+			.tags(tags)
+			.register(registry);
+		Gauge.builder("asyncore.connections.max", listener, (l) -> l.properties().maxConnections())
+			.description("The listener's max-connections (0: no limit)")
 			.tags(tags)
 			.register(registry);
 	}
