@@ -47,7 +47,10 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 
 		public ReactorProperties {
 			ListenerRules.requireNotNegative("asyncore.reactor.shutdown-grace", shutdownGrace);
-			ListenerRules.requireNotNegative("asyncore.reactor.stall-timeout", stallTimeout);
+			if (stallTimeout != null && stallTimeout.toMillis() < 100) {
+				throw new InvalidConfigurationException("asyncore.reactor.stall-timeout",
+						"must be at least 100ms, was " + stallTimeout);
+			}
 		}
 
 	}

@@ -36,7 +36,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	/** Longest selector wait of an idle loop, so that the last-pass age stays meaningful. */
-	private static final Duration PASS_INTERVAL = Duration.ofSeconds(1);
+	private static final Duration MAX_PASS_INTERVAL = Duration.ofSeconds(1);
 
 	private static final Logger logger = LoggerFactory.getLogger(ReactorLifecycle.class);
 
@@ -90,7 +90,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	private void runLoop() {
 		try {
-			this.reactor.runUntilStopped(PASS_INTERVAL);
+			this.reactor.runUntilStopped(passInterval());
 		}
 		catch (Throwable ex) {
 			this.failure = ex;
@@ -104,6 +104,12 @@ public class ReactorLifecycle implements SmartLifecycle {
 				callback.run();
 			}
 		}
+	}
+
+	/** An idle loop passes at least four times per stall timeout, so idleness never looks like a stall. */
+	private Duration passInterval() {
+		Duration quarter = this.properties.stallTimeout().dividedBy(4);
+		return (quarter.compareTo(MAX_PASS_INTERVAL) < 0) ? quarter.plusMillis(1) : MAX_PASS_INTERVAL;
 	}
 
 	/**

@@ -112,6 +112,14 @@ class ListenerConfigurationIT {
 	}
 
 	@Test
+	void whenShutdownGraceIsNegativeOrStallTimeoutTooShortThenStartupFailsNamingTheProperty() {
+		this.runner.withPropertyValues("asyncore.reactor.shutdown-grace=-1s")
+			.run((context) -> assertFailure(context, "asyncore.reactor.shutdown-grace", "must not be negative"));
+		this.runner.withPropertyValues("asyncore.reactor.stall-timeout=10ms")
+			.run((context) -> assertFailure(context, "asyncore.reactor.stall-timeout", "must be at least 100ms"));
+	}
+
+	@Test
 	void whenNameIsMissingThenStartupFailsNamingTheProperty() {
 		this.runner.withPropertyValues("asyncore.listeners[0].port=0")
 			.run((context) -> assertFailure(context, "listeners[0].name", "must not be blank"));
