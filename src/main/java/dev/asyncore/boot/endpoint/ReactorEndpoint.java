@@ -42,20 +42,22 @@ public class ReactorEndpoint {
 		try {
 			List<ListenerState> listeners = this.lifecycle.listenerStates()
 				.get(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-			List<DispatcherDescriptor> dispatchers = reactor.submit(() -> describe(reactor.dispatchers()))
-				.get(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-			snapshot = new Snapshot(listeners, dispatchers);
+			snapshot = reactor.submit(() -> {
+				List<Dispatcher> map = reactor.dispatchers();
+				return new Snapshot(listeners, map.size(), describe(map));
+			}).get(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
 		}
 		catch (RejectedExecutionException | ExecutionException | TimeoutException ex) {
-			snapshot = new Snapshot(List.of(), List.of());
+			// The loop is gone or stuck: report its figures without a map (health says why).
+			snapshot = new Snapshot(List.of(), reactor.size(), List.of());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			snapshot = new Snapshot(List.of(), List.of());
+			snapshot = new Snapshot(List.of(), reactor.size(), List.of());
 		}
 		return new ReactorDescriptor(reactor.name(), this.lifecycle.isRunning() && reactor.isLooping(),
-				reactor.size(), reactor.iterations(), reactor.lastPassAge().toMillis(), snapshot.listeners(),
-				reactor.size() > snapshot.dispatchers().size(), snapshot.dispatchers());
+				snapshot.mapSize(), reactor.iterations(), reactor.lastPassAge().toMillis(), snapshot.listeners(),
+				snapshot.mapSize() > snapshot.dispatchers().size(), snapshot.dispatchers());
 	}
 
 	private static List<DispatcherDescriptor> describe(List<Dispatcher> dispatchers) {
@@ -73,7 +75,7 @@ public class ReactorEndpoint {
 		return (address != null) ? address.toString() : null;
 	}
 
-	private record Snapshot(List<ListenerState> listeners, List<DispatcherDescriptor> dispatchers) {
+	private record Snapshot(List<ListenerState> listeners, int mapSize, List<DispatcherDescriptor> dispatchers) {
 	}
 
 	/**

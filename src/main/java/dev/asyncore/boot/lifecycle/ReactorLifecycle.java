@@ -97,7 +97,12 @@ public class ReactorLifecycle implements SmartLifecycle {
 			logger.error("The loop of {} died; closing every listener and connection", this.reactor, ex);
 		}
 		finally {
-			this.reactor.close();
+			try {
+				this.reactor.close();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Closing {} failed", this.reactor, ex);
+			}
 			this.running = false;
 			Runnable callback = this.stopCallback.getAndSet(null);
 			if (callback != null) {
@@ -109,7 +114,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 	/** An idle loop passes at least four times per stall timeout, so idleness never looks like a stall. */
 	private Duration passInterval() {
 		Duration quarter = this.properties.stallTimeout().dividedBy(4);
-		return (quarter.compareTo(MAX_PASS_INTERVAL) < 0) ? quarter.plusMillis(1) : MAX_PASS_INTERVAL;
+		return (quarter.compareTo(MAX_PASS_INTERVAL) < 0) ? quarter : MAX_PASS_INTERVAL;
 	}
 
 	/**
@@ -159,6 +164,13 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	public Reactor reactor() {
 		return this.reactor;
+	}
+
+	@Override
+	public String toString() {
+		return "ReactorLifecycle[" + this.reactor + ", listeners=" + this.listeners.size()
+				+ (this.running ? ", running" : ", stopped") + ((this.failure != null) ? ", died: " + this.failure : "")
+				+ ']';
 	}
 
 	/** The listeners bound by {@link #start()}; empty before. */

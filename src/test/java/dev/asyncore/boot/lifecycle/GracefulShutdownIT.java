@@ -36,12 +36,14 @@ class GracefulShutdownIT {
 
 	private static final int CLIENTS = 100;
 
-	private static final Duration GRACE = Duration.ofSeconds(2);
+	private static final Duration GRACE = Duration.ofSeconds(3);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withUserConfiguration(ServiceConfiguration.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=" + GRACE.toMillis() + "ms",
-				"asyncore.listeners[0].name=echo", "asyncore.listeners[0].port=0");
+				"asyncore.listeners[0].name=echo", "asyncore.listeners[0].port=0",
+				// bounds what the last quarter of the grace must flush: 100 x (64 KB + one read)
+				"asyncore.listeners[0].write-high-water-mark=64KB");
 
 	private final ExecutorService threads = Executors.newCachedThreadPool();
 
