@@ -19,6 +19,8 @@ PROM_PID=""
 RUN_USER=asyncore
 RUN_UID=10001
 
+# Every HTTP call is bounded.
+curl() { command curl --max-time 10 "$@"; }
 log() { printf '[e2e %3ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
 fail() {
   log "FAIL: $*"
@@ -82,7 +84,7 @@ if [[ -z "$JAR" ]]; then
   JAR="$(ls target/asyncore-service-*.jar | head -n 1)"
 fi
 log "extracting layers of $JAR"
-java -Djarmode=tools -jar "$JAR" extract --layers --launcher --destination "$TMP/layers" >/dev/null
+timeout 120 java -Djarmode=tools -jar "$JAR" extract --layers --launcher --destination "$TMP/layers" >/dev/null
 WORK="$TMP/app"                                     # plays the image's WORKDIR /app
 mkdir -p "$WORK"
 # The Dockerfile's COPY --from=build /layers/<layer>/ ./ lines, in their order.
