@@ -23,13 +23,7 @@ public class UdpEchoServer extends DatagramDispatcher {
 	public UdpEchoServer(Reactor reactor, SocketAddress address, ListenerStats stats) throws IOException {
 		super(reactor, MAX_QUEUED);
 		setStats(stats);
-		try {
-			bind(address);
-		}
-		catch (IOException | RuntimeException ex) {
-			close();
-			throw ex;
-		}
+		Datagrams.bindOrClose(this, address);
 	}
 
 	@Override

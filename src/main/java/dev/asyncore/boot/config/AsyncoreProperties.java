@@ -1,0 +1,109 @@
+package dev.asyncore.boot.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The service's configuration under {@code asyncore}: the reactor and the listeners it serves.
+ * Immutable; bound once at startup. Field constraints are checked by Bean Validation, rules that
+ * span listeners (unique names and ports, TLS needs a key store) by {@link ListenerRules} while
+ * binding, so a bad file fails startup with a message naming the property.
+ *
+ * @param reactor the event loop
+ * @param listeners the TCP and UDP listeners to open, each with its own metrics tag
+ */
+@Validated
+@ConfigurationProperties("asyncore")
+public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
+		@Valid @DefaultValue List<ListenerProperties> listeners) {
+
+	public AsyncoreProperties {
+		listeners = List.copyOf(listeners);
+		ListenerRules.check(listeners);
+	}
+
+	/**
+	 * The reactor: one loop thread that owns every listener and connection.
+	 *
+	 * @param threadName name of the loop thread; also the {@code reactor} tag of the loop meters
+	 * @param shutdownGrace on shutdown, how long connections may go on and flush their pending
+	 * output before they are closed
+	 * @param stallTimeout health is DOWN when the loop has not completed a pass for this long
+	 */
+	public record ReactorProperties(@NotBlank @DefaultValue("asyncore-reactor") String threadName,
+			@NotNull @DefaultValue("10s") Duration shutdownGrace,
+			@NotNull @DefaultValue("30s") Duration stallTimeout) {
+
+		public ReactorProperties {
+			ListenerRules.requireNotNegative("asyncore.reactor.shutdown-grace", shutdownGrace);
+			if (stallTimeout != null && stallTimeout.toMillis() < 100) {
+				throw new InvalidConfigurationException("asyncore.reactor.stall-timeout",
+						"must be at least 100ms, was " + stallTimeout);
+			}
+		}
+
+	}
+
+	/** Transport protocol of a listener. */
+	public enum Protocol {
+
+		/** A listening stream socket; each accepted connection gets its own dispatcher. */
+		TCP,
+
+		/** One datagram socket; there are no connections. */
+		UDP
+
+	}
+
+	/**
+	 * One listener.
+	 *
+	 * @param name unique name; the {@code listener} tag on every meter of this listener
+	 * @param type what it serves: {@code echo}, {@code discard}, or the type of any
+	 * {@code DispatcherFactory} bean
+	 * @param protocol {@code tcp} or {@code udp}
+	 * @param host address to bind: {@code 127.0.0.1} for loopback only, {@code 0.0.0.0} for every
+	 * interface
+	 * @param port port to bind; 0 picks a free ephemeral port, shown in the log and the
+	 * {@code reactor} endpoint
+	 * @param backlog length of the kernel's queue of connections not yet accepted (TCP)
+	 * @param maxConnections open connections above which new ones are accepted and closed at once,
+	 * counted as {@code rejected}; 0 for no limit (TCP)
+	 * @param idleTimeout a connection that moves no byte for this long is closed, counted as
+	 * {@code timeout}; 0 for never (TCP)
+	 * @param writeHighWaterMark reading from a peer pauses while this much output to it waits to be
+	 * written, so a peer that never reads cannot grow the server's memory (TCP)
+	 * @param tls TLS for the connections of this listener (TCP)
+	 */
+	public record ListenerProperties(@NotBlank String name, @NotBlank @DefaultValue("echo") String type,
+			@NotNull @DefaultValue("tcp") Protocol protocol, @NotBlank @DefaultValue("127.0.0.1") String host,
+			@Min(0) @Max(65535) int port, @Min(0) @DefaultValue("1024") int backlog,
+			@Min(0) @DefaultValue("10000") int maxConnections, @NotNull @DefaultValue("5m") Duration idleTimeout,
+			@NotNull @DefaultValue("1MB") DataSize writeHighWaterMark, @Valid @DefaultValue TlsProperties tls) {
+	}
+
+	/**
+	 * TLS on a TCP listener.
+	 *
+	 * @param enabled whether connections are TLS; requires {@code key-store}
+	 * @param keyStore location of the key store holding the server's key and certificate, such as
+	 * {@code file:/etc/asyncore/server.p12}
+	 * @param keyStorePassword password of the key store
+	 * @param keyStoreType key store format
+	 */
+	public record TlsProperties(@DefaultValue("false") boolean enabled, String keyStore, String keyStorePassword,
+			@NotBlank @DefaultValue("PKCS12") String keyStoreType) {
+	}
+
+}

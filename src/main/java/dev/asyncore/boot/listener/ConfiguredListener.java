@@ -1,0 +1,74 @@
+package dev.asyncore.boot.listener;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+
+import dev.asyncore.boot.config.AsyncoreProperties.ListenerProperties;
+import dev.asyncore.boot.config.AsyncoreProperties.Protocol;
+import dev.asyncore.boot.config.InvalidConfigurationException;
+import dev.asyncore.core.Dispatcher;
+import dev.asyncore.core.ListenerStats;
+import dev.asyncore.core.Reactor;
+import dev.asyncore.core.ServerDispatcher;
+
+/**
+ * One configured listener resolved to its {@link DispatcherFactory}, with the counters it keeps for
+ * its whole life (they exist before it binds, so meters can be registered early).
+ *
+ * @param index position in {@code asyncore.listeners}, for messages
+ * @param properties its configuration
+ * @param factory its type
+ * @param stats its counters, shared by the listening socket and every connection
+ * @param tls wraps accepted connections in TLS, or {@code null} for plain TCP
+ */
+public record ConfiguredListener(int index, ListenerProperties properties, DispatcherFactory factory,
+		ListenerStats stats, TlsTransportFactory.Wrapper tls) {
+
+	public String name() {
+		return properties().name();
+	}
+
+	/** The configuration path of this listener, such as {@code asyncore.listeners[0]}. */
+	public String path() {
+		return "asyncore.listeners[" + index() + "]";
+	}
+
+	/**
+	 * Binds the listener and puts it in {@code reactor}'s map. Loop thread, or before the loop runs;
+	 * the host name is resolved here, so call it before the loop thread starts.
+	 * @return the listening (TCP) or receiving (UDP) dispatcher
+	 * @throws InvalidConfigurationException naming the property when the host cannot be resolved or
+	 * the port is taken
+	 */
+	public Dispatcher open(Reactor reactor) {
+		ListenerProperties p = properties();
+		InetSocketAddress address = new InetSocketAddress(p.host(), p.port());
+		if (address.isUnresolved()) {
+			throw new InvalidConfigurationException(path() + ".host", "cannot resolve '" + p.host() + "'");
+		}
+		try {
+			if (p.protocol() == Protocol.UDP) {
+				return factory().datagram(reactor, address, p, stats());
+			}
+			ServerDispatcher.Options options = new ServerDispatcher.Options(p.backlog(), p.maxConnections(),
+					p.idleTimeout());
+			return new ServerDispatcher(reactor, address, options, stats(), this::accepted);
+		}
+		catch (IOException ex) {
+			// The core's BindException already names the address; keep the system's reason only.
+			String reason = (ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage();
+			throw new InvalidConfigurationException(path() + ".port", "listener '" + name() + "' cannot bind "
+					+ p.protocol().name().toLowerCase() + " " + p.host() + ":" + p.port() + ": " + reason);
+		}
+	}
+
+	private Dispatcher accepted(Reactor reactor, SocketChannel channel) throws IOException {
+		Dispatcher handler = factory().accepted(reactor, channel, properties());
+		if (tls() != null) {
+			handler.setTransport(tls().wrap(channel));
+		}
+		return handler;
+	}
+
+}
