@@ -34,18 +34,24 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	}
 
 	/**
-	 * The reactor: one loop thread that owns every listener and connection.
+	 * The reactor: one loop thread that owns every listener and connection (asyncore's model), or
+	 * several, the first accepting and handing connections to all of them in turn.
 	 *
 	 * @param threadName name of the loop thread; also the {@code reactor} tag of the loop meters
+	 * (further loops are named {@code <thread-name>-1}, {@code -2}...)
 	 * @param shutdownGrace on shutdown, how long connections may go on and flush their pending
 	 * output before they are closed
-	 * @param stallTimeout health is DOWN when the loop has not completed a pass for this long
+	 * @param stallTimeout health is DOWN when a loop has not completed a pass for this long
+	 * @param threads number of loop threads; 1 (the default) is asyncore's single loop
 	 */
 	public record ReactorProperties(@NotBlank @DefaultValue("asyncore-reactor") String threadName,
 			@NotNull @DefaultValue("10s") Duration shutdownGrace,
-			@NotNull @DefaultValue("30s") Duration stallTimeout) {
+			@NotNull @DefaultValue("30s") Duration stallTimeout, @DefaultValue("1") int threads) {
 
 		public ReactorProperties {
+			if (threads < 1) {
+				throw new InvalidConfigurationException("asyncore.reactor.threads", "must be at least 1, was " + threads);
+			}
 			ListenerRules.requireNotNegative("asyncore.reactor.shutdown-grace", shutdownGrace);
 			if (stallTimeout != null && stallTimeout.toMillis() < 100) {
 				throw new InvalidConfigurationException("asyncore.reactor.stall-timeout",

@@ -62,9 +62,8 @@ public class ServiceConfiguration {
 	}
 
 	@Bean
-	AsyncoreMetrics asyncoreMetrics(Reactor asyncoreReactor, ListenerRegistry listenerRegistry,
-			ReactorLifecycle reactorLifecycle) {
-		return new AsyncoreMetrics(asyncoreReactor, listenerRegistry, reactorLifecycle);
+	AsyncoreMetrics asyncoreMetrics(ListenerRegistry listenerRegistry, ReactorLifecycle reactorLifecycle) {
+		return new AsyncoreMetrics(listenerRegistry, reactorLifecycle);
 	}
 
 	@Bean

@@ -38,26 +38,36 @@ public class ReactorEndpoint {
 	@ReadOperation
 	public ReactorDescriptor reactor() {
 		Reactor reactor = this.lifecycle.reactor();
+		List<Reactor> loops = this.lifecycle.reactors();
 		Snapshot snapshot;
 		try {
 			List<ListenerState> listeners = this.lifecycle.listenerStates()
 				.get(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-			snapshot = reactor.submit(() -> {
-				List<Dispatcher> map = reactor.dispatchers();
-				return new Snapshot(listeners, map.size(), describe(map));
-			}).get(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+			int mapSize = 0;
+			List<Dispatcher> map = new ArrayList<>();
+			for (Reactor loop : loops) {
+				// each map is read on its own loop thread
+				List<Dispatcher> part = loop.submit(loop::dispatchers).get(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+				mapSize += part.size();
+				map.addAll(part);
+			}
+			snapshot = new Snapshot(listeners, mapSize, describe(map));
 		}
 		catch (RejectedExecutionException | ExecutionException | TimeoutException ex) {
-			// The loop is gone or stuck: report its figures without a map (health says why).
-			snapshot = new Snapshot(List.of(), reactor.size(), List.of());
+			// A loop is gone or stuck: report its figures without a map (health says why).
+			snapshot = new Snapshot(List.of(), totalSize(loops), List.of());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			snapshot = new Snapshot(List.of(), reactor.size(), List.of());
+			snapshot = new Snapshot(List.of(), totalSize(loops), List.of());
 		}
-		return new ReactorDescriptor(reactor.name(), this.lifecycle.isRunning() && reactor.isLooping(),
+		return new ReactorDescriptor(reactor.name(), this.lifecycle.isRunning() && reactor.isLooping(), loops.size(),
 				snapshot.mapSize(), reactor.iterations(), reactor.lastPassAge().toMillis(), snapshot.listeners(),
 				snapshot.mapSize() > snapshot.dispatchers().size(), snapshot.dispatchers());
+	}
+
+	private static int totalSize(List<Reactor> loops) {
+		return loops.stream().mapToInt(Reactor::size).sum();
 	}
 
 	private static List<DispatcherDescriptor> describe(List<Dispatcher> dispatchers) {
@@ -83,14 +93,15 @@ public class ReactorEndpoint {
 	 *
 	 * @param name the reactor name ({@code reactor} tag)
 	 * @param looping whether the loop thread runs
-	 * @param mapSize dispatchers in the map
+	 * @param threads loop threads ({@code asyncore.reactor.threads}); the map lists all of them
+	 * @param mapSize dispatchers in the maps
 	 * @param iterations loop passes so far
 	 * @param lastPassAgeMillis time since the last pass ended
 	 * @param listeners configured listeners and their bound addresses
 	 * @param truncated whether the map holds more dispatchers than are listed
 	 * @param dispatchers the map, in registration order
 	 */
-	public record ReactorDescriptor(String name, boolean looping, int mapSize, long iterations,
+	public record ReactorDescriptor(String name, boolean looping, int threads, int mapSize, long iterations,
 			long lastPassAgeMillis, List<ListenerState> listeners, boolean truncated,
 			List<DispatcherDescriptor> dispatchers) {
 	}

@@ -39,10 +39,18 @@ public class ReactorHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		Reactor reactor = this.lifecycle.reactor();
+		List<Reactor> loops = this.lifecycle.reactors();
+		int mapSize = 0;
+		Duration lastPassAge = Duration.ZERO;
+		for (Reactor loop : loops) {
+			mapSize += loop.size();
+			lastPassAge = (loop.lastPassAge().compareTo(lastPassAge) > 0) ? loop.lastPassAge() : lastPassAge;
+		}
 		Health.Builder builder = Health.up()
 			.withDetail("reactor", reactor.name())
-			.withDetail("mapSize", reactor.size())
-			.withDetail("lastPassAgeMillis", reactor.lastPassAge().toMillis());
+			.withDetail("threads", loops.size())
+			.withDetail("mapSize", mapSize)
+			.withDetail("lastPassAgeMillis", lastPassAge.toMillis());
 		Throwable failure = this.lifecycle.loopFailure();
 		if (failure != null) {
 			return builder.down(failure).withDetail("loop", "died").build();
@@ -50,7 +58,7 @@ public class ReactorHealthIndicator implements HealthIndicator {
 		if (!this.lifecycle.isRunning()) {
 			return builder.down().withDetail("loop", "not running").build();
 		}
-		if (reactor.lastPassAge().compareTo(this.stallTimeout) > 0) {
+		if (lastPassAge.compareTo(this.stallTimeout) > 0) {
 			return builder.down().withDetail("loop", "stalled for more than " + this.stallTimeout).build();
 		}
 		List<ListenerState> states;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -42,6 +43,9 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	private final Reactor reactor;
 
+	/** Further loops when {@code asyncore.reactor.threads} is above 1; the acceptor hands them connections. */
+	private final List<Reactor> workers;
+
 	private final ListenerRegistry registry;
 
 	private final ReactorProperties properties;
@@ -50,7 +54,11 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	private volatile List<BoundListener> listeners = List.of();
 
-	private volatile Thread thread;
+	private volatile List<Thread> threads = List.of();
+
+	private final AtomicInteger loopsRunning = new AtomicInteger();
+
+	private int nextReactor;
 
 	private volatile Throwable failure;
 
@@ -60,17 +68,23 @@ public class ReactorLifecycle implements SmartLifecycle {
 		this.reactor = reactor;
 		this.registry = registry;
 		this.properties = properties;
+		int threads = (properties != null) ? properties.threads() : 1;
+		List<Reactor> more = new ArrayList<>();
+		for (int i = 1; i < threads; i++) {
+			more.add(new Reactor(reactor.name() + "-" + i));
+		}
+		this.workers = List.copyOf(more);
 	}
 
 	@Override
 	public void start() {
-		if (this.thread != null) {
+		if (!this.threads.isEmpty()) {
 			throw new IllegalStateException(this.reactor + " already ran; it cannot start again");
 		}
 		List<BoundListener> bound = new ArrayList<>();
 		try {
 			for (ConfiguredListener listener : this.registry.listeners()) {
-				Dispatcher dispatcher = listener.open(this.reactor);
+				Dispatcher dispatcher = listener.open(this.reactor, this::nextReactor);
 				InetSocketAddress address = (InetSocketAddress) dispatcher.localAddress();
 				logger.info("Listener '{}' ({} {}) bound to {}", listener.name(), listener.properties().type(),
 						listener.properties().protocol().name().toLowerCase(), address);
@@ -78,36 +92,56 @@ public class ReactorLifecycle implements SmartLifecycle {
 			}
 		}
 		catch (RuntimeException ex) {
-			this.reactor.close();
+			reactors().forEach(Reactor::close);
 			throw ex;
 		}
 		this.listeners = List.copyOf(bound);
-		Thread loop = new Thread(this::runLoop, this.properties.threadName());
-		this.thread = loop;
+		List<Thread> loops = new ArrayList<>();
+		for (Reactor loop : reactors()) {
+			loops.add(new Thread(() -> runLoop(loop), loop.name()));
+		}
+		this.threads = List.copyOf(loops);
+		this.loopsRunning.set(loops.size());
 		this.running = true;
-		loop.start();
+		loops.forEach(Thread::start);
 	}
 
-	private void runLoop() {
+	/** Round-robin over the loops; called by the listeners on the acceptor's loop thread only. */
+	private Reactor nextReactor() {
+		if (this.workers.isEmpty()) {
+			return this.reactor;
+		}
+		int index = this.nextReactor;
+		this.nextReactor = (index + 1) % (this.workers.size() + 1);
+		return (index == 0) ? this.reactor : this.workers.get(index - 1);
+	}
+
+	private void runLoop(Reactor loop) {
 		try {
-			this.reactor.runUntilStopped(passInterval());
+			loop.runUntilStopped(passInterval());
 		}
 		catch (Throwable ex) {
 			this.failure = ex;
-			logger.error("The loop of {} died; closing every listener and connection", this.reactor, ex);
+			logger.error("The loop of {} died; closing its listeners and connections", loop, ex);
 		}
 		finally {
 			try {
-				this.reactor.close();
+				loop.close();
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Closing {} failed", this.reactor, ex);
+				logger.warn("Closing {} failed", loop, ex);
 			}
-			this.running = false;
-			Runnable callback = this.stopCallback.getAndSet(null);
-			if (callback != null) {
-				callback.run();
+			if (this.loopsRunning.decrementAndGet() == 0) {
+				this.running = false;
+				runStopCallback();
 			}
+		}
+	}
+
+	private void runStopCallback() {
+		Runnable callback = this.stopCallback.getAndSet(null);
+		if (callback != null) {
+			callback.run();
 		}
 	}
 
@@ -125,16 +159,18 @@ public class ReactorLifecycle implements SmartLifecycle {
 	public void stop(Runnable callback) {
 		this.stopCallback.set(callback);
 		Duration grace = this.properties.shutdownGrace();
-		try {
-			this.reactor.execute(() -> new GracefulShutdown(this.reactor, this.listeners, grace, this.reactor::stop)
-				.begin());
-		}
-		catch (RuntimeException ex) {
-			// The loop already ended and closed the reactor: nothing left to drain.
-			Runnable pending = this.stopCallback.getAndSet(null);
-			if (pending != null) {
-				pending.run();
+		for (Reactor loop : reactors()) {
+			List<BoundListener> own = (loop == this.reactor) ? this.listeners : List.of();
+			try {
+				loop.execute(() -> new GracefulShutdown(loop, own, grace, loop::stop).begin());
 			}
+			catch (RuntimeException ex) {
+				// That loop already ended and closed its reactor: nothing left to drain there.
+				logger.debug("{} already stopped", loop);
+			}
+		}
+		if (this.loopsRunning.get() == 0) {
+			runStopCallback();
 		}
 	}
 
@@ -162,8 +198,17 @@ public class ReactorLifecycle implements SmartLifecycle {
 		return PHASE;
 	}
 
+	/** The reactor that runs the listeners (the only one unless {@code threads} is above 1). */
 	public Reactor reactor() {
 		return this.reactor;
+	}
+
+	/** Every loop's reactor, the acceptor first; any thread. */
+	public List<Reactor> reactors() {
+		List<Reactor> all = new ArrayList<>(this.workers.size() + 1);
+		all.add(this.reactor);
+		all.addAll(this.workers);
+		return all;
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.asyncore.boot.listener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.util.function.Supplier;
 
 import dev.asyncore.boot.config.AsyncoreProperties.ListenerProperties;
 import dev.asyncore.boot.config.AsyncoreProperties.Protocol;
@@ -42,6 +43,14 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 	 * the port is taken
 	 */
 	public Dispatcher open(Reactor reactor) {
+		return open(reactor, () -> reactor);
+	}
+
+	/**
+	 * As {@link #open(Reactor)}, handing each accepted TCP connection to the reactor {@code workers}
+	 * supplies (called on {@code reactor}'s loop thread); UDP listeners stay on {@code reactor}.
+	 */
+	public Dispatcher open(Reactor reactor, Supplier<Reactor> workers) {
 		ListenerProperties p = properties();
 		InetSocketAddress address = new InetSocketAddress(p.host(), p.port());
 		if (address.isUnresolved()) {
@@ -53,7 +62,7 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 			}
 			ServerDispatcher.Options options = new ServerDispatcher.Options(p.backlog(), p.maxConnections(),
 					p.idleTimeout());
-			return new ServerDispatcher(reactor, address, options, stats(), this::accepted);
+			return new ServerDispatcher(reactor, address, options, stats(), this::accepted, workers);
 		}
 		catch (IOException ex) {
 			// The core's BindException already names the address; keep the system's reason only.

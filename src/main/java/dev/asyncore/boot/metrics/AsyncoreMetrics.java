@@ -32,45 +32,48 @@ public class AsyncoreMetrics implements MeterBinder {
 			Counter.CONNECTS, "read", Counter.READS, "write", Counter.WRITES, "close", Counter.CLOSES, "error",
 			Counter.ERRORS, "rejected", Counter.REJECTED, "timeout", Counter.TIMEOUTS);
 
-	private final Reactor reactor;
-
 	private final ListenerRegistry listeners;
 
 	private final ReactorLifecycle lifecycle;
 
-	public AsyncoreMetrics(Reactor reactor, ListenerRegistry listeners, ReactorLifecycle lifecycle) {
-		this.reactor = reactor;
+	public AsyncoreMetrics(ListenerRegistry listeners, ReactorLifecycle lifecycle) {
 		this.listeners = listeners;
 		this.lifecycle = lifecycle;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		bindReactor(registry);
+		bindReactors(registry);
 		for (ConfiguredListener listener : this.listeners.listeners()) {
 			bindListener(registry, listener.stats());
 			bindLimits(registry, listener);
 		}
 	}
 
-	private void bindReactor(MeterRegistry registry) {
-		Tags tags = Tags.of("reactor", this.reactor.name());
-		Gauge.builder("asyncore.map.size", this.reactor, Reactor::size)
+	private void bindReactors(MeterRegistry registry) {
+		for (Reactor reactor : this.lifecycle.reactors()) {
+			bindReactor(registry, reactor);
+		}
+	}
+
+	private void bindReactor(MeterRegistry registry, Reactor reactor) {
+		Tags tags = Tags.of("reactor", reactor.name());
+		Gauge.builder("asyncore.map.size", reactor, Reactor::size)
 			.description("Dispatchers in the reactor's map: listeners and connections")
 			.tags(tags)
 			.register(registry);
-		FunctionCounter.builder("asyncore.loop.iterations", this.reactor, Reactor::iterations)
+		FunctionCounter.builder("asyncore.loop.iterations", reactor, Reactor::iterations)
 			.description("Passes of the event loop")
 			.tags(tags)
 			.register(registry);
 		FunctionTimer
-			.builder("asyncore.loop.select", this.reactor, Reactor::iterations, Reactor::selectNanos,
+			.builder("asyncore.loop.select", reactor, Reactor::iterations, Reactor::selectNanos,
 					TimeUnit.NANOSECONDS)
 			.description("Time the loop spent waiting in the selector")
 			.tags(tags)
 			.register(registry);
 		FunctionTimer
-			.builder("asyncore.loop.dispatch", this.reactor, Reactor::iterations, Reactor::dispatchNanos,
+			.builder("asyncore.loop.dispatch", reactor, Reactor::iterations, Reactor::dispatchNanos,
 					TimeUnit.NANOSECONDS)
 			.description("Time the loop spent running hooks, timers and tasks")
 			.tags(tags)

@@ -29,7 +29,7 @@ class AsyncoreMetricsTest {
 
 	private final ListenerRegistry listeners = new ListenerRegistry(
 			new AsyncoreProperties(new ReactorProperties("r1", java.time.Duration.ofSeconds(1),
-					java.time.Duration.ofSeconds(30)), List.of(listener("a", 7), listener("b", 0))),
+					java.time.Duration.ofSeconds(30), 1), List.of(listener("a", 7), listener("b", 0))),
 			List.of(DispatcherFactory.tcp("echo", (reactor, channel, listener) -> null)), null);
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -41,7 +41,7 @@ class AsyncoreMetricsTest {
 
 	@Test
 	void whenCountersMoveThenEachMeterReportsItsOwnCounterWithLowCardinalityTags() {
-		new AsyncoreMetrics(this.reactor, this.listeners,
+		new AsyncoreMetrics(this.listeners,
 				new ReactorLifecycle(this.reactor, this.listeners, null))
 			.bindTo(this.registry);
 		ListenerStats a = this.listeners.listeners().get(0).stats();
