@@ -1,6 +1,7 @@
 package dev.asyncore.tls;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -26,7 +27,9 @@ import dev.asyncore.core.Transport;
  * on the server side). Works for any {@link Dispatcher}: {@code AsyncChat}, {@code BufferedDispatcher}
  * or a plain one.
  *
- * <p>tls-channel signals would-block with {@link NeedsReadException} / {@link NeedsWriteException};
+ * <p>The handshake is driven by the transport itself from the selector's readiness (the client
+ * starts it as soon as the socket is writable), so it never waits for the dispatcher to read or
+ * write. tls-channel signals would-block with {@link NeedsReadException} / {@link NeedsWriteException};
  * here they become a return of 0, as a socket's would-block. When a handshake (or renegotiation)
  * needs the direction the dispatcher did not ask for, {@link #interestOps(int)} swaps the selector
  * interest to that direction and {@link #readyOps(int)} hands the readiness back to the hook that
@@ -49,10 +52,18 @@ public final class TlsTransport implements Transport {
 
 	private boolean maybeBuffered;
 
+	private boolean handshaking = true;
+
+	private int handshakeOps;
+
 	private int wanted;
 
-	private TlsTransport(TlsChannel tls) {
+	private final ByteBuffer[] single = new ByteBuffer[1];
+
+	private TlsTransport(TlsChannel tls, boolean client) {
 		this.tls = tls;
+		// the client speaks first; a server waits for the ClientHello
+		this.handshakeOps = client ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
 	}
 
 	/**
@@ -72,12 +83,12 @@ public final class TlsTransport implements Transport {
 			parameters.setServerNames(List.of(new SNIHostName(peer)));
 		}
 		engine.setSSLParameters(parameters);
-		return new TlsTransport(ClientTlsChannel.newBuilder(channel, engine).build());
+		return new TlsTransport(ClientTlsChannel.newBuilder(channel, engine).build(), true);
 	}
 
 	/** Server side over an accepted socket; the client's SNI is available from the session. */
 	public static TlsTransport server(SocketChannel channel, SSLContext context) {
-		return new TlsTransport(ServerTlsChannel.newBuilder(channel, context).build());
+		return new TlsTransport(ServerTlsChannel.newBuilder(channel, context).build(), false);
 	}
 
 	private static boolean isIpLiteral(String host) {
@@ -91,6 +102,9 @@ public final class TlsTransport implements Transport {
 
 	@Override
 	public int read(ByteBuffer dst) throws IOException {
+		if (this.handshaking) {
+			return 0;
+		}
 		this.readNeedsWrite = false;
 		this.maybeBuffered = false;
 		try {
@@ -109,21 +123,21 @@ public final class TlsTransport implements Transport {
 
 	@Override
 	public int write(ByteBuffer src) throws IOException {
-		this.writeNeedsRead = false;
+		// one reusable array: no allocation per write
+		this.single[0] = src;
 		try {
-			return this.tls.write(src);
+			return (int) write(this.single, 0, 1);
 		}
-		catch (NeedsWriteException ex) {
-			return 0;
-		}
-		catch (NeedsReadException ex) {
-			this.writeNeedsRead = true;
-			return 0;
+		finally {
+			this.single[0] = null;
 		}
 	}
 
 	@Override
 	public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+		if (this.handshaking) {
+			return 0;
+		}
 		this.writeNeedsRead = false;
 		try {
 			return this.tls.write(srcs, offset, length);
@@ -145,6 +159,9 @@ public final class TlsTransport implements Transport {
 	@Override
 	public int interestOps(int wanted) {
 		this.wanted = wanted;
+		if (this.handshaking) {
+			return this.handshakeOps;
+		}
 		int ops = wanted;
 		if (this.writeNeedsRead && (wanted & SelectionKey.OP_WRITE) != 0) {
 			// the socket is writable all along: waiting on it would spin until the peer answers
@@ -158,6 +175,9 @@ public final class TlsTransport implements Transport {
 
 	@Override
 	public int readyOps(int ready) {
+		if (this.handshaking) {
+			return handshake(ready);
+		}
 		int out = ready & ~RW;
 		if ((ready & SelectionKey.OP_READ) != 0) {
 			out |= this.wanted & SelectionKey.OP_READ;
@@ -172,6 +192,37 @@ public final class TlsTransport implements Transport {
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * Drives the handshake from the selector's readiness, whatever the dispatcher wants: until it
+	 * completes, no hook runs and send/recv return 0. Then the dispatcher's wanted operations are
+	 * delivered once (a spurious one just returns 0).
+	 */
+	private int handshake(int ready) {
+		try {
+			this.tls.handshake();
+		}
+		catch (NeedsReadException ex) {
+			this.handshakeOps = SelectionKey.OP_READ;
+			return ready & ~RW;
+		}
+		catch (NeedsWriteException ex) {
+			this.handshakeOps = SelectionKey.OP_WRITE;
+			return ready & ~RW;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.handshaking = false;
+		// records after the Finished message may already sit in tls-channel's buffer
+		this.maybeBuffered = true;
+		return (ready & ~RW) | (this.wanted & RW);
+	}
+
+	/** Whether the handshake has completed. */
+	public boolean isHandshakeComplete() {
+		return !this.handshaking;
 	}
 
 	@Override
