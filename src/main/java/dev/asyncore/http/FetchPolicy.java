@@ -2,6 +2,7 @@ package dev.asyncore.http;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -72,6 +73,21 @@ public record FetchPolicy(boolean allowPrivateNetworks, Set<String> allowedHosts
 			.maxBodySize(this.maxBodySize)
 			.maxHeaderBytes(this.maxHeaderBytes)
 			.maxRedirects(this.maxRedirects);
+	}
+
+	/**
+	 * Parses user input into a URI for {@link Fetcher#fetch}. Unlike {@code new URI(text)}, which
+	 * throws {@code NumberFormatException} for some IPv6 literals (found by fuzzing), every bad
+	 * input becomes an {@link FetchException.InvalidUrl}. No policy decision is made here.
+	 */
+	public static URI parseUrl(String text) throws FetchException.InvalidUrl {
+		try {
+			return new URI(text.strip());
+		}
+		catch (URISyntaxException | IllegalArgumentException ex) {
+			throw new FetchException.InvalidUrl("'" + HttpSyntax.printable(text) + "' is not a valid URL: "
+					+ ex.getMessage());
+		}
 	}
 
 	/**

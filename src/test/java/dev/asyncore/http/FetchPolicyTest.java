@@ -244,6 +244,15 @@ class FetchPolicyTest {
 	}
 
 	@Test
+	void parseUrlTurnsEveryBadInputIntoInvalidUrl() throws Exception {
+		// new URI(...) throws NumberFormatException for this one (a Jazzer finding)
+		assertThatThrownBy(() -> FetchPolicy.parseUrl("http://[::fff:100000000694.]52/"))
+			.isInstanceOf(FetchException.InvalidUrl.class);
+		assertThatThrownBy(() -> FetchPolicy.parseUrl("http://exa mple.org/")).isInstanceOf(FetchException.InvalidUrl.class);
+		assertThat(FetchPolicy.parseUrl(" https://example.org/a ")).isEqualTo(URI.create("https://example.org/a"));
+	}
+
+	@Test
 	void invalidPolicyValuesAreRejected() {
 		assertThatThrownBy(() -> FetchPolicy.builder().maxRedirects(-1).build())
 			.isInstanceOf(IllegalArgumentException.class);
