@@ -272,7 +272,7 @@ final class FetchExchange implements ResponseParser.Listener {
 		}
 		catch (IllegalArgumentException | URISyntaxException ex) {
 			fail(new FetchException.Protocol("Redirect from " + this.uri + " to an invalid URL '"
-					+ ResponseParser.printable(location) + "'", ex));
+					+ HttpSyntax.printable(location) + "'", ex));
 			return;
 		}
 		this.redirects.add(this.uri);

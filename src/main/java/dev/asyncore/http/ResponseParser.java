@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -226,7 +225,7 @@ public final class ResponseParser {
 			byte b = this.line[i];
 			if ((b < 0x20 && b != '\t') || b == 0x7f) {
 				throw new FetchException.Protocol("Control character 0x" + Integer.toHexString(b & 0xff)
-						+ " in response line '" + printable(this.line, this.lineLength) + "'");
+						+ " in response line '" + HttpSyntax.printable(this.line, this.lineLength) + "'");
 			}
 		}
 		String text = new String(this.line, 0, this.lineLength, StandardCharsets.ISO_8859_1);
@@ -237,8 +236,8 @@ public final class ResponseParser {
 	private void statusLine(String text) throws FetchException {
 		// HTTP/1.x SP 3DIGIT [SP reason]
 		if (text.length() < 12 || !text.startsWith("HTTP/1.") || (text.charAt(7) != '0' && text.charAt(7) != '1')
-				|| text.charAt(8) != ' ' || !isDigits(text, 9, 12) || (text.length() > 12 && text.charAt(12) != ' ')) {
-			throw new FetchException.Protocol("Not an HTTP/1.x status line: '" + printable(text) + "'");
+				|| text.charAt(8) != ' ' || !HttpSyntax.isDigits(text, 9, 12) || (text.length() > 12 && text.charAt(12) != ' ')) {
+			throw new FetchException.Protocol("Not an HTTP/1.x status line: '" + HttpSyntax.printable(text) + "'");
 		}
 		this.version = text.substring(0, 8);
 		this.status = Integer.parseInt(text, 9, 12, 10);
@@ -272,15 +271,15 @@ public final class ResponseParser {
 	/** @return the index of the colon of a well-formed field line */
 	private static int parseField(String text) throws FetchException {
 		if (text.charAt(0) == ' ' || text.charAt(0) == '\t') {
-			throw new FetchException.Protocol("Obsolete header line folding: '" + printable(text) + "'");
+			throw new FetchException.Protocol("Obsolete header line folding: '" + HttpSyntax.printable(text) + "'");
 		}
 		int colon = text.indexOf(':');
 		if (colon <= 0) {
-			throw new FetchException.Protocol("Malformed header line: '" + printable(text) + "'");
+			throw new FetchException.Protocol("Malformed header line: '" + HttpSyntax.printable(text) + "'");
 		}
 		for (int i = 0; i < colon; i++) {
-			if (!isTokenChar(text.charAt(i))) {
-				throw new FetchException.Protocol("Invalid header name: '" + printable(text.substring(0, colon)) + "'");
+			if (!HttpSyntax.isTokenChar(text.charAt(i))) {
+				throw new FetchException.Protocol("Invalid header name: '" + HttpSyntax.printable(text.substring(0, colon)) + "'");
 			}
 		}
 		return colon;
@@ -297,7 +296,7 @@ public final class ResponseParser {
 		}
 		HttpHeaders fields = HttpHeaders.of(this.headers, (name, value) -> true);
 		this.head = new ResponseHead(this.version, this.status, this.reason, fields);
-		this.keepAlive = this.version.equals("HTTP/1.1") && !hasToken(fields.allValues("Connection"), "close");
+		this.keepAlive = this.version.equals("HTTP/1.1") && !HttpSyntax.hasToken(fields.allValues("Connection"), "close");
 		this.listener.onHead(this.head);
 		if (this.headRequest || this.status == 204 || this.status == 304) {
 			this.state = State.DONE;
@@ -317,7 +316,7 @@ public final class ResponseParser {
 		}
 		List<String> lengths = fields.allValues("Content-Length");
 		if (!lengths.isEmpty()) {
-			this.expectedLength = contentLength(lengths);
+			this.expectedLength = HttpSyntax.contentLength(lengths);
 			checkBodySize(this.expectedLength);
 			this.state = (this.expectedLength == 0) ? State.DONE : State.BODY_LENGTH;
 			return;
@@ -326,29 +325,11 @@ public final class ResponseParser {
 		this.state = State.BODY_UNTIL_CLOSE;
 	}
 
-	private static long contentLength(List<String> values) throws FetchException {
-		long length = -1;
-		for (String value : values) {
-			for (String part : value.split(",", -1)) {
-				String digits = part.strip();
-				if (digits.isEmpty() || digits.length() > 18 || !isDigits(digits, 0, digits.length())) {
-					throw new FetchException.Protocol("Invalid Content-Length '" + printable(value) + "'");
-				}
-				long parsed = Long.parseLong(digits);
-				if (length >= 0 && parsed != length) {
-					throw new FetchException.Protocol("Conflicting Content-Length values " + values);
-				}
-				length = parsed;
-			}
-		}
-		return length;
-	}
-
 	private void chunkSize(String text) throws FetchException {
 		int end = text.indexOf(';');
 		String hex = ((end >= 0) ? text.substring(0, end) : text).strip();
 		if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-			throw new FetchException.Protocol("Invalid chunk size line '" + printable(text) + "'");
+			throw new FetchException.Protocol("Invalid chunk size line '" + HttpSyntax.printable(text) + "'");
 		}
 		long size = Long.parseLong(hex, 16);
 		if (size == 0) {
@@ -370,50 +351,6 @@ public final class ResponseParser {
 		if (size > this.maxBodySize) {
 			throw new FetchException.TooLarge("Response body exceeds the limit of " + this.maxBodySize + " bytes");
 		}
-	}
-
-	private static boolean hasToken(List<String> values, String token) {
-		for (String value : values) {
-			for (String part : value.split(",")) {
-				if (part.strip().toLowerCase(Locale.ROOT).equals(token)) {
-					return true;
-				}
-			}
-		}
-		return false;
-	}
-
-	private static boolean isDigits(String s, int from, int to) {
-		for (int i = from; i < to; i++) {
-			if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private static boolean isTokenChar(char c) {
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-				|| "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-	}
-
-	private static String printable(byte[] bytes, int length) {
-		return printable(new String(bytes, 0, Math.min(length, 80), StandardCharsets.ISO_8859_1));
-	}
-
-	/** At most 80 characters, control characters escaped: safe to put in a message. */
-	static String printable(String s) {
-		StringBuilder sb = new StringBuilder();
-		for (int i = 0; i < s.length() && i < 80; i++) {
-			char c = s.charAt(i);
-			if (c < 0x20 || c >= 0x7f) {
-				sb.append(String.format("\\x%02x", (int) c & 0xff));
-			}
-			else {
-				sb.append(c);
-			}
-		}
-		return (s.length() > 80) ? sb.append("...").toString() : sb.toString();
 	}
 
 }
