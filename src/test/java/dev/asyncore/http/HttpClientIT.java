@@ -122,6 +122,16 @@ class HttpClientIT {
 		}
 	}
 
+	/** A failure and how long after the call it came. */
+	record Timed(Throwable failure, Duration elapsed) {
+	}
+
+	private static Timed timed(java.util.concurrent.Callable<CompletableFuture<FetchResult>> fetch) throws Exception {
+		long start = System.nanoTime();
+		Throwable failure = failure(fetch.call());
+		return new Timed(failure, Duration.ofNanos(System.nanoTime() - start));
+	}
+
 	private static String sha256(byte[] bytes) throws Exception {
 		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
 	}
@@ -475,9 +485,9 @@ class HttpClientIT {
 		Duration timeout = Duration.ofMillis(400);
 		FetchOptions options = FetchOptions.get().policy(LOOPBACK.toBuilder().readTimeout(timeout).build());
 
-		long start = System.nanoTime();
-		Throwable failure = failure(this.fetcher.fetch(server.uri("/"), options));
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		Timed timed = timed(() -> this.fetcher.fetch(server.uri("/"), options));
+		Throwable failure = timed.failure();
+		Duration elapsed = timed.elapsed();
 
 		assertThat(failure).isInstanceOf(FetchException.Timeout.class).hasMessageContaining("readTimeout");
 		assertThat(((FetchException.Timeout) failure).phase()).isEqualTo("read");
@@ -511,9 +521,9 @@ class HttpClientIT {
 		FetchOptions options = FetchOptions.get()
 			.policy(LOOPBACK.toBuilder().readTimeout(Duration.ofMillis(300)).totalTimeout(total).build());
 
-		long start = System.nanoTime();
-		Throwable failure = failure(this.fetcher.fetch(server.uri("/"), options));
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		Timed timed = timed(() -> this.fetcher.fetch(server.uri("/"), options));
+		Throwable failure = timed.failure();
+		Duration elapsed = timed.elapsed();
 
 		assertThat(failure).isInstanceOf(FetchException.Timeout.class).hasMessageContaining("totalTimeout");
 		assertThat(elapsed).isGreaterThanOrEqualTo(total).isLessThan(total.multipliedBy(2));
@@ -536,9 +546,9 @@ class HttpClientIT {
 		FetchOptions options = FetchOptions.get().policy(LOOPBACK.toBuilder().connectTimeout(timeout).build());
 		int port = ((InetSocketAddress) full.getLocalAddress()).getPort();
 
-		long start = System.nanoTime();
-		Throwable failure = failure(this.fetcher.fetch(URI.create("http://127.0.0.1:" + port + "/"), options));
-		Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+		Timed timed = timed(() -> this.fetcher.fetch(URI.create("http://127.0.0.1:" + port + "/"), options));
+		Throwable failure = timed.failure();
+		Duration elapsed = timed.elapsed();
 
 		assertThat(failure).isInstanceOf(FetchException.Timeout.class).hasMessageContaining("connectTimeout");
 		assertThat(elapsed).isGreaterThanOrEqualTo(timeout).isLessThan(timeout.multipliedBy(2));
