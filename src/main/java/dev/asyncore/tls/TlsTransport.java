@@ -220,6 +220,11 @@ public final class TlsTransport implements Transport {
 		return (ready & ~RW) | (this.wanted & RW);
 	}
 
+	/** Whether the peer said goodbye with close_notify (rather than just closing the socket). */
+	public boolean closeNotifyReceived() {
+		return this.tls.shutdownReceived();
+	}
+
 	/** Whether the handshake has completed. */
 	public boolean isHandshakeComplete() {
 		return !this.handshaking;

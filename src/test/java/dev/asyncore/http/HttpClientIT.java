@@ -416,6 +416,17 @@ class HttpClientIT {
 	}
 
 	@Test
+	void bodyStreamsToAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+		java.nio.file.Path file = dir.resolve("body.txt");
+
+		FetchResult result = get(this.fetcher.fetch(jdkUri("/chunked"), FetchOptions.get().sink(BodySink.toFile(file))));
+
+		assertThat(result.body()).isEmpty();
+		assertThat(java.nio.file.Files.size(file)).isEqualTo(result.bodySize());
+		assertThat(sha256(java.nio.file.Files.readAllBytes(file))).isEqualTo(result.sha256());
+	}
+
+	@Test
 	void truncatedBodyIsAProtocolError() throws Exception {
 		RawServer server = raw((connection, index) -> {
 			rawRequest(connection);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.asyncore.chat.AsyncChat;
+import dev.asyncore.core.BufferedDispatcher;
 import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.testsupport.RunningReactor;
@@ -77,13 +79,38 @@ class TlsTransportIT {
 
 	}
 
+	/** A byte echo on BufferedDispatcher (asyncore's dispatcher_with_send) over TLS. */
+	static final class BufferedEcho extends BufferedDispatcher {
+
+		BufferedEcho(Reactor reactor, SocketChannel channel) {
+			super(reactor, channel);
+			setTransport(serverContext.wrap(channel));
+		}
+
+		@Override
+		protected void handleRead() {
+			ByteBuffer buffer = this.reactor.readBuffer();
+			if (recv(buffer) > 0) {
+				send(buffer.flip());
+			}
+		}
+
+	}
+
 	static final class Listener extends Dispatcher {
 
 		private final boolean greet;
 
+		private final boolean buffered;
+
 		Listener(Reactor reactor, boolean greet) throws IOException {
+			this(reactor, greet, false);
+		}
+
+		Listener(Reactor reactor, boolean greet, boolean buffered) throws IOException {
 			super(reactor);
 			this.greet = greet;
+			this.buffered = buffered;
 			createServerSocket();
 			bind(new InetSocketAddress("127.0.0.1", 0));
 			listen(16);
@@ -91,7 +118,12 @@ class TlsTransportIT {
 
 		@Override
 		protected void handleAccepted(SocketChannel channel, SocketAddress remote) {
-			new EchoLines(this.reactor, channel, this.greet);
+			if (this.buffered) {
+				new BufferedEcho(this.reactor, channel);
+			}
+			else {
+				new EchoLines(this.reactor, channel, this.greet);
+			}
 		}
 
 	}
@@ -102,6 +134,8 @@ class TlsTransportIT {
 		final List<String> lines = new CopyOnWriteArrayList<>();
 
 		final CountDownLatch closed = new CountDownLatch(1);
+
+		volatile boolean closeNotify;
 
 		private final List<String> script;
 
@@ -142,6 +176,12 @@ class TlsTransportIT {
 		}
 
 		@Override
+		protected void handleClose() {
+			this.closeNotify = ((TlsTransport) transport()).closeNotifyReceived();
+			close();
+		}
+
+		@Override
 		public void close() {
 			super.close();
 			this.closed.countDown();
@@ -167,6 +207,19 @@ class TlsTransportIT {
 		Client client = this.loop.call(() -> new Client(this.loop.reactor(), server, script, false));
 
 		assertThat(client.closed.await(20, TimeUnit.SECONDS)).as("closed after bye").isTrue();
+		assertThat(client.lines).containsExactlyElementsOf(script);
+		assertThat(client.closeNotify).as("the server's close() sent close_notify").isTrue();
+	}
+
+	@Test
+	void bufferedDispatcherServesTlsToo() throws Exception {
+		InetSocketAddress server = this.loop
+			.call(() -> (InetSocketAddress) new Listener(this.loop.reactor(), false, true).localAddress());
+		List<String> script = List.of("one", "two", "y".repeat(100_000));
+
+		Client client = this.loop.call(() -> new Client(this.loop.reactor(), server, script, false));
+
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> client.lines.size() == 3);
 		assertThat(client.lines).containsExactlyElementsOf(script);
 	}
 
