@@ -241,6 +241,38 @@ class AsyncChatIT {
 	}
 
 	@Test
+	void unitOverMaxIncomingReachesHandleErrorAsANamedException() throws Exception {
+		EchoServer server = new EchoServer(3, null);
+		InetSocketAddress address = server.address();
+		java.util.concurrent.CompletableFuture<Throwable> error = new java.util.concurrent.CompletableFuture<>();
+		this.loop.run(() -> {
+			AsyncChat client = new AsyncChat(this.loop.reactor()) {
+
+				@Override
+				protected void handleConnect() {
+				}
+
+				@Override
+				protected void handleError(Throwable failure) {
+					error.complete(failure);
+					super.handleError(failure);
+				}
+
+			};
+			client.createSocket();
+			client.connect(address);
+			client.setMaxIncoming(16);
+			client.setTerminator(bytes("\n"));
+			client.push(bytes("this line is longer than sixteen bytes\n"));
+			client.push(QUIT);
+		});
+
+		assertThat(error.get(15, TimeUnit.SECONDS)).isInstanceOf(TooLongFrameException.class)
+			.hasMessageContaining("exceeds 16 bytes");
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> this.loop.reactor().size() == 0);
+	}
+
+	@Test
 	void closeWhenDoneClosesAfterTheQueueIsSent() throws Exception {
 		CountDownLatch startResend = new CountDownLatch(1);
 		EchoServer server = new EchoServer(1, startResend);

@@ -510,6 +510,7 @@ class HttpClientIT {
 		java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors
 			.newSingleThreadScheduledExecutor();
 		this.closeables.add(ticker::shutdownNow);
+		java.util.concurrent.CountDownLatch dripStopped = new java.util.concurrent.CountDownLatch(1);
 		RawServer server = raw((connection, index) -> {
 			rawRequest(connection);
 			RawServer.write(connection, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
@@ -524,8 +525,8 @@ class HttpClientIT {
 			try {
 				drip.get(20, TimeUnit.SECONDS);
 			}
-			catch (ExecutionException | java.util.concurrent.CancellationException ex) {
-				// the client went away: the drip fails, as it should
+			catch (ExecutionException ex) {
+				dripStopped.countDown(); // the client closed the connection: the write failed
 			}
 		});
 		Duration total = Duration.ofMillis(600);
@@ -538,6 +539,7 @@ class HttpClientIT {
 
 		assertThat(failure).isInstanceOf(FetchException.Timeout.class).hasMessageContaining("totalTimeout");
 		assertThat(elapsed).isGreaterThanOrEqualTo(total).isLessThan(total.multipliedBy(2));
+		assertThat(dripStopped.await(10, TimeUnit.SECONDS)).as("connection closed on timeout").isTrue();
 	}
 
 	@Test
