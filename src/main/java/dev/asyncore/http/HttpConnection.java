@@ -35,7 +35,8 @@ final class HttpConnection extends AsyncChat {
 
 	private final ResponseParser parser;
 
-	private final FetchPolicy policy;
+	/** The policy of the request in flight (a pooled connection serves fetches with other policies). */
+	private FetchPolicy policy;
 
 	private FetchExchange exchange;
 
@@ -91,7 +92,9 @@ final class HttpConnection extends AsyncChat {
 	/** Sends {@code request} for {@code exchange}; the response is parsed as it arrives. */
 	void begin(FetchExchange exchange, byte[] request, boolean headRequest, FetchPolicy fetchPolicy) {
 		this.exchange = exchange;
+		this.policy = fetchPolicy;
 		this.firstByteSeen = false;
+		this.parser.limits(fetchPolicy.maxHeaderBytes(), fetchPolicy.maxBodySize());
 		this.parser.start(headRequest, exchange);
 		setTerminator(this.parser.terminator());
 		this.requestStart = 0;

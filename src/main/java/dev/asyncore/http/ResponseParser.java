@@ -51,9 +51,9 @@ public final class ResponseParser {
 
 	private static final int MAX_CHUNK_LINE = 4096;
 
-	private final int maxHeaderBytes;
+	private int maxHeaderBytes;
 
-	private final long maxBodySize;
+	private long maxBodySize;
 
 	private State state = State.DONE;
 
@@ -88,6 +88,12 @@ public final class ResponseParser {
 	private ResponseHead head;
 
 	public ResponseParser(int maxHeaderBytes, long maxBodySize) {
+		this.maxHeaderBytes = maxHeaderBytes;
+		this.maxBodySize = maxBodySize;
+	}
+
+	/** Changes the limits for the next {@link #start}ed response (a pooled connection serves many policies). */
+	public void limits(int maxHeaderBytes, long maxBodySize) {
 		this.maxHeaderBytes = maxHeaderBytes;
 		this.maxBodySize = maxBodySize;
 	}

@@ -485,6 +485,18 @@ class HttpClientIT {
 	}
 
 	@Test
+	void aPooledConnectionAppliesTheLimitsOfTheFetchItServes() throws Exception {
+		get(this.fetcher.fetch(jdkUri("/hello")));
+		FetchOptions streamedSmall = FetchOptions.get()
+			.policy(LOOPBACK.toBuilder().maxBodySize(3).build())
+			.sink(BodySink.discard());
+
+		Throwable failure = failure(this.fetcher.fetch(jdkUri("/hello"), streamedSmall));
+
+		assertThat(failure).isInstanceOf(FetchException.TooLarge.class).hasMessageContaining("3 bytes");
+	}
+
+	@Test
 	void stalledServerHitsTheReadTimeoutInTime() throws Exception {
 		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 		this.closeables.add(release::countDown);
