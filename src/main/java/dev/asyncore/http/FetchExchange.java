@@ -1,6 +1,7 @@
 package dev.asyncore.http;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -300,6 +301,12 @@ final class FetchExchange implements ResponseParser.Listener {
 			return;
 		}
 		fail(failure);
+	}
+
+	/** Something neither the policy nor the parser classified: still completes the future. */
+	void unexpected(Throwable error) {
+		Throwable cause = (error instanceof UncheckedIOException unchecked) ? unchecked.getCause() : error;
+		fail(new FetchException.Protocol("Fetching " + this.uri + " failed unexpectedly: " + cause, cause));
 	}
 
 	private void fail(FetchException failure) {

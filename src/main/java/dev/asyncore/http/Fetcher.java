@@ -102,7 +102,15 @@ public final class Fetcher implements AutoCloseable {
 		Objects.requireNonNull(options, "options");
 		CompletableFuture<FetchResult> future = new CompletableFuture<>();
 		try {
-			this.reactor.execute(() -> new FetchExchange(this, uri, options, future).start());
+			this.reactor.execute(() -> {
+				FetchExchange exchange = new FetchExchange(this, uri, options, future);
+				try {
+					exchange.start();
+				}
+				catch (RuntimeException ex) {
+					exchange.unexpected(ex);
+				}
+			});
 		}
 		catch (RejectedExecutionException ex) {
 			future.completeExceptionally(ex);

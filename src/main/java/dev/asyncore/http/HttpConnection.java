@@ -177,13 +177,20 @@ final class HttpConnection extends AsyncChat {
 		this.exchange = null;
 		setTerminator(Terminator.NONE);
 		setIdleTimeout(null);
-		if (this.parser.keepAlive() && !isClosed() && !isInputShutdown()) {
+		// a server may answer before reading the whole request: unsent bytes make the connection unusable
+		if (this.parser.keepAlive() && !isClosed() && !isInputShutdown() && !writable()) {
 			this.pool.release(this);
 		}
 		else {
 			close();
 		}
-		done.responseComplete(this);
+		try {
+			done.responseComplete(this);
+		}
+		catch (RuntimeException ex) {
+			// the next hop failed to start (say, a write on a pooled connection): it is that fetch's failure
+			done.unexpected(ex);
+		}
 	}
 
 	@Override
