@@ -1,0 +1,329 @@
+package dev.asyncore.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.asyncore.core.TimerHandle;
+
+/**
+ * One fetch, hop by hop: check the URL, resolve off the loop, check the address, connect to exactly
+ * that address (or reuse a pooled connection), send, parse, follow redirects, complete the future.
+ * Loop thread only, apart from the resolver task it starts.
+ */
+final class FetchExchange implements ResponseParser.Listener {
+
+	private static final Logger logger = LoggerFactory.getLogger(FetchExchange.class);
+
+	private final Fetcher fetcher;
+
+	private final FetchPolicy policy;
+
+	private final FetchOptions options;
+
+	private final CompletableFuture<FetchResult> future;
+
+	private final List<URI> redirects = new ArrayList<>();
+
+	private final long start = System.nanoTime();
+
+	private final MessageDigest digest;
+
+	private final MemoryBody memory;
+
+	private FetchOptions.Method method;
+
+	private URI uri;
+
+	private Target target;
+
+	private HttpConnection connection;
+
+	private TimerHandle totalTimer;
+
+	private ResponseHead head;
+
+	private boolean following;
+
+	private boolean retried;
+
+	private boolean done;
+
+	private int hop;
+
+	private long dnsNanos;
+
+	private long firstByteNanos;
+
+	private long bodySize;
+
+	FetchExchange(Fetcher fetcher, URI uri, FetchOptions options, CompletableFuture<FetchResult> future) {
+		this.fetcher = fetcher;
+		this.policy = (options.policy() != null) ? options.policy() : fetcher.policy();
+		this.options = options;
+		this.method = options.method();
+		this.uri = uri;
+		this.future = future;
+		this.memory = (options.sink() == null) ? new MemoryBody(this.policy.maxBodySize()) : null;
+		try {
+			this.digest = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every JDK has SHA-256", ex);
+		}
+	}
+
+	void start() {
+		Duration total = this.policy.totalTimeout();
+		this.totalTimer = this.fetcher.reactor().schedule(total, () -> fail(new FetchException.Timeout("total",
+				"Fetching " + this.uri + " took longer than " + total.toMillis() + " ms (totalTimeout)")));
+		hop(this.uri);
+	}
+
+	private void hop(URI next) {
+		this.uri = next;
+		this.hop++;
+		this.dnsNanos = 0;
+		this.firstByteNanos = 0;
+		try {
+			this.target = this.policy.target(next);
+		}
+		catch (FetchException ex) {
+			fail(ex);
+			return;
+		}
+		HttpConnection pooled = this.fetcher.pool().take(this.target.route(), this.policy);
+		if (pooled != null) {
+			send(pooled);
+		}
+		else if (this.target.host().isLiteral()) {
+			connect(this.target.host().literal());
+		}
+		else {
+			resolve(this.target.host().name());
+		}
+	}
+
+	private void resolve(String host) {
+		int current = this.hop;
+		long dnsStart = System.nanoTime();
+		try {
+			this.fetcher.resolverExecutor().execute(() -> {
+				InetAddress[] addresses = null;
+				UnknownHostException failure = null;
+				try {
+					addresses = this.fetcher.resolver().resolve(host);
+				}
+				catch (UnknownHostException ex) {
+					failure = ex;
+				}
+				InetAddress[] found = addresses;
+				UnknownHostException error = failure;
+				try {
+					this.fetcher.reactor().execute(() -> resolved(current, dnsStart, host, found, error));
+				}
+				catch (RejectedExecutionException ex) {
+					this.future.completeExceptionally(ex);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			fail(new FetchException.Dns("Cannot resolve " + host + ": the resolver executor is shut down", ex));
+		}
+	}
+
+	private void resolved(int forHop, long dnsStart, String host, InetAddress[] addresses, UnknownHostException error) {
+		if (this.done || forHop != this.hop) {
+			return;
+		}
+		this.dnsNanos = System.nanoTime() - dnsStart;
+		if (error != null || addresses == null || addresses.length == 0) {
+			fail(new FetchException.Dns("Cannot resolve host " + host + ": "
+					+ ((error != null) ? error.getMessage() : "no addresses") + " (check the spelling and DNS)", error));
+			return;
+		}
+		FetchException.Refused refused = null;
+		for (InetAddress address : addresses) {
+			try {
+				// checked here, then connected to exactly this address: no second look-up to race with
+				this.policy.checkAddress(host, address);
+				connect(address);
+				return;
+			}
+			catch (FetchException.Refused ex) {
+				refused = (refused != null) ? refused : ex;
+			}
+		}
+		fail(refused);
+	}
+
+	private void connect(InetAddress address) {
+		try {
+			send(new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target,
+					new InetSocketAddress(address, this.target.port()), this.policy));
+		}
+		catch (IOException | RuntimeException ex) {
+			fail(new FetchException.Connect("Cannot connect to " + this.target.host().name() + " ("
+					+ address.getHostAddress() + "): " + ex.getMessage(), ex));
+		}
+	}
+
+	private void send(HttpConnection connection) {
+		this.connection = connection;
+		connection.begin(this, request(), this.method == FetchOptions.Method.HEAD, this.policy);
+	}
+
+	private byte[] request() {
+		String text = this.method.name() + ' ' + this.target.requestTarget() + " HTTP/1.1\r\nHost: "
+				+ this.target.hostHeader() + "\r\nUser-Agent: " + this.fetcher.userAgent()
+				+ "\r\nAccept: */*\r\nAccept-Encoding: identity\r\n\r\n";
+		return text.getBytes(StandardCharsets.ISO_8859_1);
+	}
+
+	void firstByte() {
+		long requestStart = this.connection.requestStartNanos();
+		this.firstByteNanos = (requestStart != 0) ? System.nanoTime() - requestStart : 0;
+	}
+
+	@Override
+	public void onHead(ResponseHead response) throws IOException {
+		this.head = response;
+		this.following = isRedirect(response.status()) && response.headers().firstValue("Location").isPresent()
+				&& this.policy.maxRedirects() > 0;
+		if (this.following && this.redirects.size() >= this.policy.maxRedirects()) {
+			String loop = this.redirects.contains(this.uri) ? " (a redirect loop)" : "";
+			throw new FetchException.TooManyRedirects("More than " + this.policy.maxRedirects() + " redirects"
+					+ loop + ", the last from " + this.uri + " to " + response.headers().firstValue("Location").get());
+		}
+	}
+
+	private static boolean isRedirect(int status) {
+		return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+	}
+
+	@Override
+	public void onBody(ByteBuffer data) throws IOException {
+		if (this.following) {
+			return; // a redirect's body is read to keep the connection usable, then dropped
+		}
+		this.bodySize += data.remaining();
+		int position = data.position();
+		this.digest.update(data);
+		data.position(position);
+		if (this.memory != null) {
+			this.memory.write(data);
+		}
+		else {
+			this.options.sink().write(data);
+		}
+	}
+
+	void responseComplete(HttpConnection from) {
+		if (this.done) {
+			return;
+		}
+		if (this.following) {
+			followRedirect(from);
+			return;
+		}
+		try {
+			if (this.options.sink() != null) {
+				this.options.sink().complete();
+			}
+		}
+		catch (IOException ex) {
+			fail(new FetchException.Protocol("The body sink failed: " + ex.getMessage(), ex));
+			return;
+		}
+		this.done = true;
+		this.connection = null;
+		this.totalTimer.cancel();
+		long now = System.nanoTime();
+		FetchResult.Timings timings = new FetchResult.Timings(Duration.ofNanos(this.dnsNanos),
+				Duration.ofNanos(from.connectNanos()), Duration.ofNanos(from.tlsNanos()),
+				Duration.ofNanos(this.firstByteNanos), Duration.ofNanos(now - this.start));
+		byte[] body = (this.memory != null) ? this.memory.toArray() : new byte[0];
+		this.future.complete(new FetchResult(this.uri, this.head.status(), this.head.reason(), this.head.headers(),
+				body, this.bodySize, HexFormat.of().formatHex(this.digest.digest()), this.redirects, timings,
+				from.address(), from.isReused()));
+	}
+
+	private void followRedirect(HttpConnection from) {
+		String location = this.head.headers().firstValue("Location").orElseThrow();
+		URI next;
+		try {
+			next = this.uri.resolve(new URI(location.strip()));
+		}
+		catch (IllegalArgumentException | URISyntaxException ex) {
+			fail(new FetchException.Protocol("Redirect from " + this.uri + " to an invalid URL '"
+					+ HttpSyntax.printable(location) + "'", ex));
+			return;
+		}
+		this.redirects.add(this.uri);
+		this.connection = null;
+		if (this.head.status() == 303 && this.method != FetchOptions.Method.HEAD) {
+			this.method = FetchOptions.Method.GET;
+		}
+		this.retried = false;
+		logger.debug("Following {} from {} to {}", this.head.status(), this.uri, next);
+		hop(next);
+	}
+
+	void connectionFailed(HttpConnection from, FetchException failure, boolean retryable) {
+		if (this.done || from != this.connection) {
+			return;
+		}
+		if (retryable && !this.retried) {
+			// a pooled connection the server had closed: GET and HEAD are safe to send again
+			this.retried = true;
+			logger.debug("Retrying {} on a new connection after {}", this.uri, failure.getMessage());
+			if (this.memory != null) {
+				this.memory.reset();
+			}
+			connect(from.address().getAddress());
+			return;
+		}
+		fail(failure);
+	}
+
+	/** Something neither the policy nor the parser classified: still completes the future. */
+	void unexpected(Throwable error) {
+		Throwable cause = (error instanceof UncheckedIOException unchecked) ? unchecked.getCause() : error;
+		fail(new FetchException.Protocol("Fetching " + this.uri + " failed unexpectedly: " + cause, cause));
+	}
+
+	private void fail(FetchException failure) {
+		if (this.done) {
+			return;
+		}
+		this.done = true;
+		if (this.totalTimer != null) {
+			this.totalTimer.cancel();
+		}
+		if (this.connection != null) {
+			this.connection.abort(this, failure);
+		}
+		if (this.options.sink() != null) {
+			this.options.sink().abort();
+		}
+		this.future.completeExceptionally(failure);
+	}
+
+}

@@ -1,0 +1,46 @@
+package dev.asyncore.http;
+
+/**
+ * How one fetch is made: the method, an optional policy replacing the {@link Fetcher}'s, and an
+ * optional {@link BodySink} to stream the body to instead of memory. Immutable; any thread; a
+ * sink serves a single fetch, so options holding one are used once.
+ *
+ * @param method GET or HEAD
+ * @param policy the policy for this fetch, or {@code null} for the fetcher's
+ * @param sink where the body goes, or {@code null} to keep it in memory (capped by
+ * {@link FetchPolicy#maxBodySize()})
+ */
+public record FetchOptions(Method method, FetchPolicy policy, BodySink sink) {
+
+	/** The methods supported: both safe and idempotent, so a stale keep-alive connection may be retried. */
+	public enum Method {
+
+		GET, HEAD
+
+	}
+
+	public FetchOptions {
+		if (method == null) {
+			throw new IllegalArgumentException("method is required");
+		}
+	}
+
+	/** GET, the fetcher's policy, body in memory. */
+	public static FetchOptions get() {
+		return new FetchOptions(Method.GET, null, null);
+	}
+
+	/** HEAD, the fetcher's policy. */
+	public static FetchOptions head() {
+		return new FetchOptions(Method.HEAD, null, null);
+	}
+
+	public FetchOptions policy(FetchPolicy policy) {
+		return new FetchOptions(this.method, policy, this.sink);
+	}
+
+	public FetchOptions sink(BodySink sink) {
+		return new FetchOptions(this.method, this.policy, sink);
+	}
+
+}

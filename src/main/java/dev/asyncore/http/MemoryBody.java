@@ -1,0 +1,40 @@
+package dev.asyncore.http;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/** A response body kept in memory, growing by doubling up to the policy's cap. Loop thread only. */
+final class MemoryBody {
+
+	private final long cap;
+
+	private byte[] bytes = new byte[0];
+
+	private int length;
+
+	MemoryBody(long cap) {
+		this.cap = Math.min(cap, Integer.MAX_VALUE - 16);
+	}
+
+	void write(ByteBuffer data) throws FetchException.TooLarge {
+		int n = data.remaining();
+		if (this.length + (long) n > this.cap) {
+			throw new FetchException.TooLarge("Response body exceeds the in-memory limit of " + this.cap + " bytes");
+		}
+		if (this.length + n > this.bytes.length) {
+			long grown = Math.max(Math.max(this.bytes.length * 2L, this.length + n), 8192);
+			this.bytes = Arrays.copyOf(this.bytes, (int) Math.min(grown, this.cap));
+		}
+		data.get(this.bytes, this.length, n);
+		this.length += n;
+	}
+
+	void reset() {
+		this.length = 0;
+	}
+
+	byte[] toArray() {
+		return (this.length == this.bytes.length) ? this.bytes : Arrays.copyOf(this.bytes, this.length);
+	}
+
+}
