@@ -2,6 +2,7 @@ package dev.asyncore.core;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 
@@ -19,6 +20,9 @@ public class BufferedDispatcher extends Dispatcher {
 
 	/** Smallest heap chunk: small sends coalesce into it instead of one buffer each. */
 	private static final int MIN_HEAP_CHUNK = 1024;
+
+	/** How long a closing connection waits for its peer's FIN before it closes anyway. */
+	public static final Duration LINGER = Duration.ofSeconds(2);
 
 	/** From this size on, queued bytes go to pooled direct chunks instead of the heap. */
 	private static final int DIRECT_THRESHOLD = 4 * 1024;
@@ -141,15 +145,18 @@ public class BufferedDispatcher extends Dispatcher {
 			}
 		}
 		if (this.pending == 0 && this.closeWhenDone && !isClosed()) {
-			close();
+			lingerClose(LINGER);
 		}
 	}
 
-	/** Closes once the queue is empty (at once if it is). */
+	/**
+	 * Closes once the queue is empty (at once if it is), with a {@link #lingerClose lingering close}
+	 * so that the peer receives every queued byte even if it is still sending.
+	 */
 	public void closeWhenDone() {
 		this.closeWhenDone = true;
 		if (this.pending == 0) {
-			close();
+			lingerClose(LINGER);
 		}
 		else {
 			updateInterest();

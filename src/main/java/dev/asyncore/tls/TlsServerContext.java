@@ -44,12 +44,23 @@ public final class TlsServerContext {
 	 * @throws GeneralSecurityException if the store holds no usable key
 	 */
 	public static TlsServerContext fromKeyStore(Path path, char[] password) throws IOException, GeneralSecurityException {
-		KeyStore store = KeyStore.getInstance("PKCS12");
+		return fromKeyStore(path, password, "PKCS12");
+	}
+
+	/**
+	 * Loads a key store of {@code type} ({@code PKCS12}, {@code JKS}) holding the server's key and
+	 * certificate chain.
+	 * @throws IOException naming the path if the file cannot be read or the password is wrong
+	 * @throws GeneralSecurityException if the type is unknown or the store holds no usable key
+	 */
+	public static TlsServerContext fromKeyStore(Path path, char[] password, String type)
+			throws IOException, GeneralSecurityException {
+		KeyStore store = KeyStore.getInstance(type);
 		try (InputStream in = Files.newInputStream(path)) {
 			store.load(in, password);
 		}
 		catch (IOException ex) {
-			throw new IOException("Cannot load key store " + path + " (PKCS12): " + ex.getMessage(), ex);
+			throw new IOException("Cannot load key store " + path + " (" + type + "): " + ex.getMessage(), ex);
 		}
 		KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
 		keys.init(store, password);

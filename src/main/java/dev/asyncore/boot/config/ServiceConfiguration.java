@@ -10,6 +10,7 @@ import dev.asyncore.boot.health.ReactorHealthIndicator;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.DispatcherFactory;
 import dev.asyncore.boot.listener.ListenerRegistry;
+import dev.asyncore.boot.listener.KeyStoreTlsTransportFactory;
 import dev.asyncore.boot.listener.TlsTransportFactory;
 import dev.asyncore.boot.metrics.AsyncoreMetrics;
 import dev.asyncore.core.Reactor;
@@ -21,7 +22,8 @@ import dev.asyncore.echo.UdpEchoServer;
 /**
  * The service's beans: the reactor, its listeners and lifecycle, and what observes them (meters,
  * the {@code reactor} health contributor and endpoint). Listener types are {@link DispatcherFactory}
- * beans; a {@link TlsTransportFactory} bean, when present, enables TLS listeners.
+ * beans; TLS listeners use key stores ({@link KeyStoreTlsTransportFactory}) unless a
+ * {@link TlsTransportFactory} bean replaces it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AsyncoreProperties.class)
@@ -46,7 +48,8 @@ public class ServiceConfiguration {
 	@Bean
 	ListenerRegistry listenerRegistry(AsyncoreProperties properties, ObjectProvider<DispatcherFactory> factories,
 			ObjectProvider<TlsTransportFactory> tls) {
-		return new ListenerRegistry(properties, factories.orderedStream().toList(), tls.getIfAvailable());
+		return new ListenerRegistry(properties, factories.orderedStream().toList(),
+				tls.getIfAvailable(KeyStoreTlsTransportFactory::new));
 	}
 
 	/** Closed by {@link ReactorLifecycle} on its own loop thread, not by the bean factory. */

@@ -141,12 +141,12 @@ class ListenerConfigurationIT {
 	}
 
 	@Test
-	void whenTlsEnabledWithoutTlsLayerThenStartupFailsInsteadOfServingPlainText() {
+	void whenTlsKeyStoreCannotBeLoadedThenStartupFailsInsteadOfServingPlainText() {
 		this.runner
 			.withPropertyValues(props(listener(0, "x", "echo", "tcp", 0), "asyncore.listeners[0].tls.enabled=true",
 					"asyncore.listeners[0].tls.key-store=file:/nonexistent/server.p12"))
-			.run((context) -> assertFailure(context, "asyncore.listeners[0].tls.enabled",
-					"TLS listeners are not available yet"));
+			.run((context) -> assertFailure(context, "asyncore.listeners[0].tls.key-store",
+					"cannot load 'file:/nonexistent/server.p12'"));
 	}
 
 	@Test
