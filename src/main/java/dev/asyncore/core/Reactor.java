@@ -301,8 +301,9 @@ public final class Reactor implements Executor, Closeable {
 		long now = System.nanoTime();
 		Timers.Entry entry;
 		while ((entry = this.timers.pollExpired(now)) != null) {
-			if (entry.markRan()) {
-				runGuarded(entry.task);
+			Runnable task = entry.markRan();
+			if (task != null) {
+				runGuarded(task);
 			}
 		}
 	}

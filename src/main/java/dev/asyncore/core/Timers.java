@@ -90,7 +90,8 @@ final class Timers {
 
 		private final long sequence;
 
-		final Runnable task;
+		/** Dropped on cancel: a cancelled entry waiting in the heap must not keep its task's objects alive. */
+		private Runnable task;
 
 		private volatile int state; // 0 pending, 1 ran, 2 cancelled
 
@@ -108,6 +109,7 @@ final class Timers {
 					return false;
 				}
 				this.state = 2;
+				this.task = null;
 			}
 			this.owner.onCancelled();
 			return true;
@@ -118,14 +120,16 @@ final class Timers {
 			return this.state == 2;
 		}
 
-		/** Marks the entry as running; false if it was cancelled first. */
-		boolean markRan() {
+		/** Marks the entry as running and hands out its task; {@code null} if it was cancelled first. */
+		Runnable markRan() {
 			synchronized (this) {
 				if (this.state != 0) {
-					return false;
+					return null;
 				}
 				this.state = 1;
-				return true;
+				Runnable run = this.task;
+				this.task = null;
+				return run;
 			}
 		}
 

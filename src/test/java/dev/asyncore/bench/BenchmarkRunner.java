@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Side-by-side echo benchmarks: ours and Netty alternate on the same loopback load in one run, and
  * a table reports each figure with the ratio ours/peer. {@code full} (the default of
- * {@code ./mvnw -Pbench verify}) runs the sizes the README quotes; {@code quick} runs tiny ones
- * (the smoke test in {@code ./mvnw verify}).
+ * {@code ./mvnw -Pbench verify}) runs the sizes the README quotes; {@code echo} or {@code fetch}
+ * (passed as {@code -Dbench.args=fetch}) runs one half; {@code quick} runs tiny sizes.
  */
 public final class BenchmarkRunner {
 
@@ -32,12 +32,13 @@ public final class BenchmarkRunner {
 
 	/** Sizes of one run. */
 	record Settings(int rounds, int latencyMessages, int throughputMessages, long streamBytesPerConnection,
-			int idleForLatency, int idleForHeap, Duration maxTime) {
+			int idleForLatency, int idleForHeap, int smallFetches, int largeFetches, Duration maxTime) {
 
-		static final Settings FULL = new Settings(2, 30_000, 400_000, 256L * 1024 * 1024, 8_000, 10_000,
-				Duration.ofSeconds(30));
+		static final Settings FULL = new Settings(2, 30_000, 400_000, 256L * 1024 * 1024, 8_000, 10_000, 40_000,
+				1_500, Duration.ofSeconds(60));
 
-		static final Settings QUICK = new Settings(1, 300, 2_000, 2L * 1024 * 1024, 50, 100, Duration.ofSeconds(20));
+		static final Settings QUICK = new Settings(1, 300, 2_000, 2L * 1024 * 1024, 50, 100, 300, 20,
+				Duration.ofSeconds(20));
 
 	}
 
@@ -52,9 +53,21 @@ public final class BenchmarkRunner {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Settings settings = (args.length > 0 && "quick".equals(args[0])) ? Settings.QUICK : Settings.FULL;
+		String mode = (args.length > 0) ? args[0] : "full";
+		Settings settings = "quick".equals(mode) ? Settings.QUICK : Settings.FULL;
 		BenchmarkRunner runner = new BenchmarkRunner(settings);
-		runner.runEcho();
+		if (!"fetch".equals(mode)) {
+			runner.runEcho();
+		}
+		if ("echo".equals(mode)) {
+			// echo only
+		}
+		else if (NginxOrigin.available()) {
+			runner.runFetch();
+		}
+		else {
+			System.out.println("Fetch benchmarks skipped: they need nginx as the origin (apt-get install nginx-light).");
+		}
 		System.out.println(runner.table());
 	}
 
@@ -83,6 +96,48 @@ public final class BenchmarkRunner {
 		add("(e) " + this.settings.idleForHeap() + " idle connections", "heap per idle connection", "e.heap", ours, peer,
 				true, "B");
 		runThreads();
+	}
+
+	/**
+	 * Fetch: 64 concurrent keep-alive GETs of a 1 KiB page and of a 1 MiB file from nginx, ours
+	 * against Apache HttpClient 5 async and the JDK's HttpClient, alternating, best round each.
+	 */
+	void runFetch() throws Exception {
+		try (NginxOrigin origin = new NginxOrigin()) {
+			fetchScenario(origin, "small.bin", origin.small, "1 KiB", this.settings.smallFetches());
+			fetchScenario(origin, "large.bin", origin.large, "1 MiB", this.settings.largeFetches());
+		}
+	}
+
+	private void fetchScenario(NginxOrigin origin, String file, byte[] expected, String label, int total)
+			throws Exception {
+		Map<String, FetchLoad.Result> best = new LinkedHashMap<>();
+		List<Callable<FetchClients.Client>> clients = List.of(FetchClients::asyncore, FetchClients::apache,
+				FetchClients::jdk);
+		for (int round = 0; round < this.settings.rounds(); round++) {
+			for (Callable<FetchClients.Client> factory : clients) {
+				try (FetchClients.Client client = factory.call()) {
+					FetchLoad.run(client, origin, origin.uri(file), expected, FetchClients.POOL, Math.max(total / 4, 64),
+							this.settings.maxTime()); // warm-up: JIT and connection pool
+					FetchLoad.Result result = FetchLoad.run(client, origin, origin.uri(file), expected,
+							FetchClients.POOL, total, this.settings.maxTime());
+					best.merge(client.name(), result, (a, b) -> (a.perSecond() >= b.perSecond()) ? a : b);
+				}
+			}
+		}
+		FetchLoad.Result ours = best.get("asyncore");
+		String scenario = "fetch 64 x " + label + " keep-alive";
+		for (String peer : List.of("httpclient5", "jdk-httpclient")) {
+			FetchLoad.Result other = best.get(peer);
+			this.rows.add(new Row(scenario, "requests per second", ours.perSecond(), other.perSecond(), peer, false,
+					"req/s"));
+			this.rows.add(new Row(scenario, "client CPU per request", ours.cpuMicrosPerRequest(),
+					other.cpuMicrosPerRequest(), peer, true, "us"));
+		}
+		this.rows.add(new Row(scenario, "origin (nginx) CPU share, ours vs httpclient5",
+				100.0 * ours.originCpuNanos() / ours.wallNanos(),
+				100.0 * best.get("httpclient5").originCpuNanos() / best.get("httpclient5").wallNanos(), "httpclient5",
+				true, "%"));
 	}
 
 	/** (f) the multi-reactor option: the (b) load on 2 loop threads against 1, ours only. */

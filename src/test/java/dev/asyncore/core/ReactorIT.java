@@ -327,6 +327,22 @@ class ReactorIT {
 	}
 
 	@Test
+	void whenATimerIsCancelledThenWhatItsTaskHoldsCanBeCollectedBeforeItsDeadline() throws Exception {
+		try (ReactorThread loop = new ReactorThread("timer-leak")) {
+			Object payload = new byte[1024 * 1024];
+			java.lang.ref.WeakReference<Object> weak = new java.lang.ref.WeakReference<>(payload);
+			TimerHandle handle = loop.call(() -> loop.reactor().schedule(Duration.ofHours(1), payload::hashCode));
+			payload = null;
+			assertThat(loop.call(handle::cancel)).isTrue();
+			// a cancelled entry waits in the heap until its deadline; it must not keep the task alive meanwhile
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				System.gc();
+				return weak.get() == null;
+			});
+		}
+	}
+
+	@Test
 	void whenOneConnectionIsBusyThenIdleDispatchersAreNeverAskedForTheirInterest() throws Exception {
 		try (ReactorThread loop = new ReactorThread("cost")) {
 			EchoServer server = loop.call(() -> new EchoServer(loop.reactor(), ANY_PORT));
