@@ -329,17 +329,22 @@ class ReactorIT {
 	@Test
 	void whenATimerIsCancelledThenWhatItsTaskHoldsCanBeCollectedBeforeItsDeadline() throws Exception {
 		try (ReactorThread loop = new ReactorThread("timer-leak")) {
-			Object payload = new byte[1024 * 1024];
-			java.lang.ref.WeakReference<Object> weak = new java.lang.ref.WeakReference<>(payload);
-			TimerHandle handle = loop.call(() -> loop.reactor().schedule(Duration.ofHours(1), payload::hashCode));
-			payload = null;
-			assertThat(loop.call(handle::cancel)).isTrue();
+			java.lang.ref.WeakReference<Object> weak = scheduleHolding(loop, new byte[1024 * 1024]);
+			assertThat(loop.call(() -> this.handle.cancel())).isTrue();
 			// a cancelled entry waits in the heap until its deadline; it must not keep the task alive meanwhile
 			await().atMost(Duration.ofSeconds(10)).until(() -> {
 				System.gc();
 				return weak.get() == null;
 			});
 		}
+	}
+
+	private TimerHandle handle;
+
+	/** Schedules an hour-long timer whose task holds {@code payload}; only a weak reference escapes. */
+	private java.lang.ref.WeakReference<Object> scheduleHolding(ReactorThread loop, Object payload) throws Exception {
+		this.handle = loop.call(() -> loop.reactor().schedule(Duration.ofHours(1), payload::hashCode));
+		return new java.lang.ref.WeakReference<>(payload);
 	}
 
 	@Test
