@@ -117,7 +117,7 @@ public final class BenchmarkRunner {
 		for (int round = 0; round < this.settings.rounds(); round++) {
 			for (Callable<FetchClients.Client> factory : clients) {
 				try (FetchClients.Client client = factory.call()) {
-					FetchLoad.run(client, origin, origin.uri(file), expected, FetchClients.POOL, Math.max(total / 4, 64),
+					FetchLoad.run(client, origin, origin.uri(file), expected, FetchClients.POOL, Math.max(total / 2, 64),
 							this.settings.maxTime()); // warm-up: JIT and connection pool
 					FetchLoad.Result result = FetchLoad.run(client, origin, origin.uri(file), expected,
 							FetchClients.POOL, total, this.settings.maxTime());
