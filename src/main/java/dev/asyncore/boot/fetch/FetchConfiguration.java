@@ -48,7 +48,8 @@ public class FetchConfiguration {
 
 	@Bean
 	FetchService fetchService(Fetcher asyncoreFetcher, FetchMetrics fetchMetrics, AsyncoreProperties properties) {
-		return new FetchService(asyncoreFetcher, fetchMetrics, properties.fetch().maxConcurrent());
+		return new FetchService(asyncoreFetcher, fetchMetrics, properties.fetch().maxConcurrent(),
+				properties.fetch().maxInlineBody().toBytes());
 	}
 
 	@Bean

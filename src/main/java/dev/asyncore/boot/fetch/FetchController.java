@@ -13,8 +13,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.asyncore.boot.config.AsyncoreProperties;
-
 /**
  * {@code GET /fetch?url=…[&body=true]} and {@code POST /fetch} with {@code {"urls": [...]}}. The
  * fetching runs on the reactor; this controller only starts it and renders the outcome
@@ -27,17 +25,14 @@ public class FetchController {
 
 	private final FetchService service;
 
-	private final long inlineCap;
-
-	public FetchController(FetchService service, AsyncoreProperties properties) {
+	public FetchController(FetchService service) {
 		this.service = service;
-		this.inlineCap = properties.fetch().maxInlineBody().toBytes();
 	}
 
 	@GetMapping(path = "/fetch", produces = MediaType.APPLICATION_JSON_VALUE)
 	public CompletableFuture<FetchView> fetch(@RequestParam String url,
 			@RequestParam(defaultValue = "false") boolean body) {
-		return this.service.fetch(url, body).thenApply((result) -> FetchView.of(url, result, body, this.inlineCap));
+		return this.service.fetch(url, body).thenApply((fetched) -> FetchView.of(url, fetched));
 	}
 
 	@PostMapping(path = "/fetch", consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -49,13 +44,12 @@ public class FetchController {
 		}
 		boolean withBody = Boolean.TRUE.equals(request.body());
 		return this.service.fetchAll(urls, withBody)
-			.thenApply((outcomes) -> new BatchResponse(outcomes.stream().map((o) -> item(o, withBody)).toList()));
+			.thenApply((outcomes) -> new BatchResponse(outcomes.stream().map(FetchController::item).toList()));
 	}
 
-	private BatchItem item(FetchService.Outcome outcome, boolean withBody) {
-		if (outcome.result() != null) {
-			return new BatchItem(outcome.url(), true, FetchView.of(outcome.url(), outcome.result(), withBody,
-					this.inlineCap), null);
+	private static BatchItem item(FetchService.Outcome outcome) {
+		if (outcome.fetched() != null) {
+			return new BatchItem(outcome.url(), true, FetchView.of(outcome.url(), outcome.fetched()), null);
 		}
 		return new BatchItem(outcome.url(), false, null, FetchProblems.of(outcome.failure(), outcome.url()));
 	}

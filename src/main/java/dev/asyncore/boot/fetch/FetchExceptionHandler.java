@@ -5,6 +5,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -26,6 +28,8 @@ public class FetchExceptionHandler extends ResponseEntityExceptionHandler {
 
 	/** Seconds a client should wait before retrying a request refused for lack of slots. */
 	static final String RETRY_AFTER_SECONDS = "1";
+
+	private static final Logger logger = LoggerFactory.getLogger(FetchExceptionHandler.class);
 
 	@ExceptionHandler({ FetchException.class, RejectedExecutionException.class })
 	ResponseEntity<ProblemDetail> fetchFailed(Exception failure, HttpServletRequest request) {
@@ -54,7 +58,7 @@ public class FetchExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static ResponseEntity<ProblemDetail> problem(Throwable failure, HttpServletRequest request) {
 		if (!(failure instanceof FetchException) && !(failure instanceof RejectedExecutionException)) {
-			throw new IllegalStateException("Unexpected failure of a fetch", failure);
+			logger.error("Unexpected failure of a fetch of {}", request.getParameter("url"), failure);
 		}
 		ProblemDetail problem = FetchProblems.of(failure, request.getParameter("url"));
 		return ResponseEntity.status(problem.getStatus()).body(problem);

@@ -2,6 +2,7 @@ package dev.asyncore.boot.fetch;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,14 +48,14 @@ public class FetchMetrics {
 	/**
 	 * The {@code outcome} tag of a failure: {@code invalid_url}, {@code refused}, {@code dns},
 	 * {@code connect}, {@code tls}, {@code timeout}, {@code protocol}, {@code too_large},
-	 * {@code too_many_redirects}, or {@code unavailable} (the reactor is not running).
+	 * {@code too_many_redirects}, {@code unavailable} (the reactor is not running) or {@code error}.
 	 */
 	public static String outcome(Throwable failure) {
 		if (failure instanceof FetchException fetch) {
 			String simple = fetch.getClass().getSimpleName();
 			return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
 		}
-		return "unavailable";
+		return (failure instanceof RejectedExecutionException) ? "unavailable" : "error";
 	}
 
 	private void count(String outcome, String status) {

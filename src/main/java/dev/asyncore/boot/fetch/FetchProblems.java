@@ -12,7 +12,7 @@ import dev.asyncore.http.FetchException;
  * How a failed fetch reads as an RFC 9457 problem: 400 the URL cannot be fetched as written, 403
  * the fetch policy refuses it, 413 the body is over {@code max-body-size}, 502 the upstream failed
  * (DNS, connect, TLS, protocol, redirects), 504 a time limit ran out, 503 the reactor is not
- * running. The {@code type} is {@code urn:asyncore:fetch:<outcome>}, the outcome being the
+ * running, 500 anything else (a bug). The {@code type} is {@code urn:asyncore:fetch:<outcome>}, the outcome being the
  * {@code outcome} tag of {@code asyncore.fetch.requests}. Stateless; any thread.
  */
 public final class FetchProblems {
@@ -37,7 +37,8 @@ public final class FetchProblems {
 		if (failure instanceof FetchException) {
 			return HttpStatus.BAD_GATEWAY;
 		}
-		return HttpStatus.SERVICE_UNAVAILABLE;
+		return (failure instanceof RejectedExecutionException) ? HttpStatus.SERVICE_UNAVAILABLE
+				: HttpStatus.INTERNAL_SERVER_ERROR;
 	}
 
 	/** The problem detail for {@code failure} of a fetch of {@code url}. */
@@ -45,7 +46,7 @@ public final class FetchProblems {
 		HttpStatus status = status(failure);
 		String outcome = FetchMetrics.outcome(failure);
 		String detail = (failure instanceof RejectedExecutionException)
-				? "The reactor is not running; the service is starting or stopping" : failure.getMessage();
+				? "The reactor is not running; the service is starting or stopping" : String.valueOf(failure.getMessage());
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create("urn:asyncore:fetch:" + outcome));
 		problem.setTitle(title(failure, status));

@@ -34,19 +34,26 @@ public class FetchService {
 
 	private final int maxConcurrent;
 
-	public FetchService(Fetcher fetcher, FetchMetrics metrics, int maxConcurrent) {
+	private final long inlineCap;
+
+	/**
+	 * @param maxConcurrent fetches in flight at most
+	 * @param inlineCap body bytes kept per fetch when the body is asked for; the rest is dropped
+	 */
+	public FetchService(Fetcher fetcher, FetchMetrics metrics, int maxConcurrent, long inlineCap) {
 		this.fetcher = fetcher;
 		this.metrics = metrics;
 		this.maxConcurrent = maxConcurrent;
+		this.inlineCap = inlineCap;
 		this.permits = new Semaphore(maxConcurrent);
 	}
 
 	/**
-	 * Fetches {@code url}; {@code keepBody} keeps the body in memory (capped by the policy's
-	 * {@code maxBodySize}), otherwise only its size and SHA-256 are kept.
+	 * Fetches {@code url}; {@code keepBody} keeps the first {@code inlineCap} body bytes, otherwise
+	 * only the body's size and SHA-256 are kept.
 	 * @throws FetchLimitExceededException at once if no slot is free
 	 */
-	public CompletableFuture<FetchResult> fetch(String url, boolean keepBody) {
+	public CompletableFuture<Fetched> fetch(String url, boolean keepBody) {
 		if (!this.permits.tryAcquire()) {
 			throw new FetchLimitExceededException(1, this.maxConcurrent);
 		}
@@ -80,15 +87,16 @@ public class FetchService {
 	}
 
 	/** Starts one fetch holding one permit, which is released when it completes. */
-	private CompletableFuture<FetchResult> start(String url, boolean keepBody) {
+	private CompletableFuture<Fetched> start(String url, boolean keepBody) {
 		long start = System.nanoTime();
+		InlineBody inline = keepBody ? new InlineBody(this.inlineCap) : null;
 		CompletableFuture<FetchResult> fetched;
 		try {
 			URI uri = FetchPolicy.parseUrl(url);
 			if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
 				throw new FetchException.InvalidUrl("'" + url + "' is not an http or https URL");
 			}
-			FetchOptions options = keepBody ? FetchOptions.get() : FetchOptions.get().sink(BodySink.discard());
+			FetchOptions options = FetchOptions.get().sink((inline != null) ? inline : BodySink.discard());
 			fetched = this.fetcher.fetch(uri, options);
 		}
 		catch (FetchException.InvalidUrl | RuntimeException ex) {
@@ -97,7 +105,9 @@ public class FetchService {
 		// release on whichever thread completes it (the loop): cheap and prompt; count off the loop
 		return fetched.whenComplete((result, failure) -> this.permits.release())
 			.whenCompleteAsync((result, failure) -> this.metrics.record(result, unwrap(failure),
-					Duration.ofNanos(System.nanoTime() - start)));
+					Duration.ofNanos(System.nanoTime() - start)))
+			.thenApply((result) -> (inline != null) ? new Fetched(result, inline.bytes(), inline.truncated())
+					: new Fetched(result, null, false));
 	}
 
 	static Throwable unwrap(Throwable failure) {
@@ -105,13 +115,23 @@ public class FetchService {
 	}
 
 	/**
+	 * A completed fetch.
+	 *
+	 * @param result what the fetcher reported (its {@code body} is empty: bodies go to a sink)
+	 * @param body the body bytes kept when asked for (at most the inline cap), else {@code null}
+	 * @param truncated whether the body was longer than {@code body}
+	 */
+	public record Fetched(FetchResult result, byte[] body, boolean truncated) {
+	}
+
+	/**
 	 * One URL of a batch: the requested text and either its result or why it failed.
 	 *
 	 * @param url the URL as requested
-	 * @param result the result, or {@code null}
+	 * @param fetched the result, or {@code null}
 	 * @param failure the failure, or {@code null}
 	 */
-	public record Outcome(String url, FetchResult result, Throwable failure) {
+	public record Outcome(String url, Fetched fetched, Throwable failure) {
 	}
 
 }

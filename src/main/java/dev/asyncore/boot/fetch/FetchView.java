@@ -6,7 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +19,7 @@ import dev.asyncore.http.FetchResult;
  * The JSON of one successful fetch. {@code body}, {@code bodyEncoding} and {@code bodyTruncated}
  * appear only when the body was asked for ({@code body=true}): text as itself when the content type
  * is textual and the bytes are UTF-8, otherwise base64; at most {@code asyncore.fetch.max-inline-body}
- * bytes. Immutable.
+ * bytes (a cut that splits a UTF-8 character makes it base64). Immutable.
  *
  * @param requestedUrl the URL as requested
  * @param url the final URL, after redirects
@@ -42,18 +41,17 @@ public record FetchView(String requestedUrl, String url, int status, String reas
 		Map<String, List<String>> headers, long bodySize, String sha256, List<String> redirects, Timings timings,
 		String remoteAddress, String certificateNotAfter, String body, String bodyEncoding, Boolean bodyTruncated) {
 
-	/** The view of {@code result}; with {@code withBody}, at most {@code inlineCap} body bytes. */
-	public static FetchView of(String requestedUrl, FetchResult result, boolean withBody, long inlineCap) {
+	/** The view of {@code fetched}, with its kept body bytes if there are any. */
+	public static FetchView of(String requestedUrl, FetchService.Fetched fetched) {
+		FetchResult result = fetched.result();
 		String body = null;
 		String encoding = null;
 		Boolean truncated = null;
-		if (withBody) {
-			byte[] bytes = result.body();
-			truncated = bytes.length > inlineCap;
-			byte[] shown = truncated ? Arrays.copyOf(bytes, (int) inlineCap) : bytes;
-			String text = textual(result) ? utf8(shown) : null;
+		if (fetched.body() != null) {
+			truncated = fetched.truncated();
+			String text = textual(result) ? utf8(fetched.body()) : null;
 			encoding = (text != null) ? "text" : "base64";
-			body = (text != null) ? text : Base64.getEncoder().encodeToString(shown);
+			body = (text != null) ? text : Base64.getEncoder().encodeToString(fetched.body());
 		}
 		return new FetchView(requestedUrl, result.uri().toString(), result.status(), result.reason(),
 				result.headers().map(), result.bodySize(), result.sha256(),
