@@ -5,7 +5,13 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
+import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.core.ListenerStats;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The configured policy through the API: with {@code allow-private-networks: true} and
@@ -14,6 +20,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * origin to a private address is refused at the redirect hop, before any connect to it.
  */
 class FetchPolicyApiIT extends FetchServiceITBase {
+
+	@Autowired
+	private ReactorLifecycle lifecycle;
+
+	/** The control of {@link SsrfIT}'s "no connect" check: a fetch that connects is counted where it looks. */
+	@Test
+	void whenAFetchConnectsThenTheReactorsDefaultStatsCountTheConnection() {
+		ListenerStats stats = this.lifecycle.reactor().defaultStats();
+		long connects = stats.get(ListenerStats.Counter.CONNECTS);
+		long closes = stats.get(ListenerStats.Counter.CLOSES);
+
+		// the garbage server closes every connection, so this fetch cannot use a pooled one
+		FetchApiIT.assertProblem(this.api.get("http://" + Origins.HOST + ":" + this.origins.garbagePort() + "/"), 502,
+				"protocol");
+
+		assertThat(stats.get(ListenerStats.Counter.CONNECTS)).isGreaterThan(connects);
+		await().untilAsserted(() -> assertThat(stats.get(ListenerStats.Counter.CLOSES)).isGreaterThan(closes));
+	}
 
 	@Test
 	void whenPrivateNetworksAreAllowedThenTheLoopbackOriginIsFetched() {
