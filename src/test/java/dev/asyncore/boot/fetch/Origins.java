@@ -55,7 +55,7 @@ final class Origins {
 
 	final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
 
-	/** /hold requests wait on this latch (at most 20 s); tests replace it. */
+	/** /hold and /trickle requests wait on this latch (at most 20 s); tests replace it. */
 	volatile CountDownLatch release = new CountDownLatch(1);
 
 	final AtomicInteger holding = new AtomicInteger();
@@ -170,7 +170,24 @@ final class Origins {
 				}
 				send(exchange, 200, "text/plain", "released".getBytes());
 			}
+			case "/trickle" -> trickle(exchange);
 			default -> send(exchange, 404, "text/plain", new byte[0]);
+		}
+	}
+
+	/** A body of one byte every 200 ms until released (at most 20 s): in flight, never read-idle. */
+	private void trickle(HttpExchange exchange) throws IOException {
+		this.holding.incrementAndGet();
+		exchange.getResponseHeaders().add("Content-Type", "text/plain");
+		exchange.sendResponseHeaders(200, 0);
+		try (OutputStream out = exchange.getResponseBody()) {
+			for (int i = 0; i < 100 && !this.release.await(200, TimeUnit.MILLISECONDS); i++) {
+				out.write('.');
+				out.flush();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
