@@ -5,11 +5,14 @@ import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
+import dev.asyncore.boot.cli.Cli;
 import dev.asyncore.examples.Examples;
 
 /**
  * The service's entry point. Without arguments (or with Spring options) it starts the service;
- * {@code example NAME ARGS...} runs one of the seed's example programs without Spring.
+ * {@code example NAME ARGS...} runs one of the seed's example programs, and {@code fetch ...} and
+ * {@code echo-client ...} the command line ({@link Cli}), all without Spring: no context, no web
+ * server.
  */
 @SpringBootApplication
 public class AsyncoreApplication {
@@ -17,6 +20,9 @@ public class AsyncoreApplication {
 	public static void main(String[] args) {
 		if (args.length > 0 && "example".equals(args[0])) {
 			System.exit(Examples.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+		}
+		if (args.length > 0 && Cli.COMMANDS.contains(args[0])) {
+			System.exit(Cli.run(args, System.out, System.err));
 		}
 		SpringApplication.run(AsyncoreApplication.class, args);
 	}

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,10 +22,12 @@ import java.util.List;
  * @param timings durations of the final hop's phases and of the whole fetch
  * @param remoteAddress the address the final response came from
  * @param reusedConnection whether the final hop ran on a pooled keep-alive connection
+ * @param certificateNotAfter for https, when the server's (leaf) certificate expires; {@code null}
+ * for http
  */
 public record FetchResult(URI uri, int status, String reason, HttpHeaders headers, byte[] body, long bodySize,
 		String sha256, List<URI> redirects, Timings timings, InetSocketAddress remoteAddress,
-		boolean reusedConnection) {
+		boolean reusedConnection, Instant certificateNotAfter) {
 
 	public FetchResult {
 		redirects = List.copyOf(redirects);

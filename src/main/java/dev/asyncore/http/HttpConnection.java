@@ -7,9 +7,13 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.chat.Terminator;
@@ -138,6 +142,20 @@ final class HttpConnection extends AsyncChat {
 
 	long tlsNanos() {
 		return (this.reused || !this.target.https()) ? 0 : this.writableAt - this.connectedAt;
+	}
+
+	/** For https, when the server's leaf certificate expires; {@code null} for http or before the handshake. */
+	Instant peerCertificateNotAfter() {
+		if (!(transport() instanceof TlsTransport tls) || !tls.isHandshakeComplete()) {
+			return null;
+		}
+		try {
+			Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+			return (chain.length > 0 && chain[0] instanceof X509Certificate leaf) ? leaf.getNotAfter().toInstant() : null;
+		}
+		catch (SSLPeerUnverifiedException ex) {
+			return null; // an anonymous cipher suite: there is no certificate to report
+		}
 	}
 
 	/** When the current request started to be written (System.nanoTime), or 0. */

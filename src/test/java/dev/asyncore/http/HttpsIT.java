@@ -130,6 +130,21 @@ class HttpsIT {
 	}
 
 	@Test
+	void reportsWhenThePeerCertificateExpiresForHttpsOnly() throws Exception {
+		// keytool made the certificate valid for 2 days from now
+		try (Fetcher fetcher = fetcher(trustGood)) {
+			FetchResult result = fetcher.fetch(uri(good, "localhost", "/hello")).get(20, TimeUnit.SECONDS);
+			FetchResult reused = fetcher.fetch(uri(good, "localhost", "/hello")).get(20, TimeUnit.SECONDS);
+
+			java.time.Instant now = java.time.Instant.now();
+			assertThat(result.certificateNotAfter()).isBetween(now.plus(java.time.Duration.ofHours(47)),
+					now.plus(java.time.Duration.ofHours(49)));
+			assertThat(reused.reusedConnection()).isTrue();
+			assertThat(reused.certificateNotAfter()).isEqualTo(result.certificateNotAfter());
+		}
+	}
+
+	@Test
 	void fetchesByIpAddressMatchingAnIpSubjectAltName() throws Exception {
 		try (Fetcher fetcher = fetcher(trustGood)) {
 			FetchResult result = fetcher.fetch(uri(good, "127.0.0.1", "/hello")).get(20, TimeUnit.SECONDS);

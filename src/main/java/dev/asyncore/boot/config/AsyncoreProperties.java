@@ -22,15 +22,20 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param reactor the event loop
  * @param listeners the TCP and UDP listeners to open, each with its own metrics tag
+ * @param fetch the fetch service: policy of {@code /fetch} and the probes, concurrency limit
+ * @param probes URLs fetched on a schedule, reported as {@code asyncore.probe.*} meters
  */
 @Validated
 @ConfigurationProperties("asyncore")
 public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
-		@Valid @DefaultValue List<ListenerProperties> listeners) {
+		@Valid @DefaultValue List<ListenerProperties> listeners, @Valid @DefaultValue FetchProperties fetch,
+		@Valid @DefaultValue List<ProbeProperties> probes) {
 
 	public AsyncoreProperties {
 		listeners = List.copyOf(listeners);
+		probes = List.copyOf(probes);
 		ListenerRules.check(listeners);
+		ProbeRules.check(probes);
 	}
 
 	/**

@@ -29,7 +29,8 @@ class AsyncoreMetricsTest {
 
 	private final ListenerRegistry listeners = new ListenerRegistry(
 			new AsyncoreProperties(new ReactorProperties("r1", java.time.Duration.ofSeconds(1),
-					java.time.Duration.ofSeconds(30), 1), List.of(listener("a", 7), listener("b", 0))),
+					java.time.Duration.ofSeconds(30), 1), List.of(listener("a", 7), listener("b", 0)),
+					null, List.of()),
 			List.of(DispatcherFactory.tcp("echo", (reactor, channel, listener) -> null)), null);
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();

@@ -1,0 +1,44 @@
+package dev.asyncore.boot.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * The command line: {@code fetch [--head] [--output FILE] [--allow-private] URL...} and
+ * {@code echo-client HOST PORT TEXT}. Runs without Spring (no context, no web server) on a reactor
+ * of its own, so it starts in well under a second; called from {@code main} on the main thread.
+ */
+public final class Cli {
+
+	/** The commands {@link #run} handles; anything else starts the service. */
+	public static final Set<String> COMMANDS = Set.of("fetch", "echo-client");
+
+	static final String USAGE = """
+			usage: fetch [--head] [--output FILE] [--allow-private] URL...
+			         download the URLs concurrently: status line and headers to stderr, bodies in order
+			         to stdout (or FILE); exit 0 if every URL answered 2xx/3xx, 1 otherwise
+			       echo-client HOST PORT TEXT
+			         send TEXT to an echo server and print what comes back; exit 0 if it matches""";
+
+	private Cli() {
+	}
+
+	/**
+	 * Runs {@code args[0]} with the rest of the arguments.
+	 * @return the exit code: 0 success, 1 failure, 2 bad usage
+	 */
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		CliLogging.toStderr();
+		String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		return switch (args[0]) {
+			case "fetch" -> new FetchCommand(out, err).run(rest);
+			case "echo-client" -> EchoClientCommand.run(rest, out, err);
+			default -> {
+				err.println(USAGE);
+				yield 2;
+			}
+		};
+	}
+
+}

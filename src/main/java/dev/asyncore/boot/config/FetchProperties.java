@@ -1,0 +1,87 @@
+package dev.asyncore.boot.config;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import dev.asyncore.http.FetchPolicy;
+
+/**
+ * The fetch service ({@code asyncore.fetch}): what {@code /fetch} and the probes may fetch, and how
+ * many fetches run at once. Mapped into the library's {@link FetchPolicy} by {@link #toPolicy()}.
+ * Immutable; checked while binding, each failure naming its property.
+ *
+ * @param allowPrivateNetworks also fetch loopback, RFC 1918 / unique-local and carrier-grade NAT
+ * addresses; link-local (cloud metadata), multicast and reserved addresses are never fetched
+ * @param allowedHosts if not empty, the only hosts fetched: exact names, or {@code *.example.org}
+ * for its sub-domains
+ * @param connectTimeout longest wait for a TCP connection
+ * @param readTimeout longest time without a byte moving once connected
+ * @param totalTimeout longest time for a whole fetch, DNS and redirects included (a {@code 504})
+ * @param maxBodySize largest response body accepted (a {@code 413} beyond it)
+ * @param maxRedirects most redirects followed; 0 returns the redirect itself
+ * @param maxConcurrent fetches of the REST API in flight at once; above it requests get {@code 503}
+ * with {@code Retry-After}
+ * @param maxInlineBody with {@code body=true}, the most body bytes put into the JSON answer (the
+ * rest is cut, and {@code bodyTruncated} says so)
+ */
+public record FetchProperties(@DefaultValue("false") boolean allowPrivateNetworks,
+		@DefaultValue List<String> allowedHosts, @NotNull @DefaultValue("5s") Duration connectTimeout,
+		@NotNull @DefaultValue("10s") Duration readTimeout, @NotNull @DefaultValue("30s") Duration totalTimeout,
+		@NotNull @DefaultValue("10MB") DataSize maxBodySize, @DefaultValue("5") int maxRedirects,
+		@DefaultValue("256") int maxConcurrent, @NotNull @DefaultValue("1MB") DataSize maxInlineBody) {
+
+	private static final String PREFIX = "asyncore.fetch.";
+
+	public FetchProperties {
+		allowedHosts = List.copyOf(allowedHosts);
+		for (int i = 0; i < allowedHosts.size(); i++) {
+			if (allowedHosts.get(i).isBlank()) {
+				throw new InvalidConfigurationException(PREFIX + "allowed-hosts[" + i + "]", "must not be blank");
+			}
+		}
+		requirePositive(PREFIX + "connect-timeout", connectTimeout);
+		requirePositive(PREFIX + "read-timeout", readTimeout);
+		requirePositive(PREFIX + "total-timeout", totalTimeout);
+		if (maxBodySize != null && maxBodySize.toBytes() < 0) {
+			throw new InvalidConfigurationException(PREFIX + "max-body-size", "must not be negative, was " + maxBodySize);
+		}
+		if (maxInlineBody != null && maxInlineBody.toBytes() < 0) {
+			throw new InvalidConfigurationException(PREFIX + "max-inline-body",
+					"must not be negative, was " + maxInlineBody);
+		}
+		if (maxRedirects < 0) {
+			throw new InvalidConfigurationException(PREFIX + "max-redirects", "must not be negative, was " + maxRedirects);
+		}
+		if (maxConcurrent < 1) {
+			throw new InvalidConfigurationException(PREFIX + "max-concurrent", "must be at least 1, was " + maxConcurrent);
+		}
+	}
+
+	/** The library policy these settings describe; any port, the library's header limit. */
+	public FetchPolicy toPolicy() {
+		return FetchPolicy.builder()
+			.allowPrivateNetworks(this.allowPrivateNetworks)
+			.allowedHosts(new HashSet<>(this.allowedHosts))
+			.allowedPorts(Set.of())
+			.connectTimeout(this.connectTimeout)
+			.readTimeout(this.readTimeout)
+			.totalTimeout(this.totalTimeout)
+			.maxBodySize(this.maxBodySize.toBytes())
+			.maxRedirects(this.maxRedirects)
+			.build();
+	}
+
+	static void requirePositive(String property, Duration value) {
+		if (value != null && (value.isNegative() || value.isZero())) {
+			throw new InvalidConfigurationException(property, "must be positive, was " + value);
+		}
+	}
+
+}

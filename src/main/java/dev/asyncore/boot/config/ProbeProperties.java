@@ -1,0 +1,36 @@
+package dev.asyncore.boot.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * One scheduled probe ({@code asyncore.probes[*]}), in the manner of Prometheus' blackbox exporter:
+ * a GET of {@code url} every {@code interval}, judged by its status code, reported as the
+ * {@code asyncore.probe.*} gauges tagged with {@code name}. Probes obey {@code asyncore.fetch}'s
+ * policy. Immutable.
+ *
+ * @param name unique name; the {@code probe} tag of its meters
+ * @param url the http or https URL fetched
+ * @param interval time from the end of one probe to the start of the next
+ * @param timeout longest time for one probe, DNS and redirects included
+ * @param expectedStatus status codes that count as success; empty means any 2xx
+ */
+public record ProbeProperties(@NotBlank String name, @NotBlank String url,
+		@NotNull @DefaultValue("30s") Duration interval, @NotNull @DefaultValue("10s") Duration timeout,
+		@DefaultValue List<Integer> expectedStatus) {
+
+	public ProbeProperties {
+		expectedStatus = List.copyOf(expectedStatus);
+	}
+
+	/** Whether {@code status} counts as success. */
+	public boolean expects(int status) {
+		return this.expectedStatus.isEmpty() ? (status >= 200 && status < 300) : this.expectedStatus.contains(status);
+	}
+
+}

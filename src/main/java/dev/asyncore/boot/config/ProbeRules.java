@@ -1,0 +1,57 @@
+package dev.asyncore.boot.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.asyncore.http.FetchException;
+import dev.asyncore.http.FetchPolicy;
+
+/**
+ * Rules over {@code asyncore.probes}, checked while {@link AsyncoreProperties} is bound: unique
+ * names, parseable http(s) URLs, positive durations, status codes in 100..599.
+ */
+final class ProbeRules {
+
+	private ProbeRules() {
+	}
+
+	static void check(List<ProbeProperties> probes) {
+		Map<String, Integer> names = new HashMap<>();
+		for (int i = 0; i < probes.size(); i++) {
+			ProbeProperties probe = probes.get(i);
+			String path = "asyncore.probes[" + i + "]";
+			if (probe.name() != null) {
+				Integer previous = names.putIfAbsent(probe.name(), i);
+				if (previous != null) {
+					throw new InvalidConfigurationException(path + ".name",
+							"'" + probe.name() + "' is already the name of asyncore.probes[" + previous + "]");
+				}
+			}
+			if (probe.url() != null) {
+				checkUrl(path + ".url", probe.url());
+			}
+			FetchProperties.requirePositive(path + ".interval", probe.interval());
+			FetchProperties.requirePositive(path + ".timeout", probe.timeout());
+			for (int status : probe.expectedStatus()) {
+				if (status < 100 || status > 599) {
+					throw new InvalidConfigurationException(path + ".expected-status",
+							"status codes are 100..599, was " + status);
+				}
+			}
+		}
+	}
+
+	private static void checkUrl(String property, String url) {
+		try {
+			String scheme = FetchPolicy.parseUrl(url).getScheme();
+			if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+				throw new InvalidConfigurationException(property, "must be an http or https URL, was '" + url + "'");
+			}
+		}
+		catch (FetchException.InvalidUrl ex) {
+			throw new InvalidConfigurationException(property, ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.asyncore.boot.fetch;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import dev.asyncore.http.FetchException;
+
+/**
+ * Renders the errors of {@link FetchController} as RFC 9457 problem details
+ * ({@code application/problem+json}): fetch failures as {@link FetchProblems} says, a full
+ * service as 503 with {@code Retry-After}, a bad request body or missing {@code url} as 400 (the
+ * latter two through Spring MVC's own {@link ResponseEntityExceptionHandler}).
+ */
+@RestControllerAdvice(assignableTypes = FetchController.class)
+public class FetchExceptionHandler extends ResponseEntityExceptionHandler {
+
+	/** Seconds a client should wait before retrying a request refused for lack of slots. */
+	static final String RETRY_AFTER_SECONDS = "1";
+
+	private static final Logger logger = LoggerFactory.getLogger(FetchExceptionHandler.class);
+
+	@ExceptionHandler({ FetchException.class, RejectedExecutionException.class })
+	ResponseEntity<ProblemDetail> fetchFailed(Exception failure, HttpServletRequest request) {
+		return problem(failure, request);
+	}
+
+	@ExceptionHandler(CompletionException.class)
+	ResponseEntity<ProblemDetail> fetchFailed(CompletionException failure, HttpServletRequest request) {
+		return problem(FetchService.unwrap(failure), request);
+	}
+
+	@ExceptionHandler(FetchLimitExceededException.class)
+	ResponseEntity<ProblemDetail> full(FetchLimitExceededException failure) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, failure.getMessage());
+		problem.setTitle("Too many fetches in flight");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+			.body(problem);
+	}
+
+	@ExceptionHandler(IllegalArgumentException.class)
+	ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException failure) {
+		return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				failure.getMessage()));
+	}
+
+	private static ResponseEntity<ProblemDetail> problem(Throwable failure, HttpServletRequest request) {
+		if (!(failure instanceof FetchException) && !(failure instanceof RejectedExecutionException)) {
+			logger.error("Unexpected failure of a fetch of {}", request.getParameter("url"), failure);
+		}
+		ProblemDetail problem = FetchProblems.of(failure, request.getParameter("url"));
+		return ResponseEntity.status(problem.getStatus()).body(problem);
+	}
+
+}

@@ -1,0 +1,78 @@
+package dev.asyncore.boot.fetch;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.asyncore.http.FetchException;
+import dev.asyncore.http.FetchResult;
+
+/**
+ * {@code asyncore.fetch.requests} (tags {@code outcome}, {@code status}) and
+ * {@code asyncore.fetch.duration} (a timer with a histogram, tag {@code phase}): one call per
+ * completed fetch, never per socket event. Any thread. Tags are low-cardinality: the outcome is one
+ * of a closed set, the status an HTTP status code (or {@code none}); never the URL.
+ */
+public class FetchMetrics {
+
+	/** The {@code phase} tags of {@code asyncore.fetch.duration}. */
+	static final String[] PHASES = { "dns", "connect", "tls", "first_byte", "total" };
+
+	private final MeterRegistry registry;
+
+	public FetchMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	/** Counts a fetch that ended with {@code result} or {@code failure}, which took {@code elapsed}. */
+	public void record(FetchResult result, Throwable failure, Duration elapsed) {
+		if (result != null) {
+			count("success", Integer.toString(result.status()));
+			FetchResult.Timings t = result.timings();
+			time("dns", t.dns());
+			time("connect", t.connect());
+			time("tls", t.tls());
+			time("first_byte", t.firstByte());
+			time("total", t.total());
+		}
+		else {
+			count(outcome(failure), "none");
+			time("total", elapsed);
+		}
+	}
+
+	/**
+	 * The {@code outcome} tag of a failure: {@code invalid_url}, {@code refused}, {@code dns},
+	 * {@code connect}, {@code tls}, {@code timeout}, {@code protocol}, {@code too_large},
+	 * {@code too_many_redirects}, {@code unavailable} (the reactor is not running) or {@code error}.
+	 */
+	public static String outcome(Throwable failure) {
+		if (failure instanceof FetchException fetch) {
+			String simple = fetch.getClass().getSimpleName();
+			return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+		}
+		return (failure instanceof RejectedExecutionException) ? "unavailable" : "error";
+	}
+
+	private void count(String outcome, String status) {
+		Counter.builder("asyncore.fetch.requests")
+			.description("Completed fetches by outcome and final status code")
+			.tags("outcome", outcome, "status", status)
+			.register(this.registry)
+			.increment();
+	}
+
+	private void time(String phase, Duration duration) {
+		Timer.builder("asyncore.fetch.duration")
+			.description("Duration of fetch phases (the final hop's; total covers redirects and DNS)")
+			.tags("phase", phase)
+			.publishPercentileHistogram()
+			.register(this.registry)
+			.record(duration);
+	}
+
+}

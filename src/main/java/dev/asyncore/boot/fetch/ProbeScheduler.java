@@ -1,0 +1,120 @@
+package dev.asyncore.boot.fetch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.core.Reactor;
+import dev.asyncore.core.TimerHandle;
+import dev.asyncore.http.BodySink;
+import dev.asyncore.http.FetchOptions;
+import dev.asyncore.http.FetchPolicy;
+import dev.asyncore.http.Fetcher;
+
+/**
+ * Runs the probes on the reactor: each probe is a reactor timer that starts a fetch, and the
+ * fetch's completion schedules the next run {@code interval} later. No thread per probe and no
+ * blocking anywhere. Each run's policy is the service's with the probe's {@code timeout} as total
+ * timeout; its body is discarded (size and SHA-256 still computed).
+ *
+ * <p>Starts after {@link ReactorLifecycle} and stops before it. Completions run on the loop thread:
+ * they replace the probe's result (a volatile write) and make one {@link FetchMetrics} call.
+ */
+public class ProbeScheduler implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProbeScheduler.class);
+
+	private final List<Probe> probes;
+
+	private final Reactor reactor;
+
+	private final Fetcher fetcher;
+
+	private final FetchPolicy policy;
+
+	private final FetchMetrics metrics;
+
+	private final Map<String, TimerHandle> timers = new ConcurrentHashMap<>();
+
+	private volatile boolean running;
+
+	public ProbeScheduler(List<Probe> probes, ReactorLifecycle lifecycle, Fetcher fetcher, FetchPolicy policy,
+			FetchMetrics metrics) {
+		this.probes = List.copyOf(probes);
+		this.reactor = lifecycle.reactor();
+		this.fetcher = fetcher;
+		this.policy = policy;
+		this.metrics = metrics;
+	}
+
+	public List<Probe> probes() {
+		return this.probes;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		for (Probe probe : this.probes) {
+			schedule(probe, Duration.ZERO);
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		this.timers.values().forEach(TimerHandle::cancel);
+		this.timers.clear();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** After the reactor's lifecycle: started once the loop runs, stopped before it drains. */
+	@Override
+	public int getPhase() {
+		return ReactorLifecycle.PHASE + 1;
+	}
+
+	private void schedule(Probe probe, Duration delay) {
+		if (!this.running) {
+			return;
+		}
+		try {
+			this.timers.put(probe.name(), this.reactor.schedule(delay, () -> run(probe)));
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug("Probe '{}' not rescheduled: the reactor is closed", probe.name(), ex);
+		}
+	}
+
+	/** Loop thread (a timer): starts one fetch; its completion schedules the next run. */
+	private void run(Probe probe) {
+		if (!this.running) {
+			return;
+		}
+		long start = System.nanoTime();
+		FetchOptions options = FetchOptions.get()
+			.sink(BodySink.discard())
+			.policy(this.policy.toBuilder().totalTimeout(probe.properties().timeout()).build());
+		this.fetcher.fetch(probe.uri(), options).whenComplete((result, failure) -> {
+			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+			Throwable cause = FetchService.unwrap(failure);
+			probe.completed(result, cause, elapsed);
+			this.metrics.record(result, cause, elapsed);
+			if (result == null) {
+				logger.debug("Probe '{}' of {} failed: {}", probe.name(), probe.uri(), cause.getMessage());
+			}
+			schedule(probe, probe.properties().interval());
+		});
+	}
+
+}
