@@ -513,6 +513,12 @@ public class Dispatcher {
 		if (!this.activated || this.closed) {
 			return;
 		}
+		if (!this.key.isValid()) {
+			// The channel was closed behind the dispatcher's back (a subclass constructor that failed
+			// after registering, say): there is nothing left to drive, so leave the map.
+			close();
+			return;
+		}
 		int ops = interestOps();
 		if (ops != this.interestOps) {
 			this.interestOps = ops;
@@ -598,7 +604,7 @@ public class Dispatcher {
 		catch (Exception ex) {
 			errorEvent(ex);
 		}
-		updateInterest();
+		updateInterestGuarded();
 	}
 
 	/** Counts this dispatcher in {@code stats} instead of the inherited ones. Call before I/O. */
@@ -737,7 +743,25 @@ public class Dispatcher {
 		}
 		this.activated = true;
 		this.interestOps = -1;
-		updateInterest();
+		updateInterestGuarded();
+	}
+
+	/**
+	 * Interest on activation and after an event: {@link #readable()} and {@link #writable()} are
+	 * user code too, so what they throw goes to {@link #handleError} like any hook's failure instead
+	 * of out of the loop. A dispatcher whose interest cannot be computed cannot be driven: it closes.
+	 */
+	private void updateInterestGuarded() {
+		try {
+			updateInterest();
+		}
+		catch (ExitNow ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			errorEvent(ex);
+			close();
+		}
 	}
 
 	final void dispatchReady(int ready) {
@@ -782,7 +806,7 @@ public class Dispatcher {
 		catch (Exception ex) {
 			errorEvent(ex);
 		}
-		updateInterest();
+		updateInterestGuarded();
 		if (this.transport != null && !this.closed && !this.inputShutdown && this.transport.hasBufferedInput()
 				&& readable()) {
 			this.reactor.readyAgain(this);
