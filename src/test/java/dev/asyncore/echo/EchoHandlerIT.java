@@ -55,26 +55,16 @@ class EchoHandlerIT {
 				writer.setDaemon(true);
 				writer.start();
 				// The server fills the peer's receive buffer, then its own queue up to the mark, then stops reading.
-				await().atMost(Duration.ofSeconds(20)).until(() -> handler(loop).pendingBytes() >= mark);
+				await().atMost(Duration.ofSeconds(20)).until(() -> loop.first(EchoHandler.class).pendingBytes() >= mark);
 				long received = server.stats().get(ListenerStats.Counter.BYTES_RECEIVED);
 				await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
 					.until(() -> server.stats().get(ListenerStats.Counter.BYTES_RECEIVED) == received);
-				EchoHandler handler = handler(loop);
+				EchoHandler handler = loop.first(EchoHandler.class);
 				assertThat(handler.pendingBytes()).isLessThanOrEqualTo(mark + Reactor.READ_BUFFER_SIZE);
 				assertThat(loop.call(handler::interestString)).doesNotContain("R");
 				assertThat(writer.isAlive()).as("the writer is blocked by TCP flow control").isTrue();
 			}
 		}
-	}
-
-	private static EchoHandler handler(ReactorThread loop) throws Exception {
-		return loop.call(() -> loop.reactor()
-			.dispatchers()
-			.stream()
-			.filter(EchoHandler.class::isInstance)
-			.map(EchoHandler.class::cast)
-			.findFirst()
-			.orElseThrow());
 	}
 
 	@Test
