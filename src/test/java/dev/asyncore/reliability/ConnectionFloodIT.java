@@ -190,10 +190,11 @@ class ConnectionFloodIT {
 			assertThat(connected).isEqualTo(burst);
 			assertThat(stats.activeConnections()).isEqualTo(established + burst);
 			assertThat(rtts.length).as("round trips during the burst").isGreaterThan(established * 10);
-			// Measured on 2 cores: p99 about 1.3 ms, worst about 11 ms. The bounds leave room for a GC
-			// pause but fail if accepting stalls the loop (a blocking or O(map size) accept path).
+			// Measured on 2 cores: p99 1.3 to 7 ms, worst 11 to 100 ms (alone or inside the whole suite,
+			// whose heap is larger). The bounds leave room for GC pauses but fail if accepting stalls
+			// the loop for long (a blocking or O(map size) accept path).
 			assertThat(Duration.ofNanos(p99)).isLessThan(Duration.ofMillis(50));
-			assertThat(Duration.ofNanos(max)).isLessThan(Duration.ofMillis(250));
+			assertThat(Duration.ofNanos(max)).isLessThan(Duration.ofMillis(500));
 		}
 		finally {
 			closeAll(clients);
