@@ -45,7 +45,8 @@ import dev.asyncore.core.ListenerStats.Counter;
  * <h2>Errors</h2>
  * {@code send} and {@code recv} never block and never throw on would-block: they return 0. A
  * disconnect (EOF, reset, broken pipe, see {@link Disconnects}) leads to {@link #handleClose()}; any
- * other exception from a hook reaches {@link #handleError(Throwable)}, whose default logs and closes.
+ * other exception from a hook (or from {@link #readable()} / {@link #writable()}, after which the
+ * dispatcher closes) reaches {@link #handleError(Throwable)}, whose default logs and closes.
  * {@link ExitNow} leaves the loop. An {@link Error} is not caught: it ends the loop thread, which
  * the service reports as unhealthy. No hook runs after {@link #close()}.
  */
