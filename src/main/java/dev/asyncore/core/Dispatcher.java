@@ -59,6 +59,9 @@ public class Dispatcher {
 
 	private static final int DEFAULT_BACKLOG = 128;
 
+	/** Reads of a lingering connection's late input per event, 64 KiB each. */
+	private static final int MAX_DISCARDS_PER_EVENT = 8;
+
 	protected final Reactor reactor;
 
 	private Channel channel;
@@ -379,12 +382,17 @@ public class Dispatcher {
 	private void discardLingeringInput() {
 		ByteBuffer buffer = this.reactor.readBuffer();
 		try {
-			int n;
-			while ((n = ((ReadableByteChannel) this.channel).read(buffer.clear())) > 0) {
-				// the peer's late input is dropped: nothing of it will be answered
-			}
-			if (n < 0) {
-				close();
+			// The peer's late input is dropped: nothing of it will be answered. A bounded number of
+			// reads per event: a peer that keeps sending must not hold the loop (readiness is
+			// level-triggered, so the rest is read on later passes).
+			for (int i = 0; i < MAX_DISCARDS_PER_EVENT; i++) {
+				int n = ((ReadableByteChannel) this.channel).read(buffer.clear());
+				if (n < 0) {
+					close();
+				}
+				if (n <= 0) {
+					return;
+				}
 			}
 		}
 		catch (IOException ex) {
