@@ -45,7 +45,8 @@ import dev.asyncore.core.ListenerStats.Counter;
  * <h2>Errors</h2>
  * {@code send} and {@code recv} never block and never throw on would-block: they return 0. A
  * disconnect (EOF, reset, broken pipe, see {@link Disconnects}) leads to {@link #handleClose()}; any
- * other exception from a hook reaches {@link #handleError(Throwable)}, whose default logs and closes.
+ * other exception from a hook (or from {@link #readable()} / {@link #writable()}, after which the
+ * dispatcher closes) reaches {@link #handleError(Throwable)}, whose default logs and closes.
  * {@link ExitNow} leaves the loop. An {@link Error} is not caught: it ends the loop thread, which
  * the service reports as unhealthy. No hook runs after {@link #close()}.
  */
@@ -57,6 +58,9 @@ public class Dispatcher {
 	static final int MAX_ACCEPTS_PER_EVENT = 16;
 
 	private static final int DEFAULT_BACKLOG = 128;
+
+	/** Reads of a lingering connection's late input per event, 64 KiB each. */
+	private static final int MAX_DISCARDS_PER_EVENT = 8;
 
 	protected final Reactor reactor;
 
@@ -378,12 +382,17 @@ public class Dispatcher {
 	private void discardLingeringInput() {
 		ByteBuffer buffer = this.reactor.readBuffer();
 		try {
-			int n;
-			while ((n = ((ReadableByteChannel) this.channel).read(buffer.clear())) > 0) {
-				// the peer's late input is dropped: nothing of it will be answered
-			}
-			if (n < 0) {
-				close();
+			// The peer's late input is dropped: nothing of it will be answered. A bounded number of
+			// reads per event: a peer that keeps sending must not hold the loop (readiness is
+			// level-triggered, so the rest is read on later passes).
+			for (int i = 0; i < MAX_DISCARDS_PER_EVENT; i++) {
+				int n = ((ReadableByteChannel) this.channel).read(buffer.clear());
+				if (n < 0) {
+					close();
+				}
+				if (n <= 0) {
+					return;
+				}
 			}
 		}
 		catch (IOException ex) {
@@ -513,6 +522,12 @@ public class Dispatcher {
 		if (!this.activated || this.closed) {
 			return;
 		}
+		if (!this.key.isValid()) {
+			// The channel was closed behind the dispatcher's back (a subclass constructor that failed
+			// after registering, say): there is nothing left to drive, so leave the map.
+			close();
+			return;
+		}
 		int ops = interestOps();
 		if (ops != this.interestOps) {
 			this.interestOps = ops;
@@ -598,7 +613,7 @@ public class Dispatcher {
 		catch (Exception ex) {
 			errorEvent(ex);
 		}
-		updateInterest();
+		updateInterestGuarded();
 	}
 
 	/** Counts this dispatcher in {@code stats} instead of the inherited ones. Call before I/O. */
@@ -737,7 +752,25 @@ public class Dispatcher {
 		}
 		this.activated = true;
 		this.interestOps = -1;
-		updateInterest();
+		updateInterestGuarded();
+	}
+
+	/**
+	 * Interest on activation and after an event: {@link #readable()} and {@link #writable()} are
+	 * user code too, so what they throw goes to {@link #handleError} like any hook's failure instead
+	 * of out of the loop. A dispatcher whose interest cannot be computed cannot be driven: it closes.
+	 */
+	private void updateInterestGuarded() {
+		try {
+			updateInterest();
+		}
+		catch (ExitNow ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			errorEvent(ex);
+			close();
+		}
 	}
 
 	final void dispatchReady(int ready) {
@@ -782,7 +815,7 @@ public class Dispatcher {
 		catch (Exception ex) {
 			errorEvent(ex);
 		}
-		updateInterest();
+		updateInterestGuarded();
 		if (this.transport != null && !this.closed && !this.inputShutdown && this.transport.hasBufferedInput()
 				&& readable()) {
 			this.reactor.readyAgain(this);

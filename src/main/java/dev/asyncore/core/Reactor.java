@@ -257,7 +257,13 @@ public final class Reactor implements Executor, Closeable {
 	private boolean alwaysReadyWantsIo() {
 		for (int i = 0; i < this.alwaysReady.size(); i++) {
 			Dispatcher dispatcher = this.alwaysReady.get(i);
-			if ((!dispatcher.isInputShutdown() && dispatcher.readable()) || dispatcher.writable()) {
+			try {
+				if ((!dispatcher.isInputShutdown() && dispatcher.readable()) || dispatcher.writable()) {
+					return true;
+				}
+			}
+			catch (RuntimeException ex) {
+				// Asked again inside the hook guard of this pass, where the failure reaches handleError.
 				return true;
 			}
 		}

@@ -118,7 +118,7 @@ public class ServerDispatcher extends Dispatcher {
 		channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
 		Reactor target = this.workers.get();
 		if (target == this.reactor) {
-			createHandler(target, channel); // counts in stats(): the reactor is inside our accept hook
+			serve(target, stats(), channel, remote); // counts in stats(): the reactor is inside our accept hook
 			return;
 		}
 		ListenerStats shard = this.shards.computeIfAbsent(target, r -> stats().newShard());
@@ -135,13 +135,28 @@ public class ServerDispatcher extends Dispatcher {
 	private void serveOn(Reactor target, ListenerStats shard, SocketChannel channel, SocketAddress remote) {
 		target.setAcceptingStats(shard);
 		try {
-			createHandler(target, channel);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.warn("{}: cannot serve {} on {}", this, remote, target, ex);
+			serve(target, shard, channel, remote);
 		}
 		finally {
 			target.setAcceptingStats(null);
+		}
+	}
+
+	/**
+	 * A handler that cannot be created is that connection's failure, not an accept failure: it is
+	 * counted as an error and the connection closed, and the listener keeps accepting (pausing here
+	 * would let one bad connection stall the listener for everyone).
+	 */
+	private void serve(Reactor target, ListenerStats counted, SocketChannel channel, SocketAddress remote) {
+		try {
+			createHandler(target, channel);
+		}
+		catch (ExitNow ex) {
+			throw ex;
+		}
+		catch (IOException | RuntimeException ex) {
+			counted.increment(Counter.ERRORS);
+			logger.warn("{}: cannot serve {} on {}", this, remote, target, ex);
 		}
 	}
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.file.FileDispatcher.Mode;
 import dev.asyncore.support.Bytes;
@@ -74,16 +75,7 @@ class FileDispatcherTest {
 		Pipe pipe = Pipe.open();
 		Reactor reactor = new Reactor();
 		ByteArrayOutputStream read = new ByteArrayOutputStream();
-		new FileDispatcher(reactor, pipe.source(), Mode.READ, 8192) {
-
-			@Override
-			protected void handleChunk(ByteBuffer chunk) {
-				byte[] bytes = new byte[chunk.remaining()];
-				chunk.get(bytes);
-				read.writeBytes(bytes);
-			}
-
-		};
+		collect(reactor, pipe.source(), 8192, read);
 		FileDispatcher writer = new FileDispatcher(reactor, pipe.sink(), Mode.WRITE, 8192);
 		writer.write(ByteBuffer.wrap(content));
 		writer.closeWhenDone();
@@ -105,6 +97,29 @@ class FileDispatcherTest {
 	}
 
 	@Test
+	void whenReadableOfAFileDispatcherThrowsThenOnlyItClosesAndTheLoopGoesOn() throws IOException {
+		byte[] content = Bytes.random(new Random(4), 1000);
+		Path file = Files.write(this.dir.resolve("good.bin"), content);
+		Reactor reactor = new Reactor();
+		ByteArrayOutputStream read = new ByteArrayOutputStream();
+		// The faulty one first: the loop asks it before any other whether it wants I/O.
+		FileDispatcher faulty = new FileDispatcher(reactor, FileDispatcher.open(file, Mode.READ), Mode.READ, 100) {
+
+			@Override
+			public boolean readable() {
+				throw new IllegalStateException("injected fault in readable()");
+			}
+
+		};
+		collect(reactor, FileDispatcher.open(file, Mode.READ), 100, read);
+		reactor.loop(); // returns once the map is empty; a fault escaping it would fail the test
+		assertThat(faulty.isClosed()).isTrue();
+		assertThat(faulty.stats().get(ListenerStats.Counter.ERRORS)).isEqualTo(1);
+		assertThat(read.toByteArray()).isEqualTo(content);
+		reactor.close();
+	}
+
+	@Test
 	void whenChunkSizeIsInvalidThenConstructionFails() throws IOException {
 		Reactor reactor = new Reactor();
 		Path file = Files.write(this.dir.resolve("x"), new byte[1]);
@@ -113,6 +128,21 @@ class FileDispatcherTest {
 			.withMessageContaining("chunkSize");
 		assertThat(reactor.size()).isZero();
 		reactor.close();
+	}
+
+	/** A reading dispatcher that appends every chunk to {@code read}. */
+	private static FileDispatcher collect(Reactor reactor, java.nio.channels.Channel channel, int chunkSize,
+			ByteArrayOutputStream read) {
+		return new FileDispatcher(reactor, channel, Mode.READ, chunkSize) {
+
+			@Override
+			protected void handleChunk(ByteBuffer chunk) {
+				byte[] bytes = new byte[chunk.remaining()];
+				chunk.get(bytes);
+				read.writeBytes(bytes);
+			}
+
+		};
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.Reactor;
 
 /** Runs a {@link Reactor} on its own thread for a test; {@link #close()} stops it and closes the map. */
@@ -57,6 +58,16 @@ public final class ReactorThread implements AutoCloseable {
 			task.run();
 			return null;
 		});
+	}
+
+	/** The first dispatcher of {@code type} in the map, read on the loop thread. */
+	public <D extends Dispatcher> D first(Class<D> type) throws Exception {
+		return call(() -> this.reactor.dispatchers()
+			.stream()
+			.filter(type::isInstance)
+			.map(type::cast)
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + this.reactor)));
 	}
 
 	/** What ended the loop thread abnormally, or {@code null}. */

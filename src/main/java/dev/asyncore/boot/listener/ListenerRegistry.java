@@ -67,7 +67,7 @@ public class ListenerRegistry {
 			if (tlsFactory == null) {
 				// Never fall back to plain text where TLS was asked for.
 				throw new InvalidConfigurationException(path + ".tls.enabled",
-						"TLS listeners are not available yet in this build (no TlsTransportFactory); "
+						"no TlsTransportFactory is configured for TLS listeners; "
 								+ "remove the tls block or set enabled: false");
 			}
 			try {

@@ -35,6 +35,9 @@ class AsyncoreMetricsTest {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
+	/** Held by the test: Micrometer gauges reference their object weakly, and a GC would turn them to NaN. */
+	private final ReactorLifecycle lifecycle = new ReactorLifecycle(this.reactor, this.listeners, null);
+
 	@AfterEach
 	void close() {
 		this.reactor.close();
@@ -42,9 +45,7 @@ class AsyncoreMetricsTest {
 
 	@Test
 	void whenCountersMoveThenEachMeterReportsItsOwnCounterWithLowCardinalityTags() {
-		new AsyncoreMetrics(this.listeners,
-				new ReactorLifecycle(this.reactor, this.listeners, null))
-			.bindTo(this.registry);
+		new AsyncoreMetrics(this.listeners, this.lifecycle).bindTo(this.registry);
 		ListenerStats a = this.listeners.listeners().get(0).stats();
 		a.add(Counter.BYTES_RECEIVED, 100);
 		a.add(Counter.BYTES_SENT, 60);
