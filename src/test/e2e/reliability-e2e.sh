@@ -19,6 +19,9 @@ CLIENTS=100
 MESSAGE=$((2 * 1024 * 1024))
 GRACE_SECONDS=15
 
+# shellcheck source=e2e-lib.sh
+source "$ROOT/src/test/e2e/e2e-lib.sh"
+
 log() { printf '[reliability-e2e %3ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
 fail() {
   log "FAIL: $*"
@@ -29,30 +32,20 @@ fail() {
 }
 cleanup() {
   local rc=$?
-  for pid in "$APP_PID" "$HOLDER_PID"; do
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
+  stop_pid "$APP_PID"
+  stop_pid "$HOLDER_PID"
   rm -rf "$TMP"
   if [[ $rc -eq 0 ]]; then echo "PASS: reliability end-to-end ($((SECONDS - STARTED))s)"; else echo "FAIL: reliability end-to-end (exit $rc)"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo -n "$@"; fi; }
 
 if ! command -v python3 >/dev/null || ! command -v curl >/dev/null; then
   log "installing python3 and curl (apt)"
   as_root timeout 600 apt-get update -q >/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends python3 curl >/dev/null
 fi
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 
 JAR="$(ls target/asyncore-service-*.jar 2>/dev/null | grep -v -- '-plain' | head -n 1 || true)"
 if [[ -z "$JAR" ]]; then

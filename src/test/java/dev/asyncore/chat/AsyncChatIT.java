@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.asyncore.core.Reactor;
-import dev.asyncore.testsupport.RunningReactor;
+import dev.asyncore.support.ReactorThread;
 
 /**
  * CPython's test_asynchat, translated: a blocking echo server thread collects what the client sends
@@ -33,7 +33,7 @@ class AsyncChatIT {
 
 	private static final byte[] QUIT = "QUIT\n".getBytes(StandardCharsets.ISO_8859_1);
 
-	private final RunningReactor loop = new RunningReactor("asynchat-it");
+	private final ReactorThread loop = new ReactorThread("asynchat-it");
 
 	@AfterEach
 	void stop() throws InterruptedException {

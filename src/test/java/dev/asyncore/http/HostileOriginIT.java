@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.asyncore.testsupport.RunningReactor;
+import dev.asyncore.support.ReactorThread;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,7 +79,7 @@ class HostileOriginIT {
 
 	}
 
-	private final RunningReactor loop = new RunningReactor("hostile-origins");
+	private final ReactorThread loop = new ReactorThread("hostile-origins");
 
 	private final AtomicLong originWrote = new AtomicLong();
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.asyncore.testsupport.RunningReactor;
+import dev.asyncore.support.ReactorThread;
 
 /** The HTTP client against loopback origins: the JDK's HttpServer and scripted raw servers. */
 @Timeout(30)
@@ -41,7 +41,7 @@ class HttpClientIT {
 		.totalTimeout(Duration.ofSeconds(10))
 		.build();
 
-	private final RunningReactor loop = new RunningReactor("http-it");
+	private final ReactorThread loop = new ReactorThread("http-it");
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.asyncore.testsupport.RunningReactor;
+import dev.asyncore.support.ReactorThread;
 import dev.asyncore.testsupport.TestCertificates;
 import dev.asyncore.tls.TlsServerContext;
 
@@ -46,7 +46,7 @@ class HttpsIT {
 
 	static byte[] large;
 
-	private final RunningReactor loop = new RunningReactor("https-it");
+	private final ReactorThread loop = new ReactorThread("https-it");
 
 	private final Resolver localhost = host -> new InetAddress[] {
 			InetAddress.getByAddress(host, new byte[] { 127, 0, 0, 1 }) };

@@ -26,7 +26,7 @@ import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.core.BufferedDispatcher;
 import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.Reactor;
-import dev.asyncore.testsupport.RunningReactor;
+import dev.asyncore.support.ReactorThread;
 import dev.asyncore.testsupport.TestCertificates;
 
 /** TLS on both ends of AsyncChat line protocols, on one reactor, over loopback. */
@@ -40,7 +40,7 @@ class TlsTransportIT {
 
 	static SSLContext clientContext;
 
-	private final RunningReactor loop = new RunningReactor("tls-it");
+	private final ReactorThread loop = new ReactorThread("tls-it");
 
 	@BeforeAll
 	static void certificates() throws Exception {
