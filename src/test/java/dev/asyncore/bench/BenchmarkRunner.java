@@ -34,7 +34,7 @@ public final class BenchmarkRunner {
 	record Settings(int rounds, int latencyMessages, int throughputMessages, long streamBytesPerConnection,
 			int idleForLatency, int idleForHeap, int smallFetches, int largeFetches, Duration maxTime) {
 
-		static final Settings FULL = new Settings(2, 30_000, 400_000, 256L * 1024 * 1024, 8_000, 10_000, 40_000,
+		static final Settings FULL = new Settings(3, 30_000, 400_000, 256L * 1024 * 1024, 8_000, 10_000, 40_000,
 				1_500, Duration.ofSeconds(60));
 
 		static final Settings QUICK = new Settings(1, 300, 2_000, 2L * 1024 * 1024, 50, 100, 300, 20,
