@@ -202,15 +202,33 @@ final class FetchExchange implements ResponseParser.Listener {
 		this.firstByteNanos = (requestStart != 0) ? System.nanoTime() - requestStart : 0;
 	}
 
+	/** Largest buffer reserved up front from a Content-Length: bigger bodies grow as they arrive. */
+	private static final int MAX_PRESIZE = 1024 * 1024;
+
 	@Override
 	public void onHead(ResponseHead response) throws IOException {
 		this.head = response;
 		this.following = isRedirect(response.status()) && response.headers().firstValue("Location").isPresent()
 				&& this.policy.maxRedirects() > 0;
+		if (this.memory != null && !this.following) {
+			presize(response);
+		}
 		if (this.following && this.redirects.size() >= this.policy.maxRedirects()) {
 			String loop = this.redirects.contains(this.uri) ? " (a redirect loop)" : "";
 			throw new FetchException.TooManyRedirects("More than " + this.policy.maxRedirects() + " redirects"
 					+ loop + ", the last from " + this.uri + " to " + response.headers().firstValue("Location").get());
+		}
+	}
+
+	private void presize(ResponseHead response) {
+		try {
+			long length = response.headers().firstValueAsLong("Content-Length").orElse(0);
+			if (length > 0) {
+				this.memory.expect(length, MAX_PRESIZE);
+			}
+		}
+		catch (NumberFormatException ex) {
+			// the parser judges the framing and reports a bad length; sizing just does not happen
 		}
 	}
 

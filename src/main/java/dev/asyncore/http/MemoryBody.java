@@ -29,8 +29,25 @@ final class MemoryBody {
 		this.length += n;
 	}
 
+	/**
+	 * Sizes the buffer for an announced body of {@code length} bytes, up to {@code limit}: one
+	 * allocation instead of doubling copies. The limit keeps a server that announces a large body it
+	 * never sends from making every fetch reserve the whole cap.
+	 */
+	void expect(long length, int limit) {
+		long size = Math.min(Math.min(length, this.cap), limit);
+		if (size > this.bytes.length) {
+			this.bytes = Arrays.copyOf(this.bytes, (int) size);
+		}
+	}
+
 	void reset() {
 		this.length = 0;
+	}
+
+	/** Bytes reserved now (for tests of the sizing). */
+	int capacity() {
+		return this.bytes.length;
 	}
 
 	byte[] toArray() {

@@ -5,7 +5,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,12 +36,30 @@ final class FetchClients {
 	private FetchClients() {
 	}
 
-	/** A client under test: GET a URL, complete with the body bytes. */
+	private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	});
+
+	/** Lower-case hex SHA-256: how the load verifies every body byte, the same work for each client. */
+	static String sha256(byte[] body) {
+		return HexFormat.of().formatHex(SHA256.get().digest(body));
+	}
+
+	/**
+	 * A client under test: GET a URL, complete with the SHA-256 of the body. Ours reports the digest
+	 * it computes while the body streams in (a feature of every fetch); the peers' bodies are hashed
+	 * in their completion callbacks, so that all three do the same work per byte.
+	 */
 	interface Client extends AutoCloseable {
 
 		String name();
 
-		CompletableFuture<byte[]> get(URI uri);
+		CompletableFuture<String> get(URI uri);
 
 		@Override
 		void close() throws Exception;
@@ -59,8 +80,8 @@ final class FetchClients {
 			}
 
 			@Override
-			public CompletableFuture<byte[]> get(URI uri) {
-				return fetcher.fetch(uri).thenApply(FetchResult::body);
+			public CompletableFuture<String> get(URI uri) {
+				return fetcher.fetch(uri).thenApply(FetchResult::sha256);
 			}
 
 			@Override
@@ -90,8 +111,8 @@ final class FetchClients {
 			}
 
 			@Override
-			public CompletableFuture<byte[]> get(URI uri) {
-				CompletableFuture<byte[]> future = new CompletableFuture<>();
+			public CompletableFuture<String> get(URI uri) {
+				CompletableFuture<String> future = new CompletableFuture<>();
 				SimpleHttpRequest request = SimpleRequestBuilder.get(uri).build();
 				client.execute(request, new FutureCallback<SimpleHttpResponse>() {
 
@@ -101,7 +122,7 @@ final class FetchClients {
 							future.completeExceptionally(new IOException("status " + response.getCode()));
 						}
 						else {
-							future.complete(response.getBodyBytes());
+							future.complete(sha256(response.getBodyBytes()));
 						}
 					}
 
@@ -139,13 +160,13 @@ final class FetchClients {
 			}
 
 			@Override
-			public CompletableFuture<byte[]> get(URI uri) {
+			public CompletableFuture<String> get(URI uri) {
 				return client.sendAsync(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
 					.thenApply((response) -> {
 						if (response.statusCode() != 200) {
 							throw new IllegalStateException("status " + response.statusCode());
 						}
-						return response.body();
+						return sha256(response.body());
 					});
 			}
 
