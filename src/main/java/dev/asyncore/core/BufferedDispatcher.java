@@ -105,47 +105,6 @@ public class BufferedDispatcher extends Dispatcher {
 		buffer.position(position);
 	}
 
-	/**
-	 * Reads straight onto the end of the output queue, for a dispatcher that sends back what it
-	 * reads (an echo) while earlier output is still queued: the bytes land in a pooled chunk once,
-	 * instead of in the read buffer and then a copy in the queue. Returns what {@link #recv} returns.
-	 */
-	protected int recvToQueue() {
-		if (this.queue == null) {
-			this.queue = new ArrayDeque<>(4);
-		}
-		ByteBuffer tail = this.queue.peekLast();
-		if (tail != null && tail.isDirect() && tail.capacity() == ChunkPool.CHUNK && tail.limit() < tail.capacity()) {
-			int position = tail.position();
-			int limit = tail.limit();
-			tail.limit(tail.capacity()).position(limit);
-			int n = recv(tail);
-			if (isClosed()) {
-				return n; // close() already released the queue, tail included
-			}
-			tail.limit(tail.position()).position(position);
-			queued(n);
-			return n;
-		}
-		ByteBuffer chunk = this.reactor.chunkPool().acquire();
-		int n = recv(chunk);
-		if (n > 0 && !isClosed()) {
-			this.queue.addLast(chunk.flip());
-			queued(n);
-		}
-		else {
-			this.reactor.chunkPool().release(chunk);
-		}
-		return n;
-	}
-
-	private void queued(int n) {
-		if (n > 0) {
-			this.pending += n;
-			updateInterest();
-		}
-	}
-
 	/** Bytes queued and not yet written. */
 	public long pendingBytes() {
 		return this.pending;

@@ -41,13 +41,6 @@ public class EchoHandler extends BufferedDispatcher {
 	@Override
 	protected void handleRead() {
 		for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
-			if (pendingBytes() > 0) {
-				// Output is already waiting for the socket: queue the input where it will be written from.
-				if (recvToQueue() <= 0 || !readable() || isClosed()) {
-					return;
-				}
-				continue;
-			}
 			ByteBuffer buffer = this.reactor.readBuffer();
 			int n = recv(buffer);
 			if (n <= 0) {
