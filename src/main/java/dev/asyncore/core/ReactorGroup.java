@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ public final class ReactorGroup implements Supplier<Reactor>, AutoCloseable {
 
 	private final Duration maxWait;
 
+	private final AtomicReference<Runnable> onTerminated = new AtomicReference<>();
+
 	private volatile Throwable failure;
 
 	private int nextIndex;
@@ -41,17 +44,24 @@ public final class ReactorGroup implements Supplier<Reactor>, AutoCloseable {
 	 * @param maxWait longest select wait of an idle loop (bounds {@link Reactor#lastPassAge()})
 	 */
 	public ReactorGroup(String threadName, int count, Duration maxWait) {
+		this(new Reactor(threadName), count, maxWait);
+	}
+
+	/**
+	 * A group whose first loop runs {@code acceptor}, a reactor the caller already holds (and may have
+	 * put listeners in); the others are named after it with {@code -1}, {@code -2}... appended, and
+	 * each thread after its reactor.
+	 */
+	public ReactorGroup(Reactor acceptor, int count, Duration maxWait) {
 		if (count < 1) {
 			throw new IllegalArgumentException("a reactor group needs at least one thread, got " + count);
 		}
 		this.maxWait = maxWait;
 		this.terminated = new CountDownLatch(count);
 		for (int i = 0; i < count; i++) {
-			String name = (i == 0) ? threadName : threadName + "-" + i;
-			Reactor reactor = new Reactor(name);
+			Reactor reactor = (i == 0) ? acceptor : new Reactor(acceptor.name() + "-" + i);
 			this.reactors.add(reactor);
-			Thread thread = new Thread(() -> run(reactor), name);
-			this.threads.add(thread);
+			this.threads.add(new Thread(() -> run(reactor), reactor.name()));
 		}
 	}
 
@@ -62,12 +72,43 @@ public final class ReactorGroup implements Supplier<Reactor>, AutoCloseable {
 		catch (Throwable ex) {
 			// An Error (or a failing selector) ends this loop: record it so health can report it.
 			this.failure = ex;
-			logger.error("Loop thread {} died", Thread.currentThread().getName(), ex);
+			logger.error("The loop of {} died; closing its listeners and connections", reactor, ex);
 		}
 		finally {
-			reactor.close();
+			try {
+				reactor.close();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Closing {} failed", reactor, ex);
+			}
 			this.terminated.countDown();
+			if (isTerminated()) {
+				runOnTerminated();
+			}
 		}
+	}
+
+	/**
+	 * Runs {@code callback} once, on the last loop thread to end, or at once (on the caller) if every
+	 * loop has already ended. Any thread; replaces a callback that has not run yet.
+	 */
+	public void onTerminated(Runnable callback) {
+		this.onTerminated.set(callback);
+		if (isTerminated()) {
+			runOnTerminated();
+		}
+	}
+
+	private void runOnTerminated() {
+		Runnable callback = this.onTerminated.getAndSet(null);
+		if (callback != null) {
+			callback.run();
+		}
+	}
+
+	/** Whether every loop thread has ended (false before {@link #start()}). */
+	public boolean isTerminated() {
+		return this.terminated.getCount() == 0;
 	}
 
 	/** Starts every loop thread. */

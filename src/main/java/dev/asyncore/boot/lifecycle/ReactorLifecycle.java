@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -20,6 +19,7 @@ import dev.asyncore.boot.listener.ConfiguredListener;
 import dev.asyncore.boot.listener.ListenerRegistry;
 import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.Reactor;
+import dev.asyncore.core.ReactorGroup;
 
 /**
  * Runs the reactor for the application context: {@link #start()} binds every configured listener
@@ -43,8 +43,8 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	private final Reactor reactor;
 
-	/** Further loops when {@code asyncore.reactor.threads} is above 1; the acceptor hands them connections. */
-	private final List<Reactor> workers;
+	/** The loops: the acceptor ({@link #reactor}) plus {@code asyncore.reactor.threads - 1} more. */
+	private final ReactorGroup group;
 
 	private final ListenerRegistry registry;
 
@@ -54,13 +54,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	private volatile List<BoundListener> listeners = List.of();
 
-	private volatile List<Thread> threads = List.of();
-
-	private final AtomicInteger loopsRunning = new AtomicInteger();
-
-	private int nextReactor;
-
-	private volatile Throwable failure;
+	private volatile boolean started;
 
 	private volatile boolean running;
 
@@ -69,22 +63,19 @@ public class ReactorLifecycle implements SmartLifecycle {
 		this.registry = registry;
 		this.properties = properties;
 		int threads = (properties != null) ? properties.threads() : 1;
-		List<Reactor> more = new ArrayList<>();
-		for (int i = 1; i < threads; i++) {
-			more.add(new Reactor(reactor.name() + "-" + i));
-		}
-		this.workers = List.copyOf(more);
+		this.group = new ReactorGroup(reactor, threads, passInterval());
 	}
 
 	@Override
 	public void start() {
-		if (!this.threads.isEmpty()) {
+		if (this.started) {
 			throw new IllegalStateException(this.reactor + " already ran; it cannot start again");
 		}
+		this.started = true;
 		List<BoundListener> bound = new ArrayList<>();
 		try {
 			for (ConfiguredListener listener : this.registry.listeners()) {
-				Dispatcher dispatcher = listener.open(this.reactor, this::nextReactor);
+				Dispatcher dispatcher = listener.open(this.reactor, this.group);
 				InetSocketAddress address = (InetSocketAddress) dispatcher.localAddress();
 				logger.info("Listener '{}' ({} {}) bound to {}", listener.name(), listener.properties().type(),
 						listener.properties().protocol().name().toLowerCase(), address);
@@ -96,46 +87,12 @@ public class ReactorLifecycle implements SmartLifecycle {
 			throw ex;
 		}
 		this.listeners = List.copyOf(bound);
-		List<Thread> loops = new ArrayList<>();
-		for (Reactor loop : reactors()) {
-			loops.add(new Thread(() -> runLoop(loop), loop.name()));
-		}
-		this.threads = List.copyOf(loops);
-		this.loopsRunning.set(loops.size());
 		this.running = true;
-		loops.forEach(Thread::start);
-	}
-
-	/** Round-robin over the loops; called by the listeners on the acceptor's loop thread only. */
-	private Reactor nextReactor() {
-		if (this.workers.isEmpty()) {
-			return this.reactor;
-		}
-		int index = this.nextReactor;
-		this.nextReactor = (index + 1) % (this.workers.size() + 1);
-		return (index == 0) ? this.reactor : this.workers.get(index - 1);
-	}
-
-	private void runLoop(Reactor loop) {
-		try {
-			loop.runUntilStopped(passInterval());
-		}
-		catch (Throwable ex) {
-			this.failure = ex;
-			logger.error("The loop of {} died; closing its listeners and connections", loop, ex);
-		}
-		finally {
-			try {
-				loop.close();
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Closing {} failed", loop, ex);
-			}
-			if (this.loopsRunning.decrementAndGet() == 0) {
-				this.running = false;
-				runStopCallback();
-			}
-		}
+		this.group.onTerminated(() -> {
+			this.running = false;
+			runStopCallback();
+		});
+		this.group.start();
 	}
 
 	private void runStopCallback() {
@@ -147,6 +104,9 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	/** An idle loop passes at least four times per stall timeout, so idleness never looks like a stall. */
 	private Duration passInterval() {
+		if (this.properties == null) {
+			return MAX_PASS_INTERVAL;
+		}
 		Duration quarter = this.properties.stallTimeout().dividedBy(4);
 		return (quarter.compareTo(MAX_PASS_INTERVAL) < 0) ? quarter : MAX_PASS_INTERVAL;
 	}
@@ -169,7 +129,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 				logger.debug("{} already stopped", loop);
 			}
 		}
-		if (this.loopsRunning.get() == 0) {
+		if (this.group.isTerminated()) {
 			runStopCallback();
 		}
 	}
@@ -205,16 +165,14 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	/** Every loop's reactor, the acceptor first; any thread. */
 	public List<Reactor> reactors() {
-		List<Reactor> all = new ArrayList<>(this.workers.size() + 1);
-		all.add(this.reactor);
-		all.addAll(this.workers);
-		return all;
+		return this.group.reactors();
 	}
 
 	@Override
 	public String toString() {
 		return "ReactorLifecycle[" + this.reactor + ", listeners=" + this.listeners.size()
-				+ (this.running ? ", running" : ", stopped") + ((this.failure != null) ? ", died: " + this.failure : "")
+				+ (this.running ? ", running" : ", stopped")
+				+ ((loopFailure() != null) ? ", died: " + loopFailure() : "")
 				+ ']';
 	}
 
@@ -239,7 +197,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	/** What ended the loop thread, or {@code null} while it runs or after a clean stop. */
 	public Throwable loopFailure() {
-		return this.failure;
+		return this.group.failure();
 	}
 
 	/**
