@@ -604,15 +604,7 @@ public class Dispatcher {
 			return;
 		}
 		this.stats.increment(Counter.TIMEOUTS);
-		try {
-			handleTimeout();
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			errorEvent(ex);
-		}
+		guarded(this::handleTimeout);
 		updateInterestGuarded();
 	}
 
@@ -860,8 +852,24 @@ public class Dispatcher {
 		this.connecting = false;
 		markConnected();
 		this.stats.increment(Counter.CONNECTS);
+		guarded(this::handleConnect);
+	}
+
+	/** A hook, as the loop calls it. */
+	@FunctionalInterface
+	private interface Hook {
+
+		void run() throws Exception;
+
+	}
+
+	/**
+	 * Runs a hook outside the per-event path (timeouts, connects): {@link ExitNow} leaves the loop,
+	 * anything else is this dispatcher's error. The event path inlines the same guard.
+	 */
+	private void guarded(Hook hook) {
 		try {
-			handleConnect();
+			hook.run();
 		}
 		catch (ExitNow ex) {
 			throw ex;
