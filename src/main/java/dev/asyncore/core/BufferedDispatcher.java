@@ -105,6 +105,59 @@ public class BufferedDispatcher extends Dispatcher {
 		buffer.position(position);
 	}
 
+	/**
+	 * Reads straight onto the end of the output queue, for a dispatcher that sends on what it reads
+	 * unchanged (an echo): the bytes land once, in a pooled direct chunk that the next gathering write
+	 * takes them from, with no copy in between. The read goes into the room left in the last chunk, or
+	 * into a fresh one. Netty's read loop is the model: call it from {@link #handleRead()} while
+	 * {@link #queueTailHasRoom()} is false (each read filled its room, so more may be waiting), then
+	 * {@link #initiateSend()} once for the event. The loop recomputes interest after the hook; from
+	 * elsewhere, call {@link #updateInterest()}.
+	 * @return what {@link #recv} returns: bytes read, 0 if none were waiting, -1 at end of stream
+	 */
+	protected int recvToQueue() {
+		if (isClosed()) {
+			return -1;
+		}
+		ByteBuffer tail = (this.queue != null) ? this.queue.peekLast() : null;
+		if (tail != null && isChunk(tail) && tail.limit() < tail.capacity()) {
+			// a view of the room: hooks that run inside recv (handleClose at end of stream) see the tail whole
+			ByteBuffer room = tail.duplicate().limit(tail.capacity()).position(tail.limit());
+			int n = recv(room);
+			if (n > 0 && !isClosed()) {
+				tail.limit(tail.limit() + n);
+				this.pending += n;
+			}
+			return n;
+		}
+		ByteBuffer chunk = this.reactor.chunkPool().acquire();
+		int n = recv(chunk);
+		if (n > 0 && !isClosed()) {
+			if (this.queue == null) {
+				this.queue = new ArrayDeque<>(4);
+			}
+			this.queue.addLast(chunk.flip());
+			this.pending += n;
+		}
+		else {
+			this.reactor.chunkPool().release(chunk);
+		}
+		return n;
+	}
+
+	/**
+	 * Whether the last chunk of the queue has room left. Right after a {@link #recvToQueue()} that
+	 * read something, room left means the read was short: the socket had nothing more.
+	 */
+	protected boolean queueTailHasRoom() {
+		ByteBuffer tail = (this.queue != null) ? this.queue.peekLast() : null;
+		return tail != null && isChunk(tail) && tail.limit() < tail.capacity();
+	}
+
+	private static boolean isChunk(ByteBuffer buffer) {
+		return buffer.isDirect() && buffer.capacity() == ChunkPool.CHUNK;
+	}
+
 	/** Bytes queued and not yet written. */
 	public long pendingBytes() {
 		return this.pending;

@@ -1,6 +1,5 @@
 package dev.asyncore.echo;
 
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 import dev.asyncore.core.BufferedDispatcher;
@@ -35,22 +34,25 @@ public class EchoHandler extends BufferedDispatcher {
 		return !isClosingWhenDone() && pendingBytes() < this.highWaterMark;
 	}
 
-	/** Reads of one event: a busy stream needs fewer passes through the selector (Netty reads 16). */
-	private static final int MAX_READS_PER_EVENT = 8;
+	/** Reads of one event at most, as Netty's default: a busy stream needs fewer passes through the selector. */
+	private static final int MAX_READS_PER_EVENT = 16;
 
+	/**
+	 * Netty's read loop: reads straight into the output queue (no copy) while each read fills the room
+	 * it was given and the high-water mark allows, then writes everything read in one gathering write,
+	 * unless earlier output was already waiting for the socket to drain: then the write event sends it.
+	 */
 	@Override
 	protected void handleRead() {
+		boolean waitingForSocket = pendingBytes() > 0;
 		for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
-			ByteBuffer buffer = this.reactor.readBuffer();
-			int n = recv(buffer);
-			if (n <= 0) {
-				return;
+			int n = recvToQueue();
+			if (n <= 0 || isClosed() || queueTailHasRoom() || !readable()) {
+				break;
 			}
-			send(buffer.flip());
-			// Stop when the socket had no more (a short read) or the peer stopped taking our output.
-			if (buffer.limit() < buffer.capacity() || !readable() || isClosed()) {
-				return;
-			}
+		}
+		if (!waitingForSocket && !isClosed()) {
+			initiateSend();
 		}
 	}
 
