@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The load generator used against both servers: one thread, plain JDK NIO (neither side's code),
@@ -89,15 +93,47 @@ final class LoadClient {
 
 	/**
 	 * Each of {@code connections} streams {@code bytesPerConnection} in {@code chunk}-byte writes,
-	 * keeping at most 1 MiB unechoed, and reads the echo back, checking every byte.
+	 * keeping at most 1 MiB unechoed, and reads the echo back, checking every byte. The connections
+	 * are spread over {@code threads} client threads, each with its own selector; the client CPU time
+	 * is theirs summed.
 	 */
-	static Result stream(InetSocketAddress server, int connections, int chunk, long bytesPerConnection, Duration maxTime)
-			throws IOException {
+	static Result stream(InetSocketAddress server, int connections, int threads, int chunk, long bytesPerConnection,
+			Duration maxTime) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<Result>> parts = new ArrayList<>();
+			CountDownLatch connected = new CountDownLatch(threads);
+			for (int t = 0; t < threads; t++) {
+				int first = t * connections / threads;
+				int end = (t + 1) * connections / threads;
+				parts.add(pool.submit(() -> streamOn(server, first, end, chunk, bytesPerConnection, maxTime, connected)));
+			}
+			long wall = 0;
+			long bytes = 0;
+			long cpu = 0;
+			for (Future<Result> part : parts) {
+				Result r = part.get();
+				wall = Math.max(wall, r.wallNanos());
+				bytes += r.bytes();
+				cpu += r.clientCpuNanos();
+			}
+			return new Result(0, bytes, wall, cpu, new long[0]);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	/** One client thread's share of {@link #stream}: connections {@code first} (inclusive) to {@code end}. */
+	private static Result streamOn(InetSocketAddress server, int first, int end, int chunk, long bytesPerConnection,
+			Duration maxTime, CountDownLatch connected) throws IOException, InterruptedException {
 		try (Selector selector = Selector.open()) {
 			List<Stream> all = new ArrayList<>();
-			for (int i = 0; i < connections; i++) {
+			for (int i = first; i < end; i++) {
 				all.add(new Stream(open(server), selector, chunk, bytesPerConnection, i));
 			}
+			connected.countDown();
+			connected.await(); // every thread starts streaming together
 			long cpuStart = THREADS.getCurrentThreadCpuTime();
 			long start = System.nanoTime();
 			long deadline = start + maxTime.toNanos();
@@ -105,7 +141,7 @@ final class LoadClient {
 			for (Stream s : all) {
 				s.updateInterest();
 			}
-			while (finished < connections && System.nanoTime() < deadline) {
+			while (finished < all.size() && System.nanoTime() < deadline) {
 				selector.select(100);
 				for (SelectionKey key : selector.selectedKeys()) {
 					Stream s = (Stream) key.attachment();
@@ -190,17 +226,28 @@ final class LoadClient {
 
 	}
 
+	/**
+	 * One streaming connection. Its buffers are direct, so the JDK copies nothing between the heap and
+	 * the kernel, and checking uses {@link ByteBuffer#mismatch} (vectorised): the client stays cheaper
+	 * than the server it loads.
+	 */
 	private static final class Stream {
 
 		private static final long MAX_UNECHOED = 1024 * 1024;
 
+		/** Reads take up to this much: fewer system calls per byte keep the client off the critical path. */
+		private static final int READ_SIZE = Integer.getInteger("bench.readsize", 256 * 1024);
+
 		final SocketChannel channel;
 
-		final byte[] pattern;
+		/** Byte i of the stream is (i + id) & 0xff: any chunk is a slice of this buffer. */
+		final ByteBuffer pattern;
 
 		final ByteBuffer out;
 
 		final ByteBuffer in;
+
+		final int chunk;
 
 		final long total;
 
@@ -213,20 +260,20 @@ final class LoadClient {
 		Stream(SocketChannel channel, Selector selector, int chunk, long total, int id) throws IOException {
 			this.channel = channel;
 			this.total = total;
-			// byte i of the stream is (i + id) & 0xff: any chunk is a slice of this array
-			this.pattern = new byte[chunk + 256];
-			for (int i = 0; i < this.pattern.length; i++) {
-				this.pattern[i] = (byte) (i + id);
+			this.pattern = ByteBuffer.allocateDirect(Math.max(chunk, READ_SIZE) + 256);
+			for (int i = 0; i < this.pattern.capacity(); i++) {
+				this.pattern.put(i, (byte) (i + id));
 			}
-			this.out = ByteBuffer.wrap(this.pattern, 0, 0);
-			this.in = ByteBuffer.allocate(chunk);
+			this.out = this.pattern.duplicate().limit(0);
+			this.chunk = chunk;
+			this.in = ByteBuffer.allocateDirect(READ_SIZE);
 			this.key = channel.register(selector, 0, this);
 		}
 
 		void write() throws IOException {
 			if (!this.out.hasRemaining()) {
 				int offset = (int) (this.sent & 0xff);
-				int length = (int) Math.min(this.in.capacity(), this.total - this.sent);
+				int length = (int) Math.min(this.chunk, this.total - this.sent);
 				this.out.limit(offset + length).position(offset);
 			}
 			this.sent += this.channel.write(this.out);
@@ -237,7 +284,7 @@ final class LoadClient {
 			int n;
 			while ((n = this.channel.read(this.in.clear())) > 0) {
 				int offset = (int) (this.received & 0xff);
-				if (!Arrays.equals(this.in.array(), 0, n, this.pattern, offset, offset + n)) {
+				if (this.in.flip().mismatch(this.pattern.slice(offset, n)) >= 0) {
 					throw new IllegalStateException("stream byte mismatch near offset " + this.received);
 				}
 				this.received += n;
