@@ -184,7 +184,8 @@ public class BufferedDispatcher extends Dispatcher {
 					break;
 				}
 			}
-			long written = super.send(gather, 0, count);
+			// one buffer (the common case of a small exchange) takes a plain write, cheaper than writev
+			long written = (count == 1) ? super.send(gather[0]) : super.send(gather, 0, count);
 			Arrays.fill(gather, 0, count, null);
 			if (written <= 0 || isClosed()) {
 				break;
