@@ -46,15 +46,90 @@ final class LoadClient {
 
 	/**
 	 * Each of {@code connections} sends a {@code size}-byte message, waits for its echo, checks it and
-	 * sends the next, until {@code maxMessages} round trips in all or {@code maxTime} passed.
+	 * sends the next, until {@code maxMessages} round trips in all or {@code maxTime} passed. On one
+	 * client thread: the latency figures.
 	 */
 	static Result pingPong(InetSocketAddress server, int connections, int size, int maxMessages, Duration maxTime)
-			throws IOException {
+			throws Exception {
+		return pingPong(server, connections, 1, size, maxMessages, maxTime);
+	}
+
+	/** As above, the connections and messages spread over {@code threads} client threads. */
+	static Result pingPong(InetSocketAddress server, int connections, int threads, int size, int maxMessages,
+			Duration maxTime) throws Exception {
+		return fanOut(threads, connections, (first, end, ready) -> pingPongOn(server, first, end, size,
+				(int) ((long) maxMessages * (end - first) / connections), maxTime, ready));
+	}
+
+	/**
+	 * Each of {@code connections} streams {@code bytesPerConnection} in {@code chunk}-byte writes,
+	 * keeping at most 1 MiB unechoed, and reads the echo back, checking every byte. The connections
+	 * are spread over {@code threads} client threads.
+	 */
+	static Result stream(InetSocketAddress server, int connections, int threads, int chunk, long bytesPerConnection,
+			Duration maxTime) throws Exception {
+		return fanOut(threads, connections,
+				(first, end, ready) -> streamOn(server, first, end, chunk, bytesPerConnection, maxTime, ready));
+	}
+
+	/** One client thread's share of a load: connections {@code first} (inclusive) to {@code end}. */
+	@FunctionalInterface
+	private interface Part {
+
+		Result run(int first, int end, CountDownLatch ready) throws Exception;
+
+	}
+
+	/**
+	 * Runs {@code threads} parts of a load, each on its own thread with its own selector, all starting
+	 * together once every part has connected. Messages, bytes and CPU time add up; wall time is the
+	 * longest part's; latencies are merged.
+	 */
+	private static Result fanOut(int threads, int connections, Part part) throws Exception {
+		if (threads == 1) {
+			return part.run(0, connections, new CountDownLatch(1));
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<Result>> parts = new ArrayList<>();
+			CountDownLatch ready = new CountDownLatch(threads);
+			for (int t = 0; t < threads; t++) {
+				int first = t * connections / threads;
+				int end = (t + 1) * connections / threads;
+				parts.add(pool.submit(() -> part.run(first, end, ready)));
+			}
+			long messages = 0;
+			long bytes = 0;
+			long wall = 0;
+			long cpu = 0;
+			long[] latencies = new long[0];
+			for (Future<Result> future : parts) {
+				Result r = future.get();
+				messages += r.messages();
+				bytes += r.bytes();
+				wall = Math.max(wall, r.wallNanos());
+				cpu += r.clientCpuNanos();
+				long[] merged = Arrays.copyOf(latencies, latencies.length + r.latencies().length);
+				System.arraycopy(r.latencies(), 0, merged, latencies.length, r.latencies().length);
+				latencies = merged;
+			}
+			Arrays.sort(latencies);
+			return new Result(messages, bytes, wall, cpu, latencies);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	private static Result pingPongOn(InetSocketAddress server, int first, int end, int size, int maxMessages,
+			Duration maxTime, CountDownLatch ready) throws IOException, InterruptedException {
 		try (Selector selector = Selector.open()) {
 			List<PingPong> all = new ArrayList<>();
-			for (int i = 0; i < connections; i++) {
+			for (int i = first; i < end; i++) {
 				all.add(new PingPong(open(server), selector, size, i));
 			}
+			ready.countDown();
+			ready.await();
 			long cpuStart = THREADS.getCurrentThreadCpuTime();
 			long[] latencies = new long[maxMessages];
 			int done = 0;
@@ -91,49 +166,16 @@ final class LoadClient {
 		}
 	}
 
-	/**
-	 * Each of {@code connections} streams {@code bytesPerConnection} in {@code chunk}-byte writes,
-	 * keeping at most 1 MiB unechoed, and reads the echo back, checking every byte. The connections
-	 * are spread over {@code threads} client threads, each with its own selector; the client CPU time
-	 * is theirs summed.
-	 */
-	static Result stream(InetSocketAddress server, int connections, int threads, int chunk, long bytesPerConnection,
-			Duration maxTime) throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			List<Future<Result>> parts = new ArrayList<>();
-			CountDownLatch connected = new CountDownLatch(threads);
-			for (int t = 0; t < threads; t++) {
-				int first = t * connections / threads;
-				int end = (t + 1) * connections / threads;
-				parts.add(pool.submit(() -> streamOn(server, first, end, chunk, bytesPerConnection, maxTime, connected)));
-			}
-			long wall = 0;
-			long bytes = 0;
-			long cpu = 0;
-			for (Future<Result> part : parts) {
-				Result r = part.get();
-				wall = Math.max(wall, r.wallNanos());
-				bytes += r.bytes();
-				cpu += r.clientCpuNanos();
-			}
-			return new Result(0, bytes, wall, cpu, new long[0]);
-		}
-		finally {
-			pool.shutdownNow();
-		}
-	}
-
-	/** One client thread's share of {@link #stream}: connections {@code first} (inclusive) to {@code end}. */
+	/** One client thread's share of {@link #stream}. */
 	private static Result streamOn(InetSocketAddress server, int first, int end, int chunk, long bytesPerConnection,
-			Duration maxTime, CountDownLatch connected) throws IOException, InterruptedException {
+			Duration maxTime, CountDownLatch ready) throws IOException, InterruptedException {
 		try (Selector selector = Selector.open()) {
 			List<Stream> all = new ArrayList<>();
 			for (int i = first; i < end; i++) {
 				all.add(new Stream(open(server), selector, chunk, bytesPerConnection, i));
 			}
-			connected.countDown();
-			connected.await(); // every thread starts streaming together
+			ready.countDown();
+			ready.await();
 			long cpuStart = THREADS.getCurrentThreadCpuTime();
 			long start = System.nanoTime();
 			long deadline = start + maxTime.toNanos();
