@@ -125,6 +125,7 @@ public final class BenchmarkRunner {
 	private void fetchScenario(NginxOrigin origin, String file, byte[] expected, String label, int total)
 			throws Exception {
 		Map<String, FetchLoad.Result> best = new LinkedHashMap<>();
+		Map<String, List<Double>> rates = new LinkedHashMap<>();
 		List<Callable<FetchClients.Client>> clients = List.of(FetchClients::asyncore, FetchClients::apache,
 				FetchClients::jdk);
 		for (int round = 0; round < this.settings.fetchRounds(); round++) {
@@ -134,6 +135,10 @@ public final class BenchmarkRunner {
 							this.settings.maxTime()); // warm-up: JIT and connection pool
 					FetchLoad.Result result = FetchLoad.run(client, origin, origin.uri(file), expected,
 							FetchClients.POOL, total, this.settings.maxTime());
+					System.out.printf(Locale.ROOT, "fetch %s %-14s %9.0f req/s %8.1f us CPU/request, nginx %5.1f %% of a core%n",
+							label, client.name(), result.perSecond(), result.cpuMicrosPerRequest(),
+							100.0 * result.originCpuNanos() / result.wallNanos());
+					rates.computeIfAbsent(client.name(), (key) -> new ArrayList<>()).add(result.perSecond());
 					best.merge(client.name(), result, (a, b) -> (a.perSecond() >= b.perSecond()) ? a : b);
 				}
 			}
@@ -142,8 +147,10 @@ public final class BenchmarkRunner {
 		String scenario = "fetch 64 x " + label + " keep-alive";
 		for (String peer : List.of("httpclient5", "jdk-httpclient")) {
 			FetchLoad.Result other = best.get(peer);
-			this.rows.add(new Row(scenario, "requests per second", ours.perSecond(), other.perSecond(), peer, false,
-					"req/s"));
+			this.rows.add(new Row(scenario, "requests per second, best round", ours.perSecond(), other.perSecond(),
+					peer, false, "req/s"));
+			this.rows.add(new Row(scenario, "requests per second, median round", median(rates.get("asyncore")),
+					median(rates.get(peer)), peer, false, "req/s"));
 			this.rows.add(new Row(scenario, "client CPU per request", ours.cpuMicrosPerRequest(),
 					other.cpuMicrosPerRequest(), peer, true, "us"));
 		}
