@@ -16,7 +16,8 @@ class BenchmarkSmokeIT {
 	void whenTheRunnerRunsQuickSizesThenEveryFigureIsMeasuredForBothSides() throws Exception {
 		BenchmarkRunner runner = new BenchmarkRunner(BenchmarkRunner.Settings.QUICK);
 		runner.runEcho();
-		assertThat(runner.rows()).hasSize(13);
+		assertThat(runner.rows()).hasSize(14);
+		assertThat(runner.rows()).extracting(BenchmarkRunner.Row::figure).contains("throughput, median run");
 		assertThat(runner.rows()).filteredOn(row -> !row.figure().startsWith("heap"))
 			.allSatisfy(row -> {
 				assertThat(row.ours()).as(row.scenario() + " " + row.figure() + " ours").isPositive();
