@@ -68,12 +68,17 @@ public class BufferedDispatcher extends Dispatcher {
 		return send(ByteBuffer.wrap(bytes));
 	}
 
-	private void enqueue(ByteBuffer src) {
+	/** The output queue, created on first use. */
+	private ArrayDeque<ByteBuffer> queue() {
 		if (this.queue == null) {
 			this.queue = new ArrayDeque<>(4);
 		}
+		return this.queue;
+	}
+
+	private void enqueue(ByteBuffer src) {
 		this.pending += src.remaining();
-		ByteBuffer tail = this.queue.peekLast();
+		ByteBuffer tail = queue().peekLast();
 		if (tail != null && tail.capacity() > tail.limit()) {
 			appendTo(tail, src);
 		}
@@ -119,8 +124,8 @@ public class BufferedDispatcher extends Dispatcher {
 		if (isClosed()) {
 			return -1;
 		}
-		ByteBuffer tail = (this.queue != null) ? this.queue.peekLast() : null;
-		if (tail != null && isChunk(tail) && tail.limit() < tail.capacity()) {
+		if (queueTailHasRoom()) {
+			ByteBuffer tail = this.queue.peekLast();
 			// a view of the room: hooks that run inside recv (handleClose at end of stream) see the tail whole
 			ByteBuffer room = tail.duplicate().limit(tail.capacity()).position(tail.limit());
 			int n = recv(room);
@@ -133,10 +138,7 @@ public class BufferedDispatcher extends Dispatcher {
 		ByteBuffer chunk = this.reactor.chunkPool().acquire();
 		int n = recv(chunk);
 		if (n > 0 && !isClosed()) {
-			if (this.queue == null) {
-				this.queue = new ArrayDeque<>(4);
-			}
-			this.queue.addLast(chunk.flip());
+			queue().addLast(chunk.flip());
 			this.pending += n;
 		}
 		else {
@@ -151,11 +153,7 @@ public class BufferedDispatcher extends Dispatcher {
 	 */
 	protected boolean queueTailHasRoom() {
 		ByteBuffer tail = (this.queue != null) ? this.queue.peekLast() : null;
-		return tail != null && isChunk(tail) && tail.limit() < tail.capacity();
-	}
-
-	private static boolean isChunk(ByteBuffer buffer) {
-		return buffer.isDirect() && buffer.capacity() == ChunkPool.CHUNK;
+		return tail != null && tail.isDirect() && tail.capacity() == ChunkPool.CHUNK && tail.limit() < tail.capacity();
 	}
 
 	/** Bytes queued and not yet written. */
