@@ -102,11 +102,7 @@ public class Dispatcher {
 
 	private final long createdNanos = System.nanoTime();
 
-	private long idleTimeoutNanos;
-
-	private long lastActivityNanos;
-
-	private TimerHandle idleTimer;
+	private IdleTimeout idleTimeout;
 
 	/**
 	 * A dispatcher with no channel yet: call {@link #createSocket()}, {@link #createServerSocket()}
@@ -417,8 +413,8 @@ public class Dispatcher {
 		if (this.key != null) {
 			this.key.cancel();
 		}
-		if (this.idleTimer != null) {
-			this.idleTimer.cancel();
+		if (this.idleTimeout != null) {
+			this.idleTimeout.cancel();
 		}
 		if (this.countedActive) {
 			this.countedActive = false;
@@ -583,24 +579,17 @@ public class Dispatcher {
 	 * {@code null} turns it off. Costs one timer per dispatcher, re-armed only when it fires.
 	 */
 	public void setIdleTimeout(Duration timeout) {
-		if (this.idleTimer != null) {
-			this.idleTimer.cancel();
-			this.idleTimer = null;
+		if (this.idleTimeout != null) {
+			this.idleTimeout.cancel();
+			this.idleTimeout = null;
 		}
-		this.idleTimeoutNanos = (timeout != null) ? timeout.toNanos() : 0;
-		if (this.idleTimeoutNanos > 0 && !this.closed) {
-			this.lastActivityNanos = this.reactor.now();
-			this.idleTimer = this.reactor.schedule(Duration.ofNanos(this.idleTimeoutNanos), this::idleCheck);
+		if (timeout != null && timeout.toNanos() > 0 && !this.closed) {
+			this.idleTimeout = new IdleTimeout(this.reactor, timeout, this::idleEvent);
 		}
 	}
 
-	private void idleCheck() {
+	private void idleEvent() {
 		if (this.closed) {
-			return;
-		}
-		long idle = System.nanoTime() - this.lastActivityNanos;
-		if (idle < this.idleTimeoutNanos) {
-			this.idleTimer = this.reactor.schedule(Duration.ofNanos(this.idleTimeoutNanos - idle), this::idleCheck);
 			return;
 		}
 		this.stats.increment(Counter.TIMEOUTS);
@@ -944,13 +933,17 @@ public class Dispatcher {
 	final void sent(long n) {
 		this.bytesOut += n;
 		this.stats.add(Counter.BYTES_SENT, n);
-		this.lastActivityNanos = this.reactor.now();
+		if (this.idleTimeout != null) {
+			this.idleTimeout.touch();
+		}
 	}
 
 	final void received(int n) {
 		this.bytesIn += n;
 		this.stats.add(Counter.BYTES_RECEIVED, n);
-		this.lastActivityNanos = this.reactor.now();
+		if (this.idleTimeout != null) {
+			this.idleTimeout.touch();
+		}
 	}
 
 	/** Closes without running hooks; failures are logged at DEBUG. */
