@@ -12,15 +12,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -68,9 +65,7 @@ public final class Reactor implements Executor, Closeable {
 
 	private final List<Dispatcher> alwaysReady = new ArrayList<>();
 
-	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-
-	private final AtomicBoolean wakeupPending = new AtomicBoolean();
+	private final TaskQueue tasks;
 
 	private final Timers timers = new Timers(this);
 
@@ -83,6 +78,8 @@ public final class Reactor implements Executor, Closeable {
 	private final ByteBuffer[] gatherArray = new ByteBuffer[16];
 
 	private final Consumer<SelectionKey> keyHandler = this::dispatch;
+
+	private final Consumer<Runnable> taskRunner = this::runGuarded;
 
 	private volatile Thread loopThread;
 
@@ -128,6 +125,7 @@ public final class Reactor implements Executor, Closeable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot open a selector", ex);
 		}
+		this.tasks = new TaskQueue(this.selector);
 	}
 
 	/**
@@ -201,7 +199,7 @@ public final class Reactor implements Executor, Closeable {
 		this.passStart = start;
 		activatePending();
 		long wait = timeoutNanos;
-		this.wakeupPending.set(false);
+		this.tasks.newPass();
 		if (!this.tasks.isEmpty() || !this.readyAgain.isEmpty() || alwaysReadyWantsIo()) {
 			wait = 0;
 		}
@@ -225,7 +223,7 @@ public final class Reactor implements Executor, Closeable {
 		runReadyAgain();
 		runAlwaysReady();
 		runTimers();
-		runTasks();
+		this.tasks.runQueued(this.taskRunner);
 		long end = System.nanoTime();
 		this.selectNanos += selected - start;
 		this.dispatchNanos += end - selected;
@@ -314,17 +312,6 @@ public final class Reactor implements Executor, Closeable {
 		}
 	}
 
-	private void runTasks() {
-		// Only the tasks queued before this point: a task that queues another cannot starve I/O.
-		for (int n = this.tasks.size(); n > 0; n--) {
-			Runnable task = this.tasks.poll();
-			if (task == null) {
-				break;
-			}
-			runGuarded(task);
-		}
-	}
-
 	private void runGuarded(Runnable task) {
 		try {
 			task.run();
@@ -348,8 +335,7 @@ public final class Reactor implements Executor, Closeable {
 		if (this.closed) {
 			throw new RejectedExecutionException(this + " is closed");
 		}
-		this.tasks.add(task);
-		wakeup();
+		this.tasks.add(task, inLoopThread());
 	}
 
 	/**
@@ -392,7 +378,7 @@ public final class Reactor implements Executor, Closeable {
 	 */
 	public void stop() {
 		this.stopRequested = true;
-		wakeup();
+		this.tasks.wakeUp(inLoopThread());
 	}
 
 	/**
@@ -527,13 +513,6 @@ public final class Reactor implements Executor, Closeable {
 	/** Scratch array for gathering writes, shared by the loop's dispatchers (one write at a time). */
 	ByteBuffer[] gatherArray() {
 		return this.gatherArray;
-	}
-
-	private void wakeup() {
-		// Jetty/Netty: wake the selector once per pass, and never from the loop thread itself.
-		if (!inLoopThread() && this.wakeupPending.compareAndSet(false, true)) {
-			this.selector.wakeup();
-		}
 	}
 
 	boolean isOwnedByCaller() {
