@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 import dev.asyncore.boot.cli.Cli;
 import dev.asyncore.examples.Examples;
@@ -14,7 +15,8 @@ import dev.asyncore.examples.Examples;
  * {@code echo-client ...} the command line ({@link Cli}), all without Spring: no context, no web
  * server.
  */
-@SpringBootApplication
+// No generated user: credentials are asyncore.security.tokens and users (SecurityConfiguration).
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
 public class AsyncoreApplication {
 
 	public static void main(String[] args) {

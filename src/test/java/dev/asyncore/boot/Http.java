@@ -20,17 +20,34 @@ public final class Http {
 
 	private final int port;
 
+	private final String authorization;
+
 	public Http(int port) {
+		this(port, null);
+	}
+
+	/**
+	 * @param authorization the {@code Authorization} header of every request, or {@code null}
+	 */
+	public Http(int port, String authorization) {
 		this.port = port;
+		this.authorization = authorization;
 	}
 
 	/** GETs {@code path} and returns the response, whatever its status. */
 	public HttpResponse<String> get(String path) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-			.timeout(Duration.ofSeconds(10))
-			.build();
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(10));
+		if (this.authorization != null) {
+			request.header("Authorization", this.authorization);
+		}
+		return send(this.client, request.build());
+	}
+
+	/** Sends {@code request} and returns the response as text, whatever its status. */
+	public static HttpResponse<String> send(HttpClient client, HttpRequest request) {
 		try {
-			return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+			return client.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

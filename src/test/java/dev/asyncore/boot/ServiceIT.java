@@ -24,6 +24,9 @@ class ServiceIT {
 	@LocalServerPort
 	private int httpPort;
 
+	/** The token whose hash application-it.yml configures. */
+	static final String IT_TOKEN = "test-token-all";
+
 	private Http http;
 
 	@Autowired
@@ -110,9 +113,11 @@ class ServiceIT {
 	}
 
 	@Test
-	void whenHealthGroupsReadThenReactorIsUpWithEveryListener() {
+	void whenHealthGroupsReadWithCredentialsThenReactorIsUpWithEveryListener() {
+		// details only for a caller with the diagnostics scope: the token of application-it.yml
+		Http authorized = new Http(this.httpPort, "Bearer " + IT_TOKEN);
 		for (String group : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
-			Map<String, Object> body = getJson(group);
+			Map<String, Object> body = authorized.json(group);
 			assertThat(body).containsEntry("status", "UP");
 			Map<String, Object> reactor = map(map(body, "components"), "reactor");
 			assertThat(reactor).containsEntry("status", "UP");
@@ -120,6 +125,11 @@ class ServiceIT {
 			assertThat(map(map(reactor, "details"), "listeners")).containsOnlyKeys("echo", "echo-udp", "capped", "idle",
 					"slow");
 		}
+	}
+
+	@Test
+	void whenHealthReadWithoutCredentialsThenOnlyTheStatusIsShown() {
+		assertThat(getJson("/actuator/health")).containsEntry("status", "UP").doesNotContainKeys("components", "details");
 	}
 
 	@Test

@@ -12,14 +12,18 @@ import java.util.Set;
 public final class Cli {
 
 	/** The commands {@link #run} handles; anything else starts the service. */
-	public static final Set<String> COMMANDS = Set.of("fetch", "echo-client");
+	public static final Set<String> COMMANDS = Set.of("fetch", "echo-client", "hash-token", "hash-password");
 
 	static final String USAGE = """
 			usage: fetch [--head] [--output FILE] [--allow-private] URL...
 			         download the URLs concurrently: status line and headers to stderr, bodies in order
 			         to stdout (or FILE); exit 0 if every URL answered 2xx/3xx, 1 otherwise
 			       echo-client HOST PORT TEXT
-			         send TEXT to an echo server and print what comes back; exit 0 if it matches""";
+			         send TEXT to an echo server and print what comes back; exit 0 if it matches
+			       hash-token [-]
+			         print a new random bearer token and its hash (with -: the hash of the token on stdin)
+			       hash-password
+			         print the bcrypt hash of the password on stdin (for asyncore.security.users)""";
 
 	private Cli() {
 	}
@@ -34,6 +38,8 @@ public final class Cli {
 		return switch (args[0]) {
 			case "fetch" -> new FetchCommand(out, err).run(rest);
 			case "echo-client" -> EchoClientCommand.run(rest, out, err);
+			case "hash-token" -> HashCommand.token(rest, System.in, out, err);
+			case "hash-password" -> HashCommand.password(rest, System.in, out, err);
 			default -> {
 				err.println(USAGE);
 				yield 2;

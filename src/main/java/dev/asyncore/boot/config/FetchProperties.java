@@ -30,12 +30,16 @@ import dev.asyncore.http.FetchPolicy;
  * with {@code Retry-After}
  * @param maxInlineBody with {@code body=true}, the most body bytes put into the JSON answer (the
  * rest is cut, and {@code bodyTruncated} says so)
+ * @param maxRequestSize largest body of a {@code POST /fetch} request, read before it is parsed (a
+ * {@code 413} beyond it)
+ * @param maxBatchSize most URLs in one {@code POST /fetch} (a {@code 400} beyond it)
  */
 public record FetchProperties(@DefaultValue("false") boolean allowPrivateNetworks,
 		@DefaultValue List<String> allowedHosts, @NotNull @DefaultValue("5s") Duration connectTimeout,
 		@NotNull @DefaultValue("10s") Duration readTimeout, @NotNull @DefaultValue("30s") Duration totalTimeout,
 		@NotNull @DefaultValue("10MB") DataSize maxBodySize, @DefaultValue("5") int maxRedirects,
-		@DefaultValue("256") int maxConcurrent, @NotNull @DefaultValue("1MB") DataSize maxInlineBody) {
+		@DefaultValue("256") int maxConcurrent, @NotNull @DefaultValue("1MB") DataSize maxInlineBody,
+		@NotNull @DefaultValue("64KB") DataSize maxRequestSize, @DefaultValue("64") int maxBatchSize) {
 
 	private static final String PREFIX = "asyncore.fetch.";
 
@@ -58,6 +62,12 @@ public record FetchProperties(@DefaultValue("false") boolean allowPrivateNetwork
 		}
 		if (maxRedirects < 0) {
 			throw new InvalidConfigurationException(PREFIX + "max-redirects", "must not be negative, was " + maxRedirects);
+		}
+		if (maxRequestSize != null && maxRequestSize.toBytes() < 1) {
+			throw new InvalidConfigurationException(PREFIX + "max-request-size", "must be positive, was " + maxRequestSize);
+		}
+		if (maxBatchSize < 1) {
+			throw new InvalidConfigurationException(PREFIX + "max-batch-size", "must be at least 1, was " + maxBatchSize);
 		}
 		if (maxConcurrent < 1) {
 			throw new InvalidConfigurationException(PREFIX + "max-concurrent", "must be at least 1, was " + maxConcurrent);

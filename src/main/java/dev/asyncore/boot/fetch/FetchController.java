@@ -13,6 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import dev.asyncore.boot.config.AsyncoreProperties;
+
 /**
  * {@code GET /fetch?url=…[&body=true]} and {@code POST /fetch} with {@code {"urls": [...]}}. The
  * fetching runs on the reactor; this controller only starts it and renders the outcome
@@ -25,8 +27,11 @@ public class FetchController {
 
 	private final FetchService service;
 
-	public FetchController(FetchService service) {
+	private final int maxBatchSize;
+
+	public FetchController(FetchService service, AsyncoreProperties properties) {
 		this.service = service;
+		this.maxBatchSize = properties.fetch().maxBatchSize();
 	}
 
 	@GetMapping(path = "/fetch", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -41,6 +46,10 @@ public class FetchController {
 		List<String> urls = (request.urls() != null) ? request.urls() : List.of();
 		if (urls.isEmpty() || urls.stream().anyMatch((url) -> url == null)) {
 			throw new IllegalArgumentException("The request needs a non-empty list of URLs: {\"urls\": [\"https://...\"]}");
+		}
+		if (urls.size() > this.maxBatchSize) {
+			throw new IllegalArgumentException("At most " + this.maxBatchSize
+					+ " URLs per request (asyncore.fetch.max-batch-size), got " + urls.size());
 		}
 		boolean withBody = Boolean.TRUE.equals(request.body());
 		return this.service.fetchAll(urls, withBody)

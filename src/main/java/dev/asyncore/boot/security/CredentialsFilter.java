@@ -1,0 +1,66 @@
+package dev.asyncore.boot.security;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextImpl;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates each request by its {@code Authorization} header through {@link Credentials}: a
+ * valid one becomes the request's authentication (principal = the token's or user's name,
+ * authorities = its scopes); a present but wrong one is answered {@code 401} at once, on every path,
+ * so a misconfigured client hears about it; no header leaves the request to the anonymous rules.
+ * Stateless: nothing is kept between requests.
+ */
+final class CredentialsFilter extends OncePerRequestFilter {
+
+	private final Credentials credentials;
+
+	private final ApiProblems problems;
+
+	CredentialsFilter(Credentials credentials, ApiProblems problems) {
+		this.credentials = credentials;
+		this.problems = problems;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+		if (authorization == null) {
+			chain.doFilter(request, response);
+			return;
+		}
+		Optional<Credentials.Caller> caller = this.credentials.authenticate(authorization);
+		if (caller.isEmpty()) {
+			this.problems.commence(request, response, new BadCredentialsException("Invalid credentials"));
+			return;
+		}
+		List<SimpleGrantedAuthority> authorities = caller.get()
+			.scopes()
+			.stream()
+			.map((scope) -> new SimpleGrantedAuthority(scope.authority()))
+			.toList();
+		SecurityContextHolder.setContext(new SecurityContextImpl(
+				UsernamePasswordAuthenticationToken.authenticated(caller.get().name(), null, authorities)));
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			SecurityContextHolder.clearContext();
+		}
+	}
+
+}

@@ -1,0 +1,26 @@
+package dev.asyncore.boot.security;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * {@code asyncore.security} and the startup check of {@link Exposure}: a context that would serve
+ * {@code /fetch} to the network without credentials fails here, before any port is bound.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ApiSecurityProperties.class)
+public class ExposureConfiguration {
+
+	@Bean
+	Exposure asyncoreExposure(ApiSecurityProperties properties, Environment environment) {
+		return Exposure.of(properties, environment);
+	}
+
+	@Bean
+	Credentials asyncoreCredentials(ApiSecurityProperties properties) {
+		return new Credentials(properties);
+	}
+
+}
