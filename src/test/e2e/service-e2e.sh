@@ -4,6 +4,10 @@
 #  2. lays the jar out as the image does (extracted layers + config/application.yml in one work
 #     directory) and starts it with the image's ENV and ENTRYPOINT, as a non-root user;
 #  3. checks health, TCP and UDP echo, and that a taken port fails startup with a clear message;
+#     checks the HTTP surface: the API needs the bearer token given through the environment (401
+#     without, 403 by the fetch policy with it), Actuator on its own port with prometheus and health
+#     open, health details and the reactor endpoint for the token only, the Dockerfile's HEALTHCHECK
+#     passes; and that the configuration without any credential refuses to start, naming the property;
 #  4. lets a real Prometheus scrape it (the shipped prometheus.yml and alert rules) and queries its
 #     HTTP API for asyncore_map_size and the echo listener's asyncore_bytes_total;
 #  5. stops the service with SIGTERM and checks the graceful drain.
@@ -101,18 +105,39 @@ else
 fi
 
 HTTP_PORT=$(free_port); ECHO_PORT=$(free_port); ECHO_UDP_PORT=$(free_port); DISCARD_PORT=$(free_port)
-PROM_PORT=$(free_port)
-APP_ENV=(env -i PATH="$PATH" HOME=/tmp "JAVA_TOOL_OPTIONS=$JAVA_TOOL_OPTIONS_IMAGE"
+PROM_PORT=$(free_port); MGMT_PORT=$(free_port)
+# A token and its hash, made as src/docs/security.md says; the service gets only the hash.
+mapfile -t MADE < <(timeout 60 java -jar "$JAR" hash-token 2>/dev/null)
+TOKEN="${MADE[0]#token: }"; TOKEN_HASH="${MADE[1]#hash:  }"
+[[ "$TOKEN_HASH" == "sha256:$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)" ]] \
+  || fail "hash-token printed '${MADE[*]}', not a token and its sha256sum"
+# The image's environment, on loopback: the addresses and ports are placeholders of config/application.yml.
+BASE_ENV=(env -i PATH="$PATH" HOME=/tmp "JAVA_TOOL_OPTIONS=$JAVA_TOOL_OPTIONS_IMAGE"
   ASYNCORE_BIND_HOST=127.0.0.1 HTTP_PORT="$HTTP_PORT" ASYNCORE_ECHO_PORT="$ECHO_PORT"
   ASYNCORE_ECHO_UDP_PORT="$ECHO_UDP_PORT" ASYNCORE_DISCARD_PORT="$DISCARD_PORT"
-  ASYNCORE_REACTOR_SHUTDOWNGRACE=3s)
+  MANAGEMENT_PORT="$MGMT_PORT" ASYNCORE_REACTOR_SHUTDOWNGRACE=3s)
+APP_ENV=("${BASE_ENV[@]}" HTTP_ADDRESS=127.0.0.1 MANAGEMENT_ADDRESS=127.0.0.1
+  ASYNCORE_SECURITY_TOKEN_HASH="$TOKEN_HASH")
+AUTH=(-H "Authorization: Bearer $TOKEN")
+
+log "the container configuration without a credential must refuse to start"
+set +e
+(cd "$WORK" && exec "${RUN_AS[@]}" "${BASE_ENV[@]}" timeout 120 "${ENTRYPOINT[@]}") >"$TMP/open.log" 2>&1
+OPEN_RC=$?
+set -e
+[[ $OPEN_RC -ne 0 && $OPEN_RC -ne 124 ]] || fail "the service started without credentials (exit $OPEN_RC)"
+grep -q "APPLICATION FAILED TO START" "$TMP/open.log" || { tail -n 30 "$TMP/open.log"; fail "no startup failure report"; }
+grep -q "asyncore.security.tokens: HTTP listens on 0.0.0.0 (server.address)" "$TMP/open.log" \
+  && grep -q "asyncore.security.allow-anonymous: true" "$TMP/open.log" \
+  || { tail -n 30 "$TMP/open.log"; fail "the refusal does not name the properties"; }
 
 log "starting '${ENTRYPOINT[*]}' in $WORK as $RUN_USER (http $HTTP_PORT, echo $ECHO_PORT tcp+udp)"
 (cd "$WORK" && exec "${RUN_AS[@]}" "${APP_ENV[@]}" "${ENTRYPOINT[@]}") >"$TMP/app.log" 2>&1 &
 APP_PID=$!
 
 BASE="http://127.0.0.1:$HTTP_PORT"
-wait_for 120 curl -fsS "$BASE/actuator/health/readiness" || fail "service not ready within 120s"
+MGMT="http://127.0.0.1:$MGMT_PORT"
+wait_for 120 curl -fsS "$MGMT/actuator/health/readiness" || fail "service not ready within 120s"
 JAVA_PID="$(pgrep -f -n -u "$RUN_USER" 'org.springframework.boot.loader.launch.JarLauncher' || true)"
 [[ -n "$JAVA_PID" ]] || fail "no JarLauncher process of user $RUN_USER"
 [[ "$(ps -o uid= -p "$JAVA_PID" | tr -d ' ')" != "0" ]] || fail "the service runs as root"
@@ -122,7 +147,7 @@ grep -q "Listener 'echo' (echo tcp) bound to /127.0.0.1:$ECHO_PORT" "$TMP/app.lo
 
 # ---- 3. health, echo, taken port --------------------------------------------------------------
 log "health and echo"
-HEALTH="$(curl -fsS "$BASE/actuator/health")"
+HEALTH="$(curl -fsS "${AUTH[@]}" "$MGMT/actuator/health")"
 python3 - "$HEALTH" <<'PY' || fail "health is not UP with the reactor and its listeners: $HEALTH"
 import json, sys
 h = json.loads(sys.argv[1])
@@ -148,13 +173,40 @@ with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
     assert u.recvfrom(100)[0] == b"ping"
 PY
 for hidden in env beans metrics; do
-  code="$(curl -s -o /dev/null -w '%{http_code}' "$BASE/actuator/$hidden")"
+  code="$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "$MGMT/actuator/$hidden")"
   [[ "$code" == 404 ]] || fail "/actuator/$hidden answered $code, expected 404"
 done
 
+log "the HTTP surface: API on $HTTP_PORT needs the token, Actuator on $MGMT_PORT"
+# status and content type of a request: code CURL-ARGS...
+answer() { curl -s -o "$TMP/answer" -w '%{http_code} %{content_type}' "$@"; }
+METADATA=(--get "$BASE/fetch" --data-urlencode 'url=http://169.254.169.254/latest/meta-data/')
+[[ "$(answer "${METADATA[@]}")" == "401 application/problem+json" ]] || fail "/fetch without a token: $(cat "$TMP/answer")"
+curl -s -D - -o /dev/null "${METADATA[@]}" | grep -qi '^WWW-Authenticate: Bearer realm="asyncore"' \
+  || fail "/fetch without a token: no WWW-Authenticate challenge"
+[[ "$(answer -H 'Authorization: Bearer wrong' "${METADATA[@]}")" == "401 application/problem+json" ]] \
+  || fail "/fetch with a wrong token: $(cat "$TMP/answer")"
+# with the token the request reaches the fetch policy, which refuses the metadata address
+[[ "$(answer "${AUTH[@]}" "${METADATA[@]}")" == "403 application/problem+json" ]] \
+  && grep -q 'urn:asyncore:fetch:refused' "$TMP/answer" || fail "/fetch with the token: $(cat "$TMP/answer")"
+curl -s -D - -o /dev/null "${AUTH[@]}" "${METADATA[@]}" | grep -qi '^Cache-Control:.*no-store' \
+  || fail "/fetch answers without Cache-Control: no-store"
+! curl -s -D - -o /dev/null "${AUTH[@]}" "${METADATA[@]}" | grep -qi '^Server:' || fail "/fetch answers with a Server header"
+[[ "$(answer "$MGMT/actuator/reactor")" == "401 application/problem+json" ]] || fail "reactor endpoint open"
+[[ "$(answer "${AUTH[@]}" "$MGMT/actuator/reactor")" == 200* ]] || fail "reactor endpoint refused the token"
+[[ "$(answer "$MGMT/actuator/prometheus")" == 200* ]] || fail "prometheus is not open on the management port"
+curl -fsS "$MGMT/actuator/health" | python3 -c 'import json, sys; h = json.load(sys.stdin); assert h["status"] == "UP" and "components" not in h, h' \
+  || fail "health without a token is not UP without details"
+[[ "$(answer "$BASE/actuator/prometheus")" == "401 application/problem+json" ]] || fail "Actuator answers on the API port"
+# The image's HEALTHCHECK, as the engine runs it (shell form, the container's environment).
+HEALTHCHECK_CMD="$(sed -n 's/^ *CMD \(.*\)$/\1/p' Dockerfile | head -n 1)"
+[[ "$HEALTHCHECK_CMD" == *actuator/health* ]] || fail "cannot read the HEALTHCHECK command from Dockerfile"
+MANAGEMENT_PORT="$MGMT_PORT" sh -c "$HEALTHCHECK_CMD" >/dev/null || fail "the Dockerfile's HEALTHCHECK fails"
+
 log "a second instance on the same ports must fail startup"
 set +e
-(cd "$WORK" && exec "${RUN_AS[@]}" "${APP_ENV[@]}" "HTTP_PORT=$(free_port)" timeout 120 "${ENTRYPOINT[@]}") >"$TMP/taken.log" 2>&1
+(cd "$WORK" && exec "${RUN_AS[@]}" "${APP_ENV[@]}" "HTTP_PORT=$(free_port)" "MANAGEMENT_PORT=$(free_port)" \
+  timeout 120 "${ENTRYPOINT[@]}") >"$TMP/taken.log" 2>&1
 TAKEN_RC=$?
 set -e
 [[ $TAKEN_RC -ne 0 && $TAKEN_RC -ne 124 ]] || fail "second instance exited with $TAKEN_RC"
@@ -167,7 +219,7 @@ promtool check config config/prometheus.yml >/dev/null || fail "config/prometheu
 promtool check rules config/alert-rules.yml >/dev/null || fail "config/alert-rules.yml is invalid"
 
 # The shipped scrape config, pointed at this instance and scraping every second.
-sed -e "s#127.0.0.1:8080#127.0.0.1:$HTTP_PORT#" -e 's#scrape_interval: 15s#scrape_interval: 1s#' \
+sed -e "s#127.0.0.1:9090#127.0.0.1:$MGMT_PORT#" -e 's#scrape_interval: 15s#scrape_interval: 1s#' \
     -e 's#evaluation_interval: 15s#evaluation_interval: 1s#' \
     -e "s#- alert-rules.yml#- $ROOT/config/alert-rules.yml#" \
     config/prometheus.yml >"$TMP/prometheus.yml"

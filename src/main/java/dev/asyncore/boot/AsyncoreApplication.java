@@ -11,8 +11,9 @@ import dev.asyncore.examples.Examples;
 
 /**
  * The service's entry point. Without arguments (or with Spring options) it starts the service;
- * {@code example NAME ARGS...} runs one of the seed's example programs, and {@code fetch ...} and
- * {@code echo-client ...} the command line ({@link Cli}), all without Spring: no context, no web
+ * {@code example NAME ARGS...} runs one of the seed's example programs, and {@code fetch ...},
+ * {@code echo-client ...}, {@code hash-token} and {@code hash-password} the command line
+ * ({@link Cli}), all without Spring: no context, no web
  * server.
  */
 // No generated user: credentials are asyncore.security.tokens and users (SecurityConfiguration).

@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * The command line: {@code fetch [--head] [--output FILE] [--allow-private] URL...} and
- * {@code echo-client HOST PORT TEXT}. Runs without Spring (no context, no web server) on a reactor
+ * The command line: {@code fetch [--head] [--output FILE] [--allow-private] URL...},
+ * {@code echo-client HOST PORT TEXT}, and {@code hash-token [-]} / {@code hash-password} for the
+ * hashes of {@code asyncore.security}. Runs without Spring (no context, no web server) on a reactor
  * of its own, so it starts in well under a second; called from {@code main} on the main thread.
  */
 public final class Cli {
