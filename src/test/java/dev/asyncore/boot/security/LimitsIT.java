@@ -23,13 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The per-client limits: a token bucket per principal on {@code /fetch} (burst 5, one more a
  * minute), the body cap of {@code POST /fetch} (1 KB) and its batch cap (4 URLs). Each test uses
- * its own principal, so the buckets do not mix.
+ * its own principal, so the buckets do not mix. Also an open endpoint switched off
+ * ({@code asyncore.security.open.info=false}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/", "asyncore.listeners[0].name=echo",
 				"asyncore.listeners[0].port=0", "asyncore.fetch.allow-private-networks=true",
 				"asyncore.security.rate-limit.burst=5", "asyncore.security.rate-limit.per-minute=1",
-				"asyncore.fetch.max-request-size=1KB", "asyncore.fetch.max-batch-size=4" })
+				"asyncore.fetch.max-request-size=1KB", "asyncore.fetch.max-batch-size=4",
+				"asyncore.security.open.info=false" })
 @Timeout(120)
 class LimitsIT {
 
@@ -102,6 +104,17 @@ class LimitsIT {
 		assertThat(response.statusCode()).isEqualTo(400);
 		assertThat(response.body()).contains("asyncore.fetch.max-batch-size");
 		assertThat(this.origin.accepted()).isEqualTo(before);
+	}
+
+	@Test
+	void whenAnOpenEndpointIsSwitchedOffThenItNeedsACredentialAndTheOthersStayOpen() {
+		SecurityMatrix http = new SecurityMatrix(this.port, this.port, false);
+		assertThat(http.call(SecurityMatrix.Endpoint.INFO, Caller.NONE).statusCode()).isEqualTo(401);
+		assertThat(http.send(SecurityMatrix.get(this.port, "/actuator/info")
+			.header("Authorization", "Bearer token-batch")
+			.build()).statusCode()).isEqualTo(200);
+		assertThat(http.call(SecurityMatrix.Endpoint.PROMETHEUS, Caller.NONE).statusCode()).isEqualTo(200);
+		assertThat(http.call(SecurityMatrix.Endpoint.HEALTH, Caller.NONE).statusCode()).isEqualTo(200);
 	}
 
 	private HttpRequest fetch(String client) {
