@@ -129,13 +129,17 @@ public class BufferedDispatcher extends Dispatcher {
 	 * {@link #queueTailHasRoom()} is false (each read filled its room, so more may be waiting) and
 	 * {@link #readable()} holds, then {@link #initiateSend()} once for the event. The loop recomputes
 	 * interest after the hook; from elsewhere, call {@link #updateInterest()}.
-	 * @return what {@link #recv} returns: bytes read, 0 if none were waiting, -1 at end of stream
+	 * @return what {@link #recv} returns: bytes read, 0 if none were waiting (or the memory budget
+	 * holds reading back), -1 at end of stream
 	 */
 	protected int recvToQueue() {
 		if (isClosed()) {
 			return -1;
 		}
 		OutputQueue output = queue();
+		if (!output.mayRead()) {
+			return 0; // the memory budget holds reading back; readable() says so too
+		}
 		ByteBuffer tail = output.tailWithRoom();
 		if (tail != null) {
 			// a view of the room: hooks that run inside recv (handleClose at end of stream) see the tail whole

@@ -56,6 +56,8 @@ public final class MemoryBudget {
 
 	private volatile long evictions;
 
+	private volatile long peak;
+
 	private long tightMark;
 
 	private long lowMark;
@@ -115,6 +117,14 @@ public final class MemoryBudget {
 		return this.used;
 	}
 
+	/**
+	 * The most bytes held at once so far; any thread. Reads from peers stop before it passes
+	 * {@link #max()}; output that a dispatcher queues of its own accord may take it further.
+	 */
+	public long peak() {
+		return this.peak;
+	}
+
 	/** Connections closed because they stayed over their share; any thread. */
 	public long evictions() {
 		return this.evictions;
@@ -134,6 +144,9 @@ public final class MemoryBudget {
 		queue.charged += bytes;
 		long total = this.used + bytes;
 		this.used = total;
+		if (total > this.peak) {
+			this.peak = total;
+		}
 		if (total >= this.tightMark && !this.tight) {
 			tighten();
 		}

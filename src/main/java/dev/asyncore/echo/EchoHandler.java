@@ -32,7 +32,8 @@ public class EchoHandler extends BufferedDispatcher {
 
 	@Override
 	public boolean readable() {
-		return pendingBytes() < this.highWaterMark && !isClosingWhenDone() && super.readable();
+		// the budget first: when it is tight, a connection it refuses is registered to be resumed
+		return super.readable() && pendingBytes() < this.highWaterMark && !isClosingWhenDone();
 	}
 
 	/** Reads of one event at most, as Netty's default: a busy stream needs fewer passes through the selector. */
