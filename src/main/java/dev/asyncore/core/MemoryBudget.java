@@ -64,7 +64,7 @@ public final class MemoryBudget {
 
 	private int holders;
 
-	private boolean tight;
+	private volatile boolean tight;
 
 	private boolean resumeQueued;
 
