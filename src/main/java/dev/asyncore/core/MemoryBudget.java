@@ -1,5 +1,7 @@
 package dev.asyncore.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +44,21 @@ public final class MemoryBudget {
 	/** How long an over-share queue may stay paused before it is closed, by default. */
 	public static final Duration DEFAULT_EVICTION_TIMEOUT = Duration.ofSeconds(30);
 
+	private static final VarHandle USED;
+
+	private static final VarHandle PEAK;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			USED = lookup.findVarHandle(MemoryBudget.class, "used", long.class);
+			PEAK = lookup.findVarHandle(MemoryBudget.class, "peak", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private final Reactor reactor;
 
 	private final List<OutputQueue> paused = new ArrayList<>();
@@ -52,11 +69,12 @@ public final class MemoryBudget {
 
 	private volatile long max;
 
-	private volatile long used;
+	/** Written on the loop thread only, with opaque stores (a plain store on x86), read with opaque loads. */
+	private long used;
 
 	private volatile long evictions;
 
-	private volatile long peak;
+	private long peak;
 
 	private long tightMark;
 
@@ -114,7 +132,7 @@ public final class MemoryBudget {
 
 	/** Bytes held by the output queues of the reactor now; any thread. */
 	public long used() {
-		return this.used;
+		return (long) USED.getOpaque(this);
 	}
 
 	/**
@@ -122,7 +140,7 @@ public final class MemoryBudget {
 	 * {@link #max()}; output that a dispatcher queues of its own accord may take it further.
 	 */
 	public long peak() {
-		return this.peak;
+		return (long) PEAK.getOpaque(this);
 	}
 
 	/** Connections closed because they stayed over their share; any thread. */
@@ -143,9 +161,9 @@ public final class MemoryBudget {
 		}
 		queue.charged += bytes;
 		long total = this.used + bytes;
-		this.used = total;
+		USED.setOpaque(this, total);
 		if (total > this.peak) {
-			this.peak = total;
+			PEAK.setOpaque(this, total);
 		}
 		if (total >= this.tightMark && !this.tight) {
 			tighten();
@@ -158,7 +176,7 @@ public final class MemoryBudget {
 			this.holders--;
 		}
 		long total = this.used - bytes;
-		this.used = total;
+		USED.setOpaque(this, total);
 		if (this.tight && total < this.lowMark) {
 			relax();
 		}
