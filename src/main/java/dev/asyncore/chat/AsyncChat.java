@@ -3,15 +3,13 @@ package dev.asyncore.chat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 
-import dev.asyncore.core.Dispatcher;
+import dev.asyncore.core.BufferedDispatcher;
 import dev.asyncore.core.Reactor;
 
 /**
- * asynchat's {@code async_chat}: a {@link Dispatcher} that cuts its input at a terminator and
- * queues its output.
+ * asynchat's {@code async_chat}: a {@link BufferedDispatcher} that cuts its input at a terminator.
  *
  * <p>Input: {@link #setTerminator(byte[])} (a delimiter of any length), {@link #setTerminator(long)}
  * (a byte count) or {@link #setTerminator(byte[]) setTerminator(null)} (collect everything). Bytes
@@ -22,9 +20,12 @@ import dev.asyncore.core.Reactor;
  * {@link TooLongFrameException} reaches {@link #handleError(Throwable)} instead of the buffer
  * growing without bound.
  *
- * <p>Output: {@link #push(byte[])} and {@link #pushWithProducer(Producer)} queue data in order;
- * it is written when the socket is writable; {@link #closeWhenDone()} closes after the queue.
- * The output queue has no hard limit: producers are the way to send much data, and
+ * <p>Output: {@link #push(byte[])} and {@link #pushWithProducer(Producer)} queue data in order, in
+ * the one output queue of {@link BufferedDispatcher} (so {@link #send(ByteBuffer) send} and
+ * {@link #sendFile sendFile} keep their place among pushes); it is written when the socket is
+ * writable, queued until a connection completes; {@link #closeWhenDone()} closes after the queue
+ * with a lingering close. The queue has no limit of its own beyond the reactor's
+ * {@link dev.asyncore.core.MemoryBudget}: producers are the way to send much data, and
  * {@link #pendingBytes()} lets a sender hold back.
  *
  * <p>Loop thread only (or the setting-up thread before the loop runs), as every dispatcher.
@@ -36,12 +37,10 @@ import dev.asyncore.core.Reactor;
  * }
  * }</pre>
  */
-public class AsyncChat extends Dispatcher {
+public class AsyncChat extends BufferedDispatcher {
 
 	/** Default bound of the bytes {@link #collectIncomingData} keeps for one unit. */
 	public static final int DEFAULT_MAX_INCOMING = 1024 * 1024;
-
-	private static final Object CLOSE_MARK = new Object();
 
 	private final Framer framer = new Framer(new Framer.Handler() {
 
@@ -59,11 +58,6 @@ public class AsyncChat extends Dispatcher {
 		}
 
 	});
-
-	/** ByteBuffers, Producers and CLOSE_MARK, in push order. */
-	private final ArrayDeque<Object> fifo = new ArrayDeque<>();
-
-	private long pending;
 
 	private int maxIncoming = DEFAULT_MAX_INCOMING;
 
@@ -170,103 +164,25 @@ public class AsyncChat extends Dispatcher {
 
 	/** Queues {@code data}'s remaining bytes; the buffer is owned by the channel until written. */
 	public void push(ByteBuffer data) {
-		if (isClosed() || !data.hasRemaining()) {
-			return;
-		}
-		this.fifo.addLast(data);
-		this.pending += data.remaining();
-		initiateSend();
+		sendOwned(data);
 	}
 
 	/** Queues a producer, pulled with {@link Producer#more()} until it is exhausted. */
 	public void pushWithProducer(Producer producer) {
-		if (isClosed()) {
-			return;
-		}
-		this.fifo.addLast(producer);
-		initiateSend();
-	}
-
-	/** Closes once everything queued so far is sent (asynchat pushes {@code None}). */
-	public void closeWhenDone() {
-		if (isClosed()) {
-			return;
-		}
-		this.fifo.addLast(CLOSE_MARK);
-		initiateSend();
-	}
-
-	/** Bytes queued in buffers (not counting what producers will still give). */
-	public long pendingBytes() {
-		return this.pending;
+		sendProducer(producer::more);
 	}
 
 	/** Drops queued input and output, as asynchat's {@code discard_buffers}. */
 	public void discardBuffers() {
 		this.framer.discard();
 		this.incomingLength = 0;
-		this.fifo.clear();
-		this.pending = 0;
-		updateInterest();
+		discardOutput();
 	}
 
 	@Override
-	public boolean writable() {
-		return !this.fifo.isEmpty();
-	}
-
-	@Override
-	protected void handleWrite() throws IOException {
-		initiateSend();
-	}
-
-	/** Writes from the head of the queue until the socket is full or the queue is empty. */
-	protected void initiateSend() {
-		if (!isConnected()) {
-			updateInterest();
-			return;
-		}
-		while (!this.fifo.isEmpty() && !isClosed()) {
-			Object head = this.fifo.peekFirst();
-			if (head == CLOSE_MARK) {
-				this.fifo.clear();
-				close();
-				return;
-			}
-			if (head instanceof Producer producer) {
-				ByteBuffer more = producer.more();
-				if (more == null || !more.hasRemaining()) {
-					this.fifo.pollFirst();
-				}
-				else {
-					this.fifo.addFirst(more);
-					this.pending += more.remaining();
-				}
-				continue;
-			}
-			ByteBuffer buffer = (ByteBuffer) head;
-			int written = send(buffer);
-			this.pending -= written;
-			if (buffer.hasRemaining()) {
-				break; // the socket is full: wait for writability
-			}
-			this.fifo.pollFirst();
-		}
-		updateInterest();
-	}
-
-	@Override
-	public void close() {
-		super.close();
-		this.fifo.clear();
-		this.pending = 0;
-	}
-
-	@Override
-	public String toString() {
-		String base = super.toString();
-		return base.substring(0, base.length() - 1) + ", terminator=" + this.framer.terminator() + ", pending="
-				+ this.pending + ']';
+	protected void describeTo(StringBuilder sb) {
+		super.describeTo(sb);
+		sb.append(", terminator=").append(this.framer.terminator());
 	}
 
 }

@@ -1,38 +1,39 @@
 package dev.asyncore.core;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
+import java.nio.channels.FileChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * asyncore's {@code dispatcher_with_send}: {@link #send(ByteBuffer)} takes every byte, writes what
  * the socket accepts now and queues the rest, which {@link #handleWrite()} drains with gathering
- * writes whenever the socket is writable. {@link #writable()} is true while bytes are queued.
+ * writes whenever the socket is writable. {@link #writable()} is true while anything is queued.
+ * {@link #sendFile} queues a region of a file, sent without copying through user space.
  *
- * <p>The queue has no hard limit of its own: producers bound it by watching {@link #pendingBytes()}
- * (see {@code EchoHandler}, which stops reading above a high-water mark). Unlike asyncore, a peer's
- * end of stream does not drop queued output: {@link #handleClose()} flushes it first unless the
- * connection is broken. Loop thread only.
+ * <p>Sending before the connection completes (after {@link #connect}) queues the bytes, as asyncore
+ * does; they go out once connected. The queue is the one {@code AsyncChat} uses too, with one
+ * close-when-done: {@link #closeWhenDone()} closes with a {@link #lingerClose lingering close} once
+ * everything queued is written. Unlike asyncore, a peer's end of stream does not drop queued
+ * output: {@link #handleClose()} flushes it first unless the connection is broken.
+ *
+ * <h2>Memory</h2>
+ * What the queue holds counts against the reactor's {@link MemoryBudget}: {@link #readable()} is
+ * false while the budget holds this connection back, so a subclass that overrides it should
+ * {@code &&} it with {@code super.readable()}. Producers bound their own queue by watching
+ * {@link #pendingBytes()} (see {@code EchoHandler}, which stops reading above a high-water mark).
+ * Loop thread only.
  */
 public class BufferedDispatcher extends Dispatcher {
-
-	/** Smallest heap chunk: small sends coalesce into it instead of one buffer each. */
-	private static final int MIN_HEAP_CHUNK = 1024;
 
 	/** How long a closing connection waits for its peer's FIN before it closes anyway. */
 	public static final Duration LINGER = Duration.ofSeconds(2);
 
-	/** From this size on, queued bytes go to pooled direct chunks instead of the heap. */
-	private static final int DIRECT_THRESHOLD = 4 * 1024;
-
 	/** Created on first use: an idle connection holds no queue at all. */
-	private ArrayDeque<ByteBuffer> queue;
-
-	private long pending;
-
-	private boolean closeWhenDone;
+	private OutputQueue queue;
 
 	public BufferedDispatcher(Reactor reactor) {
 		super(reactor);
@@ -43,8 +44,9 @@ public class BufferedDispatcher extends Dispatcher {
 	}
 
 	/**
-	 * Sends all of {@code src}: what the socket does not take now is copied to the queue. Nothing is
-	 * written after {@link #close()}.
+	 * Sends all of {@code src}: what the socket does not take now (all of it before the connection
+	 * completes, or behind output already queued) is copied to the queue. Nothing is sent after
+	 * {@link #close()}.
 	 * @return the number of bytes taken, always all of them unless closed
 	 */
 	@Override
@@ -53,11 +55,11 @@ public class BufferedDispatcher extends Dispatcher {
 		if (isClosed()) {
 			return 0;
 		}
-		if (this.pending == 0) {
+		if ((this.queue == null || this.queue.isEmpty()) && isConnected()) {
 			super.send(src);
 		}
 		if (src.hasRemaining() && !isClosed()) {
-			enqueue(src);
+			queue().addCopy(src);
 			updateInterest();
 		}
 		return length;
@@ -68,46 +70,55 @@ public class BufferedDispatcher extends Dispatcher {
 		return send(ByteBuffer.wrap(bytes));
 	}
 
+	/**
+	 * Queues {@code count} bytes of {@code file} from {@code position}, sent after what is queued
+	 * before them. On a plain socket they go from the page cache to the socket with
+	 * {@link FileChannel#transferTo} (no copy through the JVM, no memory charged); under a
+	 * {@link Transport} such as TLS, one 64 KiB chunk at a time is read and written through it. The
+	 * file must stay open and at least that long until sent; the caller closes it (after
+	 * {@link #close()}, or once {@link #pendingBytes()} is 0). A read from the file is a short
+	 * blocking call on the loop thread, as in {@code FileDispatcher}.
+	 * @throws IllegalArgumentException if the region is negative
+	 */
+	public void sendFile(FileChannel file, long position, long count) {
+		if (position < 0 || count < 0) {
+			throw new IllegalArgumentException("position and count must not be negative: " + position + ", " + count);
+		}
+		if (isClosed() || count == 0) {
+			return;
+		}
+		queue().addFile(file, position, count);
+		initiateSend();
+	}
+
+	/** Queues {@code data} itself, not a copy: it belongs to the queue until written. */
+	protected void sendOwned(ByteBuffer data) {
+		if (isClosed() || !data.hasRemaining()) {
+			return;
+		}
+		queue().addOwned(data);
+		initiateSend();
+	}
+
+	/**
+	 * Queues a producer, asked for its next buffer (owned by the queue until written) only when it
+	 * reaches the head of the queue and the socket can take more; {@code null} or an empty buffer
+	 * ends it.
+	 */
+	protected void sendProducer(Supplier<ByteBuffer> producer) {
+		if (isClosed()) {
+			return;
+		}
+		queue().addProducer(producer);
+		initiateSend();
+	}
+
 	/** The output queue, created on first use. */
-	private ArrayDeque<ByteBuffer> queue() {
+	private OutputQueue queue() {
 		if (this.queue == null) {
-			this.queue = new ArrayDeque<>(4);
+			this.queue = new OutputQueue(this);
 		}
 		return this.queue;
-	}
-
-	private void enqueue(ByteBuffer src) {
-		this.pending += src.remaining();
-		ByteBuffer tail = queue().peekLast();
-		if (tail != null && tail.capacity() > tail.limit()) {
-			appendTo(tail, src);
-		}
-		if (!src.hasRemaining()) {
-			return;
-		}
-		if (src.remaining() < DIRECT_THRESHOLD) {
-			ByteBuffer copy = ByteBuffer.allocate(Math.max(src.remaining(), MIN_HEAP_CHUNK));
-			copy.put(src).flip();
-			this.queue.addLast(copy);
-			return;
-		}
-		ChunkPool pool = this.reactor.chunkPool();
-		while (src.hasRemaining()) {
-			ByteBuffer chunk = pool.acquire().limit(0);
-			appendTo(chunk, src);
-			this.queue.addLast(chunk);
-		}
-	}
-
-	/** Copies as much of {@code src} as fits after the readable bytes of {@code buffer}. */
-	private static void appendTo(ByteBuffer buffer, ByteBuffer src) {
-		int n = Math.min(src.remaining(), buffer.capacity() - buffer.limit());
-		int position = buffer.position();
-		int limit = buffer.limit();
-		buffer.limit(limit + n).position(limit);
-		buffer.put(src.slice(src.position(), n));
-		src.position(src.position() + n);
-		buffer.position(position);
 	}
 
 	/**
@@ -115,35 +126,33 @@ public class BufferedDispatcher extends Dispatcher {
 	 * unchanged (an echo): the bytes land once, in a pooled direct chunk that the next gathering write
 	 * takes them from, with no copy in between. The read goes into the room left in the last chunk, or
 	 * into a fresh one. Netty's read loop is the model: call it from {@link #handleRead()} while
-	 * {@link #queueTailHasRoom()} is false (each read filled its room, so more may be waiting), then
-	 * {@link #initiateSend()} once for the event. The loop recomputes interest after the hook; from
-	 * elsewhere, call {@link #updateInterest()}.
-	 * @return what {@link #recv} returns: bytes read, 0 if none were waiting, -1 at end of stream
+	 * {@link #queueTailHasRoom()} is false (each read filled its room, so more may be waiting) and
+	 * {@link #readable()} holds, then {@link #initiateSend()} once for the event. The loop recomputes
+	 * interest after the hook; from elsewhere, call {@link #updateInterest()}.
+	 * @return what {@link #recv} returns: bytes read, 0 if none were waiting (or the memory budget
+	 * holds reading back), -1 at end of stream
 	 */
 	protected int recvToQueue() {
 		if (isClosed()) {
 			return -1;
 		}
-		if (queueTailHasRoom()) {
-			ByteBuffer tail = this.queue.peekLast();
+		OutputQueue output = queue();
+		if (!output.mayRead()) {
+			return 0; // the memory budget holds reading back; readable() says so too
+		}
+		ByteBuffer tail = output.tailWithRoom();
+		if (tail != null) {
 			// a view of the room: hooks that run inside recv (handleClose at end of stream) see the tail whole
 			ByteBuffer room = tail.duplicate().limit(tail.capacity()).position(tail.limit());
 			int n = recv(room);
 			if (n > 0 && !isClosed()) {
-				tail.limit(tail.limit() + n);
-				this.pending += n;
+				output.grewTail(tail, n);
 			}
 			return n;
 		}
-		ByteBuffer chunk = this.reactor.chunkPool().acquire();
+		ByteBuffer chunk = output.acquireChunk();
 		int n = recv(chunk);
-		if (n > 0 && !isClosed()) {
-			queue().addLast(chunk.flip());
-			this.pending += n;
-		}
-		else {
-			this.reactor.chunkPool().release(chunk);
-		}
+		output.addReadChunk(chunk, isClosed() ? 0 : n);
 		return n;
 	}
 
@@ -152,18 +161,23 @@ public class BufferedDispatcher extends Dispatcher {
 	 * read something, room left means the read was short: the socket had nothing more.
 	 */
 	protected boolean queueTailHasRoom() {
-		ByteBuffer tail = (this.queue != null) ? this.queue.peekLast() : null;
-		return tail != null && tail.isDirect() && tail.capacity() == ChunkPool.CHUNK && tail.limit() < tail.capacity();
+		return this.queue != null && this.queue.tailWithRoom() != null;
 	}
 
-	/** Bytes queued and not yet written. */
+	/** Bytes queued and not yet written, file regions included (not what producers will still give). */
 	public long pendingBytes() {
-		return this.pending;
+		return (this.queue != null) ? this.queue.pending() : 0;
+	}
+
+	/** True unless the reactor's {@link MemoryBudget} holds this connection's reading back. */
+	@Override
+	public boolean readable() {
+		return this.queue == null || this.queue.mayRead();
 	}
 
 	@Override
 	public boolean writable() {
-		return this.pending > 0;
+		return this.queue != null && !this.queue.isEmpty();
 	}
 
 	@Override
@@ -171,53 +185,57 @@ public class BufferedDispatcher extends Dispatcher {
 		initiateSend();
 	}
 
-	/** Writes as much of the queue as the socket takes, in one gathering write. */
+	/**
+	 * Writes as much of the queue as the socket takes; before the connection completes, waits for
+	 * it. Then closes if {@link #closeWhenDone()} asked for it and the queue is empty.
+	 */
 	protected void initiateSend() {
-		ByteBuffer[] gather = this.reactor.gatherArray();
-		while (this.pending > 0 && !isClosed()) {
-			int count = 0;
-			for (ByteBuffer buffer : this.queue) {
-				gather[count++] = buffer;
-				if (count == gather.length) {
-					break;
-				}
-			}
-			// one buffer (the common case of a small exchange) takes a plain write, cheaper than writev
-			long written = (count == 1) ? super.send(gather[0]) : super.send(gather, 0, count);
-			Arrays.fill(gather, 0, count, null);
-			if (written <= 0 || isClosed()) {
-				break;
-			}
-			this.pending -= written;
-			while (!this.queue.isEmpty() && !this.queue.peekFirst().hasRemaining()) {
-				this.reactor.chunkPool().release(this.queue.pollFirst());
-			}
-			if (this.pending > 0) {
-				break; // the socket is full: wait for writability
-			}
+		if (this.queue == null || isClosed()) {
+			return;
 		}
-		if (this.pending == 0 && this.closeWhenDone && !isClosed()) {
+		if (!isConnected()) {
+			updateInterest();
+			return;
+		}
+		if (this.queue.flush() && this.queue.closeWhenDone && !isClosed()) {
 			lingerClose(LINGER);
+			return;
 		}
+		updateInterest();
 	}
 
 	/**
-	 * Closes once the queue is empty (at once if it is), with a {@link #lingerClose lingering close}
-	 * so that the peer receives every queued byte even if it is still sending.
+	 * Closes once everything queued is written (at once if nothing is), with a
+	 * {@link #lingerClose lingering close} so that the peer receives every byte even if it is still
+	 * sending. This is the close-when-done of both {@code dispatcher_with_send} and asynchat: asynchat
+	 * calls {@code handle_close()} at that point, which would run a subclass's reaction to its peer
+	 * going away although the peer did not; here {@link #handleClose()} stays that reaction only.
+	 * Bytes sent after this call still go out before the close.
 	 */
 	public void closeWhenDone() {
-		this.closeWhenDone = true;
-		if (this.pending == 0) {
+		if (isClosed()) {
+			return;
+		}
+		queue().closeWhenDone = true;
+		if (this.queue.isEmpty()) {
 			lingerClose(LINGER);
 		}
 		else {
-			updateInterest();
+			initiateSend();
 		}
 	}
 
 	/** Whether {@link #closeWhenDone()} was called. */
 	public boolean isClosingWhenDone() {
-		return this.closeWhenDone;
+		return this.queue != null && this.queue.closeWhenDone;
+	}
+
+	/** Drops everything queued, unsent (asynchat's {@code discard_buffers} for output). */
+	protected void discardOutput() {
+		if (this.queue != null) {
+			this.queue.clear();
+		}
+		updateInterest();
 	}
 
 	/**
@@ -226,7 +244,7 @@ public class BufferedDispatcher extends Dispatcher {
 	 */
 	@Override
 	protected void handleClose() {
-		if (!isBroken() && this.pending > 0) {
+		if (!isBroken() && writable()) {
 			closeWhenDone();
 		}
 		else {
@@ -238,18 +256,35 @@ public class BufferedDispatcher extends Dispatcher {
 	public void close() {
 		super.close();
 		if (this.queue != null) {
-			for (ByteBuffer buffer : this.queue) {
-				this.reactor.chunkPool().release(buffer);
-			}
 			this.queue.clear();
 		}
-		this.pending = 0;
 	}
 
 	@Override
-	public String toString() {
-		String base = super.toString();
-		return base.substring(0, base.length() - 1) + ", pending=" + this.pending + ']';
+	protected void describeTo(StringBuilder sb) {
+		super.describeTo(sb);
+		sb.append(", pending=").append(pendingBytes());
+	}
+
+	// ---------------------------------------------------------------- the queue's side
+
+	/** A plain write, past the queue. */
+	final int write(ByteBuffer src) {
+		return super.send(src);
+	}
+
+	/** A gathering write of the first {@code count} buffers, past the queue. */
+	final long write(ByteBuffer[] srcs, int count) {
+		return super.send(srcs, 0, count);
+	}
+
+	/** A write failure outside {@code send}: a disconnect closes, anything else is thrown. */
+	final void failedWrite(IOException ex) {
+		if (Disconnects.isDisconnect(ex)) {
+			errorEvent(ex);
+			return;
+		}
+		throw new UncheckedIOException(ex);
 	}
 
 }

@@ -22,7 +22,7 @@ final class ChunkPool {
 	}
 
 	void release(ByteBuffer chunk) {
-		if (chunk.isDirect() && chunk.capacity() == CHUNK && this.free.size() < MAX_RETAINED) {
+		if (chunk.isDirect() && chunk.capacity() == CHUNK && !chunk.isReadOnly() && this.free.size() < MAX_RETAINED) {
 			this.free.push(chunk);
 		}
 	}

@@ -721,7 +721,15 @@ public class Dispatcher {
 		}
 		sb.append(", interest=").append(interestString());
 		sb.append(", in=").append(this.bytesIn).append(", out=").append(this.bytesOut);
+		describeTo(sb);
 		return sb.append(']').toString();
+	}
+
+	/**
+	 * Appends a subclass's own state to {@link #toString()}, each item as {@code ", name=value"}. A
+	 * subclass that overrides it calls {@code super.describeTo(sb)} first.
+	 */
+	protected void describeTo(StringBuilder sb) {
 	}
 
 	// ---------------------------------------------------------------- loop side

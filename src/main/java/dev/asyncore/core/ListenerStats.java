@@ -19,7 +19,7 @@ public final class ListenerStats {
 	/** What is counted. Names follow the {@code event} and {@code direction} tags of the meters. */
 	public enum Counter {
 
-		ACCEPTS, CONNECTS, READS, WRITES, CLOSES, ERRORS, REJECTED, TIMEOUTS, BYTES_RECEIVED, BYTES_SENT
+		ACCEPTS, CONNECTS, READS, WRITES, CLOSES, ERRORS, REJECTED, TIMEOUTS, EVICTIONS, BYTES_RECEIVED, BYTES_SENT
 
 	}
 

@@ -75,6 +75,8 @@ public final class Reactor implements Executor, Closeable {
 
 	private final ChunkPool chunkPool = new ChunkPool();
 
+	private final MemoryBudget memoryBudget = new MemoryBudget(this);
+
 	private final ByteBuffer[] gatherArray = new ByteBuffer[16];
 
 	private final Consumer<SelectionKey> keyHandler = this::dispatch;
@@ -504,6 +506,15 @@ public final class Reactor implements Executor, Closeable {
 	 */
 	public ByteBuffer readBuffer() {
 		return this.readBuffer.clear();
+	}
+
+	/**
+	 * The bound on the output buffered by this reactor's dispatchers; its figures are readable from
+	 * any thread, its limits are set before the loop runs.
+	 * @return this reactor's memory budget
+	 */
+	public MemoryBudget memoryBudget() {
+		return this.memoryBudget;
 	}
 
 	ChunkPool chunkPool() {

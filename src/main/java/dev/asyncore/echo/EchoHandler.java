@@ -11,7 +11,8 @@ import dev.asyncore.core.Reactor;
  * <p>Backpressure: it stops reading while more than {@code highWaterMark} bytes wait to be written,
  * so a peer that sends but never reads cannot grow the server's memory past the mark plus one read.
  * On a half-close (the peer's {@code shutdownOutput}) it writes back everything received, then
- * closes. Loop thread only.
+ * closes. The reactor's {@link dev.asyncore.core.MemoryBudget} bounds all connections together: when
+ * it is tight, the largest queues stop reading first. Loop thread only.
  */
 public class EchoHandler extends BufferedDispatcher {
 
@@ -31,7 +32,8 @@ public class EchoHandler extends BufferedDispatcher {
 
 	@Override
 	public boolean readable() {
-		return !isClosingWhenDone() && pendingBytes() < this.highWaterMark;
+		// the budget first: when it is tight, a connection it refuses is registered to be resumed
+		return super.readable() && pendingBytes() < this.highWaterMark && !isClosingWhenDone();
 	}
 
 	/** Reads of one event at most, as Netty's default: a busy stream needs fewer passes through the selector. */

@@ -28,7 +28,8 @@ import dev.asyncore.file.FileDispatcher;
 /**
  * The seed's four example programs, run from the jar with {@code example NAME ARGS...}:
  * {@code http-client URL...}, {@code echo [MESSAGE]}, {@code loop [URL...]} and
- * {@code file PATH [CHUNK]}. Each builds a map, runs the loop and returns an exit code.
+ * {@code file PATH [CHUNK]}, plus {@code send-file PATH} ({@link SendFileExample}). Each builds a map,
+ * runs the loop and returns an exit code.
  */
 public final class Examples {
 
@@ -38,7 +39,8 @@ public final class Examples {
 			usage: example http-client URL [URL...]   download pages with the seed's HTTP/1.0 client
 			       example echo [MESSAGE]             echo server and echo client in one map
 			       example loop [URL...]              step a client with loop(timeout, 1) from an outer loop
-			       example file PATH [CHUNK]          read a file in chunks on the loop""";
+			       example file PATH [CHUNK]          read a file in chunks on the loop
+			       example send-file PATH             serve a file with sendFile to a client in the same map""";
 
 	private Examples() {
 	}
@@ -59,6 +61,7 @@ public final class Examples {
 				case "echo" -> echo(rest, out);
 				case "loop" -> loop(rest, out, err);
 				case "file" -> file(rest, out, err);
+				case "send-file" -> sendFile(rest, out, err);
 				default -> {
 					err.println("unknown example '" + args[0] + "'\n" + USAGE);
 					yield 2;
@@ -195,6 +198,14 @@ public final class Examples {
 				+ " over " + reactor.iterations() + " passes");
 		reactor.close();
 		return 0;
+	}
+
+	private static int sendFile(String[] args, PrintStream out, PrintStream err) throws IOException {
+		if (args.length != 1 || !Files.isReadable(Path.of(args[0]))) {
+			err.println((args.length == 1) ? "cannot read " + args[0] : USAGE);
+			return 2;
+		}
+		return SendFileExample.run(Path.of(args[0]), out);
 	}
 
 	/** The seed's EchoServer: accepts one client, then closes itself so the loop can end. */

@@ -123,16 +123,15 @@ final class HttpConnection extends AsyncChat {
 	}
 
 	@Override
-	public int send(ByteBuffer src) {
-		int n = super.send(src);
-		if (n > 0 && this.requestStart == 0) {
+	protected void initiateSend() {
+		super.initiateSend();
+		if (this.requestStart == 0 && bytesSent() > 0) {
 			// for https the first byte written means the handshake finished
 			this.requestStart = System.nanoTime();
 			if (this.writableAt == 0) {
 				this.writableAt = this.requestStart;
 			}
 		}
-		return n;
 	}
 
 	/** Phase durations of the first request on this connection, in nanoseconds: connect, tls. */
@@ -317,10 +316,9 @@ final class HttpConnection extends AsyncChat {
 	}
 
 	@Override
-	public String toString() {
-		String base = super.toString();
-		return base.substring(0, base.length() - 1) + ", route=" + route() + ", " + (this.exchange != null ? "busy" : "idle")
-				+ ']';
+	protected void describeTo(StringBuilder sb) {
+		super.describeTo(sb);
+		sb.append(", route=").append(route()).append(", ").append((this.exchange != null) ? "busy" : "idle");
 	}
 
 }

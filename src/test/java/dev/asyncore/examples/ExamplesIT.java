@@ -87,6 +87,18 @@ class ExamplesIT {
 	}
 
 	@Test
+	void sendFileExampleServesAFileWithSendFileToAClientInTheSameMap() throws Exception {
+		byte[] data = new byte[3 * 1024 * 1024 + 17];
+		new java.util.Random(5).nextBytes(data);
+		Path file = Files.write(this.dir.resolve("payload.bin"), data);
+		String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+		Result result = run("example", "send-file", file.toString());
+		assertThat(result.code).isZero();
+		assertThat(result.out).contains("sent " + data.length + " bytes of " + file)
+			.contains("the client received " + data.length + " bytes, sha256 " + sha256);
+	}
+
+	@Test
 	void unknownExampleExitsWithUsage() throws Exception {
 		Result result = run("example", "nope");
 		assertThat(result.code).isEqualTo(2);

@@ -48,16 +48,29 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	 * output before they are closed
 	 * @param stallTimeout health is DOWN when a loop has not completed a pass for this long
 	 * @param threads number of loop threads; 1 (the default) is asyncore's single loop
+	 * @param maxBufferedBytes output all connections of one loop may hold queued; near it the largest
+	 * queues stop reading (see {@code MemoryBudget}); unset: half of the JVM's direct-memory limit
+	 * @param overBudgetTimeout a connection that holds more than its share of a full budget for this
+	 * long is closed, counted in {@code asyncore.evictions}
 	 */
 	public record ReactorProperties(@NotBlank @DefaultValue("asyncore-reactor") String threadName,
 			@NotNull @DefaultValue("10s") Duration shutdownGrace,
-			@NotNull @DefaultValue("30s") Duration stallTimeout, @DefaultValue("1") int threads) {
+			@NotNull @DefaultValue("30s") Duration stallTimeout, @DefaultValue("1") int threads,
+			DataSize maxBufferedBytes, @NotNull @DefaultValue("30s") Duration overBudgetTimeout) {
 
 		public ReactorProperties {
 			if (threads < 1) {
 				throw new InvalidConfigurationException("asyncore.reactor.threads", "must be at least 1, was " + threads);
 			}
 			ListenerRules.requireNotNegative("asyncore.reactor.shutdown-grace", shutdownGrace);
+			if (maxBufferedBytes != null && maxBufferedBytes.toBytes() < 128 * 1024) {
+				throw new InvalidConfigurationException("asyncore.reactor.max-buffered-bytes",
+						"must be at least 128KB, was " + maxBufferedBytes);
+			}
+			if (overBudgetTimeout != null && overBudgetTimeout.toMillis() < 1) {
+				throw new InvalidConfigurationException("asyncore.reactor.over-budget-timeout",
+						"must be positive, was " + overBudgetTimeout);
+			}
 			if (stallTimeout != null && stallTimeout.toMillis() < 100) {
 				throw new InvalidConfigurationException("asyncore.reactor.stall-timeout",
 						"must be at least 100ms, was " + stallTimeout);

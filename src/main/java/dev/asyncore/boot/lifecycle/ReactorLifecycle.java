@@ -64,6 +64,14 @@ public class ReactorLifecycle implements SmartLifecycle {
 		this.properties = properties;
 		int threads = (properties != null) ? properties.threads() : 1;
 		this.group = new ReactorGroup(reactor, threads, passInterval());
+		if (properties != null) {
+			for (Reactor loop : this.group.reactors()) {
+				if (properties.maxBufferedBytes() != null) {
+					loop.memoryBudget().setMax(properties.maxBufferedBytes().toBytes());
+				}
+				loop.memoryBudget().setEvictionTimeout(properties.overBudgetTimeout());
+			}
+		}
 	}
 
 	@Override

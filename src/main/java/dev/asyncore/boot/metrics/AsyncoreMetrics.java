@@ -16,6 +16,7 @@ import dev.asyncore.boot.listener.ConfiguredListener;
 import dev.asyncore.boot.listener.ListenerRegistry;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.ListenerStats.Counter;
+import dev.asyncore.core.MemoryBudget;
 import dev.asyncore.core.Reactor;
 
 /**
@@ -78,6 +79,16 @@ public class AsyncoreMetrics implements MeterBinder {
 			.description("Time the loop spent running hooks, timers and tasks")
 			.tags(tags)
 			.register(registry);
+		Gauge.builder("asyncore.buffered", reactor.memoryBudget(), MemoryBudget::used)
+			.description("Bytes the reactor's output queues hold, counted against its memory budget")
+			.baseUnit(BaseUnits.BYTES)
+			.tags(tags)
+			.register(registry);
+		Gauge.builder("asyncore.buffered.max", reactor.memoryBudget(), MemoryBudget::max)
+			.description("The reactor's memory budget (asyncore.reactor.max-buffered-bytes)")
+			.baseUnit(BaseUnits.BYTES)
+			.tags(tags)
+			.register(registry);
 	}
 
 	/** Not in the design's table: what the alert rules need to see a listener lost or near its limit. */
@@ -108,6 +119,10 @@ public class AsyncoreMetrics implements MeterBinder {
 			.description("Bytes moved by the listener's connections")
 			.baseUnit(BaseUnits.BYTES)
 			.tags(tags.and("direction", "sent"))
+			.register(registry);
+		FunctionCounter.builder("asyncore.evictions", stats, (s) -> s.get(Counter.EVICTIONS))
+			.description("Connections closed because they held more than their share of a full memory budget")
+			.tags(tags)
 			.register(registry);
 		Gauge.builder("asyncore.connections.active", stats, ListenerStats::activeConnections)
 			.description("Open connections of the listener")

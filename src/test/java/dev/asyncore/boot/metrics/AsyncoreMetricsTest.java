@@ -29,7 +29,7 @@ class AsyncoreMetricsTest {
 
 	private final ListenerRegistry listeners = new ListenerRegistry(
 			new AsyncoreProperties(new ReactorProperties("r1", java.time.Duration.ofSeconds(1),
-					java.time.Duration.ofSeconds(30), 1), List.of(listener("a", 7), listener("b", 0)),
+					java.time.Duration.ofSeconds(30), 1, null, java.time.Duration.ofSeconds(30)), List.of(listener("a", 7), listener("b", 0)),
 					null, List.of()),
 			List.of(DispatcherFactory.tcp("echo", (reactor, channel, listener) -> null)), null);
 
@@ -65,8 +65,18 @@ class AsyncoreMetricsTest {
 		assertThat(this.registry.get("asyncore.loop.select").tag("reactor", "r1").functionTimer().count()).isZero();
 		assertThat(this.registry.get("asyncore.loop.dispatch").functionTimer().totalTime(TimeUnit.NANOSECONDS))
 			.isZero();
+		assertThat(this.registry.get("asyncore.buffered").tag("reactor", "r1").gauge().value()).isZero();
+		assertThat(this.registry.get("asyncore.buffered.max").tag("reactor", "r1").gauge().value())
+			.isEqualTo(this.reactor.memoryBudget().max())
+			.isPositive();
+		a.increment(Counter.EVICTIONS);
+		assertThat(counter("asyncore.evictions", "a")).isEqualTo(1);
 		assertThat(this.registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
 			.allSatisfy((tag) -> assertThat(tag.getKey()).isIn("reactor", "listener", "event", "direction")));
+	}
+
+	private double counter(String name, String listener) {
+		return this.registry.get(name).tag("listener", listener).functionCounter().count();
 	}
 
 	private double counter(String name, String listener, String key, String value) {

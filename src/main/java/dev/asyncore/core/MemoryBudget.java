@@ -1,0 +1,298 @@
+package dev.asyncore.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+
+/**
+ * One reactor's bound on buffered output: every {@link OutputQueue} charges the memory it holds
+ * (pooled direct chunks, heap copies, buffers handed to it, chunks staged from a file under TLS)
+ * here, so that peer input can never exhaust memory, however many connections there are.
+ *
+ * <ul>
+ * <li>Below three quarters of {@link #max()} nothing changes.</li>
+ * <li>From there on the budget is <em>tight</em>: a queue that holds at least the average of the
+ * queues holding memory stops reading (the largest queues first), so that the rest stay served.</li>
+ * <li>A read that could take the total past {@link #max()} does not happen at all: then every
+ * connection stops reading, even one with an empty queue.</li>
+ * <li>Once the total drains below half of {@link #max()} (the low-water mark), the paused
+ * connections read again.</li>
+ * <li>A connection that stays paused for {@link #evictionTimeout()} while it holds more than its
+ * share of the low-water mark is closed, largest first, until the rest fits below it; each is
+ * counted as {@link ListenerStats.Counter#EVICTIONS}. Its peer stopped reading: nothing else would
+ * ever free that memory.</li>
+ * </ul>
+ *
+ * <p>Accounting is two long additions per chunk; the checks run only when a queue's owner asks
+ * whether to read. The figures are written on the loop thread and readable from any thread, as
+ * metrics. The default limit is half of the JVM's direct-memory limit. Loop thread only, except the
+ * read-only figures and {@link #setMax} / {@link #setEvictionTimeout} before the loop runs.
+ */
+public final class MemoryBudget {
+
+	private static final Logger logger = LoggerFactory.getLogger(MemoryBudget.class);
+
+	/** How long an over-share queue may stay paused before it is closed, by default. */
+	public static final Duration DEFAULT_EVICTION_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final VarHandle USED;
+
+	private static final VarHandle PEAK;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			USED = lookup.findVarHandle(MemoryBudget.class, "used", long.class);
+			PEAK = lookup.findVarHandle(MemoryBudget.class, "peak", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final Reactor reactor;
+
+	private final List<OutputQueue> paused = new ArrayList<>();
+
+	private final Runnable resume = this::resumeAll;
+
+	private final Runnable sweep = this::evictOverShare;
+
+	private volatile long max;
+
+	/** Written on the loop thread only, with opaque stores (a plain store on x86), read with opaque loads. */
+	private long used;
+
+	private volatile long evictions;
+
+	private long peak;
+
+	private long tightMark;
+
+	private long lowMark;
+
+	private int holders;
+
+	private volatile boolean tight;
+
+	private boolean resumeQueued;
+
+	private boolean sweepScheduled;
+
+	private Duration evictionTimeout = DEFAULT_EVICTION_TIMEOUT;
+
+	MemoryBudget(Reactor reactor) {
+		this.reactor = reactor;
+		setMax(defaultMax());
+	}
+
+	/** Half of the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, else the heap limit). */
+	public static long defaultMax() {
+		return DirectMemory.LIMIT / 2;
+	}
+
+	/**
+	 * Sets the limit in bytes.
+	 * @throws IllegalArgumentException below two chunks (128 KiB)
+	 */
+	public void setMax(long bytes) {
+		if (bytes < 2L * ChunkPool.CHUNK) {
+			throw new IllegalArgumentException("max buffered bytes must be at least " + 2 * ChunkPool.CHUNK + ", was " + bytes);
+		}
+		this.max = bytes;
+		this.tightMark = bytes - bytes / 4;
+		this.lowMark = bytes / 2;
+	}
+
+	/** Sets how long an over-share queue may stay paused before it is closed. */
+	public void setEvictionTimeout(Duration timeout) {
+		if (timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("eviction timeout must be positive, was " + timeout);
+		}
+		this.evictionTimeout = timeout;
+	}
+
+	public Duration evictionTimeout() {
+		return this.evictionTimeout;
+	}
+
+	/** The limit in bytes; any thread. */
+	public long max() {
+		return this.max;
+	}
+
+	/** Bytes held by the output queues of the reactor now; any thread. */
+	public long used() {
+		return (long) USED.getOpaque(this);
+	}
+
+	/**
+	 * The most bytes held at once so far; any thread. Reads from peers stop before it passes
+	 * {@link #max()}; output that a dispatcher queues of its own accord may take it further.
+	 */
+	public long peak() {
+		return (long) PEAK.getOpaque(this);
+	}
+
+	/** Connections closed because they stayed over their share; any thread. */
+	public long evictions() {
+		return this.evictions;
+	}
+
+	/** Whether queues are being paused now (the total passed three quarters of the limit). */
+	public boolean isTight() {
+		return this.tight;
+	}
+
+	// ---------------------------------------------------------------- queue side
+
+	void charge(OutputQueue queue, long bytes) {
+		if (queue.charged == 0) {
+			this.holders++;
+		}
+		queue.charged += bytes;
+		long total = this.used + bytes;
+		USED.setOpaque(this, total);
+		if (total > this.peak) {
+			PEAK.setOpaque(this, total);
+		}
+		if (total >= this.tightMark && !this.tight) {
+			tighten();
+		}
+	}
+
+	void release(OutputQueue queue, long bytes) {
+		queue.charged -= bytes;
+		if (queue.charged == 0) {
+			this.holders--;
+		}
+		long total = this.used - bytes;
+		USED.setOpaque(this, total);
+		if (this.tight && total < this.lowMark) {
+			relax();
+		}
+	}
+
+	/** Whether {@code queue}'s owner may read now; a refusal registers it to be resumed. */
+	boolean allowsRead(OutputQueue queue) {
+		long total = this.used;
+		boolean allowed;
+		if (total + ChunkPool.CHUNK > this.max) {
+			allowed = false;
+		}
+		else {
+			// at or above the average of the holders: the largest queues stop first
+			allowed = queue.charged == 0 || queue.charged * this.holders < total;
+		}
+		if (!allowed && !queue.paused) {
+			queue.paused = true;
+			queue.pausedAt = System.nanoTime();
+			this.paused.add(queue);
+		}
+		return allowed;
+	}
+
+	private void tighten() {
+		this.tight = true;
+		logger.debug("{}: buffered output at {} of {} bytes, pausing the largest readers", this.reactor, this.used, this.max);
+		if (!this.sweepScheduled) {
+			this.sweepScheduled = true;
+			this.reactor.schedule(this.evictionTimeout, this.sweep);
+		}
+	}
+
+	private void relax() {
+		this.tight = false;
+		if (!this.resumeQueued && !this.paused.isEmpty()) {
+			// not from inside the charging dispatcher's hook: other dispatchers' interest changes on the loop's own turn
+			this.resumeQueued = true;
+			this.reactor.execute(this.resume);
+		}
+	}
+
+	private void resumeAll() {
+		this.resumeQueued = false;
+		OutputQueue[] waiting = this.paused.toArray(new OutputQueue[0]);
+		this.paused.clear();
+		for (OutputQueue queue : waiting) {
+			queue.paused = false;
+			queue.owner.updateInterest();
+		}
+	}
+
+	/** Closes paused queues that held more than their share for the eviction timeout, largest first. */
+	private void evictOverShare() {
+		this.sweepScheduled = false;
+		this.paused.removeIf((queue) -> !queue.paused || queue.owner.isClosed());
+		if (!this.tight && this.paused.isEmpty()) {
+			return;
+		}
+		long share = this.lowMark / Math.max(1, this.holders);
+		long deadline = System.nanoTime() - this.evictionTimeout.toNanos();
+		List<OutputQueue> candidates = new ArrayList<>();
+		for (OutputQueue queue : this.paused) {
+			if (queue.charged > share && queue.pausedAt - deadline <= 0) {
+				candidates.add(queue);
+			}
+		}
+		candidates.sort(Comparator.comparingLong((OutputQueue queue) -> queue.charged).reversed());
+		int closed = 0;
+		for (OutputQueue queue : candidates) {
+			if (this.used < this.lowMark) {
+				break;
+			}
+			BufferedDispatcher owner = queue.owner;
+			owner.stats().increment(ListenerStats.Counter.EVICTIONS);
+			logger.debug("{}: over its share of the memory budget ({} of {} bytes) for {}, closing", owner,
+					queue.charged, share, this.evictionTimeout);
+			owner.close();
+			closed++;
+		}
+		if (closed > 0) {
+			this.evictions += closed;
+			logger.warn("{}: closed {} connection(s) whose peers stopped reading while the memory budget was full ({} of {} bytes)",
+					this.reactor, closed, this.used, this.max);
+		}
+		if (this.tight || !this.paused.isEmpty()) {
+			this.sweepScheduled = true;
+			this.reactor.schedule(this.evictionTimeout.dividedBy(4), this.sweep);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "MemoryBudget[" + this.used + " of " + this.max + (this.tight ? ", tight" : "") + ", holders=" + this.holders + ']';
+	}
+
+	/** The JVM's direct-memory limit, found once. */
+	private static final class DirectMemory {
+
+		static final long LIMIT = find();
+
+		private static long find() {
+			try {
+				HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+				long configured = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
+				if (configured > 0) {
+					return configured;
+				}
+			}
+			catch (RuntimeException | LinkageError ex) {
+				logger.debug("No HotSpot diagnostic bean; the direct-memory limit is taken as the heap limit", ex);
+			}
+			// the JDK's own default when the option is not set
+			return Runtime.getRuntime().maxMemory();
+		}
+
+	}
+
+}
