@@ -8,11 +8,8 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -61,9 +58,7 @@ public final class Reactor implements Executor, Closeable {
 
 	private final Selector selector;
 
-	private final Set<Dispatcher> map = new LinkedHashSet<>();
-
-	private final List<Dispatcher> alwaysReady = new ArrayList<>();
+	private final SocketMap map = new SocketMap();
 
 	private final TaskQueue tasks;
 
@@ -79,15 +74,13 @@ public final class Reactor implements Executor, Closeable {
 
 	private final Consumer<SelectionKey> keyHandler = this::dispatch;
 
-	private final Consumer<Runnable> taskRunner = this::runGuarded;
+	private final Consumer<Runnable> taskRunner = Reactor::runGuarded;
 
 	private volatile Thread loopThread;
 
 	private volatile boolean stopRequested;
 
 	private volatile boolean closed;
-
-	private volatile int size;
 
 	private volatile long iterations;
 
@@ -100,14 +93,6 @@ public final class Reactor implements Executor, Closeable {
 	private long passDispatchStart;
 
 	private long passStart;
-
-	private final List<Dispatcher> pendingActivation = new ArrayList<>();
-
-	private List<Dispatcher> readyAgain = new ArrayList<>();
-
-	private List<Dispatcher> readyAgainSpare = new ArrayList<>();
-
-	private ListenerStats acceptingStats;
 
 	public Reactor() {
 		this("asyncore");
@@ -149,7 +134,7 @@ public final class Reactor implements Executor, Closeable {
 		long timeoutNanos = (timeout != null) ? timeout.toNanos() : Long.MAX_VALUE;
 		enterLoop();
 		try {
-			for (int pass = 0; (count < 0 || pass < count) && this.size > 0 && !this.stopRequested
+			for (int pass = 0; (count < 0 || pass < count) && this.map.size() > 0 && !this.stopRequested
 					&& !Thread.currentThread().isInterrupted(); pass++) {
 				runOnce(timeoutNanos);
 			}
@@ -197,10 +182,10 @@ public final class Reactor implements Executor, Closeable {
 		this.iterations++;
 		long start = System.nanoTime();
 		this.passStart = start;
-		activatePending();
+		this.map.activatePending();
 		long wait = timeoutNanos;
 		this.tasks.newPass();
-		if (!this.tasks.isEmpty() || !this.readyAgain.isEmpty() || alwaysReadyWantsIo()) {
+		if (!this.tasks.isEmpty() || this.map.hasImmediateWork()) {
 			wait = 0;
 		}
 		else {
@@ -220,8 +205,8 @@ public final class Reactor implements Executor, Closeable {
 			throw new UncheckedIOException("select failed on " + this, ex);
 		}
 		long selected = (this.passDispatchStart != 0) ? this.passDispatchStart : System.nanoTime();
-		runReadyAgain();
-		runAlwaysReady();
+		this.map.runReadyAgain();
+		this.map.runAlwaysReady();
 		runTimers();
 		this.tasks.runQueued(this.taskRunner);
 		long end = System.nanoTime();
@@ -230,71 +215,13 @@ public final class Reactor implements Executor, Closeable {
 		this.lastPassNanos = end;
 	}
 
-	private void activatePending() {
-		// Interest is first computed here, not in the Dispatcher constructor, so that readable() and
-		// writable() of a subclass never run before its own fields are initialised.
-		if (this.pendingActivation.isEmpty()) {
-			return;
-		}
-		for (int i = 0; i < this.pendingActivation.size(); i++) {
-			this.pendingActivation.get(i).activate();
-		}
-		this.pendingActivation.clear();
-	}
-
 	private void dispatch(SelectionKey key) {
 		if (this.passDispatchStart == 0) {
 			this.passDispatchStart = System.nanoTime();
 		}
 		Dispatcher dispatcher = (Dispatcher) key.attachment();
 		if (key.isValid()) {
-			dispatcher.dispatchReady(key.readyOps());
-		}
-	}
-
-	private boolean alwaysReadyWantsIo() {
-		for (int i = 0; i < this.alwaysReady.size(); i++) {
-			Dispatcher dispatcher = this.alwaysReady.get(i);
-			try {
-				if ((!dispatcher.isInputShutdown() && dispatcher.readable()) || dispatcher.writable()) {
-					return true;
-				}
-			}
-			catch (RuntimeException ex) {
-				// Asked again inside the hook guard of this pass, where the failure reaches handleError.
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private void runReadyAgain() {
-		if (this.readyAgain.isEmpty()) {
-			return;
-		}
-		List<Dispatcher> due = this.readyAgain;
-		this.readyAgain = this.readyAgainSpare;
-		for (int i = 0; i < due.size(); i++) {
-			due.get(i).dispatchReady(SelectionKey.OP_READ);
-		}
-		due.clear();
-		this.readyAgainSpare = due;
-	}
-
-	/** A layered transport holds input the selector will not report: read it on the next pass. */
-	void readyAgain(Dispatcher dispatcher) {
-		this.readyAgain.add(dispatcher);
-	}
-
-	private void runAlwaysReady() {
-		if (this.alwaysReady.isEmpty()) {
-			return;
-		}
-		// A FileChannel cannot be selected: it is always ready, and gets one chunk per pass.
-		for (Dispatcher dispatcher : this.alwaysReady.toArray(new Dispatcher[0])) {
-			if (!dispatcher.isClosed()) {
-				dispatcher.dispatchAlwaysReady();
-			}
+			ReadyEvents.selected(dispatcher, key.readyOps());
 		}
 	}
 
@@ -312,16 +239,8 @@ public final class Reactor implements Executor, Closeable {
 		}
 	}
 
-	private void runGuarded(Runnable task) {
-		try {
-			task.run();
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Task {} failed on {}", task, this, ex);
-		}
+	private static void runGuarded(Runnable task) {
+		HookGuard.run(HookGuard.Hook.TASK, null, task);
 	}
 
 	/**
@@ -387,10 +306,7 @@ public final class Reactor implements Executor, Closeable {
 	 */
 	public void closeAll() {
 		checkOwner();
-		for (Dispatcher dispatcher : this.map.toArray(new Dispatcher[0])) {
-			dispatcher.closeQuietly();
-		}
-		this.alwaysReady.clear();
+		this.map.closeAll();
 	}
 
 	/**
@@ -419,7 +335,7 @@ public final class Reactor implements Executor, Closeable {
 	 * @return the map size
 	 */
 	public int size() {
-		return this.size;
+		return this.map.size();
 	}
 
 	/**
@@ -429,7 +345,7 @@ public final class Reactor implements Executor, Closeable {
 	 */
 	public List<Dispatcher> dispatchers() {
 		checkOwner();
-		return List.copyOf(this.map);
+		return this.map.copy();
 	}
 
 	/**
@@ -536,15 +452,7 @@ public final class Reactor implements Executor, Closeable {
 
 	void add(Dispatcher dispatcher, boolean selectable) {
 		checkOwner();
-		if (this.map.add(dispatcher)) {
-			this.size = this.map.size();
-			if (selectable) {
-				this.pendingActivation.add(dispatcher);
-			}
-			else {
-				this.alwaysReady.add(dispatcher);
-			}
-		}
+		this.map.add(dispatcher, selectable);
 	}
 
 	/** The start of the current pass on the loop thread, else the current time. */
@@ -553,24 +461,17 @@ public final class Reactor implements Executor, Closeable {
 	}
 
 	void remove(Dispatcher dispatcher) {
-		if (this.map.remove(dispatcher)) {
-			this.size = this.map.size();
-			this.alwaysReady.remove(dispatcher);
-		}
+		this.map.remove(dispatcher);
 	}
 
-	/** Stats that a dispatcher created inside a listener's accept hook inherits. */
-	ListenerStats inheritedStats() {
-		return (this.acceptingStats != null) ? this.acceptingStats : this.defaultStats;
-	}
-
-	void setAcceptingStats(ListenerStats stats) {
-		this.acceptingStats = stats;
+	/** A layered transport holds input the selector will not report: read it on the next pass. */
+	void readyAgain(Dispatcher dispatcher) {
+		this.map.readyAgain(dispatcher);
 	}
 
 	@Override
 	public String toString() {
-		return "Reactor[" + this.name + ", size=" + this.size + ", iterations=" + this.iterations
+		return "Reactor[" + this.name + ", size=" + this.map.size() + ", iterations=" + this.iterations
 				+ (isLooping() ? ", looping on " + this.loopThread.getName() : ", idle")
 				+ (this.closed ? ", closed" : "") + ']';
 	}

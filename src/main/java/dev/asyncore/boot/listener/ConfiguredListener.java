@@ -72,8 +72,9 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 		}
 	}
 
-	private Dispatcher accepted(Reactor reactor, SocketChannel channel) throws IOException {
+	private Dispatcher accepted(Reactor reactor, SocketChannel channel, ListenerStats counted) throws IOException {
 		Dispatcher handler = factory().accepted(reactor, channel, properties());
+		handler.setStats(counted);
 		if (tls() != null) {
 			handler.setTransport(tls().wrap(channel));
 		}
