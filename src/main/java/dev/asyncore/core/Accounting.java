@@ -9,7 +9,7 @@ import dev.asyncore.core.ListenerStats.Counter;
  * connections, and the idle timeout that traffic keeps at bay. Counting is a few plain field writes
  * per send or receive (the idle timer is not touched, see {@link IdleTimeout}). Loop thread only.
  */
-abstract class Accounting extends Registration {
+abstract class Accounting {
 
 	private ListenerStats stats;
 

@@ -11,7 +11,6 @@ import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.asyncore.core.HookGuard.Hook;
 import dev.asyncore.core.ListenerStats.Counter;
 
 /**
@@ -51,30 +49,22 @@ import dev.asyncore.core.ListenerStats.Counter;
  * {@link ExitNow} leaves the loop. An {@link Error} is not caught: it ends the loop thread, which
  * the service reports as unhealthy. No hook runs after {@link #close()}.
  */
-public class Dispatcher extends LifecycleState {
+public class Dispatcher extends Registration {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
 	/** Connections taken per accept event: a burst of connects needs fewer passes. */
 	static final int MAX_ACCEPTS_PER_EVENT = 16;
 
-	protected final Reactor reactor;
-
-	private Channel channel;
-
-	private Transport transport;
-
+	/** A server socket's address between {@link #bind} and {@link #listen} (Java binds both at once). */
 	private SocketAddress pendingBind;
-
-	private SocketAddress remoteAddress;
 
 	/**
 	 * A dispatcher with no channel yet, counting in the reactor's {@link Reactor#defaultStats()}:
 	 * call {@link #createSocket()}, {@link #createServerSocket()} or {@link #setSocket(Channel)}.
 	 */
 	public Dispatcher(Reactor reactor) {
-		super(reactor.defaultStats());
-		this.reactor = reactor;
+		super(reactor);
 	}
 
 	/**
@@ -120,40 +110,11 @@ public class Dispatcher extends LifecycleState {
 	}
 
 	/**
-	 * Puts {@code channel} in the map (asyncore's {@code set_socket}); a selectable channel is made
-	 * non-blocking and registered, any other (a {@code FileChannel}) is treated as always ready.
-	 */
-	public void setSocket(Channel channel) throws IOException {
-		this.reactor.checkOwner();
-		if (this.channel != null) {
-			throw new IllegalStateException(this + " already has a channel");
-		}
-		this.channel = channel;
-		if (channel instanceof SelectableChannel selectable) {
-			selectable.configureBlocking(false);
-			register(selectable, this.reactor.selector(), this);
-		}
-		this.reactor.add(this, channel instanceof SelectableChannel);
-		if (channel instanceof SocketChannel socket) {
-			if (socket.isConnected()) {
-				this.remoteAddress = socket.getRemoteAddress();
-				connected();
-			}
-			else if (socket.isConnectionPending()) {
-				setLifecycle(Lifecycle.CONNECTING);
-			}
-		}
-		else if (!(channel instanceof NetworkChannel)) {
-			setLifecycle(Lifecycle.CONNECTED); // files and pipes carry data from the start
-		}
-	}
-
-	/**
 	 * Sets {@code SO_REUSEADDR}, as asyncore's {@code set_reuse_addr}; a no-op for a Unix-domain
 	 * socket, which has no such option (asyncore's {@code set_reuse_addr} ignores the error too).
 	 */
 	public void setReuseAddr() throws IOException {
-		Sockets.setReuseAddr((NetworkChannel) this.channel);
+		Sockets.setReuseAddr((NetworkChannel) channel());
 	}
 
 	/**
@@ -162,17 +123,17 @@ public class Dispatcher extends LifecycleState {
 	 * {@link BindException} naming it.
 	 */
 	public void bind(SocketAddress address) throws IOException {
-		if (this.channel instanceof ServerSocketChannel) {
+		if (channel() instanceof ServerSocketChannel) {
 			this.pendingBind = address;
 			return;
 		}
-		Sockets.bind((NetworkChannel) this.channel, address);
+		Sockets.bind((NetworkChannel) channel(), address);
 		updateInterest();
 	}
 
 	/** Binds (see {@link #bind}) and starts listening; the dispatcher is then accepting. */
 	public void listen(int backlog) throws IOException {
-		Sockets.listen((ServerSocketChannel) this.channel, this.pendingBind, backlog);
+		Sockets.listen((ServerSocketChannel) channel(), this.pendingBind, backlog);
 		setLifecycle(Lifecycle.ACCEPTING);
 		updateInterest();
 	}
@@ -184,20 +145,17 @@ public class Dispatcher extends LifecycleState {
 	 */
 	public void connect(SocketAddress address) throws IOException {
 		setLifecycle(Lifecycle.CONNECTING);
-		this.remoteAddress = address;
+		setRemoteAddress(address);
 		boolean done;
 		try {
-			done = ((SocketChannel) this.channel).connect(address);
+			done = ((SocketChannel) channel()).connect(address);
 		}
 		catch (UnresolvedAddressException ex) {
 			throw new IOException("Unresolved address " + address + ": resolve it before connect()", ex);
 		}
 		if (done) {
 			// Immediate on loopback, sometimes; keep the asynchronous contract (no hook inside a verb).
-			this.reactor.execute(() -> {
-				ReadyEvents.connectEvent(this);
-				HookGuard.run(Hook.INTEREST, this);
-			});
+			this.reactor.execute(() -> ReadyEvents.connectCompleted(this));
 		}
 		updateInterest();
 	}
@@ -207,7 +165,7 @@ public class Dispatcher extends LifecycleState {
 	 * @return the new non-blocking channel, or {@code null} if none was pending (not an error)
 	 */
 	public SocketChannel accept() throws IOException {
-		SocketChannel accepted = ((ServerSocketChannel) this.channel).accept();
+		SocketChannel accepted = ((ServerSocketChannel) channel()).accept();
 		if (accepted == null) {
 			return null;
 		}
@@ -280,7 +238,7 @@ public class Dispatcher extends LifecycleState {
 	/** Half-closes: sends FIN after what is already written; reading goes on. */
 	public void shutdownOutput() {
 		try {
-			((SocketChannel) this.channel).shutdownOutput();
+			((SocketChannel) channel()).shutdownOutput();
 		}
 		catch (IOException ex) {
 			HookGuard.ioFailure(this, ex);
@@ -308,13 +266,8 @@ public class Dispatcher extends LifecycleState {
 			return;
 		}
 		setLifecycle(was.closed());
-		this.reactor.remove(this);
-		cancelKey();
+		unregister();
 		countClosed(was == Lifecycle.ACCEPTING);
-		if (this.transport != null) {
-			closeChannelQuietly(this.transport);
-		}
-		closeChannelQuietly(this.channel);
 	}
 
 	// ---------------------------------------------------------------- predicates and hooks
@@ -418,13 +371,8 @@ public class Dispatcher extends LifecycleState {
 	 * the dispatcher closes the transport first, so that it can say goodbye (TLS close_notify).
 	 */
 	public void setTransport(Transport transport) {
-		this.transport = transport;
+		setTransportLayer(transport);
 		updateInterest();
-	}
-
-	/** The layer set with {@link #setTransport}, or {@code null}. */
-	public Transport transport() {
-		return this.transport;
 	}
 
 	/**
@@ -438,24 +386,6 @@ public class Dispatcher extends LifecycleState {
 		}
 	}
 
-	public Reactor reactor() {
-		return this.reactor;
-	}
-
-	public Channel channel() {
-		return this.channel;
-	}
-
-	/** The peer's address, or {@code null}. */
-	public SocketAddress remoteAddress() {
-		return this.remoteAddress;
-	}
-
-	/** The bound local address, or {@code null}. */
-	public SocketAddress localAddress() {
-		return Sockets.localAddress(this.channel);
-	}
-
 	@Override
 	public String toString() {
 		SocketAddress local = localAddress();
@@ -463,8 +393,8 @@ public class Dispatcher extends LifecycleState {
 		if (local != null) {
 			sb.append(", ").append(local);
 		}
-		if (this.remoteAddress != null) {
-			sb.append(" <-> ").append(this.remoteAddress);
+		if (remoteAddress() != null) {
+			sb.append(" <-> ").append(remoteAddress());
 		}
 		sb.append(", interest=").append(interestString());
 		sb.append(", in=").append(bytesReceived()).append(", out=").append(bytesSent());
@@ -474,25 +404,6 @@ public class Dispatcher extends LifecycleState {
 
 	/** Adds a subclass's own state to {@link #toString()}, each item as {@code ", name=value"}. */
 	protected void describeTo(StringBuilder sb) {
-	}
-
-	// ---------------------------------------------------------------- for the package's parts
-
-	/** First interest computation, after the constructor chain finished (see Reactor). */
-	final void activate() {
-		if (!isClosed() && activateInterest()) {
-			HookGuard.run(Hook.INTEREST, this);
-		}
-	}
-
-	/** Closes without running hooks; failures are logged at DEBUG. */
-	final void closeQuietly() {
-		try {
-			close();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("{}: close failed", this, ex);
-		}
 	}
 
 	/** The one helper that closes a channel and ignores (logs at DEBUG) what that throws. */

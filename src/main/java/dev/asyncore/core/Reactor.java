@@ -76,23 +76,16 @@ public final class Reactor implements Executor, Closeable {
 
 	private final Consumer<Runnable> taskRunner = Reactor::runGuarded;
 
-	private volatile Thread loopThread;
+	private final LoopOwner owner = new LoopOwner();
 
 	private volatile boolean stopRequested;
 
 	private volatile boolean closed;
 
-	private volatile long iterations;
+	private final PassFigures figures = new PassFigures();
 
-	private volatile long lastPassNanos = System.nanoTime();
-
-	private volatile long selectNanos;
-
-	private volatile long dispatchNanos;
-
+	/** When the first ready key of this pass was seen (the end of the select wait), or 0. */
 	private long passDispatchStart;
-
-	private long passStart;
 
 	public Reactor() {
 		this("asyncore");
@@ -167,21 +160,15 @@ public final class Reactor implements Executor, Closeable {
 		if (this.closed) {
 			throw new IllegalStateException(this + " is closed");
 		}
-		Thread current = Thread.currentThread();
-		if (this.loopThread != null && this.loopThread != current) {
-			throw new IllegalStateException(this + " is already looping on " + this.loopThread.getName());
-		}
-		this.loopThread = current;
+		this.owner.enter(this);
 	}
 
 	private void exitLoop() {
-		this.loopThread = null;
+		this.owner.exit();
 	}
 
 	private void runOnce(long timeoutNanos) {
-		this.iterations++;
-		long start = System.nanoTime();
-		this.passStart = start;
+		long start = this.figures.beginPass();
 		this.map.activatePending();
 		long wait = timeoutNanos;
 		this.tasks.newPass();
@@ -207,12 +194,9 @@ public final class Reactor implements Executor, Closeable {
 		long selected = (this.passDispatchStart != 0) ? this.passDispatchStart : System.nanoTime();
 		this.map.runReadyAgain();
 		this.map.runAlwaysReady();
-		runTimers();
+		this.timers.runExpired(this.taskRunner);
 		this.tasks.runQueued(this.taskRunner);
-		long end = System.nanoTime();
-		this.selectNanos += selected - start;
-		this.dispatchNanos += end - selected;
-		this.lastPassNanos = end;
+		this.figures.endPass(start, selected);
 	}
 
 	private void dispatch(SelectionKey key) {
@@ -222,20 +206,6 @@ public final class Reactor implements Executor, Closeable {
 		Dispatcher dispatcher = (Dispatcher) key.attachment();
 		if (key.isValid()) {
 			ReadyEvents.selected(dispatcher, key.readyOps());
-		}
-	}
-
-	private void runTimers() {
-		if (this.timers.size() == 0) {
-			return;
-		}
-		long now = System.nanoTime();
-		Timers.Entry entry;
-		while ((entry = this.timers.pollExpired(now)) != null) {
-			Runnable task = entry.markRan();
-			if (task != null) {
-				runGuarded(task);
-			}
 		}
 	}
 
@@ -330,10 +300,7 @@ public final class Reactor implements Executor, Closeable {
 		}
 	}
 
-	/**
-	 * Dispatchers in the map; any thread.
-	 * @return the map size
-	 */
+	/** Dispatchers in the map (the map size); any thread. */
 	public int size() {
 		return this.map.size();
 	}
@@ -348,66 +315,47 @@ public final class Reactor implements Executor, Closeable {
 		return this.map.copy();
 	}
 
-	/**
-	 * @return loop passes run so far; any thread
-	 */
+	/** Loop passes run so far; any thread. */
 	public long iterations() {
-		return this.iterations;
+		return this.figures.iterations();
 	}
 
-	/**
-	 * @return total nanoseconds spent waiting in the selector; any thread
-	 */
+	/** Total nanoseconds spent waiting in the selector; any thread. */
 	public long selectNanos() {
-		return this.selectNanos;
+		return this.figures.selectNanos();
 	}
 
-	/**
-	 * @return total nanoseconds spent dispatching events, timers and tasks; any thread
-	 */
+	/** Total nanoseconds spent dispatching events, timers and tasks; any thread. */
 	public long dispatchNanos() {
-		return this.dispatchNanos;
+		return this.figures.dispatchNanos();
 	}
 
-	/**
-	 * @return time since the last loop pass ended; any thread
-	 */
+	/** Time since the last loop pass ended; any thread. */
 	public Duration lastPassAge() {
-		return Duration.ofNanos(System.nanoTime() - this.lastPassNanos);
+		return Duration.ofNanos(System.nanoTime() - this.figures.lastPassNanos());
 	}
 
-	/**
-	 * @return whether a loop is running now; any thread
-	 */
+	/** Whether a loop is running now; any thread. */
 	public boolean isLooping() {
-		return this.loopThread != null;
+		return this.owner.thread() != null;
 	}
 
-	/**
-	 * @return whether {@link #stop()} was called
-	 */
+	/** Whether {@link #stop()} was called. */
 	public boolean isStopRequested() {
 		return this.stopRequested;
 	}
 
-	/**
-	 * @return whether the calling thread is the loop thread
-	 */
+	/** Whether the calling thread is the loop thread. */
 	public boolean inLoopThread() {
-		return Thread.currentThread() == this.loopThread;
+		return this.owner.isLoopThread();
 	}
 
-	/**
-	 * @return the reactor name
-	 */
+	/** The reactor name. */
 	public String name() {
 		return this.name;
 	}
 
-	/**
-	 * Counters of dispatchers that belong to no listener; any thread.
-	 * @return the reactor's default stats
-	 */
+	/** Counters of dispatchers that belong to no listener; any thread. */
 	public ListenerStats defaultStats() {
 		return this.defaultStats;
 	}
@@ -432,15 +380,11 @@ public final class Reactor implements Executor, Closeable {
 	}
 
 	boolean isOwnedByCaller() {
-		Thread owner = this.loopThread;
-		return owner == null || owner == Thread.currentThread();
+		return this.owner.isOwnedByCaller();
 	}
 
 	void checkOwner() {
-		if (!isOwnedByCaller()) {
-			throw new IllegalStateException("Called from " + Thread.currentThread().getName() + " while "
-					+ this.loopThread.getName() + " runs the loop of " + this + "; use reactor.execute(...)");
-		}
+		this.owner.check(this);
 	}
 
 	Selector selector() {
@@ -457,7 +401,7 @@ public final class Reactor implements Executor, Closeable {
 
 	/** The start of the current pass on the loop thread, else the current time. */
 	long now() {
-		return inLoopThread() ? this.passStart : System.nanoTime();
+		return inLoopThread() ? this.figures.passStart() : System.nanoTime();
 	}
 
 	void remove(Dispatcher dispatcher) {
@@ -471,8 +415,9 @@ public final class Reactor implements Executor, Closeable {
 
 	@Override
 	public String toString() {
-		return "Reactor[" + this.name + ", size=" + this.map.size() + ", iterations=" + this.iterations
-				+ (isLooping() ? ", looping on " + this.loopThread.getName() : ", idle")
+		Thread thread = this.owner.thread();
+		return "Reactor[" + this.name + ", size=" + this.map.size() + ", iterations=" + iterations()
+				+ ((thread != null) ? ", looping on " + thread.getName() : ", idle")
 				+ (this.closed ? ", closed" : "") + ']';
 	}
 

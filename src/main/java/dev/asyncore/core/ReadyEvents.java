@@ -102,6 +102,19 @@ final class ReadyEvents {
 		HookGuard.run(Hook.CONNECT, d);
 	}
 
+	/** A connect that completed at once, delivered on the next pass: no hook runs inside a verb. */
+	static void connectCompleted(Dispatcher d) {
+		connectEvent(d);
+		HookGuard.run(Hook.INTEREST, d);
+	}
+
+	/** First interest computation, after the constructor chain finished (see {@link SocketMap}). */
+	static void activate(Dispatcher d) {
+		if (!d.isClosed() && d.activateInterest()) {
+			HookGuard.run(Hook.INTEREST, d);
+		}
+	}
+
 	/** No byte moved for the idle timeout. */
 	static void idleEvent(Dispatcher d) {
 		if (d.isClosed()) {

@@ -1,17 +1,20 @@
 package dev.asyncore.core;
 
-import java.nio.channels.ClosedChannelException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.channels.Channel;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 
 /**
- * A dispatcher's selection key and the interest last written to it. The key is written only when
- * the interest changes: recomputing interest after every event costs a compare, not a system call
- * (on Linux each {@code interestOps} change is an {@code epoll_ctl} on the next select). Loop thread
- * only.
+ * A dispatcher's place in its reactor: the channel, its entry in the map, its selection key and the
+ * interest last written to the key. The key is written only when the interest changes, so
+ * recomputing interest after every event costs a compare, not a system call (on Linux each change
+ * is an {@code epoll_ctl} on the next select). Loop thread only.
  */
-abstract class Registration {
+abstract class Registration extends LifecycleState {
 
 	/** The interest cache before the reactor activated the dispatcher: interest is not computed yet. */
 	private static final int NOT_ACTIVATED = -2;
@@ -19,18 +22,95 @@ abstract class Registration {
 	/** The interest cache on activation: any computed interest differs, so the first one is written. */
 	private static final int UNKNOWN = -1;
 
+	protected final Reactor reactor;
+
+	/** Read directly by Dispatcher's send and recv, the per-event path. */
+	Channel channel;
+
+	Transport transport;
+
+	private SocketAddress remoteAddress;
+
 	private SelectionKey key;
 
 	private int interestOps = NOT_ACTIVATED;
 
-	/** Registers {@code channel} with no interest; {@code attachment} is what the loop dispatches to. */
-	final void register(SelectableChannel channel, Selector selector, Object attachment)
-			throws ClosedChannelException {
-		this.key = channel.register(selector, 0, attachment);
+	Registration(Reactor reactor) {
+		super(reactor.defaultStats());
+		this.reactor = reactor;
 	}
 
-	final boolean isRegistered() {
-		return this.key != null;
+	/**
+	 * Puts {@code channel} in the map (asyncore's {@code set_socket}); a selectable channel is made
+	 * non-blocking and registered, any other (a {@code FileChannel}) is treated as always ready.
+	 */
+	public void setSocket(Channel channel) throws IOException {
+		this.reactor.checkOwner();
+		if (this.channel != null) {
+			throw new IllegalStateException(this + " already has a channel");
+		}
+		this.channel = channel;
+		Dispatcher self = (Dispatcher) this; // the only subclass
+		if (channel instanceof SelectableChannel selectable) {
+			selectable.configureBlocking(false);
+			this.key = selectable.register(this.reactor.selector(), 0, self);
+		}
+		this.reactor.add(self, channel instanceof SelectableChannel);
+		if (channel instanceof SocketChannel socket) {
+			if (socket.isConnected()) {
+				this.remoteAddress = socket.getRemoteAddress();
+				connected();
+			}
+			else if (socket.isConnectionPending()) {
+				setLifecycle(Lifecycle.CONNECTING);
+			}
+		}
+		else if (!(channel instanceof NetworkChannel)) {
+			setLifecycle(Lifecycle.CONNECTED); // files and pipes carry data from the start
+		}
+	}
+
+	public Reactor reactor() {
+		return this.reactor;
+	}
+
+	public Channel channel() {
+		return this.channel;
+	}
+
+	/** The layer {@code send} and {@code recv} go through (TLS), or {@code null}. */
+	public Transport transport() {
+		return this.transport;
+	}
+
+	final void setTransportLayer(Transport transport) {
+		this.transport = transport;
+	}
+
+	/** The peer's address, or {@code null}. */
+	public SocketAddress remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	final void setRemoteAddress(SocketAddress remoteAddress) {
+		this.remoteAddress = remoteAddress;
+	}
+
+	/** The bound local address, or {@code null}. */
+	public SocketAddress localAddress() {
+		return Sockets.localAddress(this.channel);
+	}
+
+	/** Leaves the map and the selector, and closes the transport (which may say goodbye) and the channel. */
+	final void unregister() {
+		this.reactor.remove((Dispatcher) this);
+		if (this.key != null) {
+			this.key.cancel();
+		}
+		if (this.transport != null) {
+			Sockets.closeQuietly(this.transport);
+		}
+		Sockets.closeQuietly(this.channel);
 	}
 
 	/** Interest may now be computed (the constructor chain has finished); the next one is written. */
@@ -61,12 +141,6 @@ abstract class Registration {
 		if (ops != this.interestOps) {
 			this.interestOps = ops;
 			this.key.interestOps(ops);
-		}
-	}
-
-	final void cancelKey() {
-		if (this.key != null) {
-			this.key.cancel();
 		}
 	}
 

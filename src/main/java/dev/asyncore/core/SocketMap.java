@@ -58,7 +58,7 @@ final class SocketMap {
 	/** Closes every dispatcher, as asyncore's {@code close_all}. */
 	void closeAll() {
 		for (Dispatcher dispatcher : this.map.toArray(new Dispatcher[0])) {
-			dispatcher.closeQuietly();
+			HookGuard.closeQuietly(dispatcher);
 		}
 		this.alwaysReady.clear();
 	}
@@ -73,7 +73,7 @@ final class SocketMap {
 			return;
 		}
 		for (int i = 0; i < this.pendingActivation.size(); i++) {
-			this.pendingActivation.get(i).activate();
+			ReadyEvents.activate(this.pendingActivation.get(i));
 		}
 		this.pendingActivation.clear();
 	}

@@ -1,6 +1,7 @@
 package dev.asyncore.core;
 
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * The reactor's timer heap. Loop thread only; {@link Reactor} routes other threads through its queue.
@@ -66,6 +67,21 @@ final class Timers {
 			return this.heap.poll();
 		}
 		return null;
+	}
+
+	/** Runs every entry whose deadline has passed, through {@code runner} (the guard). Loop thread. */
+	void runExpired(Consumer<Runnable> runner) {
+		if (this.heap.isEmpty()) {
+			return;
+		}
+		long now = System.nanoTime();
+		Entry entry;
+		while ((entry = pollExpired(now)) != null) {
+			Runnable task = entry.markRan();
+			if (task != null) {
+				runner.accept(task);
+			}
+		}
 	}
 
 	int size() {
