@@ -16,7 +16,8 @@ import dev.asyncore.core.Reactor;
  * (see {@link #of}).
  *
  * <p>All methods run on the reactor's loop thread (or before it starts), so they must not block.
- * Dispatchers created here count in the listener's {@link ListenerStats} without further ado.
+ * Dispatchers created here count in the listener's {@link ListenerStats}: the listener hands them to
+ * its handler factory and sets them on the dispatcher this returns (no reactor-wide "current" stats).
  *
  * <pre>{@code
  * @Bean
