@@ -9,7 +9,8 @@ import dev.asyncore.core.Dispatcher;
  * A listener after it was bound.
  *
  * @param listener what was configured
- * @param dispatcher the listening (TCP) or receiving (UDP) dispatcher; loop thread only
+ * @param dispatcher the listening (TCP) or receiving (UDP) dispatcher; loop thread only, except
+ * {@link Dispatcher#isClosed()}, which any thread may read
  * @param address the address actually bound, with port 0 resolved to the real port
  */
 public record BoundListener(ConfiguredListener listener, Dispatcher dispatcher, InetSocketAddress address) {

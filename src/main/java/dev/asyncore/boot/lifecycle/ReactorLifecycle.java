@@ -188,7 +188,8 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	/**
 	 * Whether the listener {@code name} is bound now; any thread. Read without asking the loop (it is
-	 * a metric read on every scrape), so it may lag the loop by a moment.
+	 * a metric read on every scrape), so it may lag the loop by a moment; every field it reads is
+	 * final or volatile ({@code running}, the listener list, the dispatcher's lifecycle).
 	 */
 	public boolean isBound(String name) {
 		BoundListener listener = listener(name);
