@@ -1,6 +1,6 @@
 package dev.asyncore.boot.lifecycle;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +76,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 		try {
 			for (ConfiguredListener listener : this.registry.listeners()) {
 				Dispatcher dispatcher = listener.open(this.reactor, this.group);
-				InetSocketAddress address = (InetSocketAddress) dispatcher.localAddress();
+				SocketAddress address = dispatcher.localAddress();
 				logger.info("Listener '{}' ({} {}) bound to {}", listener.name(), listener.properties().type(),
 						listener.properties().protocol().name().toLowerCase(), address);
 				bound.add(new BoundListener(listener, dispatcher, address));
@@ -214,7 +214,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 				BoundListener listener = find(bound, configured.name());
 				states.add(new ListenerState(configured.name(), configured.properties().type(),
 						configured.properties().protocol().name().toLowerCase(),
-						(listener != null) ? hostAndPort(listener.address()) : null,
+						(listener != null) ? listener.describeAddress() : null,
 						listener != null && !listener.dispatcher().isClosed(), configured.stats().activeConnections()));
 			}
 			return states;
@@ -223,10 +223,6 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	private static BoundListener find(List<BoundListener> listeners, String name) {
 		return listeners.stream().filter((l) -> l.name().equals(name)).findFirst().orElse(null);
-	}
-
-	static String hostAndPort(InetSocketAddress address) {
-		return address.getAddress().getHostAddress() + ":" + address.getPort();
 	}
 
 }

@@ -34,14 +34,16 @@ public interface DispatcherFactory {
 	String type();
 
 	/**
-	 * Whether listeners of this type may use {@code protocol}. Default: TCP only.
+	 * Whether listeners of this type may use {@code protocol}. Default: the stream protocols, TCP and
+	 * Unix-domain sockets ({@link #accepted} serves both).
 	 */
 	default boolean supports(Protocol protocol) {
-		return protocol == Protocol.TCP;
+		return protocol != Protocol.UDP;
 	}
 
 	/**
-	 * Creates the dispatcher of one accepted TCP connection; it puts itself in the reactor's map.
+	 * Creates the dispatcher of one accepted TCP (or Unix-domain) connection; it puts itself in the
+	 * reactor's map.
 	 * @param listener the listener's configuration
 	 */
 	Dispatcher accepted(Reactor reactor, SocketChannel channel, ListenerProperties listener) throws IOException;
@@ -90,7 +92,7 @@ public interface DispatcherFactory {
 
 			@Override
 			public boolean supports(Protocol protocol) {
-				return protocol == Protocol.TCP || udp != null;
+				return protocol != Protocol.UDP || udp != null;
 			}
 
 			@Override
