@@ -124,17 +124,7 @@ public final class Reactor implements Executor, Closeable {
 	 * @param count maximum number of passes, or a negative number for no limit
 	 */
 	public void loop(Duration timeout, int count) {
-		long timeoutNanos = (timeout != null) ? timeout.toNanos() : Long.MAX_VALUE;
-		enterLoop();
-		try {
-			for (int pass = 0; (count < 0 || pass < count) && this.map.size() > 0 && !this.stopRequested
-					&& !Thread.currentThread().isInterrupted(); pass++) {
-				runOnce(timeoutNanos);
-			}
-		}
-		finally {
-			exitLoop();
-		}
+		run((timeout != null) ? timeout.toNanos() : Long.MAX_VALUE, count, true);
 	}
 
 	/**
@@ -144,27 +134,23 @@ public final class Reactor implements Executor, Closeable {
 	 * @param maxWait longest wait per pass
 	 */
 	public void runUntilStopped(Duration maxWait) {
-		long timeoutNanos = maxWait.toNanos();
-		enterLoop();
-		try {
-			while (!this.stopRequested && !Thread.currentThread().isInterrupted()) {
-				runOnce(timeoutNanos);
-			}
-		}
-		finally {
-			exitLoop();
-		}
+		run(maxWait.toNanos(), -1, false);
 	}
 
-	private void enterLoop() {
+	private void run(long timeoutNanos, int count, boolean untilEmpty) {
 		if (this.closed) {
 			throw new IllegalStateException(this + " is closed");
 		}
 		this.owner.enter(this);
-	}
-
-	private void exitLoop() {
-		this.owner.exit();
+		try {
+			for (int pass = 0; (count < 0 || pass < count) && (!untilEmpty || this.map.size() > 0)
+					&& !this.stopRequested && !Thread.currentThread().isInterrupted(); pass++) {
+				runOnce(timeoutNanos);
+			}
+		}
+		finally {
+			this.owner.exit();
+		}
 	}
 
 	private void runOnce(long timeoutNanos) {
