@@ -84,11 +84,12 @@ public class AsyncChat extends BufferedDispatcher {
 	}
 
 	/**
-	 * Collects {@code count} bytes, then calls {@link #foundTerminator()}.
+	 * Collects {@code count} bytes, then calls {@link #foundTerminator()}. Zero is false in asynchat
+	 * and means no terminator, as {@code setTerminator(null)}.
 	 * @throws IllegalArgumentException if {@code count} is negative
 	 */
 	public void setTerminator(long count) {
-		this.framer.setTerminator(Terminator.length(count));
+		this.framer.setTerminator((count == 0) ? Terminator.NONE : Terminator.length(count));
 	}
 
 	/** Sets the terminator as a value; {@code null} means {@link Terminator#NONE}. */

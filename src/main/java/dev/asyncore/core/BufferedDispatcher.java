@@ -1,7 +1,6 @@
 package dev.asyncore.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.FileChannel;
@@ -280,11 +279,7 @@ public class BufferedDispatcher extends Dispatcher {
 
 	/** A write failure outside {@code send}: a disconnect closes, anything else is thrown. */
 	final void failedWrite(IOException ex) {
-		if (Disconnects.isDisconnect(ex)) {
-			errorEvent(ex);
-			return;
-		}
-		throw new UncheckedIOException(ex);
+		HookGuard.ioFailure(this, ex);
 	}
 
 }

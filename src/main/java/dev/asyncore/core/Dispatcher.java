@@ -2,18 +2,15 @@ package dev.asyncore.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
@@ -33,90 +30,46 @@ import dev.asyncore.core.ListenerStats.Counter;
  *
  * <h2>Threads</h2>
  * Every method runs on the reactor's loop thread (or on the setting-up thread before any loop
- * runs). Other threads go through {@link Reactor#execute(Runnable)}.
+ * runs), except {@link #isClosed()} and {@link #state()}, which any thread may read. Other threads
+ * go through {@link Reactor#execute(Runnable)}.
  *
  * <h2>Interest</h2>
  * {@link #readable()} and {@link #writable()} decide what the selector waits for, as in asyncore,
  * but they are consulted only after this dispatcher's own events and verbs, not on every pass. When
  * they read state that something else changed (another dispatcher, a timer, a task), call
  * {@link #updateInterest()}. Listening sockets are only ever readable; a connecting socket waits for
- * its connection; after end-of-stream a socket is no longer read.
+ * its connection; after end of stream a socket is no longer read.
  *
  * <h2>Errors</h2>
- * {@code send} and {@code recv} never block and never throw on would-block: they return 0. A
- * disconnect (EOF, reset, broken pipe, see {@link Disconnects}) leads to {@link #handleClose()}; any
- * other exception from a hook (or from {@link #readable()} / {@link #writable()}, after which the
+ * {@code send} and {@code recv} never block and never throw on would-block: they return 0 (so does
+ * {@code send} on a socket still connecting). A disconnect (EOF, reset, broken pipe, see
+ * {@link Disconnects}) leads to {@link #handleClose()}; any other exception from a hook (from
+ * {@code handleClose} too, or from {@link #readable()} / {@link #writable()}, after which the
  * dispatcher closes) reaches {@link #handleError(Throwable)}, whose default logs and closes.
  * {@link ExitNow} leaves the loop. An {@link Error} is not caught: it ends the loop thread, which
  * the service reports as unhealthy. No hook runs after {@link #close()}.
  */
-public class Dispatcher {
+public class Dispatcher extends Registration {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
 	/** Connections taken per accept event: a burst of connects needs fewer passes. */
 	static final int MAX_ACCEPTS_PER_EVENT = 16;
 
-	private static final int DEFAULT_BACKLOG = 128;
-
-	/** Reads of a lingering connection's late input per event, 64 KiB each. */
-	private static final int MAX_DISCARDS_PER_EVENT = 8;
-
-	protected final Reactor reactor;
-
-	private Channel channel;
-
-	private Transport transport;
-
-	private SelectionKey key;
-
-	private ListenerStats stats;
-
-	private boolean connected;
-
-	private boolean accepting;
-
-	private boolean connecting;
-
-	private boolean closed;
-
-	private boolean activated;
-
-	private boolean inputShutdown;
-
-	private boolean broken;
-
-	private boolean countedActive;
-
-	private boolean lingering;
-
-	private int interestOps;
-
+	/** A server socket's address between {@link #bind} and {@link #listen} (Java binds both at once). */
 	private SocketAddress pendingBind;
 
-	private SocketAddress remoteAddress;
-
-	private long bytesIn;
-
-	private long bytesOut;
-
-	private final long createdNanos = System.nanoTime();
-
-	private IdleTimeout idleTimeout;
-
 	/**
-	 * A dispatcher with no channel yet: call {@link #createSocket()}, {@link #createServerSocket()}
-	 * or {@link #setSocket(Channel)}.
+	 * A dispatcher with no channel yet, counting in the reactor's {@link Reactor#defaultStats()}:
+	 * call {@link #createSocket()}, {@link #createServerSocket()} or {@link #setSocket(Channel)}.
 	 */
 	public Dispatcher(Reactor reactor) {
-		this.reactor = reactor;
-		this.stats = reactor.inheritedStats();
+		super(reactor);
 	}
 
 	/**
 	 * A dispatcher around an existing channel, such as one returned by {@link #accept()}, put in the
-	 * map at once. Created inside a listener's {@link #handleAccepted}, it counts in that listener's
-	 * {@link ListenerStats}.
+	 * map at once. A listener sets its {@link ListenerStats} on it (see {@link #setStats}).
 	 */
 	public Dispatcher(Reactor reactor, Channel channel) {
 		this(reactor);
@@ -136,7 +89,7 @@ public class Dispatcher {
 		setSocket(SocketChannel.open());
 	}
 
-	/** Opens a non-blocking TCP client socket of {@code family} and puts it in the map. */
+	/** Opens a non-blocking client socket of {@code family} (TCP, or Unix-domain) and puts it in the map. */
 	public void createSocket(ProtocolFamily family) throws IOException {
 		setSocket(SocketChannel.open(family));
 	}
@@ -146,47 +99,22 @@ public class Dispatcher {
 		setSocket(ServerSocketChannel.open());
 	}
 
+	/** Opens a listening-to-be socket of {@code family} (TCP, or Unix-domain). */
+	public void createServerSocket(ProtocolFamily family) throws IOException {
+		setSocket(ServerSocketChannel.open(family));
+	}
+
 	/** Opens a non-blocking UDP socket and puts it in the map. */
 	public void createDatagramSocket() throws IOException {
 		setSocket(DatagramChannel.open());
 	}
 
 	/**
-	 * Puts {@code channel} in the map (asyncore's {@code set_socket}); a selectable channel is made
-	 * non-blocking and registered, any other (a {@code FileChannel}) is treated as always ready.
+	 * Sets {@code SO_REUSEADDR}, as asyncore's {@code set_reuse_addr}; a no-op for a Unix-domain
+	 * socket, which has no such option (asyncore's {@code set_reuse_addr} ignores the error too).
 	 */
-	public void setSocket(Channel channel) throws IOException {
-		this.reactor.checkOwner();
-		if (this.channel != null) {
-			throw new IllegalStateException(this + " already has a channel");
-		}
-		this.channel = channel;
-		if (channel instanceof SelectableChannel selectable) {
-			selectable.configureBlocking(false);
-			this.key = selectable.register(this.reactor.selector(), 0, this);
-			this.reactor.add(this, true);
-		}
-		else {
-			this.reactor.add(this, false);
-		}
-		if (channel instanceof SocketChannel socket) {
-			if (socket.isConnected()) {
-				this.remoteAddress = socket.getRemoteAddress();
-				markConnected();
-			}
-			else if (socket.isConnectionPending()) {
-				this.connecting = true;
-			}
-		}
-		else if (!(channel instanceof NetworkChannel)) {
-			// files and pipes carry data from the start
-			this.connected = true;
-		}
-	}
-
-	/** Sets {@code SO_REUSEADDR}, as asyncore's {@code set_reuse_addr}. */
 	public void setReuseAddr() throws IOException {
-		((NetworkChannel) this.channel).setOption(StandardSocketOptions.SO_REUSEADDR, true);
+		Sockets.setReuseAddr((NetworkChannel) channel());
 	}
 
 	/**
@@ -195,39 +123,19 @@ public class Dispatcher {
 	 * {@link BindException} naming it.
 	 */
 	public void bind(SocketAddress address) throws IOException {
-		if (this.channel instanceof ServerSocketChannel) {
+		if (channel() instanceof ServerSocketChannel) {
 			this.pendingBind = address;
+			return;
 		}
-		else {
-			try {
-				((NetworkChannel) this.channel).bind(address);
-			}
-			catch (BindException ex) {
-				throw bindFailure(address, ex);
-			}
-			updateInterest();
-		}
+		Sockets.bind((NetworkChannel) channel(), address);
+		updateInterest();
 	}
 
 	/** Binds (see {@link #bind}) and starts listening; the dispatcher is then accepting. */
 	public void listen(int backlog) throws IOException {
-		ServerSocketChannel server = (ServerSocketChannel) this.channel;
-		SocketAddress address = this.pendingBind;
-		try {
-			server.bind(address, (backlog > 0) ? backlog : DEFAULT_BACKLOG);
-		}
-		catch (BindException ex) {
-			throw bindFailure(address, ex);
-		}
-		this.accepting = true;
+		Sockets.listen((ServerSocketChannel) channel(), this.pendingBind, backlog);
+		setLifecycle(Lifecycle.ACCEPTING);
 		updateInterest();
-	}
-
-	private static BindException bindFailure(SocketAddress address, BindException cause) {
-		BindException failure = new BindException(
-				"Cannot bind " + address + ": " + cause.getMessage() + " (is another process using the port?)");
-		failure.initCause(cause);
-		return failure;
 	}
 
 	/**
@@ -236,22 +144,18 @@ public class Dispatcher {
 	 * completed at once); a failed connect reaches {@link #handleError} and then {@link #handleClose}.
 	 */
 	public void connect(SocketAddress address) throws IOException {
-		SocketChannel socket = (SocketChannel) this.channel;
-		this.connecting = true;
-		this.remoteAddress = address;
+		setLifecycle(Lifecycle.CONNECTING);
+		setRemoteAddress(address);
 		boolean done;
 		try {
-			done = socket.connect(address);
+			done = ((SocketChannel) channel()).connect(address);
 		}
 		catch (UnresolvedAddressException ex) {
 			throw new IOException("Unresolved address " + address + ": resolve it before connect()", ex);
 		}
 		if (done) {
 			// Immediate on loopback, sometimes; keep the asynchronous contract (no hook inside a verb).
-			this.reactor.execute(() -> {
-				connectEvent();
-				updateInterest();
-			});
+			this.reactor.execute(() -> ReadyEvents.connectCompleted(this));
 		}
 		updateInterest();
 	}
@@ -261,19 +165,19 @@ public class Dispatcher {
 	 * @return the new non-blocking channel, or {@code null} if none was pending (not an error)
 	 */
 	public SocketChannel accept() throws IOException {
-		SocketChannel accepted = ((ServerSocketChannel) this.channel).accept();
+		SocketChannel accepted = ((ServerSocketChannel) channel()).accept();
 		if (accepted == null) {
 			return null;
 		}
-		this.stats.increment(Counter.ACCEPTS);
+		count(Counter.ACCEPTS);
 		accepted.configureBlocking(false);
 		return accepted;
 	}
 
 	/**
 	 * Writes what the channel takes now.
-	 * @return bytes written; 0 when the socket buffer is full or the peer went away (then
-	 * {@link #handleClose()} has run)
+	 * @return bytes written; 0 when the socket buffer is full, the socket is still connecting or the
+	 * peer went away (then {@link #handleClose()} has run)
 	 * @throws UncheckedIOException for failures other than a disconnect
 	 */
 	public int send(ByteBuffer src) {
@@ -284,8 +188,8 @@ public class Dispatcher {
 			}
 			return n;
 		}
-		catch (IOException ex) {
-			return disconnectOrThrow(ex);
+		catch (IOException | NotYetConnectedException ex) {
+			return HookGuard.ioFailure(this, ex);
 		}
 	}
 
@@ -302,8 +206,8 @@ public class Dispatcher {
 			}
 			return n;
 		}
-		catch (IOException ex) {
-			return disconnectOrThrow(ex);
+		catch (IOException | NotYetConnectedException ex) {
+			return HookGuard.ioFailure(this, ex);
 		}
 	}
 
@@ -320,13 +224,13 @@ public class Dispatcher {
 				received(n);
 			}
 			else if (n < 0) {
-				this.inputShutdown = true;
-				closeEvent();
+				endOfInput();
+				HookGuard.closeEvent(this);
 			}
 			return n;
 		}
 		catch (IOException ex) {
-			disconnectOrThrow(ex);
+			HookGuard.ioFailure(this, ex);
 			return -1;
 		}
 	}
@@ -334,66 +238,22 @@ public class Dispatcher {
 	/** Half-closes: sends FIN after what is already written; reading goes on. */
 	public void shutdownOutput() {
 		try {
-			((SocketChannel) this.channel).shutdownOutput();
+			((SocketChannel) channel()).shutdownOutput();
 		}
 		catch (IOException ex) {
-			disconnectOrThrow(ex);
+			HookGuard.ioFailure(this, ex);
 		}
 	}
 
 	/**
 	 * Closes gracefully: sends FIN after everything already written, then reads and discards input
-	 * until the peer closes too or {@code timeout} passes, then closes. Closing a socket that still
-	 * has unread input makes the kernel send a reset, which can destroy data the peer has not read
-	 * yet; this "lingering close" (Apache httpd's term) avoids that. No hook runs meanwhile. A
-	 * connection that is not a plain TCP socket, already broken or already at end of stream closes
-	 * at once.
+	 * until the peer closes too or {@code timeout} passes, then closes, so that the kernel does not
+	 * answer late input with a reset that destroys data the peer has not read yet. No hook runs
+	 * meanwhile. A connection that is not a plain TCP socket, already broken or already at end of
+	 * stream closes at once.
 	 */
 	public void lingerClose(Duration timeout) {
-		if (this.closed) {
-			return;
-		}
-		if (!(this.channel instanceof SocketChannel socket) || !this.connected || this.inputShutdown || this.broken
-				|| this.transport != null) {
-			close();
-			return;
-		}
-		try {
-			socket.shutdownOutput();
-		}
-		catch (IOException ex) {
-			close();
-			return;
-		}
-		this.lingering = true;
-		this.reactor.schedule(timeout, this::close);
-		updateInterest();
-	}
-
-	/** Whether {@link #lingerClose} is waiting for the peer to close. */
-	public boolean isLingering() {
-		return this.lingering;
-	}
-
-	private void discardLingeringInput() {
-		ByteBuffer buffer = this.reactor.readBuffer();
-		try {
-			// The peer's late input is dropped: nothing of it will be answered. A bounded number of
-			// reads per event: a peer that keeps sending must not hold the loop (readiness is
-			// level-triggered, so the rest is read on later passes).
-			for (int i = 0; i < MAX_DISCARDS_PER_EVENT; i++) {
-				int n = ((ReadableByteChannel) this.channel).read(buffer.clear());
-				if (n < 0) {
-					close();
-				}
-				if (n <= 0) {
-					return;
-				}
-			}
-		}
-		catch (IOException ex) {
-			close();
-		}
+		LingeringClose.start(this, timeout);
 	}
 
 	/**
@@ -401,32 +261,13 @@ public class Dispatcher {
 	 * Subclasses that override it must call {@code super.close()}.
 	 */
 	public void close() {
-		if (this.closed) {
+		Lifecycle was = lifecycle();
+		if (was.isClosed()) {
 			return;
 		}
-		this.closed = true;
-		boolean listener = this.accepting;
-		this.accepting = false;
-		this.connected = false;
-		this.connecting = false;
-		this.reactor.remove(this);
-		if (this.key != null) {
-			this.key.cancel();
-		}
-		if (this.idleTimeout != null) {
-			this.idleTimeout.cancel();
-		}
-		if (this.countedActive) {
-			this.countedActive = false;
-			this.stats.connectionClosed();
-		}
-		if (this.transport != null) {
-			closeChannelQuietly(this.transport);
-		}
-		if (!listener) {
-			this.stats.increment(Counter.CLOSES);
-		}
-		closeChannelQuietly(this.channel);
+		setLifecycle(was.closed());
+		unregister();
+		countClosed(was == Lifecycle.ACCEPTING);
 	}
 
 	// ---------------------------------------------------------------- predicates and hooks
@@ -454,7 +295,7 @@ public class Dispatcher {
 	 * each to {@link #handleAccepted}.
 	 */
 	protected void handleAccept() throws IOException {
-		for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && this.accepting; i++) {
+		for (int i = 0; i < MAX_ACCEPTS_PER_EVENT && isAccepting(); i++) {
 			SocketChannel accepted = accept();
 			if (accepted == null) {
 				return;
@@ -499,9 +340,7 @@ public class Dispatcher {
 		}
 	}
 
-	/**
-	 * No byte moved for the idle timeout (see {@link #setIdleTimeout}). The default closes.
-	 */
+	/** No byte moved for the idle timeout (see {@link #setIdleTimeout}). The default closes. */
 	protected void handleTimeout() throws IOException {
 		logger.debug("{}: idle timeout, closing", this);
 		close();
@@ -515,49 +354,16 @@ public class Dispatcher {
 	 * the selection key is written only when the set changes.
 	 */
 	public final void updateInterest() {
-		if (!this.activated || this.closed) {
+		if (!isActivated() || isClosed()) {
 			return;
 		}
-		if (!this.key.isValid()) {
+		if (!isKeyValid()) {
 			// The channel was closed behind the dispatcher's back (a subclass constructor that failed
 			// after registering, say): there is nothing left to drive, so leave the map.
 			close();
 			return;
 		}
-		int ops = interestOps();
-		if (ops != this.interestOps) {
-			this.interestOps = ops;
-			this.key.interestOps(ops);
-		}
-	}
-
-	private int interestOps() {
-		if (this.lingering) {
-			return SelectionKey.OP_READ;
-		}
-		if (this.accepting) {
-			return readable() ? SelectionKey.OP_ACCEPT : 0;
-		}
-		if (this.connecting) {
-			return SelectionKey.OP_CONNECT;
-		}
-		if (this.channel instanceof SocketChannel && !this.connected) {
-			return 0;
-		}
-		if (this.channel instanceof ServerSocketChannel) {
-			return 0;
-		}
-		int ops = 0;
-		if (!this.inputShutdown && readable()) {
-			ops |= SelectionKey.OP_READ;
-		}
-		if (writable()) {
-			ops |= SelectionKey.OP_WRITE;
-		}
-		if (this.transport != null) {
-			ops = this.transport.interestOps(ops);
-		}
-		return ops & this.key.channel().validOps();
+		applyInterest(lifecycle().interestOps(this));
 	}
 
 	/**
@@ -565,13 +371,8 @@ public class Dispatcher {
 	 * the dispatcher closes the transport first, so that it can say goodbye (TLS close_notify).
 	 */
 	public void setTransport(Transport transport) {
-		this.transport = transport;
+		setTransportLayer(transport);
 		updateInterest();
-	}
-
-	/** The layer set with {@link #setTransport}, or {@code null}. */
-	public Transport transport() {
-		return this.transport;
 	}
 
 	/**
@@ -579,134 +380,10 @@ public class Dispatcher {
 	 * {@code null} turns it off. Costs one timer per dispatcher, re-armed only when it fires.
 	 */
 	public void setIdleTimeout(Duration timeout) {
-		if (this.idleTimeout != null) {
-			this.idleTimeout.cancel();
-			this.idleTimeout = null;
+		stopIdleTimeout();
+		if (timeout != null && timeout.toNanos() > 0 && !isClosed()) {
+			startIdleTimeout(this.reactor, timeout, () -> ReadyEvents.idleEvent(this));
 		}
-		if (timeout != null && timeout.toNanos() > 0 && !this.closed) {
-			this.idleTimeout = new IdleTimeout(this.reactor, timeout, this::idleEvent);
-		}
-	}
-
-	private void idleEvent() {
-		if (this.closed) {
-			return;
-		}
-		this.stats.increment(Counter.TIMEOUTS);
-		guarded(this::handleTimeout);
-		updateInterestGuarded();
-	}
-
-	/** Counts this dispatcher in {@code stats} instead of the inherited ones. Call before I/O. */
-	public void setStats(ListenerStats stats) {
-		if (this.countedActive) {
-			this.stats.connectionClosed();
-			stats.connectionOpened();
-		}
-		this.stats = stats;
-	}
-
-	public ListenerStats stats() {
-		return this.stats;
-	}
-
-	public Reactor reactor() {
-		return this.reactor;
-	}
-
-	public Channel channel() {
-		return this.channel;
-	}
-
-	public boolean isConnected() {
-		return this.connected;
-	}
-
-	public boolean isAccepting() {
-		return this.accepting;
-	}
-
-	public boolean isConnecting() {
-		return this.connecting;
-	}
-
-	public boolean isClosed() {
-		return this.closed;
-	}
-
-	/** Whether end of stream was read: the peer will send nothing more. */
-	public boolean isInputShutdown() {
-		return this.inputShutdown;
-	}
-
-	/** Whether the connection failed with a reset or broken pipe: nothing more can be written. */
-	public boolean isBroken() {
-		return this.broken;
-	}
-
-	public long bytesReceived() {
-		return this.bytesIn;
-	}
-
-	public long bytesSent() {
-		return this.bytesOut;
-	}
-
-	public Duration age() {
-		return Duration.ofNanos(System.nanoTime() - this.createdNanos);
-	}
-
-	/** The peer's address, or {@code null}. */
-	public SocketAddress remoteAddress() {
-		return this.remoteAddress;
-	}
-
-	/** The bound local address, or {@code null}. */
-	public SocketAddress localAddress() {
-		if (this.channel instanceof NetworkChannel network && network.isOpen()) {
-			try {
-				return network.getLocalAddress();
-			}
-			catch (IOException ex) {
-				return null;
-			}
-		}
-		return null;
-	}
-
-	/** The selection interest now set: {@code R}, {@code W}, {@code A}ccept, {@code C}onnect. */
-	public String interestString() {
-		StringBuilder sb = new StringBuilder(2);
-		if ((this.interestOps & SelectionKey.OP_ACCEPT) != 0) {
-			sb.append('A');
-		}
-		if ((this.interestOps & SelectionKey.OP_CONNECT) != 0) {
-			sb.append('C');
-		}
-		if ((this.interestOps & SelectionKey.OP_READ) != 0) {
-			sb.append('R');
-		}
-		if ((this.interestOps & SelectionKey.OP_WRITE) != 0) {
-			sb.append('W');
-		}
-		return (sb.length() > 0) ? sb.toString() : "-";
-	}
-
-	/** One word for the life-cycle state: accepting, connecting, connected, closed or idle. */
-	public String state() {
-		if (this.closed) {
-			return "closed";
-		}
-		if (this.lingering) {
-			return "lingering";
-		}
-		if (this.accepting) {
-			return "accepting";
-		}
-		if (this.connecting) {
-			return "connecting";
-		}
-		return this.connected ? "connected" : "idle";
 	}
 
 	@Override
@@ -716,265 +393,22 @@ public class Dispatcher {
 		if (local != null) {
 			sb.append(", ").append(local);
 		}
-		if (this.remoteAddress != null) {
-			sb.append(this.accepting ? "" : " <-> ").append(this.remoteAddress);
+		if (remoteAddress() != null) {
+			sb.append(" <-> ").append(remoteAddress());
 		}
 		sb.append(", interest=").append(interestString());
-		sb.append(", in=").append(this.bytesIn).append(", out=").append(this.bytesOut);
+		sb.append(", in=").append(bytesReceived()).append(", out=").append(bytesSent());
 		describeTo(sb);
 		return sb.append(']').toString();
 	}
 
-	/**
-	 * Appends a subclass's own state to {@link #toString()}, each item as {@code ", name=value"}. A
-	 * subclass that overrides it calls {@code super.describeTo(sb)} first.
-	 */
+	/** Adds a subclass's own state to {@link #toString()}, each item as {@code ", name=value"}. */
 	protected void describeTo(StringBuilder sb) {
-	}
-
-	// ---------------------------------------------------------------- loop side
-
-	/** First interest computation, after the constructor chain finished (see Reactor). */
-	final void activate() {
-		if (this.closed || this.activated) {
-			return;
-		}
-		this.activated = true;
-		this.interestOps = -1;
-		updateInterestGuarded();
-	}
-
-	/**
-	 * Interest on activation and after an event: {@link #readable()} and {@link #writable()} are
-	 * user code too, so what they throw goes to {@link #handleError} like any hook's failure instead
-	 * of out of the loop. A dispatcher whose interest cannot be computed cannot be driven: it closes.
-	 */
-	private void updateInterestGuarded() {
-		try {
-			updateInterest();
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			errorEvent(ex);
-			close();
-		}
-	}
-
-	final void dispatchReady(int ready) {
-		if (this.closed) {
-			return;
-		}
-		if (this.lingering) {
-			discardLingeringInput();
-			return;
-		}
-		try {
-			if ((ready & SelectionKey.OP_ACCEPT) != 0) {
-				this.reactor.setAcceptingStats(this.stats);
-				try {
-					handleAccept();
-				}
-				finally {
-					this.reactor.setAcceptingStats(null);
-				}
-			}
-			else {
-				if ((ready & SelectionKey.OP_CONNECT) != 0) {
-					connectEvent();
-					ready &= ~SelectionKey.OP_CONNECT;
-				}
-				if (this.transport != null && !this.closed) {
-					ready = this.transport.readyOps(ready);
-				}
-				if (!this.closed && (ready & SelectionKey.OP_READ) != 0) {
-					this.stats.increment(Counter.READS);
-					handleRead();
-				}
-				if (!this.closed && (ready & SelectionKey.OP_WRITE) != 0) {
-					this.stats.increment(Counter.WRITES);
-					handleWrite();
-				}
-			}
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			errorEvent(ex);
-		}
-		updateInterestGuarded();
-		if (this.transport != null && !this.closed && !this.inputShutdown && this.transport.hasBufferedInput()
-				&& readable()) {
-			this.reactor.readyAgain(this);
-		}
-	}
-
-	final void dispatchAlwaysReady() {
-		try {
-			if (!this.inputShutdown && readable()) {
-				this.stats.increment(Counter.READS);
-				handleRead();
-			}
-			if (!this.closed && writable()) {
-				this.stats.increment(Counter.WRITES);
-				handleWrite();
-			}
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			errorEvent(ex);
-		}
-	}
-
-	private void connectEvent() {
-		if (this.closed || !this.connecting) {
-			return;
-		}
-		try {
-			if (!((SocketChannel) this.channel).finishConnect()) {
-				return;
-			}
-		}
-		catch (IOException ex) {
-			this.connecting = false;
-			this.stats.increment(Counter.ERRORS);
-			safeHandleError(ex);
-			closeEvent();
-			return;
-		}
-		this.connecting = false;
-		markConnected();
-		this.stats.increment(Counter.CONNECTS);
-		guarded(this::handleConnect);
-	}
-
-	/** A hook, as the loop calls it. */
-	@FunctionalInterface
-	private interface Hook {
-
-		void run() throws Exception;
-
-	}
-
-	/**
-	 * Runs a hook outside the per-event path (timeouts, connects): {@link ExitNow} leaves the loop,
-	 * anything else is this dispatcher's error. The event path inlines the same guard.
-	 */
-	private void guarded(Hook hook) {
-		try {
-			hook.run();
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			errorEvent(ex);
-		}
-	}
-
-	private void markConnected() {
-		this.connected = true;
-		if (!this.countedActive) {
-			this.countedActive = true;
-			this.stats.connectionOpened();
-		}
-	}
-
-	/** Routes a hook's exception: a disconnect closes, anything else reaches handleError. */
-	final void errorEvent(Throwable error) {
-		if (this.closed) {
-			logger.debug("{}: error after close", this, error);
-			return;
-		}
-		if (Disconnects.isDisconnect(error)) {
-			this.broken = true;
-			closeEvent();
-			return;
-		}
-		this.stats.increment(Counter.ERRORS);
-		safeHandleError(error);
-	}
-
-	private void safeHandleError(Throwable error) {
-		try {
-			handleError(error);
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			logger.warn("{}: handleError failed, closing", this, ex);
-			close();
-		}
-	}
-
-	/** Calls handleClose unless already closed; a failing handleClose still closes. */
-	protected final void closeEvent() {
-		if (this.closed) {
-			return;
-		}
-		try {
-			handleClose();
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			logger.warn("{}: handleClose failed, closing", this, ex);
-			close();
-		}
-	}
-
-	private int disconnectOrThrow(IOException ex) {
-		if (Disconnects.isDisconnect(ex)) {
-			this.broken = true;
-			closeEvent();
-			return 0;
-		}
-		throw new UncheckedIOException(ex);
-	}
-
-	final void sent(long n) {
-		this.bytesOut += n;
-		this.stats.add(Counter.BYTES_SENT, n);
-		if (this.idleTimeout != null) {
-			this.idleTimeout.touch();
-		}
-	}
-
-	final void received(int n) {
-		this.bytesIn += n;
-		this.stats.add(Counter.BYTES_RECEIVED, n);
-		if (this.idleTimeout != null) {
-			this.idleTimeout.touch();
-		}
-	}
-
-	/** Closes without running hooks; failures are logged at DEBUG. */
-	final void closeQuietly() {
-		try {
-			close();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("{}: close failed", this, ex);
-		}
 	}
 
 	/** The one helper that closes a channel and ignores (logs at DEBUG) what that throws. */
 	public static void closeChannelQuietly(Channel channel) {
-		if (channel == null) {
-			return;
-		}
-		try {
-			channel.close();
-		}
-		catch (IOException ex) {
-			logger.debug("Closing {} failed", channel, ex);
-		}
+		Sockets.closeQuietly(channel);
 	}
 
 }

@@ -8,11 +8,8 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -61,9 +58,7 @@ public final class Reactor implements Executor, Closeable {
 
 	private final Selector selector;
 
-	private final Set<Dispatcher> map = new LinkedHashSet<>();
-
-	private final List<Dispatcher> alwaysReady = new ArrayList<>();
+	private final SocketMap map = new SocketMap();
 
 	private final TaskQueue tasks;
 
@@ -81,35 +76,18 @@ public final class Reactor implements Executor, Closeable {
 
 	private final Consumer<SelectionKey> keyHandler = this::dispatch;
 
-	private final Consumer<Runnable> taskRunner = this::runGuarded;
+	private final Consumer<Runnable> taskRunner = Reactor::runGuarded;
 
-	private volatile Thread loopThread;
+	private final LoopOwner owner = new LoopOwner();
 
 	private volatile boolean stopRequested;
 
 	private volatile boolean closed;
 
-	private volatile int size;
+	private final PassFigures figures = new PassFigures();
 
-	private volatile long iterations;
-
-	private volatile long lastPassNanos = System.nanoTime();
-
-	private volatile long selectNanos;
-
-	private volatile long dispatchNanos;
-
+	/** When the first ready key of this pass was seen (the end of the select wait), or 0. */
 	private long passDispatchStart;
-
-	private long passStart;
-
-	private final List<Dispatcher> pendingActivation = new ArrayList<>();
-
-	private List<Dispatcher> readyAgain = new ArrayList<>();
-
-	private List<Dispatcher> readyAgainSpare = new ArrayList<>();
-
-	private ListenerStats acceptingStats;
 
 	public Reactor() {
 		this("asyncore");
@@ -148,17 +126,7 @@ public final class Reactor implements Executor, Closeable {
 	 * @param count maximum number of passes, or a negative number for no limit
 	 */
 	public void loop(Duration timeout, int count) {
-		long timeoutNanos = (timeout != null) ? timeout.toNanos() : Long.MAX_VALUE;
-		enterLoop();
-		try {
-			for (int pass = 0; (count < 0 || pass < count) && this.size > 0 && !this.stopRequested
-					&& !Thread.currentThread().isInterrupted(); pass++) {
-				runOnce(timeoutNanos);
-			}
-		}
-		finally {
-			exitLoop();
-		}
+		run((timeout != null) ? timeout.toNanos() : Long.MAX_VALUE, count, true);
 	}
 
 	/**
@@ -168,41 +136,31 @@ public final class Reactor implements Executor, Closeable {
 	 * @param maxWait longest wait per pass
 	 */
 	public void runUntilStopped(Duration maxWait) {
-		long timeoutNanos = maxWait.toNanos();
-		enterLoop();
+		run(maxWait.toNanos(), -1, false);
+	}
+
+	private void run(long timeoutNanos, int count, boolean untilEmpty) {
+		if (this.closed) {
+			throw new IllegalStateException(this + " is closed");
+		}
+		this.owner.enter(this);
 		try {
-			while (!this.stopRequested && !Thread.currentThread().isInterrupted()) {
+			for (int pass = 0; (count < 0 || pass < count) && (!untilEmpty || this.map.size() > 0)
+					&& !this.stopRequested && !Thread.currentThread().isInterrupted(); pass++) {
 				runOnce(timeoutNanos);
 			}
 		}
 		finally {
-			exitLoop();
+			this.owner.exit();
 		}
-	}
-
-	private void enterLoop() {
-		if (this.closed) {
-			throw new IllegalStateException(this + " is closed");
-		}
-		Thread current = Thread.currentThread();
-		if (this.loopThread != null && this.loopThread != current) {
-			throw new IllegalStateException(this + " is already looping on " + this.loopThread.getName());
-		}
-		this.loopThread = current;
-	}
-
-	private void exitLoop() {
-		this.loopThread = null;
 	}
 
 	private void runOnce(long timeoutNanos) {
-		this.iterations++;
-		long start = System.nanoTime();
-		this.passStart = start;
-		activatePending();
+		long start = this.figures.beginPass();
+		this.map.activatePending();
 		long wait = timeoutNanos;
 		this.tasks.newPass();
-		if (!this.tasks.isEmpty() || !this.readyAgain.isEmpty() || alwaysReadyWantsIo()) {
+		if (!this.tasks.isEmpty() || this.map.hasImmediateWork()) {
 			wait = 0;
 		}
 		else {
@@ -222,26 +180,11 @@ public final class Reactor implements Executor, Closeable {
 			throw new UncheckedIOException("select failed on " + this, ex);
 		}
 		long selected = (this.passDispatchStart != 0) ? this.passDispatchStart : System.nanoTime();
-		runReadyAgain();
-		runAlwaysReady();
-		runTimers();
+		this.map.runReadyAgain();
+		this.map.runAlwaysReady();
+		this.timers.runExpired(this.taskRunner);
 		this.tasks.runQueued(this.taskRunner);
-		long end = System.nanoTime();
-		this.selectNanos += selected - start;
-		this.dispatchNanos += end - selected;
-		this.lastPassNanos = end;
-	}
-
-	private void activatePending() {
-		// Interest is first computed here, not in the Dispatcher constructor, so that readable() and
-		// writable() of a subclass never run before its own fields are initialised.
-		if (this.pendingActivation.isEmpty()) {
-			return;
-		}
-		for (int i = 0; i < this.pendingActivation.size(); i++) {
-			this.pendingActivation.get(i).activate();
-		}
-		this.pendingActivation.clear();
+		this.figures.endPass(start, selected);
 	}
 
 	private void dispatch(SelectionKey key) {
@@ -250,80 +193,12 @@ public final class Reactor implements Executor, Closeable {
 		}
 		Dispatcher dispatcher = (Dispatcher) key.attachment();
 		if (key.isValid()) {
-			dispatcher.dispatchReady(key.readyOps());
+			ReadyEvents.selected(dispatcher, key.readyOps());
 		}
 	}
 
-	private boolean alwaysReadyWantsIo() {
-		for (int i = 0; i < this.alwaysReady.size(); i++) {
-			Dispatcher dispatcher = this.alwaysReady.get(i);
-			try {
-				if ((!dispatcher.isInputShutdown() && dispatcher.readable()) || dispatcher.writable()) {
-					return true;
-				}
-			}
-			catch (RuntimeException ex) {
-				// Asked again inside the hook guard of this pass, where the failure reaches handleError.
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private void runReadyAgain() {
-		if (this.readyAgain.isEmpty()) {
-			return;
-		}
-		List<Dispatcher> due = this.readyAgain;
-		this.readyAgain = this.readyAgainSpare;
-		for (int i = 0; i < due.size(); i++) {
-			due.get(i).dispatchReady(SelectionKey.OP_READ);
-		}
-		due.clear();
-		this.readyAgainSpare = due;
-	}
-
-	/** A layered transport holds input the selector will not report: read it on the next pass. */
-	void readyAgain(Dispatcher dispatcher) {
-		this.readyAgain.add(dispatcher);
-	}
-
-	private void runAlwaysReady() {
-		if (this.alwaysReady.isEmpty()) {
-			return;
-		}
-		// A FileChannel cannot be selected: it is always ready, and gets one chunk per pass.
-		for (Dispatcher dispatcher : this.alwaysReady.toArray(new Dispatcher[0])) {
-			if (!dispatcher.isClosed()) {
-				dispatcher.dispatchAlwaysReady();
-			}
-		}
-	}
-
-	private void runTimers() {
-		if (this.timers.size() == 0) {
-			return;
-		}
-		long now = System.nanoTime();
-		Timers.Entry entry;
-		while ((entry = this.timers.pollExpired(now)) != null) {
-			Runnable task = entry.markRan();
-			if (task != null) {
-				runGuarded(task);
-			}
-		}
-	}
-
-	private void runGuarded(Runnable task) {
-		try {
-			task.run();
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Task {} failed on {}", task, this, ex);
-		}
+	private static void runGuarded(Runnable task) {
+		HookGuard.run(HookGuard.Hook.TASK, null, task);
 	}
 
 	/**
@@ -389,10 +264,7 @@ public final class Reactor implements Executor, Closeable {
 	 */
 	public void closeAll() {
 		checkOwner();
-		for (Dispatcher dispatcher : this.map.toArray(new Dispatcher[0])) {
-			dispatcher.closeQuietly();
-		}
-		this.alwaysReady.clear();
+		this.map.closeAll();
 	}
 
 	/**
@@ -416,12 +288,9 @@ public final class Reactor implements Executor, Closeable {
 		}
 	}
 
-	/**
-	 * Dispatchers in the map; any thread.
-	 * @return the map size
-	 */
+	/** Dispatchers in the map (the map size); any thread. */
 	public int size() {
-		return this.size;
+		return this.map.size();
 	}
 
 	/**
@@ -431,69 +300,50 @@ public final class Reactor implements Executor, Closeable {
 	 */
 	public List<Dispatcher> dispatchers() {
 		checkOwner();
-		return List.copyOf(this.map);
+		return this.map.copy();
 	}
 
-	/**
-	 * @return loop passes run so far; any thread
-	 */
+	/** Loop passes run so far; any thread. */
 	public long iterations() {
-		return this.iterations;
+		return this.figures.iterations();
 	}
 
-	/**
-	 * @return total nanoseconds spent waiting in the selector; any thread
-	 */
+	/** Total nanoseconds spent waiting in the selector; any thread. */
 	public long selectNanos() {
-		return this.selectNanos;
+		return this.figures.selectNanos();
 	}
 
-	/**
-	 * @return total nanoseconds spent dispatching events, timers and tasks; any thread
-	 */
+	/** Total nanoseconds spent dispatching events, timers and tasks; any thread. */
 	public long dispatchNanos() {
-		return this.dispatchNanos;
+		return this.figures.dispatchNanos();
 	}
 
-	/**
-	 * @return time since the last loop pass ended; any thread
-	 */
+	/** Time since the last loop pass ended; any thread. */
 	public Duration lastPassAge() {
-		return Duration.ofNanos(System.nanoTime() - this.lastPassNanos);
+		return Duration.ofNanos(System.nanoTime() - this.figures.lastPassNanos());
 	}
 
-	/**
-	 * @return whether a loop is running now; any thread
-	 */
+	/** Whether a loop is running now; any thread. */
 	public boolean isLooping() {
-		return this.loopThread != null;
+		return this.owner.thread() != null;
 	}
 
-	/**
-	 * @return whether {@link #stop()} was called
-	 */
+	/** Whether {@link #stop()} was called. */
 	public boolean isStopRequested() {
 		return this.stopRequested;
 	}
 
-	/**
-	 * @return whether the calling thread is the loop thread
-	 */
+	/** Whether the calling thread is the loop thread. */
 	public boolean inLoopThread() {
-		return Thread.currentThread() == this.loopThread;
+		return this.owner.isLoopThread();
 	}
 
-	/**
-	 * @return the reactor name
-	 */
+	/** The reactor name. */
 	public String name() {
 		return this.name;
 	}
 
-	/**
-	 * Counters of dispatchers that belong to no listener; any thread.
-	 * @return the reactor's default stats
-	 */
+	/** Counters of dispatchers that belong to no listener; any thread. */
 	public ListenerStats defaultStats() {
 		return this.defaultStats;
 	}
@@ -527,15 +377,11 @@ public final class Reactor implements Executor, Closeable {
 	}
 
 	boolean isOwnedByCaller() {
-		Thread owner = this.loopThread;
-		return owner == null || owner == Thread.currentThread();
+		return this.owner.isOwnedByCaller();
 	}
 
 	void checkOwner() {
-		if (!isOwnedByCaller()) {
-			throw new IllegalStateException("Called from " + Thread.currentThread().getName() + " while "
-					+ this.loopThread.getName() + " runs the loop of " + this + "; use reactor.execute(...)");
-		}
+		this.owner.check(this);
 	}
 
 	Selector selector() {
@@ -547,42 +393,28 @@ public final class Reactor implements Executor, Closeable {
 
 	void add(Dispatcher dispatcher, boolean selectable) {
 		checkOwner();
-		if (this.map.add(dispatcher)) {
-			this.size = this.map.size();
-			if (selectable) {
-				this.pendingActivation.add(dispatcher);
-			}
-			else {
-				this.alwaysReady.add(dispatcher);
-			}
-		}
+		this.map.add(dispatcher, selectable);
 	}
 
 	/** The start of the current pass on the loop thread, else the current time. */
 	long now() {
-		return inLoopThread() ? this.passStart : System.nanoTime();
+		return inLoopThread() ? this.figures.passStart() : System.nanoTime();
 	}
 
 	void remove(Dispatcher dispatcher) {
-		if (this.map.remove(dispatcher)) {
-			this.size = this.map.size();
-			this.alwaysReady.remove(dispatcher);
-		}
+		this.map.remove(dispatcher);
 	}
 
-	/** Stats that a dispatcher created inside a listener's accept hook inherits. */
-	ListenerStats inheritedStats() {
-		return (this.acceptingStats != null) ? this.acceptingStats : this.defaultStats;
-	}
-
-	void setAcceptingStats(ListenerStats stats) {
-		this.acceptingStats = stats;
+	/** A layered transport holds input the selector will not report: read it on the next pass. */
+	void readyAgain(Dispatcher dispatcher) {
+		this.map.readyAgain(dispatcher);
 	}
 
 	@Override
 	public String toString() {
-		return "Reactor[" + this.name + ", size=" + this.size + ", iterations=" + this.iterations
-				+ (isLooping() ? ", looping on " + this.loopThread.getName() : ", idle")
+		Thread thread = this.owner.thread();
+		return "Reactor[" + this.name + ", size=" + this.map.size() + ", iterations=" + iterations()
+				+ ((thread != null) ? ", looping on " + thread.getName() : ", idle")
 				+ (this.closed ? ", closed" : "") + ']';
 	}
 

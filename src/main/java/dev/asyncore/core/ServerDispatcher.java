@@ -1,8 +1,12 @@
 package dev.asyncore.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.IdentityHashMap;
@@ -14,6 +18,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.asyncore.core.HookGuard.Hook;
 import dev.asyncore.core.ListenerStats.Counter;
 
 /**
@@ -21,9 +26,15 @@ import dev.asyncore.core.ListenerStats.Counter;
  * limits asyncore never had: a maximum number of open connections (the excess is accepted and
  * closed at once, counted as {@code rejected}) and an idle timeout applied to every connection.
  *
- * <p>Every dispatcher the factory creates counts in this listener's {@link ListenerStats}. An accept
- * failure other than a disconnect (out of file descriptors, say) is logged and counted, and
- * accepting pauses for a second instead of closing the listener or spinning. Loop thread only.
+ * <p>The factory is handed this listener's {@link ListenerStats} (with several reactors, the shard
+ * of the reactor the connection goes to), and the handler counts in them. Setting up one connection
+ * (its socket options, the factory) is guarded per connection: its failure closes that connection
+ * and is counted, and the listener goes on accepting. An accept failure other than a disconnect
+ * (out of file descriptors, say) is logged and counted, and accepting pauses for a second instead of
+ * closing the listener or spinning. Loop thread only.
+ *
+ * <p>The address may be a {@link java.net.UnixDomainSocketAddress}: the listener is then an
+ * AF_UNIX socket (no {@code TCP_NODELAY}; the socket file is removed when the listener closes).
  */
 public class ServerDispatcher extends Dispatcher {
 
@@ -35,7 +46,13 @@ public class ServerDispatcher extends Dispatcher {
 	@FunctionalInterface
 	public interface HandlerFactory {
 
-		Dispatcher create(Reactor reactor, SocketChannel channel) throws IOException;
+		/**
+		 * @param reactor the reactor the connection is served on (its loop thread calls this)
+		 * @param channel the accepted, non-blocking channel
+		 * @param stats the listener's counters on that reactor: pass them to the handler with
+		 * {@link Dispatcher#setStats}, or let the listener do it once this returns
+		 */
+		Dispatcher create(Reactor reactor, SocketChannel channel, ListenerStats stats) throws IOException;
 
 	}
 
@@ -89,7 +106,12 @@ public class ServerDispatcher extends Dispatcher {
 		this.options = options;
 		this.workers = workers;
 		setStats(stats);
-		createServerSocket();
+		if (address instanceof UnixDomainSocketAddress) {
+			createServerSocket(StandardProtocolFamily.UNIX);
+		}
+		else {
+			createServerSocket();
+		}
 		try {
 			setReuseAddr();
 			bind(address);
@@ -115,15 +137,14 @@ public class ServerDispatcher extends Dispatcher {
 			closeChannelQuietly(channel);
 			return;
 		}
-		channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
 		Reactor target = this.workers.get();
 		if (target == this.reactor) {
-			serve(target, stats(), channel, remote); // counts in stats(): the reactor is inside our accept hook
+			HookGuard.run(Hook.TASK, null, new Connection(target, stats(), channel, remote));
 			return;
 		}
 		ListenerStats shard = this.shards.computeIfAbsent(target, r -> stats().newShard());
 		try {
-			target.execute(() -> serveOn(target, shard, channel, remote));
+			target.execute(new Connection(target, shard, channel, remote));
 		}
 		catch (RejectedExecutionException ex) {
 			closeChannelQuietly(channel);
@@ -131,47 +152,62 @@ public class ServerDispatcher extends Dispatcher {
 		}
 	}
 
-	/** Runs on {@code target}'s loop thread: the handler counts in that reactor's shard. */
-	private void serveOn(Reactor target, ListenerStats shard, SocketChannel channel, SocketAddress remote) {
-		target.setAcceptingStats(shard);
-		try {
-			serve(target, shard, channel, remote);
-		}
-		finally {
-			target.setAcceptingStats(null);
-		}
-	}
-
 	/**
-	 * A handler that cannot be created is that connection's failure, not an accept failure: it is
-	 * counted as an error and the connection closed, and the listener keeps accepting (pausing here
-	 * would let one bad connection stall the listener for everyone).
+	 * Sets up one accepted connection on {@code target}'s loop thread, inside the guard: a connection
+	 * that cannot be set up (reset before its socket options are set, a failing factory) is that
+	 * connection's failure, not an accept failure. It is closed and counted as an error (a reset only
+	 * as a close), and the listener keeps accepting: pausing here would let one bad connection stall
+	 * the listener for everyone.
 	 */
-	private void serve(Reactor target, ListenerStats counted, SocketChannel channel, SocketAddress remote) {
-		try {
-			createHandler(target, channel);
-		}
-		catch (ExitNow ex) {
-			throw ex;
-		}
-		catch (IOException | RuntimeException ex) {
-			counted.increment(Counter.ERRORS);
-			logger.warn("{}: cannot serve {} on {}", this, remote, target, ex);
-		}
-	}
+	private final class Connection implements HookGuard.GuardedTask {
 
-	private void createHandler(Reactor target, SocketChannel channel) throws IOException {
-		Dispatcher handler;
-		try {
-			handler = this.factory.create(target, channel);
+		private final Reactor target;
+
+		private final ListenerStats stats;
+
+		private final SocketChannel channel;
+
+		private final SocketAddress remote;
+
+		Connection(Reactor target, ListenerStats stats, SocketChannel channel, SocketAddress remote) {
+			this.target = target;
+			this.stats = stats;
+			this.channel = channel;
+			this.remote = remote;
 		}
-		catch (IOException | RuntimeException ex) {
-			closeChannelQuietly(channel);
-			throw ex;
+
+		@Override
+		public void run() {
+			try {
+				if (!(this.remote instanceof UnixDomainSocketAddress)) {
+					this.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+				}
+				Dispatcher handler = ServerDispatcher.this.factory.create(this.target, this.channel, this.stats);
+				if (handler.stats() != this.stats) {
+					handler.setStats(this.stats);
+				}
+				if (!ServerDispatcher.this.options.idleTimeout().isZero()) {
+					handler.setIdleTimeout(ServerDispatcher.this.options.idleTimeout());
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
-		if (!this.options.idleTimeout().isZero()) {
-			handler.setIdleTimeout(this.options.idleTimeout());
+
+		@Override
+		public void failed(Exception failure) {
+			closeChannelQuietly(this.channel);
+			Throwable cause = (failure instanceof UncheckedIOException unchecked) ? unchecked.getCause() : failure;
+			if (Disconnects.isDisconnect(cause)) {
+				this.stats.increment(Counter.CLOSES);
+				logger.debug("{}: {} went away before it was set up", ServerDispatcher.this, this.remote, cause);
+				return;
+			}
+			this.stats.increment(Counter.ERRORS);
+			logger.warn("{}: cannot serve {} on {}", ServerDispatcher.this, this.remote, this.target, cause);
 		}
+
 	}
 
 	@Override
@@ -188,6 +224,21 @@ public class ServerDispatcher extends Dispatcher {
 	/** Stops accepting: the listening socket closes, so new connections are refused at once. */
 	public void stopAccepting() {
 		close();
+	}
+
+	/** Closes the listener; a Unix-domain listener also removes its socket file. */
+	@Override
+	public void close() {
+		SocketAddress local = localAddress();
+		super.close();
+		if (local instanceof UnixDomainSocketAddress unix) {
+			try {
+				Files.deleteIfExists(unix.getPath());
+			}
+			catch (IOException ex) {
+				logger.debug("{}: cannot remove {}", this, unix.getPath(), ex);
+			}
+		}
 	}
 
 	public Options options() {

@@ -1,6 +1,7 @@
 package dev.asyncore.core;
 
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * The reactor's timer heap. Loop thread only; {@link Reactor} routes other threads through its queue.
@@ -25,12 +26,18 @@ final class Timers {
 		this.reactor = reactor;
 	}
 
+	/**
+	 * A timer not yet in the heap; any thread. It touches nothing of the heap: its tie-breaking
+	 * sequence number is given by {@link #add} on the loop thread.
+	 */
 	Entry newEntry(long deadlineNanos, Runnable task) {
-		return new Entry(this, deadlineNanos, this.sequence++, task);
+		return new Entry(this, deadlineNanos, task);
 	}
 
+	/** Puts {@code entry} in the heap unless it was cancelled meanwhile. Loop thread only. */
 	void add(Entry entry) {
 		if (!entry.isCancelled()) {
+			entry.sequence = this.sequence++;
 			this.heap.add(entry);
 		}
 	}
@@ -62,6 +69,21 @@ final class Timers {
 		return null;
 	}
 
+	/** Runs every entry whose deadline has passed, through {@code runner} (the guard). Loop thread. */
+	void runExpired(Consumer<Runnable> runner) {
+		if (this.heap.isEmpty()) {
+			return;
+		}
+		long now = System.nanoTime();
+		Entry entry;
+		while ((entry = pollExpired(now)) != null) {
+			Runnable task = entry.markRan();
+			if (task != null) {
+				runner.accept(task);
+			}
+		}
+	}
+
 	int size() {
 		return this.heap.size();
 	}
@@ -88,17 +110,17 @@ final class Timers {
 
 		final long deadline;
 
-		private final long sequence;
+		/** Order among equal deadlines: order of {@link Timers#add}. */
+		private long sequence;
 
 		/** Dropped on cancel: a cancelled entry waiting in the heap must not keep its task's objects alive. */
 		private Runnable task;
 
 		private volatile int state; // 0 pending, 1 ran, 2 cancelled
 
-		Entry(Timers owner, long deadline, long sequence, Runnable task) {
+		Entry(Timers owner, long deadline, Runnable task) {
 			this.owner = owner;
 			this.deadline = deadline;
-			this.sequence = sequence;
 			this.task = task;
 		}
 

@@ -31,7 +31,7 @@ public class EchoServer extends ServerDispatcher {
 	/** Hands each connection to the reactor {@code workers} supplies, such as a {@code ReactorGroup}. */
 	public EchoServer(Reactor reactor, SocketAddress address, Options options, long highWaterMark,
 			ListenerStats stats, Supplier<Reactor> workers) throws IOException {
-		super(reactor, address, options, stats, (r, channel) -> new EchoHandler(r, channel, highWaterMark), workers);
+		super(reactor, address, options, stats, (r, channel, counted) -> new EchoHandler(r, channel, highWaterMark), workers);
 	}
 
 }

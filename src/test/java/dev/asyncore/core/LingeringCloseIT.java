@@ -34,7 +34,7 @@ class LingeringCloseIT {
 			List<Dispatcher> accepted = new CopyOnWriteArrayList<>();
 			ServerDispatcher server = loop.call(() -> new ServerDispatcher(loop.reactor(),
 					new InetSocketAddress("127.0.0.1", 0), ServerDispatcher.Options.DEFAULTS, new ListenerStats("linger"),
-					(reactor, channel) -> {
+					(reactor, channel, counted) -> {
 						Dispatcher handler = new Dispatcher(reactor, channel);
 						accepted.add(handler);
 						return handler;

@@ -37,7 +37,7 @@ class RecvToQueueIT {
 		try (ReactorThread loop = new ReactorThread("recv-to-queue")) {
 			ListenerStats stats = new ListenerStats("rtq");
 			ServerDispatcher server = loop.call(() -> new ServerDispatcher(loop.reactor(),
-					new InetSocketAddress("127.0.0.1", 0), ServerDispatcher.Options.DEFAULTS, stats, TrailerEcho::new));
+					new InetSocketAddress("127.0.0.1", 0), ServerDispatcher.Options.DEFAULTS, stats, (reactor, channel, counted) -> new TrailerEcho(reactor, channel)));
 			InetSocketAddress address = (InetSocketAddress) server.localAddress();
 			try (Socket socket = new Socket()) {
 				// A tiny receive window and no reading yet: the server's echo soon waits for the socket,

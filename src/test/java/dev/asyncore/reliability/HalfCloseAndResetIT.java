@@ -99,7 +99,7 @@ class HalfCloseAndResetIT {
 			AtomicReference<Ticker> ticker = new AtomicReference<>();
 			ListenerStats stats = new ListenerStats("ticker");
 			ServerDispatcher server = loop.call(() -> new ServerDispatcher(loop.reactor(), ANY_PORT,
-					ServerDispatcher.Options.DEFAULTS, stats, (reactor, channel) -> {
+					ServerDispatcher.Options.DEFAULTS, stats, (reactor, channel, counted) -> {
 						Ticker created = new Ticker(reactor, channel, escaped);
 						ticker.set(created);
 						return created;

@@ -86,7 +86,10 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 		TCP,
 
 		/** One datagram socket; there are no connections. */
-		UDP
+		UDP,
+
+		/** A listening Unix-domain (AF_UNIX) stream socket at {@code path}; connections as with TCP. */
+		UNIX
 
 	}
 
@@ -96,7 +99,7 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	 * @param name unique name; the {@code listener} tag on every meter of this listener
 	 * @param type what it serves: {@code echo}, {@code discard}, or the type of any
 	 * {@code DispatcherFactory} bean
-	 * @param protocol {@code tcp} or {@code udp}
+	 * @param protocol {@code tcp}, {@code udp} or {@code unix}
 	 * @param host address to bind: {@code 127.0.0.1} for loopback only, {@code 0.0.0.0} for every
 	 * interface
 	 * @param port port to bind; 0 picks a free ephemeral port, shown in the log and the
@@ -109,12 +112,15 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	 * @param writeHighWaterMark reading from a peer pauses while this much output to it waits to be
 	 * written, so a peer that never reads cannot grow the server's memory (TCP)
 	 * @param tls TLS for the connections of this listener (TCP)
+	 * @param path file of a {@code unix} listener's socket (instead of host and port); it must not
+	 * exist, and is removed when the listener closes
 	 */
 	public record ListenerProperties(@NotBlank String name, @NotBlank @DefaultValue("echo") String type,
 			@NotNull @DefaultValue("tcp") Protocol protocol, @NotBlank @DefaultValue("127.0.0.1") String host,
 			@Min(0) @Max(65535) int port, @Min(0) @DefaultValue("1024") int backlog,
 			@Min(0) @DefaultValue("10000") int maxConnections, @NotNull @DefaultValue("5m") Duration idleTimeout,
-			@NotNull @DefaultValue("1MB") DataSize writeHighWaterMark, @Valid @DefaultValue TlsProperties tls) {
+			@NotNull @DefaultValue("1MB") DataSize writeHighWaterMark, @Valid @DefaultValue TlsProperties tls,
+			String path) {
 	}
 
 	/**

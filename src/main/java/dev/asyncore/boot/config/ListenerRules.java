@@ -38,6 +38,10 @@ final class ListenerRules {
 							+ " port " + listener.port() + " is already used by asyncore.listeners[" + previous + "]");
 				}
 			}
+			if (listener.protocol() == AsyncoreProperties.Protocol.UNIX
+					&& (listener.path() == null || listener.path().isBlank())) {
+				throw new InvalidConfigurationException(path + ".path", "is required when " + path + ".protocol is unix");
+			}
 			requireNotNegative(path + ".idle-timeout", listener.idleTimeout());
 			if (listener.writeHighWaterMark() != null && listener.writeHighWaterMark().toBytes() <= 0) {
 				throw new InvalidConfigurationException(path + ".write-high-water-mark",

@@ -3,6 +3,7 @@ package dev.asyncore.boot.endpoint;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +19,9 @@ import dev.asyncore.core.Reactor;
 
 /**
  * The {@code reactor} Actuator endpoint: the reactor's figures, its listeners and its map, one entry
- * per dispatcher (at most {@link #MAX_LISTED}). The snapshot is taken on the loop thread, which is
- * the only one allowed to read dispatchers.
+ * per dispatcher (at most {@link #MAX_LISTED}). Each map is read, and its descriptor records are
+ * built, on its own loop thread, the only one allowed to read dispatchers; the HTTP thread only
+ * joins the finished records.
  */
 @Endpoint(id = "reactor")
 public class ReactorEndpoint {
@@ -44,14 +46,14 @@ public class ReactorEndpoint {
 			List<ListenerState> listeners = this.lifecycle.listenerStates()
 				.get(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
 			int mapSize = 0;
-			List<Dispatcher> map = new ArrayList<>();
+			List<DispatcherDescriptor> described = new ArrayList<>();
 			for (Reactor loop : loops) {
-				// each map is read on its own loop thread
-				List<Dispatcher> part = loop.submit(loop::dispatchers).get(ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+				MapPart part = snapshot(loop, MAX_LISTED - described.size()).get(ANSWER_TIMEOUT_MILLIS,
+						TimeUnit.MILLISECONDS);
 				mapSize += part.size();
-				map.addAll(part);
+				described.addAll(part.dispatchers());
 			}
-			snapshot = new Snapshot(listeners, mapSize, describe(map));
+			snapshot = new Snapshot(listeners, mapSize, described);
 		}
 		catch (RejectedExecutionException | ExecutionException | TimeoutException ex) {
 			// A loop is gone or stuck: report its figures without a map (health says why).
@@ -70,9 +72,21 @@ public class ReactorEndpoint {
 		return loops.stream().mapToInt(Reactor::size).sum();
 	}
 
-	private static List<DispatcherDescriptor> describe(List<Dispatcher> dispatchers) {
-		List<DispatcherDescriptor> described = new ArrayList<>(Math.min(dispatchers.size(), MAX_LISTED));
-		for (Dispatcher d : dispatchers.subList(0, Math.min(dispatchers.size(), MAX_LISTED))) {
+	/**
+	 * The map of {@code loop} and the descriptors of its first {@code limit} dispatchers, both made on
+	 * the loop thread; any thread may call this and read the result.
+	 */
+	static CompletableFuture<MapPart> snapshot(Reactor loop, int limit) {
+		return loop.submit(() -> {
+			List<Dispatcher> map = loop.dispatchers();
+			return new MapPart(map.size(), describe(map, Math.max(0, limit)));
+		});
+	}
+
+	/** Loop thread: reads every field of the dispatchers. */
+	private static List<DispatcherDescriptor> describe(List<Dispatcher> dispatchers, int limit) {
+		List<DispatcherDescriptor> described = new ArrayList<>(Math.min(dispatchers.size(), limit));
+		for (Dispatcher d : dispatchers.subList(0, Math.min(dispatchers.size(), limit))) {
 			String interest = d.interestString();
 			described.add(new DispatcherDescriptor(d.getClass().getSimpleName(), d.stats().name(), d.state(),
 					text(d.localAddress()), text(d.remoteAddress()), interest.contains("R") || interest.contains("A"),
@@ -83,6 +97,10 @@ public class ReactorEndpoint {
 
 	private static String text(SocketAddress address) {
 		return (address != null) ? address.toString() : null;
+	}
+
+	/** One loop's map size and descriptors, made on that loop's thread. */
+	record MapPart(int size, List<DispatcherDescriptor> dispatchers) {
 	}
 
 	private record Snapshot(List<ListenerState> listeners, int mapSize, List<DispatcherDescriptor> dispatchers) {
@@ -111,7 +129,7 @@ public class ReactorEndpoint {
 	 *
 	 * @param type its class
 	 * @param listener the listener it counts in
-	 * @param state accepting, connecting, connected, closed or idle
+	 * @param state idle, connecting, connected, input-shutdown, broken, accepting, lingering or closed
 	 * @param localAddress its bound address
 	 * @param remoteAddress its peer, if any
 	 * @param readable whether the loop waits for input (or connections) from it

@@ -5,8 +5,8 @@ package dev.asyncore.boot.lifecycle;
  *
  * @param name the listener name
  * @param type its listener type
- * @param protocol {@code tcp} or {@code udp}
- * @param address the bound address ({@code host:port}), or {@code null} if it never bound
+ * @param protocol {@code tcp}, {@code udp} or {@code unix}
+ * @param address the bound address ({@code host:port}, or a Unix-domain socket's path), or {@code null} if it never bound
  * @param bound whether its socket is open now
  * @param activeConnections its open connections
  */

@@ -1,6 +1,6 @@
 package dev.asyncore.boot.lifecycle;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +84,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 		try {
 			for (ConfiguredListener listener : this.registry.listeners()) {
 				Dispatcher dispatcher = listener.open(this.reactor, this.group);
-				InetSocketAddress address = (InetSocketAddress) dispatcher.localAddress();
+				SocketAddress address = dispatcher.localAddress();
 				logger.info("Listener '{}' ({} {}) bound to {}", listener.name(), listener.properties().type(),
 						listener.properties().protocol().name().toLowerCase(), address);
 				bound.add(new BoundListener(listener, dispatcher, address));
@@ -196,7 +196,8 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	/**
 	 * Whether the listener {@code name} is bound now; any thread. Read without asking the loop (it is
-	 * a metric read on every scrape), so it may lag the loop by a moment.
+	 * a metric read on every scrape), so it may lag the loop by a moment; every field it reads is
+	 * final or volatile ({@code running}, the listener list, the dispatcher's lifecycle).
 	 */
 	public boolean isBound(String name) {
 		BoundListener listener = listener(name);
@@ -221,7 +222,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 				BoundListener listener = find(bound, configured.name());
 				states.add(new ListenerState(configured.name(), configured.properties().type(),
 						configured.properties().protocol().name().toLowerCase(),
-						(listener != null) ? hostAndPort(listener.address()) : null,
+						(listener != null) ? listener.describeAddress() : null,
 						listener != null && !listener.dispatcher().isClosed(), configured.stats().activeConnections()));
 			}
 			return states;
@@ -230,10 +231,6 @@ public class ReactorLifecycle implements SmartLifecycle {
 
 	private static BoundListener find(List<BoundListener> listeners, String name) {
 		return listeners.stream().filter((l) -> l.name().equals(name)).findFirst().orElse(null);
-	}
-
-	static String hostAndPort(InetSocketAddress address) {
-		return address.getAddress().getHostAddress() + ":" + address.getPort();
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.asyncore.boot.listener;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.function.Supplier;
 
@@ -52,6 +53,9 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 	 */
 	public Dispatcher open(Reactor reactor, Supplier<Reactor> workers) {
 		ListenerProperties p = properties();
+		if (p.protocol() == Protocol.UNIX) {
+			return openUnix(reactor, workers, p);
+		}
 		InetSocketAddress address = new InetSocketAddress(p.host(), p.port());
 		if (address.isUnresolved()) {
 			throw new InvalidConfigurationException(path() + ".host", "cannot resolve '" + p.host() + "'");
@@ -60,9 +64,7 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 			if (p.protocol() == Protocol.UDP) {
 				return factory().datagram(reactor, address, p, stats());
 			}
-			ServerDispatcher.Options options = new ServerDispatcher.Options(p.backlog(), p.maxConnections(),
-					p.idleTimeout());
-			return new ServerDispatcher(reactor, address, options, stats(), this::accepted, workers);
+			return new ServerDispatcher(reactor, address, options(p), stats(), this::accepted, workers);
 		}
 		catch (IOException ex) {
 			// The core's BindException already names the address; keep the system's reason only.
@@ -72,8 +74,25 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 		}
 	}
 
-	private Dispatcher accepted(Reactor reactor, SocketChannel channel) throws IOException {
+	private Dispatcher openUnix(Reactor reactor, Supplier<Reactor> workers, ListenerProperties p) {
+		try {
+			return new ServerDispatcher(reactor, UnixDomainSocketAddress.of(p.path()), options(p), stats(), this::accepted,
+					workers);
+		}
+		catch (IOException | RuntimeException ex) {
+			String reason = (ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage();
+			throw new InvalidConfigurationException(path() + ".path",
+					"listener '" + name() + "' cannot bind unix " + p.path() + ": " + reason);
+		}
+	}
+
+	private static ServerDispatcher.Options options(ListenerProperties p) {
+		return new ServerDispatcher.Options(p.backlog(), p.maxConnections(), p.idleTimeout());
+	}
+
+	private Dispatcher accepted(Reactor reactor, SocketChannel channel, ListenerStats counted) throws IOException {
 		Dispatcher handler = factory().accepted(reactor, channel, properties());
+		handler.setStats(counted);
 		if (tls() != null) {
 			handler.setTransport(tls().wrap(channel));
 		}

@@ -16,7 +16,8 @@ import dev.asyncore.core.Reactor;
  * (see {@link #of}).
  *
  * <p>All methods run on the reactor's loop thread (or before it starts), so they must not block.
- * Dispatchers created here count in the listener's {@link ListenerStats} without further ado.
+ * Dispatchers created here count in the listener's {@link ListenerStats}: the listener hands them to
+ * its handler factory and sets them on the dispatcher this returns (no reactor-wide "current" stats).
  *
  * <pre>{@code
  * @Bean
@@ -33,14 +34,16 @@ public interface DispatcherFactory {
 	String type();
 
 	/**
-	 * Whether listeners of this type may use {@code protocol}. Default: TCP only.
+	 * Whether listeners of this type may use {@code protocol}. Default: the stream protocols, TCP and
+	 * Unix-domain sockets ({@link #accepted} serves both).
 	 */
 	default boolean supports(Protocol protocol) {
-		return protocol == Protocol.TCP;
+		return protocol != Protocol.UDP;
 	}
 
 	/**
-	 * Creates the dispatcher of one accepted TCP connection; it puts itself in the reactor's map.
+	 * Creates the dispatcher of one accepted TCP (or Unix-domain) connection; it puts itself in the
+	 * reactor's map.
 	 * @param listener the listener's configuration
 	 */
 	Dispatcher accepted(Reactor reactor, SocketChannel channel, ListenerProperties listener) throws IOException;
@@ -89,7 +92,7 @@ public interface DispatcherFactory {
 
 			@Override
 			public boolean supports(Protocol protocol) {
-				return protocol == Protocol.TCP || udp != null;
+				return protocol != Protocol.UDP || udp != null;
 			}
 
 			@Override
