@@ -71,14 +71,16 @@ if [[ -z "$JAR" ]]; then
   JAR="$(ls target/asyncore-service-*.jar | head -n 1)"
 fi
 log "extracting layers of $JAR"
-timeout 120 java -Djarmode=tools -jar "$JAR" extract --layers --launcher --destination "$TMP/layers" >/dev/null
+# As the Dockerfile does: the jar copied to app.jar, extracted into layers (app.jar + lib/).
+cp "$JAR" "$TMP/app.jar"
+timeout 120 java -Djarmode=tools -jar "$TMP/app.jar" extract --layers --destination "$TMP/layers" >/dev/null
 WORK="$TMP/app"                                     # plays the image's WORKDIR /app
 mkdir -p "$WORK"
 # The Dockerfile's COPY --from=build /layers/<layer>/ ./ lines, in their order.
 for layer in $(sed -n 's#^COPY --from=build /layers/\([a-z-]*\)/ \./$#\1#p' Dockerfile); do
   cp -a "$TMP/layers/$layer/." "$WORK/"
 done
-[[ -d "$WORK/org/springframework/boot/loader" && -d "$WORK/BOOT-INF/lib" ]] || fail "layers not laid out as in the image"
+[[ -f "$WORK/app.jar" && -d "$WORK/lib" ]] || fail "layers not laid out as in the image"
 mkdir -p "$WORK/config"
 cp config/application.yml "$WORK/config/application.yml"
 chmod -R a+rX "$TMP"
@@ -113,8 +115,8 @@ APP_PID=$!
 
 BASE="http://127.0.0.1:$HTTP_PORT"
 wait_for 120 curl -fsS "$BASE/actuator/health/readiness" || fail "service not ready within 120s"
-JAVA_PID="$(pgrep -f -n -u "$RUN_USER" 'org.springframework.boot.loader.launch.JarLauncher' || true)"
-[[ -n "$JAVA_PID" ]] || fail "no JarLauncher process of user $RUN_USER"
+JAVA_PID="$(pgrep -f -n -u "$RUN_USER" 'java .*app[.]jar' || true)"
+[[ -n "$JAVA_PID" ]] || fail "no java process of user $RUN_USER running app.jar"
 [[ "$(ps -o uid= -p "$JAVA_PID" | tr -d ' ')" != "0" ]] || fail "the service runs as root"
 [[ "$(readlink "/proc/$JAVA_PID/cwd")" == "$WORK" ]] || fail "the service does not run from the work directory"
 grep -q "Listener 'echo' (echo tcp) bound to /127.0.0.1:$ECHO_PORT" "$TMP/app.log" \
