@@ -180,8 +180,11 @@ log "building $IMAGE from Dockerfile"
 VOLUME_FLAGS=()
 # A Maven repository kept across builds: a changed pom.xml does not fetch everything again.
 if [[ $ENGINE == podman ]]; then as_root mkdir -p "$CACHE/m2"; VOLUME_FLAGS=(-v "$CACHE/m2:/root/.m2:Z"); fi
+OLD_ID="$(engine image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
 engine build "${BUILD_FLAGS[@]}" "${VOLUME_FLAGS[@]}" -t "$IMAGE" . >"$TMP/build.log" 2>&1 \
   || { tail -n 40 "$TMP/build.log"; fail "image build failed"; }
+# The image of the previous run goes (the build stage's layers stay: they are the build cache).
+[[ -z $OLD_ID || $OLD_ID == "$(engine image inspect --format '{{.Id}}' "$IMAGE")" ]] || engine rmi "$OLD_ID" >/dev/null 2>&1 || true
 log "built in $((SECONDS - BUILD_STARTED))s"
 
 # ---- 4. the running image ----------------------------------------------------------------------
@@ -339,3 +342,10 @@ awk -v a="$DONE_AT" -v b="$STOP_AT" 'BEGIN { exit !(a > b) }' || fail "the echo 
 EXIT_CODE="$(engine inspect --format '{{.State.ExitCode}}' "$NAME")"
 [[ $EXIT_CODE == 143 || $EXIT_CODE == 0 ]] || fail "exit status $EXIT_CODE after stop (expected 143 or 0)"
 log "stop -t 30 during a 2 MiB echo: the client got every byte, exit $EXIT_CODE after ${STOP_TOOK}s"
+
+# ---- 7. startup without the CDS archive, for comparison (a figure, not a check: load varies) ---
+NAME_NOCDS="$NAME-nocds"
+CONTAINERS+=("$NAME_NOCDS"); run_cmd "$NAME_NOCDS" --entrypoint java
+RUN_CMD+=(-jar app.jar)
+NO_CDS="$(net first-echo "$ECHO_PORT" "${RUN_CMD[@]}")" || fail "no echo from the container started without the CDS archive"
+log "first echo: ${FIRST_ECHO}s with the CDS archive, ${NO_CDS}s without ($(awk -v a="$FIRST_ECHO" -v b="$NO_CDS" 'BEGIN { printf "%.2f", a / b }')x)"
