@@ -140,9 +140,10 @@ RUN apt-get update \\
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jdk-headless \\
     && rm -rf /var/lib/apt/lists/*
 EOF
-  engine import --change 'CMD ["/bin/bash"]' "$ctx/rootfs.tar" localhost/asyncore-debian:bookworm >/dev/null
-  engine build -q "${BUILD_FLAGS[@]}" -f "$ctx/Containerfile.jre" -t "$JRE_BASE" "$ctx" >/dev/null
-  engine build -q "${BUILD_FLAGS[@]}" -f "$ctx/Containerfile.jdk" -t "$JDK_BASE" "$ctx" >/dev/null
+  { engine import --change 'CMD ["/bin/bash"]' "$ctx/rootfs.tar" localhost/asyncore-debian:bookworm \
+      && engine build "${BUILD_FLAGS[@]}" -f "$ctx/Containerfile.jre" -t "$JRE_BASE" "$ctx" \
+      && engine build "${BUILD_FLAGS[@]}" -f "$ctx/Containerfile.jdk" -t "$JDK_BASE" "$ctx"; } >"$TMP/standins.log" 2>&1 \
+    || { tail -n 40 "$TMP/standins.log"; fail "building the stand-in bases failed"; }
   engine rmi localhost/asyncore-debian:bookworm >/dev/null 2>&1 || true
 }
 if [[ $BASES == standin ]]; then
@@ -238,11 +239,12 @@ PY
 net() { timeout 200 python3 "$TMP/net.py" "$@"; }
 
 HTTP_PORT=$(free_port); ECHO_PORT=$(free_port); DISCARD_PORT=$(free_port); ECHO_UDP_PORT=$(net udp-port)
-# Actuator is served on the HTTP port today; a separate management port would be set here.
+# Actuator is served on the HTTP port today; for a separate management port, MGMT_PORT=$(free_port)
+# (MANAGEMENT_SERVER_PORT overrides whatever config/application.yml sets).
 MGMT_PORT=$HTTP_PORT
 # What a user of the image passes, as environment variables (credentials go here too).
-RUN_ENV=(-e HTTP_PORT="$HTTP_PORT" -e ASYNCORE_BIND_HOST=127.0.0.1 -e ASYNCORE_ECHO_PORT="$ECHO_PORT"
-  -e ASYNCORE_ECHO_UDP_PORT="$ECHO_UDP_PORT" -e ASYNCORE_DISCARD_PORT="$DISCARD_PORT"
+RUN_ENV=(-e HTTP_PORT="$HTTP_PORT" -e MANAGEMENT_SERVER_PORT="$MGMT_PORT" -e ASYNCORE_BIND_HOST=127.0.0.1
+  -e ASYNCORE_ECHO_PORT="$ECHO_PORT" -e ASYNCORE_ECHO_UDP_PORT="$ECHO_UDP_PORT" -e ASYNCORE_DISCARD_PORT="$DISCARD_PORT"
   -e ASYNCORE_SECURITY_ALLOW_ANONYMOUS=true)
 NAME="asyncore-image-e2e-$$"
 run_cmd() {   # $1: container name; the rest: extra run arguments before the image
