@@ -75,14 +75,16 @@ if [[ -z "$JAR" ]]; then
   JAR="$(ls target/asyncore-service-*.jar | head -n 1)"
 fi
 log "extracting layers of $JAR"
-timeout 120 java -Djarmode=tools -jar "$JAR" extract --layers --launcher --destination "$TMP/layers" >/dev/null
+# As the Dockerfile does: the jar copied to app.jar, extracted into layers (app.jar + lib/).
+cp "$JAR" "$TMP/app.jar"
+timeout 120 java -Djarmode=tools -jar "$TMP/app.jar" extract --layers --destination "$TMP/layers" >/dev/null
 WORK="$TMP/app"                                     # plays the image's WORKDIR /app
 mkdir -p "$WORK"
 # The Dockerfile's COPY --from=build /layers/<layer>/ ./ lines, in their order.
 for layer in $(sed -n 's#^COPY --from=build /layers/\([a-z-]*\)/ \./$#\1#p' Dockerfile); do
   cp -a "$TMP/layers/$layer/." "$WORK/"
 done
-[[ -d "$WORK/org/springframework/boot/loader" && -d "$WORK/BOOT-INF/lib" ]] || fail "layers not laid out as in the image"
+[[ -f "$WORK/app.jar" && -d "$WORK/lib" ]] || fail "layers not laid out as in the image"
 mkdir -p "$WORK/config"
 cp config/application.yml "$WORK/config/application.yml"
 chmod -R a+rX "$TMP"
@@ -138,8 +140,8 @@ APP_PID=$!
 BASE="http://127.0.0.1:$HTTP_PORT"
 MGMT="http://127.0.0.1:$MGMT_PORT"
 wait_for 120 curl -fsS "$MGMT/actuator/health/readiness" || fail "service not ready within 120s"
-JAVA_PID="$(pgrep -f -n -u "$RUN_USER" 'org.springframework.boot.loader.launch.JarLauncher' || true)"
-[[ -n "$JAVA_PID" ]] || fail "no JarLauncher process of user $RUN_USER"
+JAVA_PID="$(pgrep -f -n -u "$RUN_USER" 'java .*app[.]jar' || true)"
+[[ -n "$JAVA_PID" ]] || fail "no java process of user $RUN_USER running app.jar"
 [[ "$(ps -o uid= -p "$JAVA_PID" | tr -d ' ')" != "0" ]] || fail "the service runs as root"
 [[ "$(readlink "/proc/$JAVA_PID/cwd")" == "$WORK" ]] || fail "the service does not run from the work directory"
 grep -q "Listener 'echo' (echo tcp) bound to /127.0.0.1:$ECHO_PORT" "$TMP/app.log" \
@@ -198,10 +200,12 @@ curl -s -D - -o /dev/null "${AUTH[@]}" "${METADATA[@]}" | grep -qi '^Cache-Contr
 curl -fsS "$MGMT/actuator/health" | python3 -c 'import json, sys; h = json.load(sys.stdin); assert h["status"] == "UP" and "components" not in h, h' \
   || fail "health without a token is not UP without details"
 [[ "$(answer "$BASE/actuator/prometheus")" == "401 application/problem+json" ]] || fail "Actuator answers on the API port"
-# The image's HEALTHCHECK, as the engine runs it (shell form, the container's environment).
-HEALTHCHECK_CMD="$(sed -n 's/^ *CMD \(.*\)$/\1/p' Dockerfile | head -n 1)"
-[[ "$HEALTHCHECK_CMD" == *actuator/health* ]] || fail "cannot read the HEALTHCHECK command from Dockerfile"
-MANAGEMENT_PORT="$MGMT_PORT" sh -c "$HEALTHCHECK_CMD" >/dev/null || fail "the Dockerfile's HEALTHCHECK fails"
+# The image's HEALTHCHECK, as the engine runs it (exec form, the container's environment).
+mapfile -t HEALTHCHECK_CMD < <(sed -n 's/^ *CMD \(\[.*\]\)$/\1/p' Dockerfile | head -n 1 \
+  | python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)))')
+[[ "${HEALTHCHECK_CMD[*]}" == *actuator/health* ]] || fail "cannot read the HEALTHCHECK command from Dockerfile"
+MANAGEMENT_PORT="$MGMT_PORT" "${HEALTHCHECK_CMD[@]}" >/dev/null || fail "the Dockerfile's HEALTHCHECK fails"
+MANAGEMENT_PORT="$(free_port)" "${HEALTHCHECK_CMD[@]}" >/dev/null 2>&1 && fail "the HEALTHCHECK passes with nothing on its port"
 
 log "a second instance on the same ports must fail startup"
 set +e
