@@ -55,7 +55,8 @@ public record ExporterRequest(String method, String path, Map<String, String> qu
 			throw new BadRequest(400, "empty request");
 		}
 		String[] parts = lines.get(first).split(" ", -1);
-		if (parts.length != 3 || !parts[0].matches("[A-Z]{1,16}") || parts[1].isEmpty()) {
+		if (parts.length != 3 || !parts[0].matches("[A-Z]{1,16}") || parts[1].isEmpty()
+				|| !parts[2].matches("HTTP/\\d(\\.\\d)?")) {
 			throw new BadRequest(400, "malformed request line");
 		}
 		if (!parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0")) {
