@@ -189,7 +189,8 @@ final class FetchExchange implements ResponseParser.Listener {
 		try {
 			HttpConnection fresh = new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target,
 					new InetSocketAddress(address, this.target.port()), this.policy);
-			fresh.tls(this.options.request().sslContext(), this.options.request().serverName());
+			var context = this.options.request().sslContext();
+			fresh.tls((context != null && this.target.https()) ? context.get() : null, this.options.request().serverName());
 			send(fresh);
 		}
 		catch (IOException | RuntimeException ex) {

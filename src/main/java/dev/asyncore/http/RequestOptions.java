@@ -3,6 +3,7 @@ package dev.asyncore.http;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -16,8 +17,8 @@ import javax.net.ssl.SSLContext;
  * @param headers sent after the defaults, replacing a default of the same name
  * ({@code User-Agent}, {@code Accept}, {@code Accept-Encoding}); {@code Host} may be replaced too
  * @param body the request body (sent with a {@code Content-Length}), or {@code null}
- * @param sslContext trust and client-certificate material for https, or {@code null} for the
- * fetcher's
+ * @param sslContext trust and client-certificate material for https, asked for (on the loop thread)
+ * only when an https connection opens; {@code null} for the fetcher's
  * @param serverName the name sent as SNI and verified in the certificate instead of the URL's
  * host, or {@code null}
  * @param resolver the look-up for this fetch, or {@code null} for the fetcher's
@@ -26,7 +27,7 @@ import javax.net.ssl.SSLContext;
  * @param hops told about each completed hop, redirects included, or {@code null}
  */
 public record RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
-		SSLContext sslContext, String serverName, Resolver resolver, boolean freshConnection, HopListener hops) {
+		Supplier<SSLContext> sslContext, String serverName, Resolver resolver, boolean freshConnection, HopListener hops) {
 
 	/** Nothing beyond {@link FetchOptions}. */
 	public static final RequestOptions NONE = new RequestOptions(null, List.of(), null, null, null, null, false, null);

@@ -120,11 +120,11 @@ public final class BlackboxExporter {
 			return done(ExporterResponse.text(503, "Too many probes in flight (" + this.maxInFlight + "); retry later\n"));
 		}
 		boolean debug = "true".equals(query.get("debug"));
-		ProbeLog log = new ProbeLog(moduleName, target);
+		ProbeLog log = new ProbeLog(moduleName, target, debug);
 		ProbeReport report = new ProbeReport();
 		long start = System.nanoTime();
 		log.info("Beginning probe", "probe", module.prober(), "timeout_seconds", timeout.toMillis() / 1000.0);
-		CompletableFuture<Boolean> outcome;
+		CompletableFuture<HttpProber.Outcome> outcome;
 		try {
 			outcome = this.probers.apply(reactor).probe(module, target, timeout, report, log);
 		}
@@ -132,9 +132,9 @@ public final class BlackboxExporter {
 			this.inFlight.decrementAndGet();
 			throw ex;
 		}
-		return outcome.handle((success, error) -> {
+		return outcome.handle((ended, error) -> {
 			this.inFlight.decrementAndGet();
-			boolean ok = Boolean.TRUE.equals(success);
+			boolean ok = (ended != null) && ended.success();
 			double seconds = (System.nanoTime() - start) / 1e9;
 			report.gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds);
 			report.gauge("probe_success", "Displays whether or not the probe was a success", ok ? 1 : 0);

@@ -55,6 +55,15 @@ public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVer
 		failIfHeaderNotMatches = List.copyOf(failIfHeaderNotMatches);
 	}
 
+	/** These options with {@code codes} as {@code valid_status_codes}. */
+	public HttpProbe withValidStatusCodes(Set<Integer> codes) {
+		return new HttpProbe(codes, this.validHttpVersions, this.method, this.headers, this.body, this.followRedirects,
+				this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
+				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
+				this.preferredIpProtocol, this.ipProtocolFallback, this.basicAuthUser, this.basicAuthPassword,
+				this.bearerToken, this.tls);
+	}
+
 	/** Whether {@code status} counts as success. */
 	public boolean validStatus(int status) {
 		return this.validStatusCodes.isEmpty() ? (status >= 200 && status < 300) : this.validStatusCodes.contains(status);

@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
 import dev.asyncore.http.BodySink;
 import dev.asyncore.http.FetchOptions;
 import dev.asyncore.http.FetchPolicy;
+import dev.asyncore.http.FetchResult;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.RequestOptions;
 import dev.asyncore.http.Resolver;
@@ -53,10 +55,19 @@ public final class HttpProber {
 	}
 
 	/**
-	 * Probes {@code target} with {@code module}, filling {@code report} and {@code log}.
-	 * @return a future of whether the probe succeeded; it never completes exceptionally
+	 * How a probe ended.
+	 * @param success whether the module's checks passed
+	 * @param result the final response, or {@code null} if there was none
+	 * @param failure why there was no response, or {@code null}
 	 */
-	public CompletableFuture<Boolean> probe(Module module, String target, Duration timeout, ProbeReport report,
+	public record Outcome(boolean success, FetchResult result, Throwable failure) {
+	}
+
+	/**
+	 * Probes {@code target} with {@code module}, filling {@code report} and {@code log}.
+	 * @return a future of the outcome; it never completes exceptionally
+	 */
+	public CompletableFuture<Outcome> probe(Module module, String target, Duration timeout, ProbeReport report,
 			ProbeLog log) {
 		HttpProbe http = module.http();
 		HttpReport metrics = new HttpReport(report);
@@ -69,18 +80,18 @@ public final class HttpProber {
 		}
 		catch (IllegalArgumentException ex) {
 			log.error("Could not parse target URL", "err", ex.getMessage());
-			return CompletableFuture.completedFuture(false);
+			return CompletableFuture.completedFuture(new Outcome(false, null, ex));
 		}
 		Resolution resolution = new Resolution(http, this.resolver);
 		TlsCapture capture = new TlsCapture();
-		SSLContext context;
-		try {
-			context = module.tls().newContext(capture);
-		}
-		catch (GeneralSecurityException ex) {
-			log.error("Error creating TLS context", "err", ex.getMessage());
-			return CompletableFuture.completedFuture(false);
-		}
+		Supplier<SSLContext> context = (module.tls() == null) ? null : () -> {
+			try {
+				return module.tls().newContext(capture); // per probe, for the capture; only for https hops
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException("Cannot create the TLS context: " + ex.getMessage(), ex);
+			}
+		};
 		List<RequestOptions.Hop> hops = new ArrayList<>();
 		RequestOptions request = new RequestOptions(http.method(), headers(http), body(http), context,
 				http.tls().serverName(), resolution, true, hops::add);
@@ -105,7 +116,7 @@ public final class HttpProber {
 			if (capture.verifyError() != null) {
 				log.error("Certificate verification failed", "err", capture.verifyError());
 			}
-			return success;
+			return new Outcome(success, result, cause);
 		});
 	}
 

@@ -11,7 +11,8 @@ import java.time.Duration;
  * (then the scrape's timeout, or 120 s, applies)
  * @param http the http prober's options
  * @param text the module as the file wrote it, rendered as YAML for {@code debug=true}
- * @param tls the {@code tls_config}'s loaded key and trust material
+ * @param tls the {@code tls_config}'s loaded key and trust material, or {@code null} to use the
+ * fetcher's TLS context (then the certificate gauges come only from a completed handshake)
  */
 public record Module(String name, String prober, Duration timeout, HttpProbe http, String text, TlsMaterial tls) {
 

@@ -17,9 +17,18 @@ public final class ProbeLog {
 
 	private final List<String> lines = new ArrayList<>();
 
+	private final boolean enabled;
+
+	/** A log that keeps its lines. */
 	public ProbeLog(String module, String target) {
+		this(module, target, true);
+	}
+
+	/** @param enabled whether lines are kept; a probe without {@code debug=true} need not format them */
+	public ProbeLog(String module, String target, boolean enabled) {
 		this.module = module;
 		this.target = target;
+		this.enabled = enabled;
 	}
 
 	public void info(String message, Object... keyValues) {
@@ -31,6 +40,9 @@ public final class ProbeLog {
 	}
 
 	private void add(String level, String message, Object... keyValues) {
+		if (!this.enabled) {
+			return;
+		}
 		StringBuilder line = new StringBuilder(160).append("ts=").append(Instant.now()).append(" caller=asyncore");
 		pair(line, "module", this.module);
 		pair(line, "target", this.target);
