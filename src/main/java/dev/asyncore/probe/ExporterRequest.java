@@ -19,6 +19,14 @@ import java.util.Map;
 public record ExporterRequest(String method, String path, Map<String, String> query, Map<String, String> headers,
 		String version) {
 
+	private static final class Syntax {
+
+		static final java.util.regex.Pattern METHOD = java.util.regex.Pattern.compile("[A-Z]{1,16}");
+
+		static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("HTTP/\\d(\\.\\d)?");
+
+	}
+
 	/** A request that cannot be understood; {@link #status()} is what to answer. */
 	public static final class BadRequest extends Exception {
 
@@ -55,8 +63,8 @@ public record ExporterRequest(String method, String path, Map<String, String> qu
 			throw new BadRequest(400, "empty request");
 		}
 		String[] parts = lines.get(first).split(" ", -1);
-		if (parts.length != 3 || !parts[0].matches("[A-Z]{1,16}") || parts[1].isEmpty()
-				|| !parts[2].matches("HTTP/\\d(\\.\\d)?")) {
+		if (parts.length != 3 || !Syntax.METHOD.matcher(parts[0]).matches() || parts[1].isEmpty()
+				|| !Syntax.VERSION.matcher(parts[2]).matches()) {
 			throw new BadRequest(400, "malformed request line");
 		}
 		if (!parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0")) {

@@ -215,7 +215,7 @@ public final class HttpProber {
 			if (address == null && host != null) {
 				try {
 					String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-					if (literal.indexOf(':') >= 0 || literal.matches("[0-9.]+")) {
+					if (literal.indexOf(':') >= 0 || literal.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
 						address = InetAddress.getByName(literal); // a literal: no look-up happens
 					}
 				}

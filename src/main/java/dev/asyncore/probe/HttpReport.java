@@ -28,7 +28,7 @@ final class HttpReport {
 		gauge("probe_http_status_code", "Response HTTP status code", 0);
 		gauge("probe_http_version", "Returns the version of HTTP of the probe response", 0);
 		gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", 0);
-		phases(List.of());
+		// probe_http_duration_seconds: set once, by phases(), when the fetch ended
 	}
 
 	void gauge(String name, String help, double value) {

@@ -1,6 +1,5 @@
 package dev.asyncore.probe;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,16 +76,51 @@ public final class ProbeReport {
 		if (value == 0) {
 			return (1 / value < 0) ? "-0" : "0";
 		}
-		BigDecimal decimal = new BigDecimal(Double.toString(value)).stripTrailingZeros();
-		String digits = decimal.unscaledValue().abs().toString();
-		int exponent = digits.length() - 1 - decimal.scale();
+		double magnitude = Math.abs(value);
 		String sign = (value < 0) ? "-" : "";
-		if (exponent < -4 || exponent >= 6) {
-			String mantissa = (digits.length() == 1) ? digits : digits.charAt(0) + "." + digits.substring(1);
-			String exp = String.valueOf(Math.abs(exponent));
-			return sign + mantissa + "e" + ((exponent < 0) ? "-" : "+") + ((exp.length() < 2) ? "0" + exp : exp);
+		if (magnitude < 1e6 && magnitude == Math.rint(magnitude)) {
+			return sign + (long) magnitude; // the common case (counts, codes, flags) without digit analysis
 		}
-		return sign + decimal.abs().toPlainString();
+		// Double.toString gives the shortest digits that round-trip, as Go's 'g' with precision -1 does
+		String text = Double.toString(magnitude);
+		int e = text.indexOf('E');
+		String mantissa = (e < 0) ? text : text.substring(0, e);
+		int exponent = (e < 0) ? 0 : Integer.parseInt(text.substring(e + 1));
+		int dot = mantissa.indexOf('.');
+		StringBuilder digits = new StringBuilder(mantissa.length()).append(mantissa, 0, dot).append(mantissa, dot + 1,
+				mantissa.length());
+		exponent += dot - 1;
+		int lead = 0;
+		while (lead < digits.length() - 1 && digits.charAt(lead) == '0') {
+			lead++;
+			exponent--;
+		}
+		digits.delete(0, lead);
+		int end = digits.length();
+		while (end > 1 && digits.charAt(end - 1) == '0') {
+			end--;
+		}
+		digits.setLength(end);
+		if (exponent < -4 || exponent >= 6) {
+			String exp = String.valueOf(Math.abs(exponent));
+			StringBuilder out = new StringBuilder(sign).append(digits.charAt(0));
+			if (digits.length() > 1) {
+				out.append('.').append(digits, 1, digits.length());
+			}
+			return out.append('e').append((exponent < 0) ? '-' : '+').append((exp.length() < 2) ? "0" : "").append(exp)
+				.toString();
+		}
+		StringBuilder out = new StringBuilder(sign);
+		if (exponent < 0) {
+			out.append("0.").append("0".repeat(-exponent - 1)).append(digits);
+		}
+		else if (digits.length() <= exponent + 1) {
+			out.append(digits).append("0".repeat(exponent + 1 - digits.length()));
+		}
+		else {
+			out.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length());
+		}
+		return out.toString();
 	}
 
 	private static final class Family {

@@ -19,6 +19,14 @@ class ProbeReportTest {
 		assertThat(ProbeReport.goFloat(-1)).isEqualTo("-1");
 		assertThat(ProbeReport.goFloat(123456)).isEqualTo("123456");
 		assertThat(ProbeReport.goFloat(1e6)).isEqualTo("1e+06");
+		assertThat(ProbeReport.goFloat(1.5e9)).isEqualTo("1.5e+09");
+		assertThat(ProbeReport.goFloat(1.7e-3)).isEqualTo("0.0017");
+		assertThat(ProbeReport.goFloat(0.0001)).isEqualTo("0.0001");
+		assertThat(ProbeReport.goFloat(0.00001)).isEqualTo("1e-05");
+		assertThat(ProbeReport.goFloat(123456.5)).isEqualTo("123456.5");
+		assertThat(ProbeReport.goFloat(-0.25)).isEqualTo("-0.25");
+		assertThat(ProbeReport.goFloat(1234567.25)).isEqualTo("1.23456725e+06");
+		assertThat(ProbeReport.goFloat(Double.NaN)).isEqualTo("NaN");
 	}
 
 	@Test
