@@ -134,7 +134,7 @@ public final class BenchmarkRunner {
 			return;
 		}
 		try (NginxOrigin origin = new NginxOrigin()) {
-			List<ProbeBench.Result> results = ProbeBench.run(origin, this.settings.smallFetches() / 2,
+			List<ProbeBench.Result> results = ProbeBench.run(origin, this.settings.smallFetches(),
 					this.settings.smallFetches());
 			ProbeBench.Result ours = results.get(0);
 			ProbeBench.Result peer = results.get(1);

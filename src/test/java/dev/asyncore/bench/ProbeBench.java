@@ -76,6 +76,7 @@ final class ProbeBench {
 		try {
 			awaitHealthy(port);
 			String target = origin.uri("small.bin").toString();
+			drive(port, target, warmup); // JIT for ours, connection set-up for both
 			drive(port, target, warmup);
 			long cpu = NginxOrigin.cpuNanos(process.toHandle());
 			long start = System.nanoTime();
@@ -106,7 +107,7 @@ final class ProbeBench {
 					socket.setSoTimeout(30_000);
 					socket.setTcpNoDelay(true);
 					OutputStream out = socket.getOutputStream();
-					InputStream in = socket.getInputStream();
+					InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
 					while (left.getAndDecrement() > 0) {
 						out.write(request);
 						if (!readResponse(in).contains("probe_success 1")) {
