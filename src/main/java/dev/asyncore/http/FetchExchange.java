@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -205,34 +204,8 @@ final class FetchExchange implements ResponseParser.Listener {
 	}
 
 	private byte[] request() {
-		RequestOptions extra = this.options.request();
-		StringBuilder text = new StringBuilder(160).append(this.methodName)
-			.append(' ')
-			.append(this.target.requestTarget())
-			.append(" HTTP/1.1\r\n");
-		defaultHeader(text, extra, "Host", this.target.hostHeader());
-		defaultHeader(text, extra, "User-Agent", this.fetcher.userAgent());
-		defaultHeader(text, extra, "Accept", "*/*");
-		defaultHeader(text, extra, "Accept-Encoding", "identity");
-		for (var header : extra.headers()) {
-			text.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
-		}
-		if (this.requestBody != null) {
-			text.append("Content-Length: ").append(this.requestBody.length).append("\r\n");
-		}
-		byte[] head = text.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-		if (this.requestBody == null || this.requestBody.length == 0) {
-			return head;
-		}
-		byte[] request = java.util.Arrays.copyOf(head, head.length + this.requestBody.length);
-		System.arraycopy(this.requestBody, 0, request, head.length, this.requestBody.length);
-		return request;
-	}
-
-	private static void defaultHeader(StringBuilder text, RequestOptions extra, String name, String value) {
-		if (!extra.hasHeader(name)) {
-			text.append(name).append(": ").append(value).append("\r\n");
-		}
+		return RequestEncoder.encode(this.methodName, this.target, this.fetcher.userAgent(), this.options.request(),
+				this.requestBody);
 	}
 
 	void firstByte() {

@@ -44,6 +44,9 @@ public final class ExporterConnection extends AsyncChat {
 
 	private boolean busy;
 
+	/** The error answer of a request that broke the framing, sent after the answers of those before it. */
+	private byte[] refusal;
+
 	private enum State {
 
 		/** Reading a request head. */
@@ -156,6 +159,11 @@ public final class ExporterConnection extends AsyncChat {
 				}
 			});
 		}
+		if (!this.busy && this.queue.isEmpty() && this.refusal != null && !isClosed()) {
+			push(this.refusal);
+			this.refusal = null;
+			closeWhenDone();
+		}
 		updateInterest();
 	}
 
@@ -177,6 +185,7 @@ public final class ExporterConnection extends AsyncChat {
 		if (!keepAlive) {
 			this.state = State.CLOSING;
 			this.queue.clear();
+			this.refusal = null;
 			closeWhenDone();
 			return;
 		}
@@ -195,11 +204,9 @@ public final class ExporterConnection extends AsyncChat {
 	/** Answers a request that cannot be served and closes after it: the stream's framing is lost. */
 	private void refuse(int status, String why) {
 		this.state = State.CLOSING;
-		this.queue.clear();
 		setTerminator(dev.asyncore.chat.Terminator.NONE);
-		push(ExporterResponse.text(status, why + "\n").encode(false, null));
-		closeWhenDone();
-		updateInterest();
+		this.refusal = ExporterResponse.text(status, why + "\n").encode(false, null);
+		next(); // the requests before this one are answered first, in order
 	}
 
 	@Override

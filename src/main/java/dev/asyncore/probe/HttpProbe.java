@@ -146,7 +146,7 @@ public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVer
 				s.regexps("fail_if_body_matches_regexp"), s.regexps("fail_if_body_not_matches_regexp"),
 				headerMatches(s, "fail_if_header_matches"), headerMatches(s, "fail_if_header_not_matches"),
 				s.size("body_size_limit"), compression.equals("identity") ? "" : compression, ip,
-				s.bool("ip_protocol_fallback", true), user, password, token, TlsConfig.parse(s.section("tls_config")));
+				s.bool("ip_protocol_fallback", true), user, password, token, TlsConfig.parse(s.section("tls_config"), files::path));
 		for (String version : probe.validHttpVersions) {
 			if (!version.matches("HTTP/(1\\.0|1\\.1|2(\\.0)?|3(\\.0)?)")) {
 				throw new ModuleConfigException(s.key("valid_http_versions"), "'" + version + "' is not HTTP/1.0, HTTP/1.1 or HTTP/2.0");
@@ -170,6 +170,11 @@ public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVer
 	interface FileReader {
 
 		String read(String key, String path);
+
+		/** {@code path} as written in the module file; resolved against the file's directory when relative. */
+		default java.nio.file.Path path(String path) {
+			return java.nio.file.Path.of(path);
+		}
 
 	}
 

@@ -67,7 +67,19 @@ public final class ModuleFile {
 		Section modulesSection = root.section("modules");
 		root.finish();
 		Map<String, Module> modules = new LinkedHashMap<>();
-		HttpProbe.FileReader files = (key, path) -> readSecret(key, path, base);
+		HttpProbe.FileReader files = new HttpProbe.FileReader() {
+
+			@Override
+			public String read(String key, String path) {
+				return readSecret(key, path, base);
+			}
+
+			@Override
+			public Path path(String path) {
+				return (base != null) ? base.resolve(path) : Path.of(path); // as blackbox_exporter: relative to the file
+			}
+
+		};
 		for (String name : modulesSection.keys()) {
 			modules.put(name, module(name, Section.of("modules." + name, modulesSection.raw(name)), files));
 		}
@@ -119,7 +131,7 @@ public final class ModuleFile {
 	}
 
 	private static String readSecret(String key, String path, Path base) {
-		Path file = (base != null) ? base.resolve(path) : Path.of(path);
+		Path file = (base != null) ? base.resolve(path) : Path.of(path); // as blackbox_exporter: relative to the file
 		try {
 			String content = Files.readString(file, StandardCharsets.UTF_8);
 			return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;

@@ -19,10 +19,10 @@ public record TlsConfig(Path caFile, Path certFile, Path keyFile, String serverN
 	/** Verify against the JDK's trust store, no client certificate. */
 	public static final TlsConfig DEFAULT = new TlsConfig(null, null, null, null, false, null, null);
 
-	static TlsConfig parse(Section s) {
+	static TlsConfig parse(Section s, java.util.function.Function<String, Path> paths) {
 		s.unsupported("inline PEM is not read; use ca_file, cert_file and key_file", "ca", "cert", "key")
 			.unsupported("not implemented", "cipher_suites", "curve_preferences");
-		TlsConfig config = new TlsConfig(path(s, "ca_file"), path(s, "cert_file"), path(s, "key_file"),
+		TlsConfig config = new TlsConfig(path(s, "ca_file", paths), path(s, "cert_file", paths), path(s, "key_file", paths),
 				s.string("server_name", null), s.bool("insecure_skip_verify", false), version(s, "min_version"),
 				version(s, "max_version"));
 		if ((config.certFile == null) != (config.keyFile == null)) {
@@ -33,9 +33,9 @@ public record TlsConfig(Path caFile, Path certFile, Path keyFile, String serverN
 		return config;
 	}
 
-	private static Path path(Section s, String name) {
+	private static Path path(Section s, String name, java.util.function.Function<String, Path> paths) {
 		String value = s.string(name, null);
-		return (value == null || value.isBlank()) ? null : Path.of(value);
+		return (value == null || value.isBlank()) ? null : paths.apply(value);
 	}
 
 	private static String version(Section s, String name) {

@@ -252,6 +252,15 @@ class BlackboxExporterIT {
 	}
 
 	@Test
+	void aBadRequestAfterAPipelinedProbeIsAnsweredAfterIt() throws Exception {
+		int port = exporter();
+		String target = URLEncoder.encode(origin("/ok"), StandardCharsets.UTF_8);
+		String answers = raw(port, "GET /probe?target=" + target + " HTTP/1.1\r\nHost: x\r\n\r\nBAD\r\n\r\n");
+		assertThat(answers).startsWith("HTTP/1.1 200 OK");
+		assertThat(answers.indexOf("HTTP/1.1 400 ")).isGreaterThan(answers.indexOf("probe_success 1"));
+	}
+
+	@Test
 	void theScrapeTimeoutLessTheOffsetBoundsTheProbe() throws Exception {
 		int port = exporter();
 		long start = System.nanoTime();

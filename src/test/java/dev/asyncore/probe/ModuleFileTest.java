@@ -115,6 +115,18 @@ class ModuleFileTest {
 		assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m: {prober: http\n", null)).hasMessageStartingWith("(file): is not valid YAML");
 	}
 
+	@Test
+	void relativeFilesAreReadFromTheModuleFilesDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+			throws Exception {
+		java.nio.file.Files.writeString(dir.resolve("token"), "s3cret\n");
+		java.nio.file.Path file = dir.resolve("blackbox.yml");
+		java.nio.file.Files.writeString(file, "modules:\n  m:\n    prober: http\n    http:\n      bearer_token_file: token\n");
+		assertThat(ModuleFile.read(file).module("m").http().bearerToken()).isEqualTo("s3cret");
+		java.nio.file.Files.writeString(file, "modules:\n  m:\n    prober: http\n    http:\n      tls_config: {ca_file: ca.pem}\n");
+		assertThatThrownBy(() -> ModuleFile.read(file)).hasMessageStartingWith("modules.m.http.tls_config.ca_file")
+			.hasMessageContaining(dir.resolve("ca.pem").toString());
+	}
+
 	private static ModuleFile parseHttp(String option) {
 		return ModuleFile.parse("modules:\n  m:\n    prober: http\n    http:\n      " + option + "\n", null);
 	}
