@@ -254,6 +254,22 @@ for entry in "${MATRIX[@]}"; do
 done
 [[ $FAILED -eq 0 ]] || fail "the exporters disagree (see DIFF lines)"
 
+# ---- beyond blackbox_exporter: certificate metrics even when verification fails ---------------
+probe_ours() { curl -G "http://127.0.0.1:$OUR_PORT/probe" --data-urlencode "module=$1" --data-urlencode "target=$2"; }
+probe_ours private_ca "https://127.0.0.1:$EXPIRED_PORT/" >"$TMP/expired"
+expiry=$(value probe_ssl_earliest_cert_expiry "$TMP/expired")
+[[ -n "$expiry" ]] || fail "no probe_ssl_earliest_cert_expiry for the expired certificate"
+python3 -c "import sys,time; sys.exit(0 if float(sys.argv[1]) < time.time() else 1)" "$expiry" \
+  || fail "probe_ssl_earliest_cert_expiry $expiry of the expired certificate is not in the past"
+probe_ours private_ca "https://127.0.0.1:$TLS_PORT/" >"$TMP/good"
+grep -q '^probe_tls_version_info{version="TLS 1\.[23]"} 1' "$TMP/good" || fail "no probe_tls_version_info for the good certificate"
+[[ "$(value probe_http_ssl "$TMP/good")" == 1 ]] || fail "probe_http_ssl is not 1 over https"
+curl -G "http://127.0.0.1:$OUR_PORT/probe" --data-urlencode "target=https://127.0.0.1:$WRONG_PORT/" \
+  --data-urlencode module=private_ca --data-urlencode debug=true >"$TMP/debug"
+grep -q '^Logs for the probe:' "$TMP/debug" && grep -q 'Certificate verification failed' "$TMP/debug" \
+  || fail "debug=true does not say why the wrong-host certificate failed"
+log "certificate metrics present for the expired certificate (expiry $expiry), TLS info for the good one"
+
 # ---- bad input: the same 400s ------------------------------------------------------------------
 for query in "module=http_2xx" "module=nope&target=x"; do
   theirs=$(curl -o /dev/null -w '%{http_code}' "http://127.0.0.1:$BBE_PORT/probe?$query")
