@@ -247,6 +247,7 @@ TOKEN_HASH="sha256:$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)"
 # What a user of the image passes, as environment variables (credentials go here too).
 RUN_ENV=(-e HTTP_PORT="$HTTP_PORT" -e MANAGEMENT_PORT="$MGMT_PORT" -e ASYNCORE_BIND_HOST=127.0.0.1
   -e ASYNCORE_ECHO_PORT="$ECHO_PORT" -e ASYNCORE_ECHO_UDP_PORT="$ECHO_UDP_PORT" -e ASYNCORE_DISCARD_PORT="$DISCARD_PORT"
+  -e ASYNCORE_BLACKBOX_PORT="$(free_port)"
   -e HTTP_ADDRESS=127.0.0.1 -e MANAGEMENT_ADDRESS=127.0.0.1 -e ASYNCORE_SECURITY_TOKEN_HASH="$TOKEN_HASH")
 NAME="asyncore-image-e2e-$$"
 run_cmd() {   # $1: container name; the rest: extra run arguments before the image

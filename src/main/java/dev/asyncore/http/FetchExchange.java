@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -50,6 +49,13 @@ final class FetchExchange implements ResponseParser.Listener {
 
 	private FetchOptions.Method method;
 
+	/** The method sent: {@link #method}'s name unless {@link RequestOptions#method()} says otherwise. */
+	private String methodName;
+
+	private byte[] requestBody;
+
+	private long firstByteAt;
+
 	private URI uri;
 
 	private Target target;
@@ -79,6 +85,8 @@ final class FetchExchange implements ResponseParser.Listener {
 		this.policy = (options.policy() != null) ? options.policy() : fetcher.policy();
 		this.options = options;
 		this.method = options.method();
+		this.methodName = (options.request().method() != null) ? options.request().method() : this.method.name();
+		this.requestBody = options.request().body();
 		this.uri = uri;
 		this.future = future;
 		this.memory = (options.sink() == null) ? new MemoryBody(this.policy.maxBodySize()) : null;
@@ -109,7 +117,8 @@ final class FetchExchange implements ResponseParser.Listener {
 			fail(ex);
 			return;
 		}
-		HttpConnection pooled = this.fetcher.pool().take(this.target.route(), this.policy);
+		HttpConnection pooled = this.options.request().freshConnection() ? null
+				: this.fetcher.pool().take(this.target.route(), this.policy);
 		if (pooled != null) {
 			send(pooled);
 		}
@@ -129,7 +138,8 @@ final class FetchExchange implements ResponseParser.Listener {
 				InetAddress[] addresses = null;
 				UnknownHostException failure = null;
 				try {
-					addresses = this.fetcher.resolver().resolve(host);
+					Resolver resolver = this.options.request().resolver();
+					addresses = ((resolver != null) ? resolver : this.fetcher.resolver()).resolve(host);
 				}
 				catch (UnknownHostException ex) {
 					failure = ex;
@@ -176,8 +186,11 @@ final class FetchExchange implements ResponseParser.Listener {
 
 	private void connect(InetAddress address) {
 		try {
-			send(new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target,
-					new InetSocketAddress(address, this.target.port()), this.policy));
+			HttpConnection fresh = new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target,
+					new InetSocketAddress(address, this.target.port()), this.policy);
+			var context = this.options.request().sslContext();
+			fresh.tls((context != null && this.target.https()) ? context.get() : null, this.options.request().serverName());
+			send(fresh);
 		}
 		catch (IOException | RuntimeException ex) {
 			fail(new FetchException.Connect("Cannot connect to " + this.target.host().name() + " ("
@@ -187,17 +200,16 @@ final class FetchExchange implements ResponseParser.Listener {
 
 	private void send(HttpConnection connection) {
 		this.connection = connection;
-		connection.begin(this, request(), this.method == FetchOptions.Method.HEAD, this.policy);
+		connection.begin(this, request(), this.methodName.equals("HEAD"), this.policy);
 	}
 
 	private byte[] request() {
-		String text = this.method.name() + ' ' + this.target.requestTarget() + " HTTP/1.1\r\nHost: "
-				+ this.target.hostHeader() + "\r\nUser-Agent: " + this.fetcher.userAgent()
-				+ "\r\nAccept: */*\r\nAccept-Encoding: identity\r\n\r\n";
-		return text.getBytes(StandardCharsets.ISO_8859_1);
+		return RequestEncoder.encode(this.methodName, this.target, this.fetcher.userAgent(), this.options.request(),
+				this.requestBody);
 	}
 
 	void firstByte() {
+		this.firstByteAt = System.nanoTime();
 		long requestStart = this.connection.requestStartNanos();
 		this.firstByteNanos = (requestStart != 0) ? System.nanoTime() - requestStart : 0;
 	}
@@ -257,6 +269,7 @@ final class FetchExchange implements ResponseParser.Listener {
 		if (this.done) {
 			return;
 		}
+		reportHop(from);
 		if (this.following) {
 			followRedirect(from);
 			return;
@@ -283,6 +296,22 @@ final class FetchExchange implements ResponseParser.Listener {
 				from.address(), from.isReused(), from.peerCertificateNotAfter()));
 	}
 
+	private void reportHop(HttpConnection from) {
+		RequestOptions extra = this.options.request();
+		if (extra.freshConnection()) {
+			from.close();
+		}
+		if (extra.hops() == null) {
+			return;
+		}
+		long requestStart = from.requestStartNanos();
+		long now = System.nanoTime();
+		long firstAt = (this.firstByteAt != 0) ? this.firstByteAt : now;
+		extra.hops().hop(new RequestOptions.Hop(this.uri, from.address(), this.head, this.target.https(),
+				this.dnsNanos, from.connectNanos(), from.tlsNanos(),
+				(requestStart != 0) ? Math.max(0, firstAt - requestStart) : 0, now - firstAt));
+	}
+
 	private void followRedirect(HttpConnection from) {
 		String location = this.head.headers().firstValue("Location").orElseThrow();
 		URI next;
@@ -296,9 +325,15 @@ final class FetchExchange implements ResponseParser.Listener {
 		}
 		this.redirects.add(this.uri);
 		this.connection = null;
-		if (this.head.status() == 303 && this.method != FetchOptions.Method.HEAD) {
+		int status = this.head.status();
+		boolean safe = this.methodName.equals("GET") || this.methodName.equals("HEAD");
+		if ((status == 303 && !this.methodName.equals("HEAD")) || (!safe && (status == 301 || status == 302))) {
+			// as browsers and Go's client do: the redirected request is a GET without the body
 			this.method = FetchOptions.Method.GET;
+			this.methodName = "GET";
+			this.requestBody = null;
 		}
+		this.firstByteAt = 0;
 		this.retried = false;
 		logger.debug("Following {} from {} to {}", this.head.status(), this.uri, next);
 		hop(next);
@@ -308,7 +343,9 @@ final class FetchExchange implements ResponseParser.Listener {
 		if (this.done || from != this.connection) {
 			return;
 		}
-		if (retryable && !this.retried) {
+		boolean idempotent = this.requestBody == null
+				&& (this.methodName.equals("GET") || this.methodName.equals("HEAD"));
+		if (retryable && !this.retried && idempotent) {
 			// a pooled connection the server had closed: GET and HEAD are safe to send again
 			this.retried = true;
 			logger.debug("Retrying {} on a new connection after {}", this.uri, failure.getMessage());

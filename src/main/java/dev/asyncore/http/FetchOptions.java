@@ -9,8 +9,9 @@ package dev.asyncore.http;
  * @param policy the policy for this fetch, or {@code null} for the fetcher's
  * @param sink where the body goes, or {@code null} to keep it in memory (capped by
  * {@link FetchPolicy#maxBodySize()})
+ * @param request what a prober adds (method, headers, body, TLS material, fresh connections)
  */
-public record FetchOptions(Method method, FetchPolicy policy, BodySink sink) {
+public record FetchOptions(Method method, FetchPolicy policy, BodySink sink, RequestOptions request) {
 
 	/** The methods supported: both safe and idempotent, so a stale keep-alive connection may be retried. */
 	public enum Method {
@@ -23,6 +24,13 @@ public record FetchOptions(Method method, FetchPolicy policy, BodySink sink) {
 		if (method == null) {
 			throw new IllegalArgumentException("method is required");
 		}
+		if (request == null) {
+			request = RequestOptions.NONE;
+		}
+	}
+
+	public FetchOptions(Method method, FetchPolicy policy, BodySink sink) {
+		this(method, policy, sink, RequestOptions.NONE);
 	}
 
 	/** GET, the fetcher's policy, body in memory. */
@@ -36,11 +44,15 @@ public record FetchOptions(Method method, FetchPolicy policy, BodySink sink) {
 	}
 
 	public FetchOptions policy(FetchPolicy policy) {
-		return new FetchOptions(this.method, policy, this.sink);
+		return new FetchOptions(this.method, policy, this.sink, this.request);
 	}
 
 	public FetchOptions sink(BodySink sink) {
-		return new FetchOptions(this.method, this.policy, sink);
+		return new FetchOptions(this.method, this.policy, sink, this.request);
+	}
+
+	public FetchOptions request(RequestOptions request) {
+		return new FetchOptions(this.method, this.policy, this.sink, request);
 	}
 
 }

@@ -12,6 +12,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -60,6 +61,11 @@ final class HttpConnection extends AsyncChat {
 
 	private long requestStart;
 
+	/** A fetch's own TLS material and server name (a prober's {@code tls_config}), or {@code null}. */
+	private SSLContext sslContext;
+
+	private String serverName;
+
 	HttpConnection(Reactor reactor, ConnectionPool pool, Target target, InetSocketAddress address, FetchPolicy policy)
 			throws IOException {
 		super(reactor);
@@ -89,6 +95,12 @@ final class HttpConnection extends AsyncChat {
 		return this.address;
 	}
 
+	/** Uses {@code context} (if not null) and {@code name} (if not null) for this connection's TLS; before it connects. */
+	void tls(SSLContext context, String name) {
+		this.sslContext = context;
+		this.serverName = name;
+	}
+
 	boolean isReused() {
 		return this.reused;
 	}
@@ -116,8 +128,9 @@ final class HttpConnection extends AsyncChat {
 		this.tcpConnected = true;
 		this.connectedAt = System.nanoTime();
 		if (this.target.https()) {
-			setTransport(TlsTransport.client((SocketChannel) channel(), this.pool.sslContext(),
-					this.target.host().name(), this.target.port()));
+			setTransport(TlsTransport.client((SocketChannel) channel(),
+					(this.sslContext != null) ? this.sslContext : this.pool.sslContext(),
+					(this.serverName != null) ? this.serverName : this.target.host().name(), this.target.port()));
 		}
 		setIdleTimeout(this.policy.readTimeout());
 	}

@@ -15,7 +15,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 class LayeringTest {
 
 	private static final String[] LIBRARY = { "dev.asyncore.core..", "dev.asyncore.file..", "dev.asyncore.echo..",
-			"dev.asyncore.chat..", "dev.asyncore.tls..", "dev.asyncore.http..", "dev.asyncore.examples.." };
+			"dev.asyncore.chat..", "dev.asyncore.tls..", "dev.asyncore.http..", "dev.asyncore.probe..", "dev.asyncore.examples.." };
 
 	private static JavaClasses classes;
 

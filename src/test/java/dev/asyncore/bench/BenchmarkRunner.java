@@ -67,6 +67,11 @@ public final class BenchmarkRunner {
 		String mode = (args.length > 0) ? args[0] : "full";
 		Settings settings = "quick".equals(mode) ? Settings.QUICK : Settings.FULL;
 		BenchmarkRunner runner = new BenchmarkRunner(settings);
+		if ("probe".equals(mode)) {
+			runner.runProbe();
+			System.out.println(runner.table());
+			return;
+		}
 		if (!"fetch".equals(mode)) {
 			runner.runEcho();
 		}
@@ -119,6 +124,25 @@ public final class BenchmarkRunner {
 		try (NginxOrigin origin = new NginxOrigin()) {
 			fetchScenario(origin, "small.bin", origin.small, "1 KiB", this.settings.smallFetches());
 			fetchScenario(origin, "large.bin", origin.large, "1 MiB", this.settings.largeFetches());
+		}
+	}
+
+	/** {@code /probe} of a 1 KiB nginx page: ours against the real blackbox_exporter (see {@link ProbeBench}). */
+	void runProbe() throws Exception {
+		if (!ProbeBench.available()) {
+			System.out.println("Probe benchmark skipped: it needs nginx, prometheus-blackbox-exporter and the packaged jar.");
+			return;
+		}
+		try (NginxOrigin origin = new NginxOrigin()) {
+			List<ProbeBench.Result> results = ProbeBench.run(origin, this.settings.smallFetches(),
+					this.settings.smallFetches());
+			ProbeBench.Result ours = results.get(0);
+			ProbeBench.Result peer = results.get(1);
+			String scenario = "/probe of a 1 KiB page, " + ProbeBench.CONNECTIONS + " scrapers, fresh connection per probe";
+			this.rows.add(new Row(scenario, "probes per second", ours.perSecond(), peer.perSecond(), "blackbox_exporter",
+					false, "1/s"));
+			this.rows.add(new Row(scenario, "exporter CPU per probe", ours.cpuMicrosPerProbe(), peer.cpuMicrosPerProbe(),
+					"blackbox_exporter", true, "us"));
 		}
 	}
 

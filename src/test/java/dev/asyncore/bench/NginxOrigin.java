@@ -112,7 +112,7 @@ final class NginxOrigin implements AutoCloseable {
 			.sum() + cpuNanos(this.process.toHandle());
 	}
 
-	private static long cpuNanos(ProcessHandle handle) {
+	static long cpuNanos(ProcessHandle handle) {
 		try {
 			String[] stat = Files.readString(Path.of("/proc", String.valueOf(handle.pid()), "stat")).split(" ");
 			long ticks = Long.parseLong(stat[13]) + Long.parseLong(stat[14]);

@@ -1,5 +1,6 @@
 package dev.asyncore.boot.fetch;
 
+import java.net.InetAddress;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
@@ -16,6 +17,7 @@ import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.HttpProber;
 
 /**
  * The fetch service's beans: one {@link Fetcher} on the lifecycle's reactor with the policy of
@@ -54,7 +56,8 @@ public class FetchConfiguration {
 
 	@Bean
 	ProbeScheduler probeScheduler(AsyncoreProperties properties, ReactorLifecycle reactorLifecycle,
-			Fetcher asyncoreFetcher, FetchPolicy asyncoreFetchPolicy, FetchMetrics fetchMetrics) {
+			Fetcher asyncoreFetcher, FetchPolicy asyncoreFetchPolicy, FetchMetrics fetchMetrics,
+			ObjectProvider<Resolver> resolver) {
 		List<Probe> probes = properties.probes().stream().map((p) -> {
 			try {
 				return new Probe(p, FetchPolicy.parseUrl(p.url()));
@@ -63,7 +66,9 @@ public class FetchConfiguration {
 				throw new IllegalStateException("asyncore.probes: validated while binding, yet " + ex.getMessage(), ex);
 			}
 		}).toList();
-		return new ProbeScheduler(probes, reactorLifecycle, asyncoreFetcher, asyncoreFetchPolicy, fetchMetrics);
+		return new ProbeScheduler(probes, reactorLifecycle,
+				new HttpProber(asyncoreFetcher, asyncoreFetchPolicy, resolver.getIfAvailable(() -> InetAddress::getAllByName)),
+				fetchMetrics);
 	}
 
 	@Bean

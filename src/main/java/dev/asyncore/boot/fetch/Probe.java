@@ -3,9 +3,12 @@ package dev.asyncore.boot.fetch;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 import dev.asyncore.boot.config.ProbeProperties;
 import dev.asyncore.http.FetchResult;
+import dev.asyncore.probe.HttpProbe;
+import dev.asyncore.probe.Module;
 
 /**
  * One configured probe and its last result. The result is replaced as a whole (a volatile
@@ -18,11 +21,22 @@ public final class Probe {
 
 	private final URI uri;
 
+	private final Module module;
+
 	private volatile ProbeResult last;
 
 	Probe(ProbeProperties properties, URI uri) {
 		this.properties = properties;
 		this.uri = uri;
+		// no TLS material of its own: the fetcher's trust (the service's SSLContext) applies
+		this.module = new Module(properties.name(), "http", properties.timeout(),
+				HttpProbe.DEFAULT.withValidStatusCodes(Set.copyOf(properties.expectedStatus())),
+				"prober: http\ntimeout: " + properties.timeout().toMillis() + "ms\n", null);
+	}
+
+	/** The blackbox module this probe runs: http, its expected statuses, its timeout. */
+	public Module module() {
+		return this.module;
 	}
 
 	public String name() {
@@ -42,10 +56,9 @@ public final class Probe {
 		return this.last;
 	}
 
-	void completed(FetchResult result, Throwable failure, Duration elapsed) {
+	void completed(boolean expected, FetchResult result, Throwable failure, Duration elapsed) {
 		Instant now = Instant.now();
 		if (result != null) {
-			boolean expected = this.properties.expects(result.status());
 			this.last = new ProbeResult(now, expected, result.status(), result.timings(), elapsed,
 					result.certificateNotAfter(), expected ? null : "unexpected status " + result.status());
 		}

@@ -13,16 +13,16 @@ import org.springframework.context.SmartLifecycle;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.core.TimerHandle;
-import dev.asyncore.http.BodySink;
-import dev.asyncore.http.FetchOptions;
-import dev.asyncore.http.FetchPolicy;
-import dev.asyncore.http.Fetcher;
+import dev.asyncore.http.FetchResult;
+import dev.asyncore.probe.HttpProber;
+import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeReport;
 
 /**
- * Runs the probes on the reactor: each probe is a reactor timer that starts a fetch, and the
- * fetch's completion schedules the next run {@code interval} later. No thread per probe and no
- * blocking anywhere. Each run's policy is the service's with the probe's {@code timeout} as total
- * timeout; its body is discarded (size and SHA-256 still computed).
+ * Runs the probes on the reactor: each probe is a reactor timer that runs blackbox_exporter's http
+ * prober ({@link HttpProber}, the one behind {@code /probe}) with the probe's module, and the
+ * completion schedules the next run {@code interval} later. No thread per probe and no blocking
+ * anywhere. Each run obeys the service's fetch policy with the probe's {@code timeout}.
  *
  * <p>Starts after {@link ReactorLifecycle} and stops before it. Completions run on the loop thread:
  * they replace the probe's result (a volatile write) and make one {@link FetchMetrics} call.
@@ -35,9 +35,7 @@ public class ProbeScheduler implements SmartLifecycle {
 
 	private final Reactor reactor;
 
-	private final Fetcher fetcher;
-
-	private final FetchPolicy policy;
+	private final HttpProber prober;
 
 	private final FetchMetrics metrics;
 
@@ -45,12 +43,10 @@ public class ProbeScheduler implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	public ProbeScheduler(List<Probe> probes, ReactorLifecycle lifecycle, Fetcher fetcher, FetchPolicy policy,
-			FetchMetrics metrics) {
+	public ProbeScheduler(List<Probe> probes, ReactorLifecycle lifecycle, HttpProber prober, FetchMetrics metrics) {
 		this.probes = List.copyOf(probes);
 		this.reactor = lifecycle.reactor();
-		this.fetcher = fetcher;
-		this.policy = policy;
+		this.prober = prober;
 		this.metrics = metrics;
 	}
 
@@ -96,25 +92,24 @@ public class ProbeScheduler implements SmartLifecycle {
 		}
 	}
 
-	/** Loop thread (a timer): starts one fetch; its completion schedules the next run. */
+	/** Loop thread (a timer): starts one probe; its completion schedules the next run. */
 	private void run(Probe probe) {
 		if (!this.running) {
 			return;
 		}
 		long start = System.nanoTime();
-		FetchOptions options = FetchOptions.get()
-			.sink(BodySink.discard())
-			.policy(this.policy.toBuilder().totalTimeout(probe.properties().timeout()).build());
-		this.fetcher.fetch(probe.uri(), options).whenComplete((result, failure) -> {
-			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-			Throwable cause = FetchService.unwrap(failure);
-			probe.completed(result, cause, elapsed);
-			this.metrics.record(result, cause, elapsed);
-			if (result == null) {
-				logger.debug("Probe '{}' of {} failed: {}", probe.name(), probe.uri(), cause.getMessage());
-			}
-			schedule(probe, probe.properties().interval());
-		});
+		this.prober.probe(probe.module(), probe.uri().toString(), probe.properties().timeout(), new ProbeReport(),
+				new ProbeLog(probe.name(), probe.uri().toString(), false)).whenComplete((outcome, error) -> {
+					Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+					Throwable cause = (outcome != null) ? FetchService.unwrap(outcome.failure()) : error;
+					FetchResult result = (outcome != null) ? outcome.result() : null;
+					probe.completed(outcome != null && outcome.success(), result, cause, elapsed);
+					this.metrics.record(result, cause, elapsed);
+					if (result == null && cause != null) {
+						logger.debug("Probe '{}' of {} failed: {}", probe.name(), probe.uri(), cause.getMessage());
+					}
+					schedule(probe, probe.properties().interval());
+				});
 	}
 
 }

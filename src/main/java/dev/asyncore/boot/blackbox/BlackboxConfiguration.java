@@ -1,0 +1,98 @@
+package dev.asyncore.boot.blackbox;
+
+import java.net.InetAddress;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.net.ssl.SSLContext;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.asyncore.boot.listener.DispatcherFactory;
+import dev.asyncore.core.Reactor;
+import dev.asyncore.http.FetchPolicy;
+import dev.asyncore.http.Fetcher;
+import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.BlackboxExporter;
+import dev.asyncore.probe.ExporterConnection;
+import dev.asyncore.probe.HttpProber;
+
+/**
+ * The blackbox_exporter drop-in: the module file, the exporter, and the {@code blackbox} listener
+ * type whose connections answer {@code /probe} on the reactor. Each loop gets its own
+ * {@link Fetcher}, so a probe runs on the loop of the connection that asked for it.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(BlackboxProperties.class)
+public class BlackboxConfiguration {
+
+	@Bean(destroyMethod = "close")
+	BlackboxModules blackboxModules(BlackboxProperties properties) {
+		return new BlackboxModules(properties.configFile(), properties.reloadCheckInterval());
+	}
+
+	@Bean
+	BlackboxProbers blackboxProbers(BlackboxProperties properties, ObjectProvider<Resolver> resolver,
+			ObjectProvider<SSLContext> sslContext) {
+		FetchPolicy policy = FetchPolicy.builder()
+			.allowPrivateNetworks(properties.allowPrivateNetworks())
+			.allowedHosts(new HashSet<>(properties.allowedHosts()))
+			.maxBodySize(properties.maxBodySize())
+			.build();
+		return new BlackboxProbers(policy, resolver.getIfAvailable(() -> InetAddress::getAllByName));
+	}
+
+	@Bean
+	BlackboxExporter blackboxExporter(BlackboxProperties properties, BlackboxModules blackboxModules,
+			BlackboxProbers blackboxProbers) {
+		return new BlackboxExporter(blackboxModules::current, blackboxProbers::forLoop, blackboxModules::reload,
+				properties.maxInFlight(), properties.timeoutOffset());
+	}
+
+	/** {@code blackbox}: each connection is a small HTTP/1.1 server answering blackbox_exporter's API. */
+	@Bean
+	DispatcherFactory blackboxDispatcherFactory(BlackboxExporter blackboxExporter) {
+		return DispatcherFactory.tcp("blackbox",
+				(reactor, channel, listener) -> new ExporterConnection(reactor, channel, blackboxExporter));
+	}
+
+	/** One prober (and fetcher) per loop, made on first use. Thread-safe. */
+	public static final class BlackboxProbers implements AutoCloseable {
+
+		private final FetchPolicy policy;
+
+		private final Resolver resolver;
+
+		private final Map<Reactor, HttpProber> probers = new ConcurrentHashMap<>();
+
+		private final Map<Reactor, Fetcher> fetchers = new ConcurrentHashMap<>();
+
+		BlackboxProbers(FetchPolicy policy, Resolver resolver) {
+			this.policy = policy;
+			this.resolver = resolver;
+		}
+
+		public FetchPolicy policy() {
+			return this.policy;
+		}
+
+		public HttpProber forLoop(Reactor reactor) {
+			return this.probers.computeIfAbsent(reactor, r -> {
+				Fetcher fetcher = Fetcher.builder(r).policy(this.policy).resolver(this.resolver).build();
+				this.fetchers.put(r, fetcher);
+				return new HttpProber(fetcher, this.policy, this.resolver);
+			});
+		}
+
+		@Override
+		public void close() {
+			this.fetchers.values().forEach(Fetcher::close);
+		}
+
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.asyncore.boot.blackbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.asyncore.boot.config.InvalidConfigurationException;
+import dev.asyncore.probe.ModuleConfigException;
+import dev.asyncore.probe.ModuleFile;
+
+/**
+ * The current module file: read at startup (an invalid file fails startup, naming the key), read
+ * again on {@code POST /-/reload} and when its modification time changes; a new file that is
+ * invalid is logged and the old modules stay. Reading happens on one daemon thread, never on the
+ * loop. Thread-safe.
+ */
+public final class BlackboxModules implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(BlackboxModules.class);
+
+	private final Path file;
+
+	private final ScheduledExecutorService reader;
+
+	private volatile ModuleFile current;
+
+	private volatile FileTime seen;
+
+	public BlackboxModules(String configFile, Duration checkInterval) {
+		this.file = (configFile == null || configFile.isBlank()) ? null : Path.of(configFile);
+		if (this.file == null) {
+			this.current = ModuleFile.defaults();
+			this.reader = null;
+			return;
+		}
+		try {
+			this.seen = modified();
+			this.current = ModuleFile.read(this.file);
+		}
+		catch (IOException ex) {
+			throw new InvalidConfigurationException("asyncore.blackbox.config-file",
+					"cannot read '" + this.file + "': " + ex.getMessage());
+		}
+		catch (ModuleConfigException ex) {
+			throw new InvalidConfigurationException("asyncore.blackbox.config-file", this.file + ": " + ex.getMessage());
+		}
+		this.reader = Executors.newSingleThreadScheduledExecutor(task -> {
+			Thread thread = new Thread(task, "blackbox-config");
+			thread.setDaemon(true);
+			return thread;
+		});
+		if (!checkInterval.isZero()) {
+			long millis = checkInterval.toMillis();
+			this.reader.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	public ModuleFile current() {
+		return this.current;
+	}
+
+	/** Re-reads the file off the caller's thread; completes with {@code null} or why the new file was refused. */
+	public CompletableFuture<String> reload() {
+		if (this.reader == null) {
+			return CompletableFuture.completedFuture(null); // nothing to read: the defaults stay
+		}
+		return CompletableFuture.supplyAsync(this::reloadNow, this.reader);
+	}
+
+	private void reloadIfChanged() {
+		try {
+			FileTime now = modified();
+			if (now != null && !now.equals(this.seen)) {
+				reloadNow();
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Cannot check {} for changes: {}", this.file, ex.getMessage());
+		}
+	}
+
+	private String reloadNow() {
+		try {
+			this.seen = modified();
+			this.current = ModuleFile.read(this.file);
+			logger.info("Loaded {} modules from {}", this.current.modules().size(), this.file);
+			return null;
+		}
+		catch (IOException | ModuleConfigException ex) {
+			logger.error("Keeping the previous modules: {} is invalid: {}", this.file, ex.getMessage());
+			return ex.getMessage();
+		}
+	}
+
+	private FileTime modified() throws IOException {
+		return Files.getLastModifiedTime(this.file);
+	}
+
+	@Override
+	public void close() {
+		if (this.reader != null) {
+			this.reader.shutdownNow();
+		}
+	}
+
+}

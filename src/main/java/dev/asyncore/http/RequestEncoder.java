@@ -1,0 +1,43 @@
+package dev.asyncore.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+/** Writes a request head (and body) for one hop; the defaults give way to a prober's own headers. */
+final class RequestEncoder {
+
+	private RequestEncoder() {
+	}
+
+	static byte[] encode(String method, Target target, String userAgent, RequestOptions extra, byte[] body) {
+		StringBuilder text = new StringBuilder(160).append(method)
+			.append(' ')
+			.append(target.requestTarget())
+			.append(" HTTP/1.1\r\n");
+		defaultHeader(text, extra, "Host", target.hostHeader());
+		defaultHeader(text, extra, "User-Agent", userAgent);
+		defaultHeader(text, extra, "Accept", "*/*");
+		defaultHeader(text, extra, "Accept-Encoding", "identity");
+		for (Map.Entry<String, String> header : extra.headers()) {
+			text.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+		}
+		if (body != null) {
+			text.append("Content-Length: ").append(body.length).append("\r\n");
+		}
+		byte[] head = text.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+		if (body == null || body.length == 0) {
+			return head;
+		}
+		byte[] request = Arrays.copyOf(head, head.length + body.length);
+		System.arraycopy(body, 0, request, head.length, body.length);
+		return request;
+	}
+
+	private static void defaultHeader(StringBuilder text, RequestOptions extra, String name, String value) {
+		if (!extra.hasHeader(name)) {
+			text.append(name).append(": ").append(value).append("\r\n");
+		}
+	}
+
+}

@@ -1,0 +1,75 @@
+package dev.asyncore.http;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+/**
+ * What a prober needs beyond a plain GET: any method, extra headers, a body, its own TLS material,
+ * its own resolver, a fresh connection per fetch, and a report of every hop's timings. Immutable
+ * apart from the body array; any thread. Every field may be left out ({@link #NONE}).
+ *
+ * @param method the request method, or {@code null} for {@link FetchOptions#method()}; a method
+ * other than GET or HEAD is never retried on a new connection
+ * @param headers sent after the defaults, replacing a default of the same name
+ * ({@code User-Agent}, {@code Accept}, {@code Accept-Encoding}); {@code Host} may be replaced too
+ * @param body the request body (sent with a {@code Content-Length}), or {@code null}
+ * @param sslContext trust and client-certificate material for https, asked for (on the loop thread)
+ * only when an https connection opens; {@code null} for the fetcher's
+ * @param serverName the name sent as SNI and verified in the certificate instead of the URL's
+ * host, or {@code null}
+ * @param resolver the look-up for this fetch, or {@code null} for the fetcher's
+ * @param freshConnection open a new connection for every hop and close it after, so connect and
+ * TLS are measured each time (blackbox_exporter's behaviour)
+ * @param hops told about each completed hop, redirects included, or {@code null}
+ */
+public record RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
+		Supplier<SSLContext> sslContext, String serverName, Resolver resolver, boolean freshConnection, HopListener hops) {
+
+	/** Nothing beyond {@link FetchOptions}. */
+	public static final RequestOptions NONE = new RequestOptions(null, List.of(), null, null, null, null, false, null);
+
+	public RequestOptions {
+		headers = List.copyOf(headers);
+		if (method != null && (method.isEmpty() || !method.chars().allMatch(RequestOptions::isTokenChar))) {
+			throw new IllegalArgumentException("method must be an HTTP token, was '" + method + "'");
+		}
+		if (method != null) {
+			method = method.toUpperCase(Locale.ROOT);
+		}
+		for (Map.Entry<String, String> header : headers) {
+			if (header.getKey().isEmpty() || !header.getKey().chars().allMatch(RequestOptions::isTokenChar)) {
+				throw new IllegalArgumentException("header name must be an HTTP token, was '" + header.getKey() + "'");
+			}
+			if (header.getValue().chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+				throw new IllegalArgumentException("header " + header.getKey() + " has a line break in its value");
+			}
+		}
+	}
+
+	private static boolean isTokenChar(int c) {
+		return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+	}
+
+	/** Whether {@code name} is among {@link #headers()} (case-insensitively). */
+	public boolean hasHeader(String name) {
+		return this.headers.stream().anyMatch(h -> h.getKey().equalsIgnoreCase(name));
+	}
+
+	/** One completed hop of a fetch: what answered and how long each phase took, in nanoseconds. */
+	public record Hop(java.net.URI uri, java.net.InetSocketAddress address, ResponseHead head, boolean https,
+			long dnsNanos, long connectNanos, long tlsNanos, long processingNanos, long transferNanos) {
+	}
+
+	/** Receives each hop as it completes, on the loop thread; must not block. */
+	@FunctionalInterface
+	public interface HopListener {
+
+		void hop(Hop hop);
+
+	}
+
+}

@@ -1,0 +1,154 @@
+package dev.asyncore.probe;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * blackbox_exporter's module file ({@code blackbox.yml}): {@code modules: {name: {prober, timeout,
+ * http: {...}}}}, read strictly. Every error names its key; an option blackbox_exporter has and this
+ * service does not is an error too, never ignored. Immutable once read; any thread.
+ *
+ * <pre>{@code
+ * ModuleFile modules = ModuleFile.read(Path.of("blackbox.yml"));
+ * Module web = modules.module("http_2xx");
+ * }</pre>
+ */
+public final class ModuleFile {
+
+	/** The module every exporter has, as blackbox_exporter's example file defines it. */
+	public static final String DEFAULT_MODULE = "http_2xx";
+
+	private static final Set<String> OTHER_PROBERS = Set.of("tcp", "dns", "icmp", "grpc");
+
+	private final Map<String, Module> modules;
+
+	private ModuleFile(Map<String, Module> modules) {
+		this.modules = Collections.unmodifiableMap(modules);
+	}
+
+	/** Only {@code http_2xx}: an http probe with blackbox_exporter's defaults and a 5 s timeout. */
+	public static ModuleFile defaults() {
+		return parse("modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n", null);
+	}
+
+	/** Reads a file; relative {@code *_file} paths in it are relative to the file's directory. Blocking I/O. */
+	public static ModuleFile read(Path file) throws IOException {
+		return parse(Files.readString(file, StandardCharsets.UTF_8), file.toAbsolutePath().getParent());
+	}
+
+	/**
+	 * Parses module-file text; {@code http_2xx} is added if the file does not define it.
+	 * @param base directory that relative {@code *_file} paths are resolved against, or {@code null}
+	 * @throws ModuleConfigException naming the key at fault
+	 */
+	public static ModuleFile parse(String yaml, Path base) {
+		Object document;
+		try {
+			document = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+		}
+		catch (YAMLException ex) {
+			throw new ModuleConfigException("(file)", "is not valid YAML: " + ex.getMessage().lines().findFirst().orElse(""));
+		}
+		Section root = Section.of("", document);
+		Section modulesSection = root.section("modules");
+		root.finish();
+		Map<String, Module> modules = new LinkedHashMap<>();
+		HttpProbe.FileReader files = new HttpProbe.FileReader() {
+
+			@Override
+			public String read(String key, String path) {
+				return readSecret(key, path, base);
+			}
+
+			@Override
+			public Path path(String path) {
+				return (base != null) ? base.resolve(path) : Path.of(path); // as blackbox_exporter: relative to the file
+			}
+
+		};
+		for (String name : modulesSection.keys()) {
+			modules.put(name, module(name, Section.of("modules." + name, modulesSection.raw(name)), files));
+		}
+		if (!modules.containsKey(DEFAULT_MODULE)) {
+			modules.put(DEFAULT_MODULE, Module.of(DEFAULT_MODULE, Duration.ofSeconds(5), HttpProbe.DEFAULT,
+					"prober: http\ntimeout: 5s\n"));
+		}
+		return new ModuleFile(modules);
+	}
+
+	private static Module module(String name, Section s, HttpProbe.FileReader files) {
+		if (name.isBlank()) {
+			throw new ModuleConfigException(s.path(), "a module needs a name");
+		}
+		String prober = s.string("prober", null);
+		if (prober == null) {
+			throw new ModuleConfigException(s.key("prober"), "is required (http)");
+		}
+		if (OTHER_PROBERS.contains(prober)) {
+			throw new ModuleConfigException(s.key("prober"), "prober '" + prober
+					+ "' is a blackbox_exporter prober this service does not support yet; only http is");
+		}
+		if (!prober.equals("http")) {
+			throw new ModuleConfigException(s.key("prober"), "unknown prober '" + prober + "'; use http");
+		}
+		Duration timeout = s.duration("timeout", Duration.ZERO);
+		if (timeout.isNegative()) {
+			throw new ModuleConfigException(s.key("timeout"), "must not be negative");
+		}
+		HttpProbe http = HttpProbe.parse(s.section("http"), files);
+		for (String other : OTHER_PROBERS) {
+			if (s.has(other)) {
+				Object ignored = s.raw(other); // another prober's section is allowed, as blackbox_exporter allows it
+			}
+		}
+		String text = dump(s);
+		s.finish();
+		return Module.of(name, timeout, http, text);
+	}
+
+	private static String dump(Section s) {
+		Map<String, Object> raw = new LinkedHashMap<>();
+		for (String key : s.keys()) {
+			raw.put(key, s.raw(key));
+		}
+		DumperOptions options = new DumperOptions();
+		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+		return new Yaml(new Representer(options), options).dump(raw);
+	}
+
+	private static String readSecret(String key, String path, Path base) {
+		Path file = (base != null) ? base.resolve(path) : Path.of(path); // as blackbox_exporter: relative to the file
+		try {
+			String content = Files.readString(file, StandardCharsets.UTF_8);
+			return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+		}
+		catch (IOException ex) {
+			throw new ModuleConfigException(key, "cannot read '" + file + "': " + ex.getMessage());
+		}
+	}
+
+	/** The module named {@code name}, or {@code null}. */
+	public Module module(String name) {
+		return this.modules.get(name);
+	}
+
+	/** Every module by name, in file order. */
+	public Map<String, Module> modules() {
+		return this.modules;
+	}
+
+}

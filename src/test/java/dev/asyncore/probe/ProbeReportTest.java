@@ -1,0 +1,62 @@
+package dev.asyncore.probe;
+
+import java.net.InetAddress;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProbeReportTest {
+
+	@Test
+	void numbersAreWrittenAsGoWritesThem() {
+		assertThat(ProbeReport.goFloat(200)).isEqualTo("200");
+		assertThat(ProbeReport.goFloat(0)).isEqualTo("0");
+		assertThat(ProbeReport.goFloat(0.002768011)).isEqualTo("0.002768011");
+		assertThat(ProbeReport.goFloat(2.1697e-05)).isEqualTo("2.1697e-05");
+		assertThat(ProbeReport.goFloat(3668918509.0)).isEqualTo("3.668918509e+09");
+		assertThat(ProbeReport.goFloat(1.1)).isEqualTo("1.1");
+		assertThat(ProbeReport.goFloat(-1)).isEqualTo("-1");
+		assertThat(ProbeReport.goFloat(123456)).isEqualTo("123456");
+		assertThat(ProbeReport.goFloat(1e6)).isEqualTo("1e+06");
+		assertThat(ProbeReport.goFloat(1.5e9)).isEqualTo("1.5e+09");
+		assertThat(ProbeReport.goFloat(1.7e-3)).isEqualTo("0.0017");
+		assertThat(ProbeReport.goFloat(0.0001)).isEqualTo("0.0001");
+		assertThat(ProbeReport.goFloat(0.00001)).isEqualTo("1e-05");
+		assertThat(ProbeReport.goFloat(123456.5)).isEqualTo("123456.5");
+		assertThat(ProbeReport.goFloat(-0.25)).isEqualTo("-0.25");
+		assertThat(ProbeReport.goFloat(1234567.25)).isEqualTo("1.23456725e+06");
+		assertThat(ProbeReport.goFloat(Double.NaN)).isEqualTo("NaN");
+	}
+
+	@Test
+	void familiesAreSortedByNameAndSamplesByLabels() {
+		String text = new ProbeReport().gauge("probe_success", "Displays whether or not the probe was a success", 1)
+			.gauge("probe_http_duration_seconds", "Duration", 0.5, "phase", "tls")
+			.gauge("probe_http_duration_seconds", "Duration", 0.25, "phase", "connect")
+			.gauge("probe_ssl_last_chain_info", "Info", 1, "subject", "CN=\"x\"")
+			.render();
+		assertThat(text).isEqualTo("""
+				# HELP probe_http_duration_seconds Duration
+				# TYPE probe_http_duration_seconds gauge
+				probe_http_duration_seconds{phase="connect"} 0.25
+				probe_http_duration_seconds{phase="tls"} 0.5
+				# HELP probe_ssl_last_chain_info Info
+				# TYPE probe_ssl_last_chain_info gauge
+				probe_ssl_last_chain_info{subject="CN=\\"x\\""} 1
+				# HELP probe_success Displays whether or not the probe was a success
+				# TYPE probe_success gauge
+				probe_success 1
+				""");
+	}
+
+	@Test
+	void addressHashIsBlackboxExportersFnv32aOfGosTextForm() throws Exception {
+		// the value the real blackbox_exporter 0.23 reported for 127.0.0.1
+		assertThat(IpText.hash(InetAddress.getByName("127.0.0.1"))).isEqualTo(3668918509L);
+		assertThat(IpText.of(InetAddress.getByName("::1"))).isEqualTo("::1");
+		assertThat(IpText.of(InetAddress.getByName("2001:db8:0:0:1:0:0:1"))).isEqualTo("2001:db8::1:0:0:1");
+		assertThat(IpText.of(InetAddress.getByName("fe80::1:2"))).isEqualTo("fe80::1:2");
+	}
+
+}
