@@ -13,7 +13,7 @@ import dev.asyncore.core.Reactor;
 /**
  * blackbox_exporter's HTTP API, answered on the reactor: {@code GET /probe?target=&module=[&debug=true]},
  * {@code POST /-/reload}, {@code GET /-/healthy}. This is the one place where a request is turned
- * into an answer, so a credentials check belongs at the top of {@link #handle}.
+ * into an answer; every path but {@code /-/healthy} first passes the {@link ExporterAccess} check.
  *
  * <p>Probes run on the loop of the connection that asked, with at most {@code maxInFlight} at a time
  * over all loops (beyond it: 503). Thread-safe: connections on several loops share one exporter.
@@ -30,6 +30,8 @@ public final class BlackboxExporter {
 
 	private final Duration timeoutOffset;
 
+	private final ExporterAccess access;
+
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	/**
@@ -41,6 +43,16 @@ public final class BlackboxExporter {
 	 */
 	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, HttpProber> probers,
 			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset) {
+		this(modules, probers, reload, maxInFlight, timeoutOffset, ExporterAccess.OPEN);
+	}
+
+	/**
+	 * As the other constructor, with {@code access} deciding who may call it.
+	 * @param access the credentials check run before every path but {@code /-/healthy}
+	 */
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, HttpProber> probers,
+			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access) {
+		this.access = Objects.requireNonNull(access);
 		this.modules = Objects.requireNonNull(modules);
 		this.probers = Objects.requireNonNull(probers);
 		this.reload = Objects.requireNonNull(reload);
@@ -58,6 +70,19 @@ public final class BlackboxExporter {
 	 * Loop thread of {@code reactor}.
 	 */
 	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest request) {
+		if (request.path().equals("/-/healthy")) {
+			return route(reactor, request);
+		}
+		CompletableFuture<ExporterResponse> refusal = this.access.check(request);
+		if (refusal.isDone() && !refusal.isCompletedExceptionally() && refusal.join() == null) {
+			return route(reactor, request);
+		}
+		// A check that completed elsewhere (bcrypt off the loop) comes back to the loop to probe.
+		return refusal.thenComposeAsync((refused) -> (refused != null) ? done(refused) : route(reactor, request),
+				reactor::execute);
+	}
+
+	private CompletableFuture<ExporterResponse> route(Reactor reactor, ExporterRequest request) {
 		return switch (request.path()) {
 			case "/probe" -> only("GET", request, () -> probe(reactor, request));
 			case "/-/reload" -> only("POST", request, () -> this.reload.get()

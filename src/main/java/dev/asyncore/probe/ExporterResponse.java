@@ -1,6 +1,7 @@
 package dev.asyncore.probe;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One answer of the exporter. Immutable apart from the body array.
@@ -8,12 +9,23 @@ import java.nio.charset.StandardCharsets;
  * @param status the status code
  * @param contentType the Content-Type
  * @param body the body
+ * @param challenges the {@code WWW-Authenticate} values of a 401, empty otherwise
  */
-public record ExporterResponse(int status, String contentType, byte[] body) {
+public record ExporterResponse(int status, String contentType, byte[] body, List<String> challenges) {
 
 	public static final String TEXT = "text/plain; charset=utf-8";
 
 	public static final String METRICS = "text/plain; version=0.0.4; charset=utf-8";
+
+	public ExporterResponse(int status, String contentType, byte[] body) {
+		this(status, contentType, body, List.of());
+	}
+
+	/** A 401 asking for one of {@code challenges}. */
+	public static ExporterResponse unauthorized(List<String> challenges) {
+		return new ExporterResponse(401, TEXT, "401 Unauthorized: credentials required\n".getBytes(StandardCharsets.UTF_8),
+				List.copyOf(challenges));
+	}
 
 	public static ExporterResponse text(int status, String body) {
 		return new ExporterResponse(status, TEXT, body.getBytes(StandardCharsets.UTF_8));
@@ -33,6 +45,9 @@ public record ExporterResponse(int status, String contentType, byte[] body) {
 		if (allow != null) {
 			head.append("Allow: ").append(allow).append("\r\n");
 		}
+		for (String challenge : this.challenges) {
+			head.append("WWW-Authenticate: ").append(challenge).append("\r\n");
+		}
 		if (this.status == 503) {
 			head.append("Retry-After: 1\r\n");
 		}
@@ -47,6 +62,8 @@ public record ExporterResponse(int status, String contentType, byte[] body) {
 		return switch (status) {
 			case 200 -> "OK";
 			case 400 -> "Bad Request";
+			case 401 -> "Unauthorized";
+			case 403 -> "Forbidden";
 			case 404 -> "Not Found";
 			case 405 -> "Method Not Allowed";
 			case 413 -> "Content Too Large";

@@ -154,7 +154,7 @@ class BlackboxExporterIT {
 					() -> java.util.concurrent.CompletableFuture.completedFuture(null), maxInFlight, Duration.ofMillis(500));
 			ServerDispatcher server = new ServerDispatcher(this.loop.reactor(), new InetSocketAddress("127.0.0.1", 0),
 					ServerDispatcher.Options.DEFAULTS, new ListenerStats("blackbox"),
-					(reactor, channel) -> new ExporterConnection(reactor, channel, exporter));
+					(reactor, channel, stats) -> new ExporterConnection(reactor, channel, exporter));
 			return ((InetSocketAddress) server.localAddress()).getPort();
 		});
 	}

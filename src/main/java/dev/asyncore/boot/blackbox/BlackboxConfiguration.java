@@ -18,6 +18,7 @@ import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.BlackboxExporter;
+import dev.asyncore.probe.ExporterAccess;
 import dev.asyncore.probe.ExporterConnection;
 import dev.asyncore.probe.HttpProber;
 
@@ -48,9 +49,10 @@ public class BlackboxConfiguration {
 
 	@Bean
 	BlackboxExporter blackboxExporter(BlackboxProperties properties, BlackboxModules blackboxModules,
-			BlackboxProbers blackboxProbers) {
+			BlackboxProbers blackboxProbers, ObjectProvider<ExporterAccess> access) {
+		// The service always has the security configuration's check; a slice without it is open.
 		return new BlackboxExporter(blackboxModules::current, blackboxProbers::forLoop, blackboxModules::reload,
-				properties.maxInFlight(), properties.timeoutOffset());
+				properties.maxInFlight(), properties.timeoutOffset(), access.getIfAvailable(() -> ExporterAccess.OPEN));
 	}
 
 	/** {@code blackbox}: each connection is a small HTTP/1.1 server answering blackbox_exporter's API. */

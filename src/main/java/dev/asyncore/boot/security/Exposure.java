@@ -11,8 +11,8 @@ import dev.asyncore.boot.config.InvalidConfigurationException;
  * Whether callers without credentials may use the guarded paths ({@code /fetch}, {@code /probe},
  * the diagnostic endpoints), decided once at startup from where HTTP listens: yes when
  * {@code asyncore.security.allow-anonymous} says so, or when no credential is configured and every
- * HTTP port ({@code server.address}, and {@code management.server.address} if Actuator has its own
- * port) is bound to loopback, as the jar's defaults are; no when credentials are configured. A
+ * HTTP port ({@code server.address}, {@code management.server.address} if Actuator has its own
+ * port, and the host of every {@code blackbox} listener, which serves {@code /probe}) is bound to loopback, as the jar's defaults are; no when credentials are configured. A
  * service reachable from the network with no credential and no explicit
  * {@code allow-anonymous} fails startup: it would be an open fetch relay.
  *
@@ -58,6 +58,16 @@ record Exposure(boolean anonymousAllowed, String reachable) {
 		String management = environment.getProperty("management.server.address");
 		if (ownPort && !isLoopback(management)) {
 			return describe("management.server.address", management);
+		}
+		// A blackbox listener serves /probe from the reactor: the same relay, on another port.
+		for (int i = 0; environment.containsProperty("asyncore.listeners[" + i + "].name"); i++) {
+			String prefix = "asyncore.listeners[" + i + "].";
+			if ("blackbox".equals(environment.getProperty(prefix + "type"))) {
+				String host = environment.getProperty(prefix + "host", "127.0.0.1");
+				if (!isLoopback(host)) {
+					return describe(prefix + "host", host);
+				}
+			}
 		}
 		return null;
 	}

@@ -23,4 +23,10 @@ public class ExposureConfiguration {
 		return new Credentials(properties);
 	}
 
+	/** The same check for the reactor-served blackbox API, which Spring Security never sees. */
+	@Bean
+	ProbeAccess asyncoreProbeAccess(Credentials asyncoreCredentials, Exposure exposure) {
+		return new ProbeAccess(asyncoreCredentials, exposure.anonymousAllowed());
+	}
+
 }
