@@ -155,7 +155,7 @@ import json, sys
 h = json.loads(sys.argv[1])
 r = h["components"]["reactor"]
 assert h["status"] == "UP" and r["status"] == "UP", h
-assert set(r["details"]["listeners"]) == {"echo", "echo-udp", "discard"}, r
+assert set(r["details"]["listeners"]) == {"echo", "echo-udp", "discard", "blackbox"}, r
 PY
 ECHO_BYTES=100000
 python3 - "$ECHO_PORT" "$ECHO_UDP_PORT" "$ECHO_BYTES" <<'PY' || fail "echo failed"
