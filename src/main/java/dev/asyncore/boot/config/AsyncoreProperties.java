@@ -18,7 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * The service's configuration under {@code asyncore}: the reactor and the listeners it serves.
  * Immutable; bound once at startup. Field constraints are checked by Bean Validation, rules that
  * span listeners (unique names and ports, TLS needs a key store) by {@link ListenerRules} while
- * binding, so a bad file fails startup with a message naming the property.
+ * binding, so a bad file fails startup with a message naming the property. Binding is strict: a key
+ * under {@code asyncore} that is no component of these records fails startup too
+ * ({@link StrictBinding}), so adding a key means adding a component with its Javadoc, and nothing else.
  *
  * @param reactor the event loop
  * @param listeners the TCP and UDP listeners to open, each with its own metrics tag

@@ -29,6 +29,12 @@ import dev.asyncore.echo.UdpEchoServer;
 @EnableConfigurationProperties(AsyncoreProperties.class)
 public class ServiceConfiguration {
 
+	/** Unknown {@code asyncore.*} keys fail startup naming the closest known key. */
+	@Bean
+	static StrictBinding asyncoreStrictBinding() {
+		return new StrictBinding();
+	}
+
 	/** {@code echo}: TCP connections echo with the listener's high-water mark; UDP datagrams go back. */
 	@Bean
 	DispatcherFactory echoDispatcherFactory() {

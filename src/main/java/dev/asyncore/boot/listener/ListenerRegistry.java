@@ -52,7 +52,9 @@ public class ListenerRegistry {
 		DispatcherFactory factory = this.types.get(p.type());
 		if (factory == null) {
 			throw new InvalidConfigurationException(path + ".type",
-					"unknown listener type '" + p.type() + "'; known types: " + String.join(", ", this.types.keySet()));
+					"unknown listener type '" + p.type() + "'; known types: " + String.join(", ", this.types.keySet()),
+					"Set " + path + ".type to one of " + String.join(", ", this.types.keySet())
+							+ ", or define a DispatcherFactory bean whose type() is '" + p.type() + "'.");
 		}
 		String protocol = p.protocol().name().toLowerCase();
 		if (!factory.supports(p.protocol())) {

@@ -120,9 +120,12 @@ class ListenerConfigurationIT {
 	}
 
 	@Test
-	void whenNameIsMissingThenStartupFailsNamingTheProperty() {
-		this.runner.withPropertyValues("asyncore.listeners[0].port=0")
-			.run((context) -> assertFailure(context, "listeners[0].name", "must not be blank"));
+	void whenNameIsMissingThenStartupFailsSayingListsAreReplacedWhole() {
+		this.runner.withPropertyValues("asyncore.listeners[0].port=17008").run((context) -> {
+			assertFailure(context, "asyncore.listeners[0].name", "is required. Lists are replaced whole, never merged");
+			FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getAction()).contains("--asyncore.listeners[0].name=... --asyncore.listeners[0].port=17008");
+		});
 	}
 
 	@Test
