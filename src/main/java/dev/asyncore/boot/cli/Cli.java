@@ -5,14 +5,27 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * The command line: {@code fetch [--head] [--output FILE] [--allow-private] URL...} and
- * {@code echo-client HOST PORT TEXT}. Runs without Spring (no context, no web server) on a reactor
+ * The command line: {@code fetch [--head] [--output FILE] [--allow-private] URL...},
+ * {@code echo-client HOST PORT TEXT} and {@code help} ({@code --help}, {@code -h}). Runs without Spring (no context, no web server) on a reactor
  * of its own, so it starts in well under a second; called from {@code main} on the main thread.
  */
 public final class Cli {
 
 	/** The commands {@link #run} handles; anything else starts the service. */
-	public static final Set<String> COMMANDS = Set.of("fetch", "echo-client");
+	public static final Set<String> COMMANDS = Set.of("fetch", "echo-client", "help", "--help", "-h");
+
+	/** What {@code --help} prints: every mode of the jar. */
+	static final String HELP = """
+			usage: java -jar asyncore-service.jar [--spring.option=value...]
+			         run the service (listeners, HTTP API, Actuator) until SIGTERM or Ctrl-C
+			       java -jar asyncore-service.jar fetch [--head] [--output FILE] [--allow-private] URL...
+			       java -jar asyncore-service.jar echo-client HOST PORT TEXT
+			       java -jar asyncore-service.jar example http-client|echo|loop|file ARGS...
+			         the four asyncore example programs; 'example' alone lists them
+			       java -jar asyncore-service.jar help | --help | -h
+			         print this and exit
+
+			""";
 
 	static final String USAGE = """
 			usage: fetch [--head] [--output FILE] [--allow-private] URL...
@@ -34,6 +47,10 @@ public final class Cli {
 		return switch (args[0]) {
 			case "fetch" -> new FetchCommand(out, err).run(rest);
 			case "echo-client" -> EchoClientCommand.run(rest, out, err);
+			case "help", "--help", "-h" -> {
+				out.println(HELP + USAGE);
+				yield 0;
+			}
 			default -> {
 				err.println(USAGE);
 				yield 2;
