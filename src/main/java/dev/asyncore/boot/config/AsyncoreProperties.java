@@ -10,27 +10,28 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The service's configuration under {@code asyncore}: the reactor and the listeners it serves.
+ * The service's configuration under asyncore: the reactor and the listeners it serves.
  * Immutable; bound once at startup. Field constraints are checked by Bean Validation, rules that
- * span listeners (unique names and ports, TLS needs a key store) by {@link ListenerRules} while
+ * span listeners (unique names and ports, TLS needs a key store) by ListenerRules while
  * binding, so a bad file fails startup with a message naming the property. Binding is strict: a key
- * under {@code asyncore} that is no component of these records fails startup too
- * ({@link StrictBinding}), so adding a key means adding a component with its Javadoc, and nothing else.
+ * under asyncore that is no component of these records fails startup too
+ * (StrictBinding), so adding a key means adding a component with its Javadoc, and nothing else.
  *
  * @param reactor the event loop
  * @param listeners the TCP and UDP listeners to open, each with its own metrics tag
- * @param fetch the fetch service: policy of {@code /fetch} and the probes, concurrency limit
- * @param probes URLs fetched on a schedule, reported as {@code asyncore.probe.*} meters
+ * @param fetch the fetch service: policy of /fetch and the probes, concurrency limit
+ * @param probes URLs fetched on a schedule, reported as asyncore.probe.* meters
  */
 @Validated
 @ConfigurationProperties("asyncore")
 public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
-		@Valid @DefaultValue List<ListenerProperties> listeners, @Valid @DefaultValue FetchProperties fetch,
+		@Valid @DefaultValue List<ListenerProperties> listeners, @Valid @DefaultValue @NestedConfigurationProperty FetchProperties fetch,
 		@Valid @DefaultValue List<ProbeProperties> probes) {
 
 	public AsyncoreProperties {
@@ -44,8 +45,8 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	 * The reactor: one loop thread that owns every listener and connection (asyncore's model), or
 	 * several, the first accepting and handing connections to all of them in turn.
 	 *
-	 * @param threadName name of the loop thread; also the {@code reactor} tag of the loop meters
-	 * (further loops are named {@code <thread-name>-1}, {@code -2}...)
+	 * @param threadName name of the loop thread; also the reactor tag of the loop meters
+	 * (further loops add -1, -2... to it)
 	 * @param shutdownGrace on shutdown, how long connections may go on and flush their pending
 	 * output before they are closed
 	 * @param stallTimeout health is DOWN when a loop has not completed a pass for this long
@@ -82,19 +83,19 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	/**
 	 * One listener.
 	 *
-	 * @param name unique name; the {@code listener} tag on every meter of this listener
-	 * @param type what it serves: {@code echo}, {@code discard}, or the type of any
-	 * {@code DispatcherFactory} bean
-	 * @param protocol {@code tcp} or {@code udp}
-	 * @param host address to bind: {@code 127.0.0.1} for loopback only, {@code 0.0.0.0} for every
+	 * @param name unique name; the listener tag on every meter of this listener
+	 * @param type what it serves: echo, discard, or the type of any
+	 * DispatcherFactory bean
+	 * @param protocol transport protocol: tcp or udp
+	 * @param host address to bind: 127.0.0.1 for loopback only, 0.0.0.0 for every
 	 * interface
 	 * @param port port to bind; 0 picks a free ephemeral port, shown in the log and the
-	 * {@code reactor} endpoint
+	 * reactor endpoint
 	 * @param backlog length of the kernel's queue of connections not yet accepted (TCP)
 	 * @param maxConnections open connections above which new ones are accepted and closed at once,
-	 * counted as {@code rejected}; 0 for no limit (TCP)
+	 * counted as rejected; 0 for no limit (TCP)
 	 * @param idleTimeout a connection that moves no byte for this long is closed, counted as
-	 * {@code timeout}; 0 for never (TCP)
+	 * timeout; 0 for never (TCP)
 	 * @param writeHighWaterMark reading from a peer pauses while this much output to it waits to be
 	 * written, so a peer that never reads cannot grow the server's memory (TCP)
 	 * @param tls TLS for the connections of this listener (TCP)
@@ -109,9 +110,9 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	/**
 	 * TLS on a TCP listener.
 	 *
-	 * @param enabled whether connections are TLS; requires {@code key-store}
+	 * @param enabled whether connections are TLS; requires key-store
 	 * @param keyStore location of the key store holding the server's key and certificate, such as
-	 * {@code file:/etc/asyncore/server.p12}
+	 * file:/etc/asyncore/server.p12
 	 * @param keyStorePassword password of the key store
 	 * @param keyStoreType key store format
 	 */

@@ -5,6 +5,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +85,33 @@ final class KnownProperties {
 			type = component.get().getGenericType();
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * Every leaf key, list indexes written {@code [*]} ({@code asyncore.listeners[*].port}), in
+	 * record order, with the component it binds to (whose {@code @DefaultValue} is its default).
+	 */
+	static Map<String, RecordComponent> leaves() {
+		Map<String, RecordComponent> leaves = new LinkedHashMap<>();
+		collect(PREFIX, AsyncoreProperties.class, leaves);
+		return leaves;
+	}
+
+	private static void collect(String prefix, Class<?> record, Map<String, RecordComponent> leaves) {
+		for (RecordComponent component : record.getRecordComponents()) {
+			String key = prefix + "." + dashed(component.getName());
+			Type type = component.getGenericType();
+			if (List.class.isAssignableFrom(raw(type))
+					&& raw(((ParameterizedType) type).getActualTypeArguments()[0]).isRecord()) {
+				collect(key + "[*]", raw(((ParameterizedType) type).getActualTypeArguments()[0]), leaves);
+			}
+			else if (raw(type).isRecord()) {
+				collect(key, raw(type), leaves);
+			}
+			else {
+				leaves.put(key, component);
+			}
+		}
 	}
 
 	private static InvalidConfigurationException unknownElement(ConfigurationPropertyName path, String element,
