@@ -785,7 +785,6 @@ public class Dispatcher {
 					handleRead();
 				}
 				if (!this.closed && (ready & SelectionKey.OP_WRITE) != 0) {
-					this.stats.increment(Counter.WRITES);
 					handleWrite();
 				}
 			}
@@ -810,7 +809,6 @@ public class Dispatcher {
 				handleRead();
 			}
 			if (!this.closed && writable()) {
-				this.stats.increment(Counter.WRITES);
 				handleWrite();
 			}
 		}
@@ -887,6 +885,14 @@ public class Dispatcher {
 			closeEvent();
 			return;
 		}
+		if (this.transport != null && this.transport.isServerSide() && Disconnects.isTlsFailure(error)) {
+			// One DEBUG line, no stack trace: on a public port every scanner causes these.
+			this.stats.increment(Counter.TLS_HANDSHAKE_FAILED);
+			logger.debug("{}: TLS failed, closing: {}", this, rootMessage(error));
+			this.broken = true;
+			closeEvent();
+			return;
+		}
 		this.stats.increment(Counter.ERRORS);
 		safeHandleError(error);
 	}
@@ -930,7 +936,17 @@ public class Dispatcher {
 		throw new UncheckedIOException(ex);
 	}
 
+	private static String rootMessage(Throwable error) {
+		Throwable root = error;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
+	}
+
+	/** Counts one socket write that moved {@code n > 0} bytes. */
 	final void sent(long n) {
+		this.stats.increment(Counter.WRITES);
 		this.bytesOut += n;
 		this.stats.add(Counter.BYTES_SENT, n);
 		if (this.idleTimeout != null) {
