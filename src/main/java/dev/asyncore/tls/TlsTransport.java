@@ -91,6 +91,16 @@ public final class TlsTransport implements Transport {
 		return new TlsTransport(ServerTlsChannel.newBuilder(channel, context).build(), false);
 	}
 
+	/**
+	 * Server side whose engine {@code engines} makes from {@code context} (to restrict protocols and
+	 * cipher suites, as {@link TlsServerContext} does).
+	 */
+	public static TlsTransport server(SocketChannel channel, SSLContext context,
+			java.util.function.Function<SSLContext, SSLEngine> engines) {
+		return new TlsTransport(ServerTlsChannel.newBuilder(channel, context).withEngineFactory(engines).build(),
+				false);
+	}
+
 	private static boolean isIpLiteral(String host) {
 		return host.indexOf(':') >= 0 || host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
 	}

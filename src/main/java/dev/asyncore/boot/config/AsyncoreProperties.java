@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The service's configuration under asyncore: the reactor and the listeners it serves.
  * Immutable; bound once at startup. Field constraints are checked by Bean Validation, rules that
- * span listeners (unique names and ports, TLS needs a key store) by ListenerRules while
+ * span listeners (unique names and ports, TLS needs a bundle) by ListenerRules while
  * binding, so a bad file fails startup with a message naming the property. Binding is strict: a key
  * under asyncore that is no component of these records fails startup too
  * (StrictBinding), so adding a key means adding a component with its Javadoc, and nothing else.
@@ -108,16 +108,15 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	}
 
 	/**
-	 * TLS on a TCP listener.
+	 * TLS on a TCP listener, its key and certificate taken from a Spring Boot SSL bundle
+	 * (spring.ssl.bundle.pem.NAME or spring.ssl.bundle.jks.NAME). The bundle's options.ciphers and
+	 * options.enabled-protocols override the safe defaults (TLS 1.2 and 1.3, AEAD suites only); with
+	 * reload-on-update, a changed certificate serves new connections without a restart.
 	 *
-	 * @param enabled whether connections are TLS; requires key-store
-	 * @param keyStore location of the key store holding the server's key and certificate, such as
-	 * file:/etc/asyncore/server.p12
-	 * @param keyStorePassword password of the key store
-	 * @param keyStoreType key store format
+	 * @param enabled whether connections are TLS; requires bundle
+	 * @param bundle name of the SSL bundle holding the server's key and certificate chain
 	 */
-	public record TlsProperties(@DefaultValue("false") boolean enabled, String keyStore, String keyStorePassword,
-			@NotBlank @DefaultValue("PKCS12") String keyStoreType) {
+	public record TlsProperties(@DefaultValue("false") boolean enabled, String bundle) {
 	}
 
 }

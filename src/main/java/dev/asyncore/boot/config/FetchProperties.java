@@ -30,12 +30,16 @@ import dev.asyncore.http.FetchPolicy;
  * with Retry-After
  * @param maxInlineBody with body=true, the most body bytes put into the JSON answer (the
  * rest is cut, and bodyTruncated says so)
+ * @param tlsBundle name of a Spring Boot SSL bundle whose trust store replaces the JDK's default
+ * certificate authorities for https fetches and probes (a private CA), and whose key store, if
+ * any, is the client certificate presented; read at startup
  */
 public record FetchProperties(@DefaultValue("false") boolean allowPrivateNetworks,
 		@DefaultValue List<String> allowedHosts, @NotNull @DefaultValue("5s") Duration connectTimeout,
 		@NotNull @DefaultValue("10s") Duration readTimeout, @NotNull @DefaultValue("30s") Duration totalTimeout,
 		@NotNull @DefaultValue("10MB") DataSize maxBodySize, @DefaultValue("5") int maxRedirects,
-		@DefaultValue("256") int maxConcurrent, @NotNull @DefaultValue("1MB") DataSize maxInlineBody) {
+		@DefaultValue("256") int maxConcurrent, @NotNull @DefaultValue("1MB") DataSize maxInlineBody,
+		String tlsBundle) {
 
 	private static final String PREFIX = "asyncore.fetch.";
 

@@ -23,8 +23,16 @@ final class KnownProperties {
 
 	static final String PREFIX = "asyncore";
 
+	/** How the listener key-store keys map onto an SSL bundle. */
+	static final String TLS_MIGRATION = "tls.key-store, key-store-password and key-store-type became a "
+			+ "Spring Boot SSL bundle: spring.ssl.bundle.jks.NAME.keystore.location / .password / .type "
+			+ "(or spring.ssl.bundle.pem.NAME.keystore.certificate / .private-key for PEM files), named by "
+			+ "asyncore.listeners[N].tls.bundle: NAME (see src/docs/security.md)";
+
 	/** Keys that existed once, by path with {@code [*]} for list indexes, and what replaced them. */
-	private static final Map<String, String> RETIRED = Map.of();
+	private static final Map<String, String> RETIRED = Map.of("asyncore.listeners[*].tls.key-store",
+			TLS_MIGRATION, "asyncore.listeners[*].tls.key-store-password", TLS_MIGRATION,
+			"asyncore.listeners[*].tls.key-store-type", TLS_MIGRATION);
 
 	private KnownProperties() {
 	}

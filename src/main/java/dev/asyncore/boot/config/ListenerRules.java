@@ -44,11 +44,13 @@ final class ListenerRules {
 				throw new InvalidConfigurationException(path + ".write-high-water-mark",
 						"must be positive, was " + listener.writeHighWaterMark());
 			}
-			if (listener.tls() != null && listener.tls().enabled()) {
-				if (listener.tls().keyStore() == null || listener.tls().keyStore().isBlank()) {
-					throw new InvalidConfigurationException(path + ".tls.key-store",
-							"is required when " + path + ".tls.enabled is true");
-				}
+			if (listener.tls() != null && listener.tls().enabled()
+					&& (listener.tls().bundle() == null || listener.tls().bundle().isBlank())) {
+				throw new InvalidConfigurationException(path + ".tls.bundle", "is required when " + path
+						+ ".tls.enabled is true: name a Spring Boot SSL bundle (spring.ssl.bundle.pem.NAME or "
+						+ "spring.ssl.bundle.jks.NAME) holding the server's key and certificate",
+						"Define the bundle and set " + path + ".tls.bundle to its name; "
+								+ KnownProperties.TLS_MIGRATION);
 			}
 		}
 	}

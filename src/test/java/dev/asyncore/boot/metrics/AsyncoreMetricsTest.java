@@ -77,7 +77,7 @@ class AsyncoreMetricsTest {
 	private static ListenerProperties listener(String name, int maxConnections) {
 		return new ListenerProperties(name, "echo", Protocol.TCP, "127.0.0.1", 0, 1024, maxConnections,
 				java.time.Duration.ZERO, org.springframework.util.unit.DataSize.ofMegabytes(1),
-				new TlsProperties(false, null, null, "PKCS12"));
+				new TlsProperties(false, null));
 	}
 
 }
