@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
+import dev.asyncore.boot.lifecycle.HostPort;
 import dev.asyncore.boot.lifecycle.ListenerState;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.core.Dispatcher;
@@ -82,7 +83,7 @@ public class ReactorEndpoint {
 	}
 
 	private static String text(SocketAddress address) {
-		return (address != null) ? address.toString() : null;
+		return HostPort.of(address);
 	}
 
 	private record Snapshot(List<ListenerState> listeners, int mapSize, List<DispatcherDescriptor> dispatchers) {

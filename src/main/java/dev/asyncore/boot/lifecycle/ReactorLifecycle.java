@@ -78,7 +78,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 				Dispatcher dispatcher = listener.open(this.reactor, this.group);
 				InetSocketAddress address = (InetSocketAddress) dispatcher.localAddress();
 				logger.info("Listener '{}' ({} {}) bound to {}", listener.name(), listener.properties().type(),
-						listener.properties().protocol().name().toLowerCase(), address);
+						listener.properties().protocol().name().toLowerCase(), HostPort.of(address));
 				bound.add(new BoundListener(listener, dispatcher, address));
 			}
 		}
@@ -225,7 +225,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 	}
 
 	static String hostAndPort(InetSocketAddress address) {
-		return address.getAddress().getHostAddress() + ":" + address.getPort();
+		return HostPort.of(address);
 	}
 
 }
