@@ -264,8 +264,8 @@ wait_for 60 curl -fsS "$BASE/actuator/health/readiness" || fail "not ready withi
 curl -fsS "$BASE/actuator/health/liveness" | grep -q '"status":"UP"' || fail "liveness is not UP"
 curl -fsS "$BASE/actuator/health/readiness" | grep -q '"status":"UP"' || fail "readiness is not UP"
 LOGS="$(engine logs "$NAME" 2>&1)"
-for l in "echo' (echo tcp) bound to /127.0.0.1:$ECHO_PORT" "echo-udp' (echo udp) bound to /127.0.0.1:$ECHO_UDP_PORT" \
-    "discard' (discard tcp) bound to /127.0.0.1:$DISCARD_PORT"; do
+for l in "echo' (echo tcp) bound to 127.0.0.1:$ECHO_PORT" "echo-udp' (echo udp) bound to 127.0.0.1:$ECHO_UDP_PORT" \
+    "discard' (discard tcp) bound to 127.0.0.1:$DISCARD_PORT"; do
   grep -qF "Listener '$l" <<<"$LOGS" || fail "the placeholders did not move the listener: no \"Listener '$l\" in the log"
 done
 log "readiness and liveness UP; the ASYNCORE_*_PORT, ASYNCORE_BIND_HOST and HTTP_PORT placeholders moved every listener"

@@ -144,7 +144,7 @@ JAVA_PID="$(pgrep -f -n -u "$RUN_USER" 'java .*app[.]jar' || true)"
 [[ -n "$JAVA_PID" ]] || fail "no java process of user $RUN_USER running app.jar"
 [[ "$(ps -o uid= -p "$JAVA_PID" | tr -d ' ')" != "0" ]] || fail "the service runs as root"
 [[ "$(readlink "/proc/$JAVA_PID/cwd")" == "$WORK" ]] || fail "the service does not run from the work directory"
-grep -q "Listener 'echo' (echo tcp) bound to /127.0.0.1:$ECHO_PORT" "$TMP/app.log" \
+grep -q "Listener 'echo' (echo tcp) bound to 127.0.0.1:$ECHO_PORT" "$TMP/app.log" \
   || fail "config/application.yml from the work directory was not used"
 
 # ---- 3. health, echo, taken port --------------------------------------------------------------

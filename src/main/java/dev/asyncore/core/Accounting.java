@@ -62,6 +62,7 @@ abstract class Accounting {
 	}
 
 	final void sent(long n) {
+		this.stats.increment(Counter.WRITES);
 		this.bytesOut += n;
 		this.stats.add(Counter.BYTES_SENT, n);
 		if (this.idleTimeout != null) {

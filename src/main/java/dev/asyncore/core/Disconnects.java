@@ -7,6 +7,8 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
 import java.util.Set;
 
+import javax.net.ssl.SSLException;
+
 /**
  * The one place that decides whether an I/O failure means "the peer went away".
  *
@@ -25,6 +27,27 @@ public final class Disconnects {
 			"bad file descriptor", "socket closed");
 
 	private Disconnects() {
+	}
+
+	/**
+	 * Whether {@code failure} (or one of its causes) is a TLS failure: a handshake the peer could not
+	 * complete (an old protocol, no common cipher, plain text sent to a TLS port, a bad
+	 * certificate), or a record that does not decrypt. On an accepted connection
+	 * ({@link Transport#isServerSide}) it is closed and counted as {@code TLS_HANDSHAKE_FAILED}, not
+	 * an error: on a public port, scanners cause them all day.
+	 * @param failure what a channel operation threw
+	 * @return {@code true} if an {@link SSLException} is in the cause chain
+	 */
+	public static boolean isTlsFailure(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof SSLException) {
+				return true;
+			}
+			if (t.getCause() == t) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -136,8 +136,25 @@ final class HookGuard {
 			closeEvent(d);
 			return;
 		}
+		Transport transport = d.transport();
+		if (transport != null && transport.isServerSide() && Disconnects.isTlsFailure(failure)) {
+			// One DEBUG line, no stack trace: on a public port every scanner causes these.
+			d.count(Counter.TLS_HANDSHAKE_FAILED);
+			logger.debug("{}: TLS failed, closing: {}", d, rootMessage(failure));
+			d.disconnected();
+			closeEvent(d);
+			return;
+		}
 		d.count(Counter.ERRORS);
 		run(Hook.ERROR, d, failure);
+	}
+
+	private static String rootMessage(Throwable error) {
+		Throwable root = error;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
 	}
 
 	/**

@@ -16,10 +16,17 @@ import java.lang.invoke.VarHandle;
  */
 public final class ListenerStats {
 
-	/** What is counted. Names follow the {@code event} and {@code direction} tags of the meters. */
+	/**
+	 * What is counted. Names follow the {@code event} and {@code direction} tags of the meters.
+	 * {@code READS} counts read-readiness events handled; {@code WRITES} counts socket writes that
+	 * moved at least one byte (a gathering write is one); {@code TLS_HANDSHAKE_FAILED} counts
+	 * accepted connections closed because TLS failed ({@link Disconnects#isTlsFailure},
+	 * {@link Transport#isServerSide}), which are not {@code ERRORS}.
+	 */
 	public enum Counter {
 
-		ACCEPTS, CONNECTS, READS, WRITES, CLOSES, ERRORS, REJECTED, TIMEOUTS, EVICTIONS, BYTES_RECEIVED, BYTES_SENT
+		ACCEPTS, CONNECTS, READS, WRITES, CLOSES, ERRORS, REJECTED, TIMEOUTS, EVICTIONS, BYTES_RECEIVED, BYTES_SENT,
+		TLS_HANDSHAKE_FAILED
 
 	}
 

@@ -59,7 +59,6 @@ final class ReadyEvents {
 			d.handleRead();
 		}
 		if ((ready & SelectionKey.OP_WRITE) != 0 && !d.isClosed()) {
-			d.count(Counter.WRITES);
 			d.handleWrite();
 		}
 	}
@@ -71,7 +70,6 @@ final class ReadyEvents {
 			d.handleRead();
 		}
 		if (!d.isClosed() && d.writable()) {
-			d.count(Counter.WRITES);
 			d.handleWrite();
 		}
 	}

@@ -39,4 +39,14 @@ public interface Transport extends ByteChannel, GatheringByteChannel {
 		return false;
 	}
 
+	/**
+	 * Whether this is the accepting side of a security layer. A TLS failure there
+	 * ({@link Disconnects#isTlsFailure}: a peer that cannot complete the handshake) is the peer's
+	 * problem: the dispatcher counts it as {@code TLS_HANDSHAKE_FAILED} and closes without calling
+	 * {@code handleError}. On the connecting side it stays an error, reported to {@code handleError}.
+	 */
+	default boolean isServerSide() {
+		return false;
+	}
+
 }

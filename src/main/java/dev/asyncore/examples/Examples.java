@@ -8,6 +8,9 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,25 +178,35 @@ public final class Examples {
 			err.println(USAGE);
 			return 2;
 		}
-		Path path = Path.of(args[0]);
-		if (!Files.isReadable(path)) {
-			err.println("cannot read " + path);
+		int chunk = positive((args.length > 1) ? args[1] : "256");
+		if (chunk <= 0 || args.length > 2) {
+			err.println("CHUNK must be a positive number of bytes\n" + USAGE);
 			return 2;
 		}
-		int chunk = (args.length > 1) ? Integer.parseInt(args[1]) : 256;
+		// Usage was right; a file that cannot be read is the example failing (1), not bad usage (2).
+		Path path = Path.of(args[0]);
+		if (!Files.isReadable(path)) {
+			err.println("example file failed: cannot read " + path);
+			return 1;
+		}
 		Reactor reactor = new Reactor("file");
 		long[] total = new long[1];
+		Utf8Chunks text = new Utf8Chunks(chunk);
 		new FileDispatcher(reactor, FileDispatcher.open(path, FileDispatcher.Mode.READ), FileDispatcher.Mode.READ, chunk) {
 
 			@Override
 			protected void handleChunk(ByteBuffer data) {
-				total[0] += data.remaining();
-				String text = StandardCharsets.UTF_8.decode(data).toString();
-				logger.info("READ: ({}) \"{}\"", text.length(), text);
+				int bytes = data.remaining();
+				total[0] += bytes;
+				logger.info("READ: ({} bytes) \"{}\"", bytes, text.decode(data, false));
 			}
 
 		};
 		reactor.loop();
+		String rest = text.decode(ByteBuffer.allocate(0), true);
+		if (!rest.isEmpty()) {
+			logger.info("READ: (end of file) \"{}\"", rest);
+		}
 		out.println("read " + total[0] + " bytes from " + path + " in chunks of " + chunk
 				+ " over " + reactor.iterations() + " passes");
 		reactor.close();
@@ -201,11 +214,54 @@ public final class Examples {
 	}
 
 	private static int sendFile(String[] args, PrintStream out, PrintStream err) throws IOException {
-		if (args.length != 1 || !Files.isReadable(Path.of(args[0]))) {
-			err.println((args.length == 1) ? "cannot read " + args[0] : USAGE);
+		if (args.length != 1) {
+			err.println(USAGE);
 			return 2;
 		}
+		if (!Files.isReadable(Path.of(args[0]))) {
+			err.println("cannot read " + args[0]);
+			return 1;
+		}
 		return SendFileExample.run(Path.of(args[0]), out);
+	}
+
+	private static int positive(String text) {
+		try {
+			return Integer.parseInt(text);
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	/**
+	 * UTF-8 text of a byte stream that arrives in chunks: a character split across two chunks is
+	 * held back and printed whole with the next one, instead of as two U+FFFD.
+	 */
+	static final class Utf8Chunks {
+
+		private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+			.onMalformedInput(CodingErrorAction.REPLACE)
+			.onUnmappableCharacter(CodingErrorAction.REPLACE);
+
+		private final ByteBuffer carry;
+
+		Utf8Chunks(int chunk) {
+			this.carry = ByteBuffer.allocate(chunk + 4);
+		}
+
+		/** The characters {@code data} completes; {@code last} flushes an incomplete tail as U+FFFD. */
+		String decode(ByteBuffer data, boolean last) {
+			this.carry.put(data).flip();
+			CharBuffer chars = CharBuffer.allocate(this.carry.remaining() + 1);
+			this.decoder.decode(this.carry, chars, last);
+			if (last) {
+				this.decoder.flush(chars);
+			}
+			this.carry.compact();
+			return chars.flip().toString();
+		}
+
 	}
 
 	/** The seed's EchoServer: accepts one client, then closes itself so the loop can end. */

@@ -293,7 +293,7 @@ final class FetchExchange implements ResponseParser.Listener {
 		byte[] body = (this.memory != null) ? this.memory.toArray() : new byte[0];
 		this.future.complete(new FetchResult(this.uri, this.head.status(), this.head.reason(), this.head.headers(),
 				body, this.bodySize, HexFormat.of().formatHex(this.digest.digest()), this.redirects, timings,
-				from.address(), from.isReused(), from.peerCertificateNotAfter()));
+				from.address(), from.isReused(), from.peerCertificateNotAfter(), this.head.version()));
 	}
 
 	private void reportHop(HttpConnection from) {

@@ -60,8 +60,11 @@ public final class TlsTransport implements Transport {
 
 	private final ByteBuffer[] single = new ByteBuffer[1];
 
+	private final boolean server;
+
 	private TlsTransport(TlsChannel tls, boolean client) {
 		this.tls = tls;
+		this.server = !client;
 		// the client speaks first; a server waits for the ClientHello
 		this.handshakeOps = client ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
 	}
@@ -91,8 +94,24 @@ public final class TlsTransport implements Transport {
 		return new TlsTransport(ServerTlsChannel.newBuilder(channel, context).build(), false);
 	}
 
+	/**
+	 * Server side whose engine {@code engines} makes from {@code context} (to restrict protocols and
+	 * cipher suites, as {@link TlsServerContext} does).
+	 */
+	public static TlsTransport server(SocketChannel channel, SSLContext context,
+			java.util.function.Function<SSLContext, SSLEngine> engines) {
+		return new TlsTransport(ServerTlsChannel.newBuilder(channel, context).withEngineFactory(engines).build(),
+				false);
+	}
+
 	private static boolean isIpLiteral(String host) {
 		return host.indexOf(':') >= 0 || host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+	}
+
+	/** True for the accepting side: its failed handshakes are counted, not reported as errors. */
+	@Override
+	public boolean isServerSide() {
+		return this.server;
 	}
 
 	/** The engine, for the negotiated session, protocol and peer certificates. */

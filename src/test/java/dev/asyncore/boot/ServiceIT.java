@@ -98,7 +98,7 @@ class ServiceIT {
 			assertThat(dispatchers).anySatisfy((d) -> assertThat(d).containsEntry("type", "ServerDispatcher")
 				.containsEntry("listener", "capped")
 				.containsEntry("state", "accepting"));
-			String clientAddress = "/127.0.0.1:" + client.getLocalPort();
+			String clientAddress = "127.0.0.1:" + client.getLocalPort();
 			assertThat(dispatchers).filteredOn((d) -> clientAddress.equals(d.get("remoteAddress")))
 				.singleElement()
 				.satisfies((d) -> assertThat(d).containsEntry("type", "EchoHandler")

@@ -9,6 +9,9 @@ import java.net.ConnectException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,18 @@ class DisconnectsTest {
 		assertThat(Disconnects.isDisconnect(new IOException("Too many open files"))).isFalse();
 		assertThat(Disconnects.isDisconnect(new IOException((String) null))).isFalse();
 		assertThat(Disconnects.isDisconnect(new IllegalStateException("Connection reset"))).isFalse();
+	}
+
+	@Test
+	void aTlsFailureAnywhereInTheCauseChainIsATlsFailureNotADisconnect() {
+		SSLHandshakeException oldProtocol = new SSLHandshakeException("No appropriate protocol");
+		UncheckedIOException plainText = new UncheckedIOException(
+				new SSLException("Unsupported or unrecognized SSL message"));
+		assertThat(Disconnects.isTlsFailure(oldProtocol)).isTrue();
+		assertThat(Disconnects.isTlsFailure(plainText)).isTrue();
+		assertThat(Disconnects.isDisconnect(oldProtocol)).isFalse();
+		assertThat(Disconnects.isTlsFailure(new IOException("Connection reset"))).isFalse();
+		assertThat(Disconnects.isTlsFailure(new IllegalStateException("bug"))).isFalse();
 	}
 
 }

@@ -82,8 +82,31 @@ class ExamplesIT {
 		Path file = Files.writeString(this.dir.resolve("lorem.txt"), "0123456789".repeat(10));
 		Result result = run("example", "file", file.toString(), "32");
 		assertThat(result.code).isZero();
-		assertThat(result.out.lines().filter(line -> line.contains("READ: (32)")).count()).isEqualTo(3);
-		assertThat(result.out).contains("READ: (4) \"6789\"").contains("read 100 bytes from " + file);
+		assertThat(result.out.lines().filter(line -> line.contains("READ: (32 bytes)")).count()).isEqualTo(3);
+		assertThat(result.out).contains("READ: (4 bytes) \"6789\"").contains("read 100 bytes from " + file);
+	}
+
+	@Test
+	void fileExampleCountsBytesNotCharacters() throws Exception {
+		// "é" is two bytes in UTF-8: 6 characters, 9 bytes, logged in 3-byte chunks
+		Path file = Files.writeString(this.dir.resolve("utf8.txt"), "aéaéaé", StandardCharsets.UTF_8);
+		Result result = run("example", "file", file.toString(), "3");
+		assertThat(result.code).isZero();
+		assertThat(result.out.lines().filter(line -> line.contains("READ: (3 bytes)")).count()).isEqualTo(3);
+		assertThat(result.out).contains("read 9 bytes");
+	}
+
+	@Test
+	void fileExampleExitsOneForAnUnreadableFileAndTwoForABadChunk() throws Exception {
+		Result missing = run("example", "file", "/nonexistent");
+		assertThat(missing.code).isEqualTo(1);
+		assertThat(missing.out).contains("cannot read /nonexistent");
+		Path file = Files.writeString(this.dir.resolve("x.txt"), "x");
+		for (String chunk : List.of("-5", "0", "many")) {
+			Result bad = run("example", "file", file.toString(), chunk);
+			assertThat(bad.code).as(chunk).isEqualTo(2);
+			assertThat(bad.out).contains("CHUNK must be a positive number", "usage: example");
+		}
 	}
 
 	@Test

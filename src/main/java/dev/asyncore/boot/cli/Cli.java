@@ -6,14 +6,31 @@ import java.util.Set;
 
 /**
  * The command line: {@code fetch [--head] [--output FILE] [--allow-private] URL...},
- * {@code echo-client HOST PORT TEXT}, and {@code hash-token [-]} / {@code hash-password} for the
- * hashes of {@code asyncore.security}. Runs without Spring (no context, no web server) on a reactor
+ * {@code echo-client HOST PORT TEXT}, {@code hash-token [-]} / {@code hash-password} for the
+ * hashes of {@code asyncore.security}, and {@code help} ({@code --help}, {@code -h}). Runs without
+ * Spring (no context, no web server) on a reactor
  * of its own, so it starts in well under a second; called from {@code main} on the main thread.
  */
 public final class Cli {
 
 	/** The commands {@link #run} handles; anything else starts the service. */
-	public static final Set<String> COMMANDS = Set.of("fetch", "echo-client", "hash-token", "hash-password");
+	public static final Set<String> COMMANDS = Set.of("fetch", "echo-client", "hash-token", "hash-password", "help",
+			"--help", "-h");
+
+	/** What {@code --help} prints: every mode of the jar. */
+	static final String HELP = """
+			usage: java -jar asyncore-service.jar [--spring.option=value...]
+			         run the service (listeners, HTTP API, Actuator) until SIGTERM or Ctrl-C
+			       java -jar asyncore-service.jar fetch [--head] [--output FILE] [--allow-private] URL...
+			       java -jar asyncore-service.jar echo-client HOST PORT TEXT
+			       java -jar asyncore-service.jar example http-client|echo|loop|file ARGS...
+			         the four asyncore example programs; 'example' alone lists them
+			       java -jar asyncore-service.jar hash-token [-] | hash-password
+			         a new API token (or the token on stdin) and its hash; a bcrypt hash of a password on stdin
+			       java -jar asyncore-service.jar help | --help | -h
+			         print this and exit
+
+			""";
 
 	static final String USAGE = """
 			usage: fetch [--head] [--output FILE] [--allow-private] URL...
@@ -41,6 +58,10 @@ public final class Cli {
 			case "echo-client" -> EchoClientCommand.run(rest, out, err);
 			case "hash-token" -> HashCommand.token(rest, System.in, out, err);
 			case "hash-password" -> HashCommand.password(rest, System.in, out, err);
+			case "help", "--help", "-h" -> {
+				out.println(HELP + USAGE);
+				yield 0;
+			}
 			default -> {
 				err.println(USAGE);
 				yield 2;

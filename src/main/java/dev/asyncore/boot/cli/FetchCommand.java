@@ -167,7 +167,7 @@ final class FetchCommand {
 		head.append("* ").append(result.uri()).append(" (").append(result.remoteAddress()).append("): ")
 			.append(result.bodySize()).append(" bytes, sha256 ").append(result.sha256()).append(", ")
 			.append(result.timings().total().toMillis()).append(" ms\n");
-		head.append("HTTP/1.1 ").append(result.status()).append(' ').append(result.reason()).append('\n');
+		head.append(result.version()).append(' ').append(result.status()).append(' ').append(result.reason()).append('\n');
 		result.headers().map().forEach((name, values) -> values
 			.forEach((value) -> head.append(name).append(": ").append(value).append('\n')));
 		this.err.println(head);

@@ -10,25 +10,28 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The service's configuration under {@code asyncore}: the reactor and the listeners it serves.
+ * The service's configuration under asyncore: the reactor and the listeners it serves.
  * Immutable; bound once at startup. Field constraints are checked by Bean Validation, rules that
- * span listeners (unique names and ports, TLS needs a key store) by {@link ListenerRules} while
- * binding, so a bad file fails startup with a message naming the property.
+ * span listeners (unique names and ports, TLS needs a bundle) by ListenerRules while
+ * binding, so a bad file fails startup with a message naming the property. Binding is strict: a key
+ * under asyncore that is no component of these records fails startup too
+ * (StrictBinding), so adding a key means adding a component with its Javadoc, and nothing else.
  *
  * @param reactor the event loop
  * @param listeners the TCP and UDP listeners to open, each with its own metrics tag
- * @param fetch the fetch service: policy of {@code /fetch} and the probes, concurrency limit
- * @param probes URLs fetched on a schedule, reported as {@code asyncore.probe.*} meters
+ * @param fetch the fetch service: policy of /fetch and the probes, concurrency limit
+ * @param probes URLs fetched on a schedule, reported as asyncore.probe.* meters
  */
 @Validated
 @ConfigurationProperties("asyncore")
 public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
-		@Valid @DefaultValue List<ListenerProperties> listeners, @Valid @DefaultValue FetchProperties fetch,
+		@Valid @DefaultValue List<ListenerProperties> listeners, @Valid @DefaultValue @NestedConfigurationProperty FetchProperties fetch,
 		@Valid @DefaultValue List<ProbeProperties> probes) {
 
 	public AsyncoreProperties {
@@ -42,16 +45,16 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	 * The reactor: one loop thread that owns every listener and connection (asyncore's model), or
 	 * several, the first accepting and handing connections to all of them in turn.
 	 *
-	 * @param threadName name of the loop thread; also the {@code reactor} tag of the loop meters
-	 * (further loops are named {@code <thread-name>-1}, {@code -2}...)
+	 * @param threadName name of the loop thread; also the reactor tag of the loop meters
+	 * (further loops add -1, -2... to it)
 	 * @param shutdownGrace on shutdown, how long connections may go on and flush their pending
 	 * output before they are closed
 	 * @param stallTimeout health is DOWN when a loop has not completed a pass for this long
 	 * @param threads number of loop threads; 1 (the default) is asyncore's single loop
 	 * @param maxBufferedBytes output all connections of one loop may hold queued; near it the largest
-	 * queues stop reading (see {@code MemoryBudget}); unset: half of the JVM's direct-memory limit
+	 * queues stop reading (see MemoryBudget); unset: half of the JVM's direct-memory limit
 	 * @param overBudgetTimeout a connection that holds more than its share of a full budget for this
-	 * long is closed, counted in {@code asyncore.evictions}
+	 * long is closed, counted in asyncore.evictions
 	 */
 	public record ReactorProperties(@NotBlank @DefaultValue("asyncore-reactor") String threadName,
 			@NotNull @DefaultValue("10s") Duration shutdownGrace,
@@ -96,23 +99,23 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	/**
 	 * One listener.
 	 *
-	 * @param name unique name; the {@code listener} tag on every meter of this listener
-	 * @param type what it serves: {@code echo}, {@code discard}, or the type of any
-	 * {@code DispatcherFactory} bean
-	 * @param protocol {@code tcp}, {@code udp} or {@code unix}
-	 * @param host address to bind: {@code 127.0.0.1} for loopback only, {@code 0.0.0.0} for every
+	 * @param name unique name; the listener tag on every meter of this listener
+	 * @param type what it serves: echo, discard, or the type of any
+	 * DispatcherFactory bean
+	 * @param protocol transport protocol: tcp, udp or unix
+	 * @param host address to bind: 127.0.0.1 for loopback only, 0.0.0.0 for every
 	 * interface
 	 * @param port port to bind; 0 picks a free ephemeral port, shown in the log and the
-	 * {@code reactor} endpoint
+	 * reactor endpoint
 	 * @param backlog length of the kernel's queue of connections not yet accepted (TCP)
 	 * @param maxConnections open connections above which new ones are accepted and closed at once,
-	 * counted as {@code rejected}; 0 for no limit (TCP)
+	 * counted as rejected; 0 for no limit (TCP)
 	 * @param idleTimeout a connection that moves no byte for this long is closed, counted as
-	 * {@code timeout}; 0 for never (TCP)
+	 * timeout; 0 for never (TCP)
 	 * @param writeHighWaterMark reading from a peer pauses while this much output to it waits to be
 	 * written, so a peer that never reads cannot grow the server's memory (TCP)
 	 * @param tls TLS for the connections of this listener (TCP)
-	 * @param path file of a {@code unix} listener's socket (instead of host and port); it must not
+	 * @param path file of a unix listener's socket (instead of host and port); it must not
 	 * exist, and is removed when the listener closes
 	 */
 	public record ListenerProperties(@NotBlank String name, @NotBlank @DefaultValue("echo") String type,
@@ -124,16 +127,15 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	}
 
 	/**
-	 * TLS on a TCP listener.
+	 * TLS on a TCP listener, its key and certificate taken from a Spring Boot SSL bundle
+	 * (spring.ssl.bundle.pem.NAME or spring.ssl.bundle.jks.NAME). The bundle's options.ciphers and
+	 * options.enabled-protocols override the safe defaults (TLS 1.2 and 1.3, AEAD suites only); with
+	 * reload-on-update, a changed certificate serves new connections without a restart.
 	 *
-	 * @param enabled whether connections are TLS; requires {@code key-store}
-	 * @param keyStore location of the key store holding the server's key and certificate, such as
-	 * {@code file:/etc/asyncore/server.p12}
-	 * @param keyStorePassword password of the key store
-	 * @param keyStoreType key store format
+	 * @param enabled whether connections are TLS; requires bundle
+	 * @param bundle name of the SSL bundle holding the server's key and certificate chain
 	 */
-	public record TlsProperties(@DefaultValue("false") boolean enabled, String keyStore, String keyStorePassword,
-			@NotBlank @DefaultValue("PKCS12") String keyStoreType) {
+	public record TlsProperties(@DefaultValue("false") boolean enabled, String bundle) {
 	}
 
 }

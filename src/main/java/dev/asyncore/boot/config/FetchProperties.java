@@ -13,33 +13,37 @@ import org.springframework.util.unit.DataSize;
 import dev.asyncore.http.FetchPolicy;
 
 /**
- * The fetch service ({@code asyncore.fetch}): what {@code /fetch} and the probes may fetch, and how
- * many fetches run at once. Mapped into the library's {@link FetchPolicy} by {@link #toPolicy()}.
+ * The fetch service (asyncore.fetch): what /fetch and the probes may fetch, and how
+ * many fetches run at once. Mapped into the library's FetchPolicy by toPolicy().
  * Immutable; checked while binding, each failure naming its property.
  *
  * @param allowPrivateNetworks also fetch loopback, RFC 1918 / unique-local and carrier-grade NAT
  * addresses; link-local (cloud metadata), multicast and reserved addresses are never fetched
- * @param allowedHosts if not empty, the only hosts fetched: exact names, or {@code *.example.org}
+ * @param allowedHosts if not empty, the only hosts fetched: exact names, or *.example.org
  * for its sub-domains
  * @param connectTimeout longest wait for a TCP connection
  * @param readTimeout longest time without a byte moving once connected
- * @param totalTimeout longest time for a whole fetch, DNS and redirects included (a {@code 504})
- * @param maxBodySize largest response body accepted (a {@code 413} beyond it)
+ * @param totalTimeout longest time for a whole fetch, DNS and redirects included (a 504)
+ * @param maxBodySize largest response body accepted (a 413 beyond it)
  * @param maxRedirects most redirects followed; 0 returns the redirect itself
- * @param maxConcurrent fetches of the REST API in flight at once; above it requests get {@code 503}
- * with {@code Retry-After}
- * @param maxInlineBody with {@code body=true}, the most body bytes put into the JSON answer (the
- * rest is cut, and {@code bodyTruncated} says so)
- * @param maxRequestSize largest body of a {@code POST /fetch} request, read before it is parsed (a
- * {@code 413} beyond it)
- * @param maxBatchSize most URLs in one {@code POST /fetch} (a {@code 400} beyond it)
+ * @param maxConcurrent fetches of the REST API in flight at once; above it requests get 503
+ * with Retry-After
+ * @param maxInlineBody with body=true, the most body bytes put into the JSON answer (the
+ * rest is cut, and bodyTruncated says so)
+ * @param maxRequestSize largest body of a POST /fetch request, read before it is parsed (a 413
+ * beyond it)
+ * @param maxBatchSize most URLs in one POST /fetch (a 400 beyond it)
+ * @param tlsBundle name of a Spring Boot SSL bundle whose trust store replaces the JDK's default
+ * certificate authorities for https fetches and probes (a private CA), and whose key store, if
+ * any, is the client certificate presented; read at startup
  */
 public record FetchProperties(@DefaultValue("false") boolean allowPrivateNetworks,
 		@DefaultValue List<String> allowedHosts, @NotNull @DefaultValue("5s") Duration connectTimeout,
 		@NotNull @DefaultValue("10s") Duration readTimeout, @NotNull @DefaultValue("30s") Duration totalTimeout,
 		@NotNull @DefaultValue("10MB") DataSize maxBodySize, @DefaultValue("5") int maxRedirects,
 		@DefaultValue("256") int maxConcurrent, @NotNull @DefaultValue("1MB") DataSize maxInlineBody,
-		@NotNull @DefaultValue("64KB") DataSize maxRequestSize, @DefaultValue("64") int maxBatchSize) {
+		@NotNull @DefaultValue("64KB") DataSize maxRequestSize, @DefaultValue("64") int maxBatchSize,
+		String tlsBundle) {
 
 	private static final String PREFIX = "asyncore.fetch.";
 

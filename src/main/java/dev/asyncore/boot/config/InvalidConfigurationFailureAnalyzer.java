@@ -5,16 +5,14 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Turns an {@link InvalidConfigurationException} anywhere in a failed startup's causes into Spring
- * Boot's "APPLICATION FAILED TO START" report, naming the property to fix.
+ * Boot's "APPLICATION FAILED TO START" report: the property and the reason, and the exception's own
+ * action (a typo gets spelling advice, a taken port gets port advice).
  */
 class InvalidConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<InvalidConfigurationException> {
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidConfigurationException cause) {
-		return new FailureAnalysis("Invalid asyncore configuration: " + cause.getMessage(),
-				"Fix the property " + cause.property() + " in application.yml (or the environment), "
-						+ "or free the port if another process holds it.",
-				cause);
+		return new FailureAnalysis("Invalid asyncore configuration: " + cause.getMessage(), cause.action(), cause);
 	}
 
 }

@@ -22,12 +22,13 @@ final class ListenerRules {
 		for (int i = 0; i < listeners.size(); i++) {
 			ListenerProperties listener = listeners.get(i);
 			String path = "asyncore.listeners[" + i + "]";
-			if (listener.name() != null) {
-				Integer previous = names.putIfAbsent(listener.name(), i);
-				if (previous != null) {
-					throw new InvalidConfigurationException(path + ".name",
-							"'" + listener.name() + "' is already the name of asyncore.listeners[" + previous + "]");
-				}
+			if (listener.name() == null || listener.name().isBlank()) {
+				throw missingInListItem(path, "name", "asyncore.listeners[" + i + "].port=" + listener.port());
+			}
+			Integer previousName = names.putIfAbsent(listener.name(), i);
+			if (previousName != null) {
+				throw new InvalidConfigurationException(path + ".name",
+						"'" + listener.name() + "' is already the name of asyncore.listeners[" + previousName + "]");
 			}
 			// Port 0 is ephemeral: many listeners may ask for it. TCP and UDP ports are separate spaces.
 			if (listener.port() != 0) {
@@ -47,13 +48,29 @@ final class ListenerRules {
 				throw new InvalidConfigurationException(path + ".write-high-water-mark",
 						"must be positive, was " + listener.writeHighWaterMark());
 			}
-			if (listener.tls() != null && listener.tls().enabled()) {
-				if (listener.tls().keyStore() == null || listener.tls().keyStore().isBlank()) {
-					throw new InvalidConfigurationException(path + ".tls.key-store",
-							"is required when " + path + ".tls.enabled is true");
-				}
+			if (listener.tls() != null && listener.tls().enabled()
+					&& (listener.tls().bundle() == null || listener.tls().bundle().isBlank())) {
+				throw new InvalidConfigurationException(path + ".tls.bundle", "is required when " + path
+						+ ".tls.enabled is true: name a Spring Boot SSL bundle (spring.ssl.bundle.pem.NAME or "
+						+ "spring.ssl.bundle.jks.NAME) holding the server's key and certificate",
+						"Define the bundle and set " + path + ".tls.bundle to its name; "
+								+ KnownProperties.TLS_MIGRATION);
 			}
 		}
+	}
+
+	/**
+	 * A required key missing from a list item. The usual cause is an override of one item's key from
+	 * another source (command line, environment): Spring Boot replaces lists whole, so the item no
+	 * longer has the keys the file gave it.
+	 */
+	static InvalidConfigurationException missingInListItem(String path, String key, String example) {
+		String list = path.substring(0, path.lastIndexOf('['));
+		return new InvalidConfigurationException(path + "." + key, "is required. Lists are replaced whole, never merged: "
+				+ "a source (command line, environment, another file) that sets any " + list
+				+ "[N] key replaces the entire list, so this item has only the keys that source gave it",
+				"Give every item of " + list + " all its keys in the same source, e.g. --" + path + "." + key
+						+ "=... --" + example + ", or change the value in application.yml instead.");
 	}
 
 	static void requireNotNegative(String property, Duration value) {

@@ -9,12 +9,12 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * One scheduled probe ({@code asyncore.probes[*]}), in the manner of Prometheus' blackbox exporter:
- * a GET of {@code url} every {@code interval}, judged by its status code, reported as the
- * {@code asyncore.probe.*} gauges tagged with {@code name}. Probes obey {@code asyncore.fetch}'s
+ * One scheduled probe (asyncore.probes[*]), in the manner of Prometheus' blackbox exporter:
+ * a GET of url every interval, judged by its status code, reported as the
+ * asyncore.probe.* gauges tagged with name. Probes obey asyncore.fetch's
  * policy. Immutable.
  *
- * @param name unique name; the {@code probe} tag of its meters
+ * @param name unique name; the probe tag of its meters
  * @param url the http or https URL fetched
  * @param interval time from the end of one probe to the start of the next
  * @param timeout longest time for one probe, DNS and redirects included
@@ -28,7 +28,7 @@ public record ProbeProperties(@NotBlank String name, @NotBlank String url,
 		expectedStatus = List.copyOf(expectedStatus);
 	}
 
-	/** Whether {@code status} counts as success. */
+	/** Whether status counts as success. */
 	public boolean expects(int status) {
 		return this.expectedStatus.isEmpty() ? (status >= 200 && status < 300) : this.expectedStatus.contains(status);
 	}

@@ -21,16 +21,18 @@ final class ProbeRules {
 		for (int i = 0; i < probes.size(); i++) {
 			ProbeProperties probe = probes.get(i);
 			String path = "asyncore.probes[" + i + "]";
-			if (probe.name() != null) {
-				Integer previous = names.putIfAbsent(probe.name(), i);
-				if (previous != null) {
-					throw new InvalidConfigurationException(path + ".name",
-							"'" + probe.name() + "' is already the name of asyncore.probes[" + previous + "]");
-				}
+			if (probe.name() == null || probe.name().isBlank()) {
+				throw ListenerRules.missingInListItem(path, "name", path + ".url=" + probe.url());
 			}
-			if (probe.url() != null) {
-				checkUrl(path + ".url", probe.url());
+			if (probe.url() == null || probe.url().isBlank()) {
+				throw ListenerRules.missingInListItem(path, "url", path + ".name=" + probe.name());
 			}
+			Integer previous = names.putIfAbsent(probe.name(), i);
+			if (previous != null) {
+				throw new InvalidConfigurationException(path + ".name",
+						"'" + probe.name() + "' is already the name of asyncore.probes[" + previous + "]");
+			}
+			checkUrl(path + ".url", probe.url());
 			FetchProperties.requirePositive(path + ".interval", probe.interval());
 			FetchProperties.requirePositive(path + ".timeout", probe.timeout());
 			for (int status : probe.expectedStatus()) {

@@ -2,6 +2,7 @@ package dev.asyncore.boot.config;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,7 +11,7 @@ import dev.asyncore.boot.health.ReactorHealthIndicator;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.DispatcherFactory;
 import dev.asyncore.boot.listener.ListenerRegistry;
-import dev.asyncore.boot.listener.KeyStoreTlsTransportFactory;
+import dev.asyncore.boot.listener.SslBundleTlsTransportFactory;
 import dev.asyncore.boot.listener.TlsTransportFactory;
 import dev.asyncore.boot.metrics.AsyncoreMetrics;
 import dev.asyncore.core.Reactor;
@@ -22,12 +23,18 @@ import dev.asyncore.echo.UdpEchoServer;
 /**
  * The service's beans: the reactor, its listeners and lifecycle, and what observes them (meters,
  * the {@code reactor} health contributor and endpoint). Listener types are {@link DispatcherFactory}
- * beans; TLS listeners use key stores ({@link KeyStoreTlsTransportFactory}) unless a
+ * beans; TLS listeners use Spring Boot SSL bundles ({@link SslBundleTlsTransportFactory}) unless a
  * {@link TlsTransportFactory} bean replaces it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AsyncoreProperties.class)
 public class ServiceConfiguration {
+
+	/** Unknown {@code asyncore.*} keys fail startup naming the closest known key. */
+	@Bean
+	static StrictBinding asyncoreStrictBinding() {
+		return new StrictBinding();
+	}
 
 	/** {@code echo}: TCP connections echo with the listener's high-water mark; UDP datagrams go back. */
 	@Bean
@@ -47,9 +54,9 @@ public class ServiceConfiguration {
 
 	@Bean
 	ListenerRegistry listenerRegistry(AsyncoreProperties properties, ObjectProvider<DispatcherFactory> factories,
-			ObjectProvider<TlsTransportFactory> tls) {
+			ObjectProvider<TlsTransportFactory> tls, ObjectProvider<SslBundles> sslBundles) {
 		return new ListenerRegistry(properties, factories.orderedStream().toList(),
-				tls.getIfAvailable(KeyStoreTlsTransportFactory::new));
+				tls.getIfAvailable(() -> new SslBundleTlsTransportFactory(sslBundles.getIfAvailable())));
 	}
 
 	/** Closed by {@link ReactorLifecycle} on its own loop thread, not by the bean factory. */

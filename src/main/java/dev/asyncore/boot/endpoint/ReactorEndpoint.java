@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
+import dev.asyncore.boot.lifecycle.HostPort;
 import dev.asyncore.boot.lifecycle.ListenerState;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.core.Dispatcher;
@@ -96,7 +97,7 @@ public class ReactorEndpoint {
 	}
 
 	private static String text(SocketAddress address) {
-		return (address != null) ? address.toString() : null;
+		return HostPort.of(address);
 	}
 
 	/** One loop's map size and descriptors, made on that loop's thread. */

@@ -8,10 +8,13 @@ import javax.net.ssl.SSLContext;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.asyncore.boot.config.AsyncoreProperties;
+import dev.asyncore.boot.config.InvalidConfigurationException;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
@@ -36,11 +39,31 @@ public class FetchConfiguration {
 	/** Usable once the lifecycle started; closes its idle connections on shutdown. */
 	@Bean(destroyMethod = "close")
 	Fetcher asyncoreFetcher(ReactorLifecycle reactorLifecycle, FetchPolicy asyncoreFetchPolicy,
-			ObjectProvider<Resolver> resolver, ObjectProvider<SSLContext> sslContext) {
+			ObjectProvider<Resolver> resolver, ObjectProvider<SSLContext> sslContext, AsyncoreProperties properties,
+			ObjectProvider<SslBundles> sslBundles) {
 		Fetcher.Builder builder = Fetcher.builder(reactorLifecycle.reactor()).policy(asyncoreFetchPolicy);
 		resolver.ifAvailable(builder::resolver);
 		sslContext.ifAvailable(builder::sslContext);
+		String bundle = properties.fetch().tlsBundle();
+		if (bundle != null && !bundle.isBlank()) {
+			builder.sslContext(bundleContext(bundle, sslBundles.getIfAvailable()));
+		}
 		return builder.build();
+	}
+
+	/** The trust (and client key) material of {@code asyncore.fetch.tls-bundle}. */
+	private static SSLContext bundleContext(String name, SslBundles bundles) {
+		try {
+			if (bundles == null) {
+				throw new NoSuchSslBundleException(name, "no SSL bundles are configured (spring.ssl.bundle.*)");
+			}
+			return bundles.getBundle(name).createSslContext();
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidConfigurationException("asyncore.fetch.tls-bundle", ex.getMessage(),
+					"Define spring.ssl.bundle.pem." + name + ".truststore.certificate (the private CA) or "
+							+ "spring.ssl.bundle.jks." + name + ".truststore.*, or remove asyncore.fetch.tls-bundle.");
+		}
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package dev.asyncore.boot.fetch;
 
+import java.net.URI;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -7,24 +8,31 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.asyncore.http.FetchException;
 
 /**
  * Renders the errors of {@link FetchController} as RFC 9457 problem details
  * ({@code application/problem+json}): fetch failures as {@link FetchProblems} says, a full
- * service as 503 with {@code Retry-After}, a bad request body or missing {@code url} as 400 (the
- * latter two through Spring MVC's own {@link ResponseEntityExceptionHandler}).
+ * service as 503 with {@code Retry-After} ({@code urn:asyncore:fetch:busy}), a request the
+ * controller rejects as 400 ({@code urn:asyncore:request:bad_request}). Errors Spring MVC raises
+ * before or around the controller (missing {@code url}, unreadable body, 404, 405, 415) are
+ * {@link ApiProblemHandler}'s.
  */
 @RestControllerAdvice(assignableTypes = FetchController.class)
-public class FetchExceptionHandler extends ResponseEntityExceptionHandler {
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class FetchExceptionHandler {
+
+	/** The problem type of a 503 for lack of slots. */
+	static final URI BUSY = URI.create("urn:asyncore:fetch:busy");
 
 	/** Seconds a client should wait before retrying a request refused for lack of slots. */
 	static final String RETRY_AFTER_SECONDS = "1";
@@ -45,6 +53,7 @@ public class FetchExceptionHandler extends ResponseEntityExceptionHandler {
 	ResponseEntity<ProblemDetail> full(FetchLimitExceededException failure) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, failure.getMessage());
 		problem.setTitle("Too many fetches in flight");
+		problem.setType(BUSY);
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
 			.body(problem);
@@ -52,8 +61,9 @@ public class FetchExceptionHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(IllegalArgumentException.class)
 	ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException failure) {
-		return ResponseEntity.badRequest().body(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				failure.getMessage()));
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, failure.getMessage());
+		problem.setType(ApiProblemHandler.type(HttpStatus.BAD_REQUEST));
+		return ResponseEntity.badRequest().body(problem);
 	}
 
 	private static ResponseEntity<ProblemDetail> problem(Throwable failure, HttpServletRequest request) {

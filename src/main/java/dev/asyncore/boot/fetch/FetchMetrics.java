@@ -22,6 +22,15 @@ public class FetchMetrics {
 	/** The {@code phase} tags of {@code asyncore.fetch.duration}. */
 	static final String[] PHASES = { "dns", "connect", "tls", "first_byte", "total" };
 
+	/** Outcomes of fetches that opened no connection, left out of the duration histogram. */
+	static final java.util.Set<String> NOT_SENT = java.util.Set.of("invalid_url", "refused", "unavailable");
+
+	/** The histogram's buckets: 11 bounds from 5 ms to 30 s (the default total timeout), SLO-style. */
+	static final Duration[] BUCKETS = java.util.stream.Stream
+		.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000, 30000)
+		.map(Duration::ofMillis)
+		.toArray(Duration[]::new);
+
 	private final MeterRegistry registry;
 
 	public FetchMetrics(MeterRegistry registry) {
@@ -40,8 +49,13 @@ public class FetchMetrics {
 			time("total", t.total());
 		}
 		else {
-			count(outcome(failure), "none");
-			time("total", elapsed);
+			String outcome = outcome(failure);
+			count(outcome, "none");
+			// Refused, invalid and unavailable fetches never reached the network: their
+			// microseconds would only pull the latency histogram down.
+			if (!NOT_SENT.contains(outcome)) {
+				time("total", elapsed);
+			}
 		}
 	}
 
@@ -70,7 +84,7 @@ public class FetchMetrics {
 		Timer.builder("asyncore.fetch.duration")
 			.description("Duration of fetch phases (the final hop's; total covers redirects and DNS)")
 			.tags("phase", phase)
-			.publishPercentileHistogram()
+			.serviceLevelObjectives(BUCKETS)
 			.register(this.registry)
 			.record(duration);
 	}

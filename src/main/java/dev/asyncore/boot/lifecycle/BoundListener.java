@@ -28,8 +28,7 @@ public record BoundListener(ConfiguredListener listener, Dispatcher dispatcher, 
 		if (this.local instanceof UnixDomainSocketAddress unix) {
 			return unix.getPath().toString();
 		}
-		InetSocketAddress inet = address();
-		return inet.getAddress().getHostAddress() + ":" + inet.getPort();
+		return HostPort.of(this.local);
 	}
 
 	public String name() {

@@ -86,7 +86,7 @@ public class ReactorLifecycle implements SmartLifecycle {
 				Dispatcher dispatcher = listener.open(this.reactor, this.group);
 				SocketAddress address = dispatcher.localAddress();
 				logger.info("Listener '{}' ({} {}) bound to {}", listener.name(), listener.properties().type(),
-						listener.properties().protocol().name().toLowerCase(), address);
+						listener.properties().protocol().name().toLowerCase(), HostPort.of(address));
 				bound.add(new BoundListener(listener, dispatcher, address));
 			}
 		}

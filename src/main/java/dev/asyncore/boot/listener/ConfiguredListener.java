@@ -58,7 +58,8 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 		}
 		InetSocketAddress address = new InetSocketAddress(p.host(), p.port());
 		if (address.isUnresolved()) {
-			throw new InvalidConfigurationException(path() + ".host", "cannot resolve '" + p.host() + "'");
+			throw new InvalidConfigurationException(path() + ".host", "cannot resolve '" + p.host() + "'",
+					"Set " + path() + ".host to an address of this machine (0.0.0.0 for all, 127.0.0.1 for loopback) or a name DNS resolves.");
 		}
 		try {
 			if (p.protocol() == Protocol.UDP) {
@@ -70,7 +71,8 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 			// The core's BindException already names the address; keep the system's reason only.
 			String reason = (ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage();
 			throw new InvalidConfigurationException(path() + ".port", "listener '" + name() + "' cannot bind "
-					+ p.protocol().name().toLowerCase() + " " + p.host() + ":" + p.port() + ": " + reason);
+					+ p.protocol().name().toLowerCase() + " " + p.host() + ":" + p.port() + ": " + reason,
+					"Free the port (another process holds it) or set " + path() + ".port to another, or 0 for any free port.");
 		}
 	}
 

@@ -52,7 +52,9 @@ public class ListenerRegistry {
 		DispatcherFactory factory = this.types.get(p.type());
 		if (factory == null) {
 			throw new InvalidConfigurationException(path + ".type",
-					"unknown listener type '" + p.type() + "'; known types: " + String.join(", ", this.types.keySet()));
+					"unknown listener type '" + p.type() + "'; known types: " + String.join(", ", this.types.keySet()),
+					"Set " + path + ".type to one of " + String.join(", ", this.types.keySet())
+							+ ", or define a DispatcherFactory bean whose type() is '" + p.type() + "'.");
 		}
 		String protocol = p.protocol().name().toLowerCase();
 		if (!factory.supports(p.protocol())) {
@@ -74,8 +76,11 @@ public class ListenerRegistry {
 				tls = tlsFactory.forListener(p.name(), p.tls());
 			}
 			catch (IOException ex) {
-				throw new InvalidConfigurationException(path + ".tls.key-store",
-						"cannot load '" + p.tls().keyStore() + "': " + ex.getMessage());
+				throw new InvalidConfigurationException(path + ".tls.bundle",
+						"cannot use SSL bundle '" + p.tls().bundle() + "': " + ex.getMessage(),
+						"Define spring.ssl.bundle.pem." + p.tls().bundle() + ".* or spring.ssl.bundle.jks."
+								+ p.tls().bundle() + ".* with the server's key and certificate, or set "
+								+ path + ".tls.bundle to a bundle that exists.");
 			}
 		}
 		return new ConfiguredListener(index, p, factory, new ListenerStats(p.name()), tls);

@@ -15,7 +15,7 @@ import dev.asyncore.core.Transport;
 public interface TlsTransportFactory {
 
 	/**
-	 * Prepares TLS for one listener: load its key store, build its {@code SSLContext}. Called once
+	 * Prepares TLS for one listener: find its SSL bundle, build its {@code SSLContext}. Called once
 	 * per TLS listener at startup, before the loop thread runs, so it may block.
 	 * @param listener the listener name, for messages
 	 * @return what wraps each of the listener's accepted connections

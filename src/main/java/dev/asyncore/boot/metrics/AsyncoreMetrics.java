@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.asyncore.boot.config.AsyncoreProperties;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.ConfiguredListener;
 import dev.asyncore.boot.listener.ListenerRegistry;
@@ -31,7 +32,8 @@ public class AsyncoreMetrics implements MeterBinder {
 	/** The {@code event} tag of {@code asyncore.events} for each counter. */
 	private static final Map<String, Counter> EVENTS = Map.of("accept", Counter.ACCEPTS, "connect",
 			Counter.CONNECTS, "read", Counter.READS, "write", Counter.WRITES, "close", Counter.CLOSES, "error",
-			Counter.ERRORS, "rejected", Counter.REJECTED, "timeout", Counter.TIMEOUTS);
+			Counter.ERRORS, "rejected", Counter.REJECTED, "timeout", Counter.TIMEOUTS, "tls_handshake_failed",
+			Counter.TLS_HANDSHAKE_FAILED);
 
 	private final ListenerRegistry listeners;
 
@@ -46,8 +48,9 @@ public class AsyncoreMetrics implements MeterBinder {
 	public void bindTo(MeterRegistry registry) {
 		bindReactors(registry);
 		for (ConfiguredListener listener : this.listeners.listeners()) {
-			bindListener(registry, listener.stats());
-			bindLimits(registry, listener);
+			boolean tcp = listener.properties().protocol() == AsyncoreProperties.Protocol.TCP;
+			bindListener(registry, listener.stats(), tcp);
+			bindLimits(registry, listener, tcp);
 		}
 	}
 
@@ -92,19 +95,22 @@ public class AsyncoreMetrics implements MeterBinder {
 	}
 
 	/** Not in the design's table: what the alert rules need to see a listener lost or near its limit. */
-	private void bindLimits(MeterRegistry registry, ConfiguredListener listener) {
+	private void bindLimits(MeterRegistry registry, ConfiguredListener listener, boolean tcp) {
 		Tags tags = Tags.of("listener", listener.name());
 		Gauge.builder("asyncore.listener.bound", this.lifecycle, (l) -> l.isBound(listener.name()) ? 1 : 0)
 			.description("1 while the listener's socket is bound, else 0")
 			.tags(tags)
 			.register(registry);
+		if (!tcp) {
+			return; // a UDP listener has no connections, so no limit on them
+		}
 		Gauge.builder("asyncore.connections.max", listener, (l) -> l.properties().maxConnections())
 			.description("The listener's max-connections (0: no limit)")
 			.tags(tags)
 			.register(registry);
 	}
 
-	private void bindListener(MeterRegistry registry, ListenerStats stats) {
+	private void bindListener(MeterRegistry registry, ListenerStats stats, boolean tcp) {
 		Tags tags = Tags.of("listener", stats.name());
 		EVENTS.forEach((event, counter) -> FunctionCounter.builder("asyncore.events", stats, (s) -> s.get(counter))
 			.description("Events of the listener and its connections")
@@ -124,6 +130,9 @@ public class AsyncoreMetrics implements MeterBinder {
 			.description("Connections closed because they held more than their share of a full memory budget")
 			.tags(tags)
 			.register(registry);
+		if (!tcp) {
+			return;
+		}
 		Gauge.builder("asyncore.connections.active", stats, ListenerStats::activeConnections)
 			.description("Open connections of the listener")
 			.tags(tags)

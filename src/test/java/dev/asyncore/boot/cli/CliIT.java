@@ -145,6 +145,46 @@ class CliIT {
 	}
 
 	@Test
+	void fetchPrintsTheStatusLineWithTheVersionTheServerAnswered() throws Exception {
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			CompletableFuture<Void> origin = CompletableFuture.runAsync(() -> {
+				try (Socket socket = server.accept()) {
+					socket.setSoTimeout(10_000);
+					InputStream in = socket.getInputStream();
+					StringBuilder head = new StringBuilder();
+					int b;
+					while (head.indexOf("\r\n\r\n") < 0 && (b = in.read()) >= 0) {
+						head.append((char) b);
+					}
+					socket.getOutputStream()
+						.write("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nold".getBytes(StandardCharsets.ISO_8859_1));
+				}
+				catch (IOException ex) {
+					throw new java.io.UncheckedIOException(ex);
+				}
+			});
+			Result result = run("fetch", "--allow-private", "http://127.0.0.1:" + server.getLocalPort() + "/");
+
+			assertThat(result.code).as(result.err).isZero();
+			assertThat(result.err).contains("HTTP/1.0 200 OK").doesNotContain("HTTP/1.1");
+			assertThat(new String(result.out, StandardCharsets.UTF_8)).isEqualTo("old");
+			origin.get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void helpPrintsEveryModeAndExitsZeroWithoutStartingTheService() throws Exception {
+		for (String flag : List.of("--help", "help", "-h")) {
+			Result result = run(flag);
+			String out = new String(result.out, StandardCharsets.UTF_8);
+			assertThat(result.code).as(flag).isZero();
+			assertThat(out).contains("run the service", "fetch [--head]", "echo-client HOST PORT TEXT",
+					"example http-client|echo|loop|file");
+			assertThat(out + result.err).doesNotContain("Tomcat", "Started AsyncoreApplication");
+		}
+	}
+
+	@Test
 	void echoClientPrintsTheEchoAndExitsZero() throws Exception {
 		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {

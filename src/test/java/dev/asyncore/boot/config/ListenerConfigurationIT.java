@@ -120,9 +120,12 @@ class ListenerConfigurationIT {
 	}
 
 	@Test
-	void whenNameIsMissingThenStartupFailsNamingTheProperty() {
-		this.runner.withPropertyValues("asyncore.listeners[0].port=0")
-			.run((context) -> assertFailure(context, "listeners[0].name", "must not be blank"));
+	void whenNameIsMissingThenStartupFailsSayingListsAreReplacedWhole() {
+		this.runner.withPropertyValues("asyncore.listeners[0].port=17008").run((context) -> {
+			assertFailure(context, "asyncore.listeners[0].name", "is required. Lists are replaced whole, never merged");
+			FailureAnalysis analysis = new InvalidConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getAction()).contains("--asyncore.listeners[0].name=... --asyncore.listeners[0].port=17008");
+		});
 	}
 
 	@Test
@@ -134,32 +137,16 @@ class ListenerConfigurationIT {
 	}
 
 	@Test
-	void whenTlsEnabledWithoutKeyStoreThenStartupFailsNamingTheProperty() {
-		this.runner.withPropertyValues(props(listener(0, "x", "echo", "tcp", 0), "asyncore.listeners[0].tls.enabled=true"))
-			.run((context) -> assertFailure(context, "asyncore.listeners[0].tls.key-store",
-					"is required when asyncore.listeners[0].tls.enabled is true"));
-	}
-
-	@Test
-	void whenTlsKeyStoreCannotBeLoadedThenStartupFailsInsteadOfServingPlainText() {
-		this.runner
-			.withPropertyValues(props(listener(0, "x", "echo", "tcp", 0), "asyncore.listeners[0].tls.enabled=true",
-					"asyncore.listeners[0].tls.key-store=file:/nonexistent/server.p12"))
-			.run((context) -> assertFailure(context, "asyncore.listeners[0].tls.key-store",
-					"cannot load 'file:/nonexistent/server.p12'"));
-	}
-
-	@Test
 	void whenTlsTransportFactoryExistsThenEveryAcceptedConnectionIsWrapped() {
 		this.runner.withUserConfiguration(CountingTls.class)
 			.withPropertyValues(props(listener(0, "x", "echo", "tcp", 0), "asyncore.listeners[0].tls.enabled=true",
-					"asyncore.listeners[0].tls.key-store=file:/etc/server.p12"))
+					"asyncore.listeners[0].tls.bundle=custom"))
 			.run((context) -> {
 				int port = context.getBean(ReactorLifecycle.class).listener("x").port();
 				assertThat(Loopback.echo(port, bytes("one"))).isEqualTo(bytes("one"));
 				assertThat(Loopback.echo(port, bytes("two"))).isEqualTo(bytes("two"));
 				assertThat(context.getBean(CountingTls.class).wrapped.get()).isEqualTo(2);
-				assertThat(context.getBean(CountingTls.class).keyStore).isEqualTo("file:/etc/server.p12");
+				assertThat(context.getBean(CountingTls.class).bundle).isEqualTo("custom");
 			});
 	}
 
@@ -265,11 +252,11 @@ class ListenerConfigurationIT {
 
 		final AtomicInteger wrapped = new AtomicInteger();
 
-		volatile String keyStore;
+		volatile String bundle;
 
 		@Override
 		public Wrapper forListener(String listener, AsyncoreProperties.TlsProperties tls) {
-			this.keyStore = tls.keyStore();
+			this.bundle = tls.bundle();
 			return (channel) -> {
 				this.wrapped.incrementAndGet();
 				return new PassThrough(channel);

@@ -29,9 +29,10 @@ class AsyncoreMetricsTest {
 
 	private final ListenerRegistry listeners = new ListenerRegistry(
 			new AsyncoreProperties(new ReactorProperties("r1", java.time.Duration.ofSeconds(1),
-					java.time.Duration.ofSeconds(30), 1, null, java.time.Duration.ofSeconds(30)), List.of(listener("a", 7), listener("b", 0)),
+					java.time.Duration.ofSeconds(30), 1, null, java.time.Duration.ofSeconds(30)), List.of(listener("a", 7), listener("b", 0), udp("u")),
 					null, List.of()),
-			List.of(DispatcherFactory.tcp("echo", (reactor, channel, listener) -> null)), null);
+			List.of(DispatcherFactory.of("echo", (reactor, channel, listener) -> null, (reactor, address, stats) -> null)),
+			null);
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -56,7 +57,10 @@ class AsyncoreMetricsTest {
 		assertThat(counter("asyncore.bytes", "a", "direction", "sent")).isEqualTo(60);
 		assertThat(counter("asyncore.bytes", "b", "direction", "received")).isZero();
 		assertThat(counter("asyncore.events", "a", "event", "rejected")).isEqualTo(2);
-		assertThat(this.registry.find("asyncore.events").tag("listener", "a").meters()).hasSize(8);
+		a.increment(Counter.TLS_HANDSHAKE_FAILED);
+		assertThat(counter("asyncore.events", "a", "event", "tls_handshake_failed")).isEqualTo(1);
+		assertThat(counter("asyncore.events", "a", "event", "error")).isZero();
+		assertThat(this.registry.find("asyncore.events").tag("listener", "a").meters()).hasSize(9);
 		assertThat(this.registry.get("asyncore.bytes").tag("listener", "a").functionCounter().getId().getBaseUnit())
 			.isEqualTo("bytes");
 		assertThat(this.registry.get("asyncore.connections.max").tag("listener", "a").gauge().value()).isEqualTo(7);
@@ -71,6 +75,11 @@ class AsyncoreMetricsTest {
 			.isPositive();
 		a.increment(Counter.EVICTIONS);
 		assertThat(counter("asyncore.evictions", "a")).isEqualTo(1);
+		// a UDP listener has no connections: no connection gauges, but its events and bytes
+		assertThat(this.registry.find("asyncore.connections.active").tag("listener", "u").meters()).isEmpty();
+		assertThat(this.registry.find("asyncore.connections.max").tag("listener", "u").meters()).isEmpty();
+		assertThat(this.registry.find("asyncore.bytes").tag("listener", "u").meters()).hasSize(2);
+		assertThat(this.registry.find("asyncore.connections.active").tag("listener", "b").meters()).hasSize(1);
 		assertThat(this.registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags())
 			.allSatisfy((tag) -> assertThat(tag.getKey()).isIn("reactor", "listener", "event", "direction")));
 	}
@@ -84,10 +93,16 @@ class AsyncoreMetricsTest {
 		return counter.count();
 	}
 
+	private static ListenerProperties udp(String name) {
+		return new ListenerProperties(name, "echo", Protocol.UDP, "127.0.0.1", 0, 1024, 10000,
+				java.time.Duration.ZERO, org.springframework.util.unit.DataSize.ofMegabytes(1),
+				new TlsProperties(false, null));
+	}
+
 	private static ListenerProperties listener(String name, int maxConnections) {
 		return new ListenerProperties(name, "echo", Protocol.TCP, "127.0.0.1", 0, 1024, maxConnections,
 				java.time.Duration.ZERO, org.springframework.util.unit.DataSize.ofMegabytes(1),
-				new TlsProperties(false, null, null, "PKCS12"), null);
+				new TlsProperties(false, null));
 	}
 
 }
