@@ -12,14 +12,14 @@ import dev.asyncore.boot.config.InvalidConfigurationException;
  * The blackbox_exporter drop-in ({@code asyncore.blackbox}), served by listeners of
  * {@code type: blackbox}. Immutable.
  *
- * @param configFile blackbox_exporter's module file; unset means only {@code http_2xx}
+ * @param configFile blackbox_exporter's module file; unset means only http_2xx
  * @param allowPrivateNetworks whether probes may reach loopback and private addresses (probing
  * internal targets is this endpoint's main use)
- * @param allowedHosts if non-empty, the only hosts probed (exact or {@code *.suffix})
+ * @param allowedHosts if non-empty, the only hosts probed (exact or *.suffix)
  * @param maxInFlight probes running at once over all listeners; more get 503
- * @param timeoutOffset subtracted from Prometheus' {@code X-Prometheus-Scrape-Timeout-Seconds}
+ * @param timeoutOffset subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds
  * @param reloadCheckInterval how often the module file's modification time is checked; 0 never
- * @param maxBodySize body limit of a probe whose module sets no {@code body_size_limit}
+ * @param maxBodySize body limit of a probe whose module sets no body_size_limit
  */
 @ConfigurationProperties("asyncore.blackbox")
 public record BlackboxProperties(String configFile, @DefaultValue("true") boolean allowPrivateNetworks,

@@ -13,11 +13,16 @@ import java.util.Optional;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 
+import dev.asyncore.boot.blackbox.BlackboxProperties;
+import dev.asyncore.boot.security.ApiSecurityProperties;
+
 /**
  * The keys {@link AsyncoreProperties} accepts, read from its record components (a nested record is
  * a group, a {@code List} of records is indexed), and the explanation of a key that is not one of
  * them: which element is unknown and the closest known key at that level. A new key is therefore
- * one record component; nothing here lists keys by hand except those that were removed.
+ * one record component; nothing here lists keys by hand except those that were removed. The groups
+ * bound by records of their own ({@code asyncore.security}, {@code asyncore.blackbox}) are checked
+ * against those records the same way.
  */
 final class KnownProperties {
 
@@ -33,6 +38,10 @@ final class KnownProperties {
 	private static final Map<String, String> RETIRED = Map.of("asyncore.listeners[*].tls.key-store",
 			TLS_MIGRATION, "asyncore.listeners[*].tls.key-store-password", TLS_MIGRATION,
 			"asyncore.listeners[*].tls.key-store-type", TLS_MIGRATION);
+
+	/** Groups under {@code asyncore} with a {@code @ConfigurationProperties} record of their own. */
+	private static final Map<String, Class<?>> GROUPS = Map.of("security", ApiSecurityProperties.class, "blackbox",
+			BlackboxProperties.class);
 
 	private KnownProperties() {
 	}
@@ -63,6 +72,10 @@ final class KnownProperties {
 		Type type = AsyncoreProperties.class;
 		for (int i = 1; i < name.getNumberOfElements(); i++) {
 			String element = name.getElement(i, Form.DASHED);
+			if (i == 1 && GROUPS.containsKey(element)) {
+				type = GROUPS.get(element);
+				continue;
+			}
 			ConfigurationPropertyName path = name.chop(i + 1);
 			String retired = RETIRED.get(path.toString().replaceAll("\\[\\d+]", "[*]"));
 			if (retired != null) {
@@ -70,7 +83,7 @@ final class KnownProperties {
 						"is no longer supported; " + retired, "Replace " + path + " as described: " + retired));
 			}
 			Class<?> raw = raw(type);
-			if (List.class.isAssignableFrom(raw)) {
+			if (java.util.Collection.class.isAssignableFrom(raw)) {
 				if (!name.isNumericIndex(i)) {
 					return Optional.of(new InvalidConfigurationException(path.toString(), name.chop(i)
 							+ " is a list: write its items as " + name.chop(i) + "[0], [1]... (in YAML, '- ' items)"));
@@ -87,7 +100,11 @@ final class KnownProperties {
 				.filter((c) -> uniform(c.getName()).equals(uniform(element)))
 				.findFirst();
 			if (component.isEmpty()) {
-				List<String> known = Arrays.stream(raw.getRecordComponents()).map((c) -> dashed(c.getName())).toList();
+				List<String> known = new java.util.ArrayList<>(
+						Arrays.stream(raw.getRecordComponents()).map((c) -> dashed(c.getName())).toList());
+				if (i == 1) {
+					known.addAll(GROUPS.keySet().stream().sorted().toList());
+				}
 				return Optional.of(unknownElement(path, element, known));
 			}
 			type = component.get().getGenericType();
@@ -102,6 +119,8 @@ final class KnownProperties {
 	static Map<String, RecordComponent> leaves() {
 		Map<String, RecordComponent> leaves = new LinkedHashMap<>();
 		collect(PREFIX, AsyncoreProperties.class, leaves);
+		GROUPS.entrySet().stream().sorted(Map.Entry.comparingByKey())
+			.forEach((group) -> collect(PREFIX + "." + group.getKey(), group.getValue(), leaves));
 		return leaves;
 	}
 

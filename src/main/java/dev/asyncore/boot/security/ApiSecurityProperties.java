@@ -17,13 +17,13 @@ import dev.asyncore.boot.config.InvalidConfigurationException;
  * so a plaintext secret fails startup naming its property. An entry whose hash is blank (an unset
  * {@code ${...:}} placeholder of the container's configuration) is left out.
  *
- * @param allowAnonymous callers without credentials may use {@code /fetch}, {@code /probe} and the
+ * @param allowAnonymous callers without credentials may use /fetch, /probe and the
  * diagnostic endpoints; without it they may only where HTTP is bound to loopback and no credential
  * is configured (the jar's default), and startup fails elsewhere
- * @param tokens bearer tokens ({@code Authorization: Bearer <token>}), stored as hashes
- * @param users HTTP basic users ({@code Authorization: Basic ...}), passwords stored as bcrypt hashes
+ * @param tokens bearer tokens (Authorization: Bearer TOKEN), stored as hashes
+ * @param users HTTP basic users (Authorization: Basic ...), passwords stored as bcrypt hashes
  * @param open the Actuator endpoints anyone may read
- * @param rateLimit requests per client to {@code /fetch} and {@code /probe}
+ * @param rateLimit requests per client to /fetch and /probe
  */
 @ConfigurationProperties("asyncore.security")
 public record ApiSecurityProperties(@DefaultValue("false") boolean allowAnonymous,
@@ -96,7 +96,7 @@ public record ApiSecurityProperties(@DefaultValue("false") boolean allowAnonymou
 	 * A bearer token.
 	 *
 	 * @param name who holds it: the principal name
-	 * @param hash {@code sha256:} and the hex SHA-256 of the token's UTF-8 bytes
+	 * @param hash sha256: and the hex SHA-256 of the token's UTF-8 bytes
 	 * @param scopes what it may call; empty for every scope
 	 */
 	public record TokenProperties(String name, String hash, @DefaultValue Set<Scope> scopes) {
@@ -137,9 +137,9 @@ public record ApiSecurityProperties(@DefaultValue("false") boolean allowAnonymou
 	 * {@code diagnostics} scope. Health details are shown only to authenticated callers whatever
 	 * this says.
 	 *
-	 * @param health {@code /actuator/health} and its groups (the kubelet's probes)
-	 * @param info {@code /actuator/info} (build name and version)
-	 * @param prometheus {@code /actuator/prometheus} (the scraper)
+	 * @param health /actuator/health and its groups (the kubelet's probes)
+	 * @param info /actuator/info (build name and version)
+	 * @param prometheus /actuator/prometheus (the scraper)
 	 */
 	public record OpenProperties(@DefaultValue("true") boolean health, @DefaultValue("true") boolean info,
 			@DefaultValue("true") boolean prometheus) {

@@ -38,7 +38,8 @@ class ConfigurationMetadataTest {
 		assertThat(metadata.keySet()).containsAll(keys.keySet());
 		// Besides the leaves, only the lists themselves appear (as Spring Boot's processor writes them).
 		assertThat(metadata.keySet()).allMatch((key) -> keys.containsKey(key) || key.equals("asyncore.listeners")
-				|| key.equals("asyncore.probes"));
+				|| key.equals("asyncore.probes") || key.equals("asyncore.security.tokens")
+				|| key.equals("asyncore.security.users"));
 		keys.forEach((key, component) -> {
 			JsonNode entry = metadata.get(key);
 			String description = entry.path("description").asString("");
@@ -65,7 +66,7 @@ class ConfigurationMetadataTest {
 					hint.path("values").valueStream().map((v) -> v.get("value").asString()).toList());
 		}
 		assertThat(hints.get("asyncore.listeners[*].type")).contains("echo", "discard");
-		assertThat(hints.get("asyncore.listeners[*].protocol")).containsExactly("tcp", "udp");
+		assertThat(hints.get("asyncore.listeners[*].protocol")).containsExactly("tcp", "udp", "unix");
 	}
 
 	@Test
@@ -105,7 +106,7 @@ class ConfigurationMetadataTest {
 	private static Map<String, String> documentedDefaults() throws IOException {
 		Map<String, String> defaults = new LinkedHashMap<>();
 		Pattern heading = Pattern.compile("^## `(asyncore\\.[^`]+)`");
-		Pattern row = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| ?([^|]*?) ?\\|");
+		Pattern row = Pattern.compile("^\\| `([a-z0-9.*\\[\\]-]+)` \\| ?([^|]*?) ?\\|");
 		String section = null;
 		for (String line : Files.readAllLines(DOCS)) {
 			Matcher h = heading.matcher(line);
