@@ -63,18 +63,6 @@ public final class MemoryBudget {
 
 	private final List<OutputQueue> paused = new ArrayList<>();
 
-	/**
-	 * Queues holding more than {@link #LARGE}: a connection whose peer stopped reading has no more
-	 * events, so it would never be asked to pause, yet it must be evicted if it stays over its share.
-	 * Echo traffic that keeps up never gets here, so the hot path adds one comparison per chunk.
-	 */
-	private final List<OutputQueue> large = new ArrayList<>();
-
-	private static final long LARGE = 2L * ChunkPool.CHUNK;
-
-	/** Size of {@link #large} at which the closed and drained queues are dropped from it (amortised). */
-	private int largePruneAt = 64;
-
 	private final Runnable resume = this::resumeAll;
 
 	private final Runnable sweep = this::evictOverShare;
@@ -172,15 +160,6 @@ public final class MemoryBudget {
 			this.holders++;
 		}
 		queue.charged += bytes;
-		if (queue.charged > LARGE && !queue.large) {
-			queue.large = true;
-			queue.largeSince = System.nanoTime();
-			this.large.add(queue);
-			if (this.large.size() >= this.largePruneAt) {
-				pruneLarge();
-				this.largePruneAt = Math.max(64, 2 * this.large.size());
-			}
-		}
 		long total = this.used + bytes;
 		USED.setOpaque(this, total);
 		if (total > this.peak) {
@@ -250,23 +229,10 @@ public final class MemoryBudget {
 		}
 	}
 
-	/** Drops closed queues and those no longer large from {@link #large}. */
-	private void pruneLarge() {
-		this.large.removeIf((queue) -> {
-			boolean small = queue.owner.isClosed() || queue.charged <= LARGE;
-			queue.large = !small;
-			return small;
-		});
-	}
-
-	/**
-	 * Closes queues that held more than their share for the eviction timeout, largest first: those
-	 * the budget paused, and large ones whose peers stopped reading (they have no events to pause on).
-	 */
+	/** Closes paused queues that held more than their share for the eviction timeout, largest first. */
 	private void evictOverShare() {
 		this.sweepScheduled = false;
 		this.paused.removeIf((queue) -> !queue.paused || queue.owner.isClosed());
-		pruneLarge();
 		if (!this.tight && this.paused.isEmpty()) {
 			return;
 		}
@@ -275,11 +241,6 @@ public final class MemoryBudget {
 		List<OutputQueue> candidates = new ArrayList<>();
 		for (OutputQueue queue : this.paused) {
 			if (queue.charged > share && queue.pausedAt - deadline <= 0) {
-				candidates.add(queue);
-			}
-		}
-		for (OutputQueue queue : this.large) {
-			if (!queue.paused && queue.charged > share && queue.largeSince - deadline <= 0) {
 				candidates.add(queue);
 			}
 		}

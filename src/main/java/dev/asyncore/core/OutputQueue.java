@@ -65,11 +65,6 @@ final class OutputQueue {
 
 	long pausedAt;
 
-	/** Whether the budget tracks this queue as large (more than two chunks charged), and since when. */
-	boolean large;
-
-	long largeSince;
-
 	boolean closeWhenDone;
 
 	OutputQueue(BufferedDispatcher owner) {
