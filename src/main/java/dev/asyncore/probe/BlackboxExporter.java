@@ -22,7 +22,7 @@ public final class BlackboxExporter {
 
 	private final Supplier<ModuleFile> modules;
 
-	private final Function<Reactor, HttpProber> probers;
+	private final Function<Reactor, Prober.Set> probers;
 
 	private final Supplier<CompletableFuture<String>> reload;
 
@@ -36,12 +36,12 @@ public final class BlackboxExporter {
 
 	/**
 	 * @param modules the current module file (replaced on reload)
-	 * @param probers the prober of a loop, made with that loop's fetcher
+	 * @param probers the probers of a loop (made with that loop's fetcher), by prober name
 	 * @param reload re-reads the module file off the loop; completes with {@code null} or the error
 	 * @param maxInFlight probes at once; more get 503
 	 * @param timeoutOffset subtracted from {@code X-Prometheus-Scrape-Timeout-Seconds}
 	 */
-	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, HttpProber> probers,
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, Prober.Set> probers,
 			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset) {
 		this(modules, probers, reload, maxInFlight, timeoutOffset, ExporterAccess.OPEN);
 	}
@@ -50,7 +50,7 @@ public final class BlackboxExporter {
 	 * As the other constructor, with {@code access} deciding who may call it.
 	 * @param access the credentials check run before every path but {@code /-/healthy}
 	 */
-	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, HttpProber> probers,
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, Prober.Set> probers,
 			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access) {
 		this.access = Objects.requireNonNull(access);
 		this.modules = Objects.requireNonNull(modules);
@@ -149,9 +149,13 @@ public final class BlackboxExporter {
 		ProbeReport report = new ProbeReport();
 		long start = System.nanoTime();
 		log.info("Beginning probe", "probe", module.prober(), "timeout_seconds", timeout.toMillis() / 1000.0);
-		CompletableFuture<HttpProber.Outcome> outcome;
+		CompletableFuture<Boolean> outcome;
 		try {
-			outcome = this.probers.apply(reactor).probe(module, target, timeout, report, log);
+			Prober prober = this.probers.apply(reactor).prober(module.prober());
+			if (prober == null) {
+				throw new IllegalStateException("no " + module.prober() + " prober on this loop");
+			}
+			outcome = prober.run(module, target, timeout, report, log);
 		}
 		catch (RuntimeException ex) {
 			this.inFlight.decrementAndGet();
@@ -159,7 +163,7 @@ public final class BlackboxExporter {
 		}
 		return outcome.handle((ended, error) -> {
 			this.inFlight.decrementAndGet();
-			boolean ok = (ended != null) && ended.success();
+			boolean ok = Boolean.TRUE.equals(ended);
 			double seconds = (System.nanoTime() - start) / 1e9;
 			report.gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds);
 			report.gauge("probe_success", "Displays whether or not the probe was a success", ok ? 1 : 0);

@@ -32,7 +32,7 @@ import dev.asyncore.http.Resolver;
  * reported in blackbox_exporter's metric names ({@link HttpReport}). Any thread may call
  * {@link #probe}; the work and the completion happen on the fetcher's loop thread.
  */
-public final class HttpProber {
+public final class HttpProber implements Prober {
 
 	/** Go's http.Client follows at most ten redirects. */
 	static final int MAX_REDIRECTS = 10;
@@ -61,6 +61,12 @@ public final class HttpProber {
 	 * @param failure why there was no response, or {@code null}
 	 */
 	public record Outcome(boolean success, FetchResult result, Throwable failure) {
+	}
+
+	@Override
+	public CompletableFuture<Boolean> run(Module module, String target, Duration timeout, ProbeReport report,
+			ProbeLog log) {
+		return probe(module, target, timeout, report, log).thenApply(Outcome::success);
 	}
 
 	/**

@@ -150,7 +150,7 @@ class BlackboxExporterIT {
 		return this.loop.call(() -> {
 			Fetcher fetcher = Fetcher.builder(this.loop.reactor()).policy(policy).build();
 			HttpProber prober = new HttpProber(fetcher, policy, InetAddress::getAllByName);
-			BlackboxExporter exporter = new BlackboxExporter(() -> modules, r -> prober,
+			BlackboxExporter exporter = new BlackboxExporter(() -> modules, r -> name -> name.equals("http") ? prober : null,
 					() -> java.util.concurrent.CompletableFuture.completedFuture(null), maxInFlight, Duration.ofMillis(500));
 			ServerDispatcher server = new ServerDispatcher(this.loop.reactor(), new InetSocketAddress("127.0.0.1", 0),
 					ServerDispatcher.Options.DEFAULTS, new ListenerStats("blackbox"),

@@ -21,6 +21,7 @@ import dev.asyncore.probe.BlackboxExporter;
 import dev.asyncore.probe.ExporterAccess;
 import dev.asyncore.probe.ExporterConnection;
 import dev.asyncore.probe.HttpProber;
+import dev.asyncore.probe.Prober;
 
 /**
  * The blackbox_exporter drop-in: the module file, the exporter, and the {@code blackbox} listener
@@ -62,14 +63,14 @@ public class BlackboxConfiguration {
 				(reactor, channel, listener) -> new ExporterConnection(reactor, channel, blackboxExporter));
 	}
 
-	/** One prober (and fetcher) per loop, made on first use. Thread-safe. */
+	/** The probers (and one fetcher) of each loop, made on first use. Thread-safe. */
 	public static final class BlackboxProbers implements AutoCloseable {
 
 		private final FetchPolicy policy;
 
 		private final Resolver resolver;
 
-		private final Map<Reactor, HttpProber> probers = new ConcurrentHashMap<>();
+		private final Map<Reactor, Prober.Set> probers = new ConcurrentHashMap<>();
 
 		private final Map<Reactor, Fetcher> fetchers = new ConcurrentHashMap<>();
 
@@ -82,11 +83,16 @@ public class BlackboxConfiguration {
 			return this.policy;
 		}
 
-		public HttpProber forLoop(Reactor reactor) {
+		/** The probers of {@code reactor}'s loop, by the name a module's {@code prober:} gives. */
+		public Prober.Set forLoop(Reactor reactor) {
 			return this.probers.computeIfAbsent(reactor, r -> {
 				Fetcher fetcher = Fetcher.builder(r).policy(this.policy).resolver(this.resolver).build();
 				this.fetchers.put(r, fetcher);
-				return new HttpProber(fetcher, this.policy, this.resolver);
+				HttpProber http = new HttpProber(fetcher, this.policy, this.resolver);
+				return name -> switch (name) {
+					case "http" -> http;
+					default -> null;
+				};
 			});
 		}
 
