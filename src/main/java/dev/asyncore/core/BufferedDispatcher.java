@@ -112,6 +112,11 @@ public class BufferedDispatcher extends Dispatcher {
 		initiateSend();
 	}
 
+	/** The output queue, or {@code null} before anything was queued; for the memory budget's sweep. */
+	OutputQueue existingQueue() {
+		return this.queue;
+	}
+
 	/** The output queue, created on first use. */
 	private OutputQueue queue() {
 		if (this.queue == null) {

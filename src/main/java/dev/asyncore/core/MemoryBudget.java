@@ -26,10 +26,12 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * connection stops reading, even one with an empty queue.</li>
  * <li>Once the total drains below half of {@link #max()} (the low-water mark), the paused
  * connections read again.</li>
- * <li>A connection that stays paused for {@link #evictionTimeout()} while it holds more than its
- * share of the low-water mark is closed, largest first, until the rest fits below it; each is
- * counted as {@link ListenerStats.Counter#EVICTIONS}. Its peer stopped reading: nothing else would
- * ever free that memory.</li>
+ * <li>A connection that holds more than its share of the low-water mark for
+ * {@link #evictionTimeout()} while the budget stays tight is closed, largest first, until the rest
+ * fits below it; each is counted as {@link ListenerStats.Counter#EVICTIONS}. Its peer is not
+ * reading fast enough for the budget: whether or not it still sends (a peer that stopped sending
+ * is never paused, yet holds its queue all the same), nothing else would free that memory. A sweep
+ * over the map looks for such connections every quarter of the timeout while the budget is tight.</li>
  * </ul>
  *
  * <p>Accounting is two long additions per chunk; the checks run only when a queue's owner asks
@@ -88,10 +90,16 @@ public final class MemoryBudget {
 
 	private boolean sweepScheduled;
 
+	/** Counts the tight spells, so that an over-share mark from an earlier spell is not taken for this one. */
+	private int spell;
+
 	private Duration evictionTimeout = DEFAULT_EVICTION_TIMEOUT;
 
-	MemoryBudget(Reactor reactor) {
+	private final SocketMap map;
+
+	MemoryBudget(Reactor reactor, SocketMap map) {
 		this.reactor = reactor;
+		this.map = map;
 		setMax(defaultMax());
 	}
 
@@ -195,7 +203,6 @@ public final class MemoryBudget {
 		}
 		if (!allowed && !queue.paused) {
 			queue.paused = true;
-			queue.pausedAt = System.nanoTime();
 			this.paused.add(queue);
 		}
 		return allowed;
@@ -203,11 +210,16 @@ public final class MemoryBudget {
 
 	private void tighten() {
 		this.tight = true;
+		this.spell++;
 		logger.debug("{}: buffered output at {} of {} bytes, pausing the largest readers", this.reactor, this.used, this.max);
 		if (!this.sweepScheduled) {
 			this.sweepScheduled = true;
-			this.reactor.schedule(this.evictionTimeout, this.sweep);
+			this.reactor.schedule(sweepInterval(), this.sweep);
 		}
+	}
+
+	private Duration sweepInterval() {
+		return this.evictionTimeout.dividedBy(4);
 	}
 
 	private void relax() {
@@ -229,7 +241,12 @@ public final class MemoryBudget {
 		}
 	}
 
-	/** Closes paused queues that held more than their share for the eviction timeout, largest first. */
+	/**
+	 * Marks the queues over their share and closes those that have been over it for the eviction
+	 * timeout, largest first, until the total is below the low-water mark. Every queue of the map is
+	 * looked at, not only the paused ones: a peer that neither reads nor sends has no event that
+	 * would pause it.
+	 */
 	private void evictOverShare() {
 		this.sweepScheduled = false;
 		this.paused.removeIf((queue) -> !queue.paused || queue.owner.isClosed());
@@ -237,13 +254,25 @@ public final class MemoryBudget {
 			return;
 		}
 		long share = this.lowMark / Math.max(1, this.holders);
-		long deadline = System.nanoTime() - this.evictionTimeout.toNanos();
+		long now = System.nanoTime();
+		long timeout = this.evictionTimeout.toNanos();
 		List<OutputQueue> candidates = new ArrayList<>();
-		for (OutputQueue queue : this.paused) {
-			if (queue.charged > share && queue.pausedAt - deadline <= 0) {
+		this.map.forEach((dispatcher) -> {
+			OutputQueue queue = (dispatcher instanceof BufferedDispatcher buffered) ? buffered.existingQueue() : null;
+			if (queue == null) {
+				return;
+			}
+			if (!this.tight || queue.charged <= share) {
+				queue.overSpell = 0;
+			}
+			else if (queue.overSpell != this.spell) {
+				queue.overSpell = this.spell;
+				queue.overSince = now;
+			}
+			else if (now - queue.overSince >= timeout) {
 				candidates.add(queue);
 			}
-		}
+		});
 		candidates.sort(Comparator.comparingLong((OutputQueue queue) -> queue.charged).reversed());
 		int closed = 0;
 		for (OutputQueue queue : candidates) {
@@ -264,7 +293,7 @@ public final class MemoryBudget {
 		}
 		if (this.tight || !this.paused.isEmpty()) {
 			this.sweepScheduled = true;
-			this.reactor.schedule(this.evictionTimeout.dividedBy(4), this.sweep);
+			this.reactor.schedule(sweepInterval(), this.sweep);
 		}
 	}
 

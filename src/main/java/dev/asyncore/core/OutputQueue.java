@@ -63,7 +63,11 @@ final class OutputQueue {
 	/** Whether the budget refused a read and holds this queue for resumption (written by MemoryBudget). */
 	boolean paused;
 
-	long pausedAt;
+	/** The budget's tight spell in which this queue was last seen over its share, or 0 (written by MemoryBudget). */
+	int overSpell;
+
+	/** When the budget first saw this queue over its share in {@link #overSpell} (written by MemoryBudget). */
+	long overSince;
 
 	boolean closeWhenDone;
 

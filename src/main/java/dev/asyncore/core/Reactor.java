@@ -70,7 +70,7 @@ public final class Reactor implements Executor, Closeable {
 
 	private final ChunkPool chunkPool = new ChunkPool();
 
-	private final MemoryBudget memoryBudget = new MemoryBudget(this);
+	private final MemoryBudget memoryBudget = new MemoryBudget(this, this.map);
 
 	private final ByteBuffer[] gatherArray = new ByteBuffer[16];
 

@@ -51,6 +51,11 @@ final class SocketMap {
 		return this.size;
 	}
 
+	/** Calls {@code action} for every dispatcher; {@code action} must not add or remove any. */
+	void forEach(java.util.function.Consumer<Dispatcher> action) {
+		this.map.forEach(action);
+	}
+
 	List<Dispatcher> copy() {
 		return List.copyOf(this.map);
 	}

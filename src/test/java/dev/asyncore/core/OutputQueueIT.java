@@ -118,6 +118,88 @@ class OutputQueueIT {
 		}
 	}
 
+	@Test
+	void whenAPeerThatNeitherReadsNorSendsHoldsOverItsShareThenItIsEvictedAfterTheTimeoutAndOthersAreServed()
+			throws Exception {
+		byte[] idleShare = Bytes.random(new Random(5), 5 * 1024 * 1024);
+		byte[] pusherShare = Bytes.random(new Random(6), 1536 * 1024);
+		Duration timeout = Duration.ofMillis(400);
+		try (ReactorThread loop = new ReactorThread("budget-idle")) {
+			MemoryBudget budget = loop.reactor().memoryBudget();
+			budget.setMax(8 * 1024 * 1024);
+			budget.setEvictionTimeout(timeout);
+			InetSocketAddress address = loop.call(() -> (InetSocketAddress) new Dispatcher(loop.reactor()) {
+
+				{
+					createServerSocket();
+					bind(new InetSocketAddress("127.0.0.1", 0));
+					listen(8);
+				}
+
+				private int accepted;
+
+				@Override
+				protected void handleAccepted(SocketChannel channel, SocketAddress remote) throws IOException {
+					channel.setOption(StandardSocketOptions.SO_SNDBUF, 16 * 1024);
+					EchoHandler handler = new EchoHandler(this.reactor, channel);
+					// output of the server's own accord: neither peer sends, so no event ever pauses them
+					switch (this.accepted++) {
+						case 0 -> handler.send(idleShare);
+						case 1 -> handler.send(pusherShare);
+						default -> {
+						}
+					}
+				}
+
+			}.localAddress());
+			try (Socket idle = new Socket(); Socket pusher = new Socket()) {
+				idle.setReceiveBufferSize(16 * 1024);
+				idle.connect(address, 10_000);
+				await().atMost(Duration.ofSeconds(10)).until(() -> budget.used() > 4 * 1024 * 1024);
+				assertThat(budget.isTight()).as("5 MiB of 8: not yet tight").isFalse();
+
+				pusher.setReceiveBufferSize(16 * 1024);
+				pusher.connect(address, 10_000);
+				await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(budget::isTight);
+				long tightAt = System.nanoTime();
+
+				await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> budget.evictions() == 1);
+				assertThat(Duration.ofNanos(System.nanoTime() - tightAt)).as("not evicted before its timeout")
+					.isGreaterThanOrEqualTo(timeout.dividedBy(2));
+				idle.setSoTimeout(10_000);
+				assertThat(drainToEnd(idle.getInputStream())).as("the idle peer, holding the most, was closed")
+					.isLessThan(idleShare.length);
+				await().atMost(Duration.ofSeconds(10)).until(() -> !budget.isTight());
+
+				try (Socket other = new Socket()) {
+					other.connect(address, 10_000);
+					other.setSoTimeout(10_000);
+					other.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
+					assertThat(new String(other.getInputStream().readNBytes(10), StandardCharsets.US_ASCII))
+						.isEqualTo("still here");
+				}
+				pusher.setSoTimeout(10_000);
+				assertThat(pusher.getInputStream().readNBytes(pusherShare.length))
+					.as("the connection under its share keeps all its output").isEqualTo(pusherShare);
+				assertThat(budget.evictions()).isEqualTo(1);
+			}
+		}
+	}
+
+	private static long drainToEnd(InputStream in) {
+		long total = 0;
+		byte[] buffer = new byte[64 * 1024];
+		try {
+			for (int n; (n = in.read(buffer)) >= 0;) {
+				total += n;
+			}
+		}
+		catch (IOException ex) {
+			// a reset after the close is an end too
+		}
+		return total;
+	}
+
 	private static byte[] readFully(InputStream in, int length) throws IOException {
 		return in.readNBytes(length);
 	}
