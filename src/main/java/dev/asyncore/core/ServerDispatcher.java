@@ -61,16 +61,24 @@ public class ServerDispatcher extends Dispatcher {
 	 * @param backlog accept queue length passed to {@code listen}
 	 * @param maxConnections open connections above which new ones are rejected; 0 for no limit
 	 * @param idleTimeout close a connection after this long without traffic; zero for never
+	 * @param sendBufferSize {@code SO_SNDBUF} of each accepted TCP connection; 0 leaves the kernel's
+	 * (on Linux autotuned up to {@code net.ipv4.tcp_wmem}, 4 MiB: that much output per connection can
+	 * sit in the kernel, written but not yet read by the peer)
 	 */
-	public record Options(int backlog, int maxConnections, Duration idleTimeout) {
+	public record Options(int backlog, int maxConnections, Duration idleTimeout, int sendBufferSize) {
 
 		public static final Options DEFAULTS = new Options(1024, 0, Duration.ZERO);
 
 		public Options {
-			if (backlog < 0 || maxConnections < 0) {
-				throw new IllegalArgumentException("backlog and maxConnections must not be negative");
+			if (backlog < 0 || maxConnections < 0 || sendBufferSize < 0) {
+				throw new IllegalArgumentException("backlog, maxConnections and sendBufferSize must not be negative");
 			}
 			Objects.requireNonNull(idleTimeout, "idleTimeout");
+		}
+
+		/** Options with the kernel's send buffer. */
+		public Options(int backlog, int maxConnections, Duration idleTimeout) {
+			this(backlog, maxConnections, idleTimeout, 0);
 		}
 
 	}
@@ -181,6 +189,9 @@ public class ServerDispatcher extends Dispatcher {
 			try {
 				if (!(this.remote instanceof UnixDomainSocketAddress)) {
 					this.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+					if (ServerDispatcher.this.options.sendBufferSize() > 0) {
+						this.channel.setOption(StandardSocketOptions.SO_SNDBUF, ServerDispatcher.this.options.sendBufferSize());
+					}
 				}
 				Dispatcher handler = ServerDispatcher.this.factory.create(this.target, this.channel, this.stats);
 				if (handler.stats() != this.stats) {

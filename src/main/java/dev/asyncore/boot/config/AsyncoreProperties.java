@@ -117,13 +117,15 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	 * @param tls TLS for the connections of this listener (TCP)
 	 * @param path file of a unix listener's socket (instead of host and port); it must not
 	 * exist, and is removed when the listener closes
+	 * @param sendBufferSize the kernel send buffer (SO_SNDBUF) of each connection; unset leaves the
+	 * kernel's autotuning, which lets up to 4 MiB per connection wait in the kernel (TCP)
 	 */
 	public record ListenerProperties(@NotBlank String name, @NotBlank @DefaultValue("echo") String type,
 			@NotNull @DefaultValue("tcp") Protocol protocol, @NotBlank @DefaultValue("127.0.0.1") String host,
 			@Min(0) @Max(65535) int port, @Min(0) @DefaultValue("1024") int backlog,
 			@Min(0) @DefaultValue("10000") int maxConnections, @NotNull @DefaultValue("5m") Duration idleTimeout,
 			@NotNull @DefaultValue("1MB") DataSize writeHighWaterMark, @Valid @DefaultValue TlsProperties tls,
-			String path) {
+			String path, DataSize sendBufferSize) {
 	}
 
 	/**

@@ -48,6 +48,11 @@ final class ListenerRules {
 				throw new InvalidConfigurationException(path + ".write-high-water-mark",
 						"must be positive, was " + listener.writeHighWaterMark());
 			}
+			if (listener.sendBufferSize() != null && (listener.sendBufferSize().toBytes() <= 0
+					|| listener.sendBufferSize().toBytes() > Integer.MAX_VALUE / 2)) {
+				throw new InvalidConfigurationException(path + ".send-buffer-size",
+						"must be between 1B and 1GB, was " + listener.sendBufferSize());
+			}
 			if (listener.tls() != null && listener.tls().enabled()
 					&& (listener.tls().bundle() == null || listener.tls().bundle().isBlank())) {
 				throw new InvalidConfigurationException(path + ".tls.bundle", "is required when " + path

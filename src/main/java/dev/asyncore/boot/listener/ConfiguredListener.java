@@ -89,7 +89,8 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 	}
 
 	private static ServerDispatcher.Options options(ListenerProperties p) {
-		return new ServerDispatcher.Options(p.backlog(), p.maxConnections(), p.idleTimeout());
+		int sendBuffer = (p.sendBufferSize() != null) ? (int) p.sendBufferSize().toBytes() : 0;
+		return new ServerDispatcher.Options(p.backlog(), p.maxConnections(), p.idleTimeout(), sendBuffer);
 	}
 
 	private Dispatcher accepted(Reactor reactor, SocketChannel channel, ListenerStats counted) throws IOException {

@@ -106,6 +106,14 @@ class ListenerConfigurationIT {
 	}
 
 	@Test
+	void whenSendBufferSizeIsZeroOrHugeThenStartupFailsNamingTheProperty() {
+		for (String size : new String[] { "0", "2GB" }) {
+			this.runner.withPropertyValues(props(listener(0, "x", "echo", "tcp", 0), "asyncore.listeners[0].send-buffer-size=" + size))
+				.run((context) -> assertFailure(context, "asyncore.listeners[0].send-buffer-size", "must be between 1B and 1GB"));
+		}
+	}
+
+	@Test
 	void whenIdleTimeoutIsNegativeThenStartupFailsNamingTheProperty() {
 		this.runner.withPropertyValues(props(listener(0, "x", "echo", "tcp", 0), "asyncore.listeners[0].idle-timeout=-1s"))
 			.run((context) -> assertFailure(context, "asyncore.listeners[0].idle-timeout", "must not be negative"));

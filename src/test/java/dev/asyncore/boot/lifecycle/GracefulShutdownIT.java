@@ -45,8 +45,9 @@ class GracefulShutdownIT {
 		.withPropertyValues("asyncore.reactor.shutdown-grace=" + GRACE.toMillis() + "ms",
 				"asyncore.listeners[0].name=echo", "asyncore.listeners[0].port=0",
 				// with the clients' small receive buffers, bounds what the last quarter of the grace must
-				// flush: 100 x (64 KB + one read + the socket buffers)
-				"asyncore.listeners[0].write-high-water-mark=64KB");
+				// flush: 100 x (64 KB + one read + the socket buffers); without a fixed send buffer the
+				// kernel lets 4 MiB per connection wait, 400 MB for slow readers to take in 1.5 s
+				"asyncore.listeners[0].write-high-water-mark=64KB", "asyncore.listeners[0].send-buffer-size=64KB");
 
 	private final ExecutorService threads = Executors.newCachedThreadPool();
 

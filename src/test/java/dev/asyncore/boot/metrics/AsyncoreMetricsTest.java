@@ -96,13 +96,13 @@ class AsyncoreMetricsTest {
 	private static ListenerProperties udp(String name) {
 		return new ListenerProperties(name, "echo", Protocol.UDP, "127.0.0.1", 0, 1024, 10000,
 				java.time.Duration.ZERO, org.springframework.util.unit.DataSize.ofMegabytes(1),
-				new TlsProperties(false, null), null);
+				new TlsProperties(false, null), null, null);
 	}
 
 	private static ListenerProperties listener(String name, int maxConnections) {
 		return new ListenerProperties(name, "echo", Protocol.TCP, "127.0.0.1", 0, 1024, maxConnections,
 				java.time.Duration.ZERO, org.springframework.util.unit.DataSize.ofMegabytes(1),
-				new TlsProperties(false, null), null);
+				new TlsProperties(false, null), null, null);
 	}
 
 }
