@@ -46,6 +46,25 @@ final class IpText {
 		return text.toString();
 	}
 
+	/**
+	 * The address an IP literal ({@code 127.0.0.1}, {@code ::1}, {@code [::1]}) names, or {@code null}
+	 * for anything else; never a name look-up.
+	 */
+	static InetAddress literal(String text) {
+		String bare = (text.startsWith("[") && text.endsWith("]")) ? text.substring(1, text.length() - 1) : text;
+		boolean four = bare.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+		boolean six = bare.indexOf(':') >= 0 && bare.matches("[0-9A-Fa-f:.]+");
+		if (!four && !six) {
+			return null;
+		}
+		try {
+			return InetAddress.getByName(bare); // a literal: parsed, not looked up
+		}
+		catch (java.net.UnknownHostException ex) {
+			return null;
+		}
+	}
+
 	/** FNV-1a, 32 bits, of the address bytes (4 for IPv4, 16 for IPv6): {@code probe_ip_addr_hash}. */
 	static long hash(InetAddress address) {
 		int hash = 0x811c9dc5;
