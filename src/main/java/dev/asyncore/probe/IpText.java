@@ -2,9 +2,14 @@ package dev.asyncore.probe;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.regex.Pattern;
 
 /** An address as Go's {@code net.IP.String()} writes it (RFC 5952 for IPv6), and blackbox_exporter's hash of it. */
 final class IpText {
+
+	private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+	private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
 
 	private IpText() {
 	}
@@ -52,8 +57,8 @@ final class IpText {
 	 */
 	static InetAddress literal(String text) {
 		String bare = (text.startsWith("[") && text.endsWith("]")) ? text.substring(1, text.length() - 1) : text;
-		boolean four = bare.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-		boolean six = bare.indexOf(':') >= 0 && bare.matches("[0-9A-Fa-f:.]+");
+		boolean four = IPV4.matcher(bare).matches();
+		boolean six = bare.indexOf(':') >= 0 && IPV6.matcher(bare).matches();
 		if (!four && !six) {
 			return null;
 		}

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
 
 import dev.asyncore.core.Reactor;
 import dev.asyncore.core.TimerHandle;
@@ -28,6 +29,8 @@ import dev.asyncore.http.Resolver;
  * @param port the port
  */
 record TargetAddress(String host, int port) {
+
+	private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
 	/** Opens the probe's socket once the address is known. Loop thread. */
 	@FunctionalInterface
@@ -49,9 +52,12 @@ record TargetAddress(String host, int port) {
 		TargetAddress parsed;
 		try {
 			parsed = parse(target);
-			// the fetch policy's one check of hosts, ports and literal addresses, as for http targets
-			policy.checkUrl(URI.create("http://" + (parsed.host.indexOf(':') >= 0 ? "[" + parsed.host + "]" : parsed.host)
-					+ ":" + parsed.port + "/"));
+			if (!policy.allowedHosts().isEmpty() || !policy.allowedPorts().isEmpty()) {
+				// the fetch policy's one check of host and port lists, as for http targets; the address
+				// class is checked below, for literals and names alike
+				policy.checkUrl(URI.create("http://" + (parsed.host.indexOf(':') >= 0 ? "[" + parsed.host + "]" : parsed.host)
+						+ ":" + parsed.port + "/"));
+			}
 		}
 		catch (IllegalArgumentException ex) {
 			log.error("Error splitting target address and port", "err", ex.getMessage());
@@ -106,7 +112,7 @@ record TargetAddress(String host, int port) {
 			host = target.substring(0, colon);
 			port = target.substring(colon + 1);
 		}
-		if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+		if (!PORT.matcher(port).matches() || Integer.parseInt(port) > 65535) {
 			throw new IllegalArgumentException("address " + target + ": invalid port \"" + port + "\"");
 		}
 		return new TargetAddress(host, Integer.parseInt(port));
@@ -144,7 +150,7 @@ record TargetAddress(String host, int port) {
 			lookup.whenComplete((all, error) -> timer.cancel());
 		}
 		CompletableFuture<InetSocketAddress> chosen = new CompletableFuture<>();
-		lookup.whenComplete((all, error) -> reactor.execute(() -> {
+		lookup.whenComplete((all, error) -> onLoop(reactor, () -> {
 			report.gauge("probe_dns_lookup_time_seconds", "Returns the time taken for probe dns lookup in seconds",
 					(System.nanoTime() - start) / 1e9);
 			InetAddress pick = (all != null) ? pick(all, preferred.equals("ip6"), fallback) : null;
@@ -164,6 +170,16 @@ record TargetAddress(String host, int port) {
 			chosen.complete(new InetSocketAddress(pick, this.port));
 		}));
 		return chosen;
+	}
+
+	/** Runs {@code task} now if this is the loop thread (a literal needs no hop), else queues it there. */
+	private static void onLoop(Reactor reactor, Runnable task) {
+		if (reactor.inLoopThread()) {
+			task.run();
+		}
+		else {
+			reactor.execute(task);
+		}
 	}
 
 	/** The first address of the preferred family, else (if allowed) the last of the other, as Go's loop leaves it. */
