@@ -1,12 +1,6 @@
 package dev.asyncore.probe;
 
 import java.net.InetAddress;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateParsingException;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import dev.asyncore.http.RequestOptions;
@@ -70,52 +64,10 @@ final class HttpReport {
 
 	/** The certificate and TLS gauges; present whenever a chain was seen, even if it was refused. */
 	void tls(TlsCapture capture) {
-		List<X509Certificate> chain = capture.chain();
-		if (chain.isEmpty()) {
-			return;
-		}
-		double earliest = Double.MAX_VALUE;
-		for (X509Certificate certificate : chain) {
-			earliest = Math.min(earliest, certificate.getNotAfter().getTime() / 1000.0);
-		}
-		gauge("probe_ssl_earliest_cert_expiry", "Returns last SSL chain expiry in unixtime", earliest);
-		gauge("probe_ssl_last_chain_expiry_timestamp_seconds", "Returns last SSL chain expiry in timestamp", earliest);
-		X509Certificate leaf = chain.get(0);
-		this.report.gauge("probe_ssl_last_chain_info", "Contains SSL leaf certificate information", 1,
-				"fingerprint_sha256", fingerprint(leaf), "issuer", leaf.getIssuerX500Principal().getName(),
-				"subject", leaf.getSubjectX500Principal().getName(), "subjectalternative", alternativeNames(leaf));
-		if (capture.protocol() != null) {
-			this.report.gauge("probe_tls_version_info", "Returns the TLS version used or NaN when unknown", 1,
-					"version", capture.protocol().replace("TLSv", "TLS "));
-		}
-		if (capture.cipher() != null) {
+		if (TlsGauges.report(this.report, capture) && capture.cipher() != null) {
 			this.report.gauge("probe_tls_cipher_info", "Returns the TLS cipher negotiated during handshake", 1,
 					"cipher", capture.cipher());
 		}
-	}
-
-	private static String fingerprint(X509Certificate certificate) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-		}
-		catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException ex) {
-			return "";
-		}
-	}
-
-	private static String alternativeNames(X509Certificate certificate) {
-		List<String> names = new ArrayList<>();
-		try {
-			if (certificate.getSubjectAlternativeNames() != null) {
-				for (List<?> entry : certificate.getSubjectAlternativeNames()) {
-					names.add(String.valueOf(entry.get(1)));
-				}
-			}
-		}
-		catch (CertificateParsingException ex) {
-			return "";
-		}
-		return String.join(",", names);
 	}
 
 }

@@ -6,20 +6,40 @@ import java.time.Duration;
  * One module of a blackbox_exporter module file: a prober and its options. Immutable; any thread.
  *
  * @param name the name used in {@code /probe?module=}
- * @param prober {@code http} (the only prober implemented so far)
+ * @param prober {@code http}, {@code tcp} or {@code udp}
  * @param timeout the longest a probe may take; {@link Duration#ZERO} when the file leaves it out
  * (then the scrape's timeout, or 120 s, applies)
  * @param http the http prober's options
  * @param text the module as the file wrote it, rendered as YAML for {@code debug=true}
  * @param tls the {@code tls_config}'s loaded key and trust material, or {@code null} to use the
- * fetcher's TLS context (then the certificate gauges come only from a completed handshake)
+ * fetcher's TLS context (then the certificate gauges come only from a completed handshake); for
+ * tcp, the {@code tcp.tls_config}'s
+ * @param tcp the tcp prober's options, or {@code null} when the prober is not tcp
+ * @param udp the udp prober's options, or {@code null} when the prober is not udp
  */
-public record Module(String name, String prober, Duration timeout, HttpProbe http, String text, TlsMaterial tls) {
+public record Module(String name, String prober, Duration timeout, HttpProbe http, String text, TlsMaterial tls,
+		TcpProbe tcp, UdpProbe udp) {
+
+	/** An http module with no tcp or udp options. */
+	public Module(String name, String prober, Duration timeout, HttpProbe http, String text, TlsMaterial tls) {
+		this(name, prober, timeout, http, text, tls, null, null);
+	}
 
 	/** A module whose TLS material is loaded from {@code http.tls()} (blocking file I/O). */
 	public static Module of(String name, Duration timeout, HttpProbe http, String text) {
 		return new Module(name, "http", timeout, http, text,
 				TlsMaterial.load(http.tls(), "modules." + name + ".http.tls_config"));
+	}
+
+	/** A tcp module whose TLS material is loaded from {@code tcp.tlsConfig()} (blocking file I/O). */
+	public static Module tcp(String name, Duration timeout, TcpProbe tcp, String text) {
+		return new Module(name, "tcp", timeout, HttpProbe.DEFAULT, text,
+				TlsMaterial.load(tcp.tlsConfig(), "modules." + name + ".tcp.tls_config"), tcp, null);
+	}
+
+	/** A udp module. */
+	public static Module udp(String name, Duration timeout, UdpProbe udp, String text) {
+		return new Module(name, "udp", timeout, HttpProbe.DEFAULT, text, null, null, udp);
 	}
 
 	/** blackbox_exporter's fallback when neither the module nor the scrape gives a timeout. */

@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * blackbox_exporter's module file ({@code blackbox.yml}): {@code modules: {name: {prober, timeout,
- * http: {...}}}}, read strictly. Every error names its key; an option blackbox_exporter has and this
+ * http: {...}, tcp: {...}, udp: {...}}}}, read strictly. Every error names its key; an option blackbox_exporter has and this
  * service does not is an error too, never ignored. Immutable once read; any thread.
  *
  * <pre>{@code
@@ -32,7 +32,8 @@ public final class ModuleFile {
 	/** The module every exporter has, as blackbox_exporter's example file defines it. */
 	public static final String DEFAULT_MODULE = "http_2xx";
 
-	private static final Set<String> OTHER_PROBERS = Set.of("tcp", "dns", "icmp", "grpc");
+	/** blackbox_exporter's probers that this service does not have; their sections are allowed, unread. */
+	private static final Set<String> OTHER_PROBERS = Set.of("dns", "icmp", "grpc");
 
 	private final Map<String, Module> modules;
 
@@ -40,9 +41,16 @@ public final class ModuleFile {
 		this.modules = Collections.unmodifiableMap(modules);
 	}
 
-	/** Only {@code http_2xx}: an http probe with blackbox_exporter's defaults and a 5 s timeout. */
+	/** The module for plain TCP connects, as blackbox_exporter's example file defines it. */
+	public static final String TCP_MODULE = "tcp_connect";
+
+	/**
+	 * {@code http_2xx} and {@code tcp_connect}: an http probe and a TCP connect with
+	 * blackbox_exporter's defaults and a 5 s timeout, as in its example file.
+	 */
 	public static ModuleFile defaults() {
-		return parse("modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n", null);
+		return parse("modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n"
+				+ "  tcp_connect:\n    prober: tcp\n    timeout: 5s\n", null);
 	}
 
 	/** Reads a file; relative {@code *_file} paths in it are relative to the file's directory. Blocking I/O. */
@@ -51,7 +59,8 @@ public final class ModuleFile {
 	}
 
 	/**
-	 * Parses module-file text; {@code http_2xx} is added if the file does not define it.
+	 * Parses module-file text; {@code http_2xx} and {@code tcp_connect} are added if the file does
+	 * not define them.
 	 * @param base directory that relative {@code *_file} paths are resolved against, or {@code null}
 	 * @throws ModuleConfigException naming the key at fault
 	 */
@@ -87,6 +96,10 @@ public final class ModuleFile {
 			modules.put(DEFAULT_MODULE, Module.of(DEFAULT_MODULE, Duration.ofSeconds(5), HttpProbe.DEFAULT,
 					"prober: http\ntimeout: 5s\n"));
 		}
+		if (!modules.containsKey(TCP_MODULE)) {
+			modules.put(TCP_MODULE, Module.tcp(TCP_MODULE, Duration.ofSeconds(5), TcpProbe.DEFAULT,
+					"prober: tcp\ntimeout: 5s\n"));
+		}
 		return new ModuleFile(modules);
 	}
 
@@ -96,20 +109,23 @@ public final class ModuleFile {
 		}
 		String prober = s.string("prober", null);
 		if (prober == null) {
-			throw new ModuleConfigException(s.key("prober"), "is required (http)");
+			throw new ModuleConfigException(s.key("prober"), "is required (http, tcp or udp)");
 		}
 		if (OTHER_PROBERS.contains(prober)) {
 			throw new ModuleConfigException(s.key("prober"), "prober '" + prober
-					+ "' is a blackbox_exporter prober this service does not support yet; only http is");
+					+ "' is a blackbox_exporter prober this service does not support yet; use http, tcp or udp");
 		}
-		if (!prober.equals("http")) {
-			throw new ModuleConfigException(s.key("prober"), "unknown prober '" + prober + "'; use http");
+		if (!prober.equals("http") && !prober.equals("tcp") && !prober.equals("udp")) {
+			throw new ModuleConfigException(s.key("prober"), "unknown prober '" + prober + "'; use http, tcp or udp");
 		}
 		Duration timeout = s.duration("timeout", Duration.ZERO);
 		if (timeout.isNegative()) {
 			throw new ModuleConfigException(s.key("timeout"), "must not be negative");
 		}
+		// every section present is read strictly, as blackbox_exporter does, though only the prober's is used
 		HttpProbe http = HttpProbe.parse(s.section("http"), files);
+		TcpProbe tcp = (prober.equals("tcp") || s.has("tcp")) ? TcpProbe.parse(s.section("tcp"), files::path) : null;
+		UdpProbe udp = (prober.equals("udp") || s.has("udp")) ? UdpProbe.parse(s.section("udp")) : null;
 		for (String other : OTHER_PROBERS) {
 			if (s.has(other)) {
 				Object ignored = s.raw(other); // another prober's section is allowed, as blackbox_exporter allows it
@@ -117,7 +133,11 @@ public final class ModuleFile {
 		}
 		String text = dump(s);
 		s.finish();
-		return Module.of(name, timeout, http, text);
+		return switch (prober) {
+			case "tcp" -> Module.tcp(name, timeout, tcp, text);
+			case "udp" -> Module.udp(name, timeout, udp, text);
+			default -> Module.of(name, timeout, http, text);
+		};
 	}
 
 	private static String dump(Section s) {

@@ -127,7 +127,7 @@ public final class BenchmarkRunner {
 		}
 	}
 
-	/** {@code /probe} of a 1 KiB nginx page: ours against the real blackbox_exporter (see {@link ProbeBench}). */
+	/** {@code /probe} http_2xx of a 1 KiB nginx page and tcp_connect of its port: ours against the real blackbox_exporter (see {@link ProbeBench}). */
 	void runProbe() throws Exception {
 		if (!ProbeBench.available()) {
 			System.out.println("Probe benchmark skipped: it needs nginx, prometheus-blackbox-exporter and the packaged jar.");
@@ -136,13 +136,18 @@ public final class BenchmarkRunner {
 		try (NginxOrigin origin = new NginxOrigin()) {
 			List<ProbeBench.Result> results = ProbeBench.run(origin, this.settings.smallFetches(),
 					this.settings.smallFetches());
-			ProbeBench.Result ours = results.get(0);
-			ProbeBench.Result peer = results.get(1);
-			String scenario = "/probe of a 1 KiB page, " + ProbeBench.CONNECTIONS + " scrapers, fresh connection per probe";
-			this.rows.add(new Row(scenario, "probes per second", ours.perSecond(), peer.perSecond(), "blackbox_exporter",
-					false, "1/s"));
-			this.rows.add(new Row(scenario, "exporter CPU per probe", ours.cpuMicrosPerProbe(), peer.cpuMicrosPerProbe(),
-					"blackbox_exporter", true, "us"));
+			int half = results.size() / 2;
+			for (int i = 0; i < half; i++) {
+				ProbeBench.Result ours = results.get(i);
+				ProbeBench.Result peer = results.get(half + i);
+				String scenario = ours.module().equals("tcp_connect")
+						? "/probe tcp_connect of nginx's port, " + ProbeBench.CONNECTIONS + " scrapers"
+						: "/probe of a 1 KiB page, " + ProbeBench.CONNECTIONS + " scrapers, fresh connection per probe";
+				this.rows.add(new Row(scenario, "probes per second", ours.perSecond(), peer.perSecond(), "blackbox_exporter",
+						false, "1/s"));
+				this.rows.add(new Row(scenario, "exporter CPU per probe", ours.cpuMicrosPerProbe(), peer.cpuMicrosPerProbe(),
+						"blackbox_exporter", true, "us"));
+			}
 		}
 	}
 

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code /probe} throughput and CPU per probe of our exporter (the service jar, a separate process)
  * and the real blackbox_exporter, driven by the same load client: {@link #CONNECTIONS} keep-alive
- * connections, each asking for one probe after the other of a 1 KiB nginx page; every probe opens a
- * fresh connection to nginx. CPU is the exporter process's (from /proc), divided by probes done.
+ * connections, each asking for one probe after the other. Two scenarios against the same nginx:
+ * {@code http_2xx} of a 1 KiB page and {@code tcp_connect} of its port; every probe opens a fresh
+ * connection to nginx. CPU is the exporter process's (from /proc), divided by probes done.
  */
 final class ProbeBench {
 
@@ -26,7 +27,11 @@ final class ProbeBench {
 
 	static final int CONNECTIONS = 32;
 
-	record Result(String name, long probes, long wallNanos, long cpuNanos, long failures) {
+	/** What the scrapers ask for: a module and its target. */
+	record Scenario(String module, String target) {
+	}
+
+	record Result(String name, String module, long probes, long wallNanos, long cpuNanos, long failures) {
 
 		double perSecond() {
 			return this.probes * 1e9 / this.wallNanos;
@@ -51,41 +56,50 @@ final class ProbeBench {
 		}
 	}
 
+	/** Both scenarios on ours, then on blackbox_exporter: ours-http, ours-tcp, theirs-http, theirs-tcp. */
 	static List<Result> run(NginxOrigin origin, int warmup, int probes) throws Exception {
 		Path dir = Files.createTempDirectory("asyncore-bench-probe");
 		Path modules = dir.resolve("blackbox.yml");
-		Files.writeString(modules, "modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http:\n      preferred_ip_protocol: ip4\n");
+		Files.writeString(modules, "modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http:\n      preferred_ip_protocol: ip4\n"
+				+ "  tcp_connect:\n    prober: tcp\n    timeout: 5s\n    tcp:\n      preferred_ip_protocol: ip4\n");
+		List<Scenario> scenarios = List.of(new Scenario("http_2xx", origin.uri("small.bin").toString()),
+				new Scenario("tcp_connect", origin.uri("").getAuthority()));
 		List<Result> results = new ArrayList<>();
 		int ours = freePort();
-		results.add(measure("asyncore", ours, origin, warmup, probes, List.of("java", "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC",
-				"-jar", jar().toString(), "--server.port=0", "--server.address=127.0.0.1",
+		results.addAll(measure("asyncore", ours, dir, scenarios, warmup, probes, List.of("java", "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC",
+				"-jar", jar().toAbsolutePath().toString(), "--server.port=0", "--server.address=127.0.0.1",
 				"--asyncore.listeners[0].name=blackbox", "--asyncore.listeners[0].type=blackbox",
 				"--asyncore.listeners[0].port=" + ours, "--asyncore.blackbox.config-file=" + modules,
 				"--logging.level.root=WARN")));
 		int theirs = freePort();
-		results.add(measure("blackbox_exporter", theirs, origin, warmup, probes, List.of(BLACKBOX_EXPORTER.toString(),
+		results.addAll(measure("blackbox_exporter", theirs, dir, scenarios, warmup, probes, List.of(BLACKBOX_EXPORTER.toString(),
 				"--config.file=" + modules, "--web.listen-address=127.0.0.1:" + theirs, "--log.level=warn")));
 		return results;
 	}
 
-	private static Result measure(String name, int port, NginxOrigin origin, int warmup, int probes, List<String> command)
-			throws Exception {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+	/** @param dir the working directory: not the repository's, whose config/application.yml is the container's */
+	private static List<Result> measure(String name, int port, Path dir, List<Scenario> scenarios, int warmup,
+			int probes, List<String> command) throws Exception {
+		Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
 			.redirectOutput(Files.createTempFile("probe-bench-" + name, ".log").toFile())
 			.start();
 		try {
 			awaitHealthy(port);
-			String target = origin.uri("small.bin").toString();
-			drive(port, target, warmup); // JIT for ours, connection set-up for both
-			drive(port, target, warmup);
-			long cpu = NginxOrigin.cpuNanos(process.toHandle());
-			long start = System.nanoTime();
-			long failures = drive(port, target, probes);
-			long wall = System.nanoTime() - start;
-			Result result = new Result(name, probes, wall, NginxOrigin.cpuNanos(process.toHandle()) - cpu, failures);
-			System.out.printf(Locale.ROOT, "probe %-18s %8.0f probes/s %8.1f us CPU/probe, %d failed%n", name,
-					result.perSecond(), result.cpuMicrosPerProbe(), failures);
-			return result;
+			List<Result> results = new ArrayList<>();
+			for (Scenario scenario : scenarios) {
+				drive(port, scenario, warmup); // JIT for ours, connection set-up for both
+				drive(port, scenario, warmup);
+				long cpu = NginxOrigin.cpuNanos(process.toHandle());
+				long start = System.nanoTime();
+				long failures = drive(port, scenario, probes);
+				long wall = System.nanoTime() - start;
+				Result result = new Result(name, scenario.module(), probes, wall,
+						NginxOrigin.cpuNanos(process.toHandle()) - cpu, failures);
+				System.out.printf(Locale.ROOT, "probe %-12s %-18s %8.0f probes/s %8.1f us CPU/probe, %d failed%n",
+						scenario.module(), name, result.perSecond(), result.cpuMicrosPerProbe(), failures);
+				results.add(result);
+			}
+			return results;
 		}
 		finally {
 			process.destroy();
@@ -94,10 +108,11 @@ final class ProbeBench {
 	}
 
 	/** Runs {@code total} probes over {@link #CONNECTIONS} keep-alive connections; returns how many did not succeed. */
-	private static long drive(int port, String target, int total) throws Exception {
+	private static long drive(int port, Scenario scenario, int total) throws Exception {
 		AtomicLong left = new AtomicLong(total);
 		AtomicLong failures = new AtomicLong();
-		byte[] request = ("GET /probe?module=http_2xx&target=" + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+		byte[] request = ("GET /probe?module=" + scenario.module() + "&target=" + scenario.target()
+				+ " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 			.getBytes(StandardCharsets.ISO_8859_1);
 		List<Thread> threads = new ArrayList<>();
 		List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();

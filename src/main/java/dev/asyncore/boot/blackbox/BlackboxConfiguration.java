@@ -4,6 +4,10 @@ import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
@@ -22,6 +26,8 @@ import dev.asyncore.probe.ExporterAccess;
 import dev.asyncore.probe.ExporterConnection;
 import dev.asyncore.probe.HttpProber;
 import dev.asyncore.probe.Prober;
+import dev.asyncore.probe.TcpProber;
+import dev.asyncore.probe.UdpProber;
 
 /**
  * The blackbox_exporter drop-in: the module file, the exporter, and the {@code blackbox} listener
@@ -74,9 +80,20 @@ public class BlackboxConfiguration {
 
 		private final Map<Reactor, Fetcher> fetchers = new ConcurrentHashMap<>();
 
+		/** Name look-ups of the tcp and udp probers, off every loop (the http prober's go through its fetcher). */
+		private final ExecutorService lookups;
+
 		BlackboxProbers(FetchPolicy policy, Resolver resolver) {
 			this.policy = policy;
 			this.resolver = resolver;
+			ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+					task -> {
+						Thread thread = new Thread(task, "blackbox-resolver");
+						thread.setDaemon(true);
+						return thread;
+					});
+			pool.allowCoreThreadTimeOut(true);
+			this.lookups = pool;
 		}
 
 		public FetchPolicy policy() {
@@ -89,8 +106,12 @@ public class BlackboxConfiguration {
 				Fetcher fetcher = Fetcher.builder(r).policy(this.policy).resolver(this.resolver).build();
 				this.fetchers.put(r, fetcher);
 				HttpProber http = new HttpProber(fetcher, this.policy, this.resolver);
+				TcpProber tcp = new TcpProber(r, this.resolver, this.lookups, this.policy);
+				UdpProber udp = new UdpProber(r, this.resolver, this.lookups, this.policy);
 				return name -> switch (name) {
 					case "http" -> http;
+					case "tcp" -> tcp;
+					case "udp" -> udp;
 					default -> null;
 				};
 			});
@@ -99,6 +120,7 @@ public class BlackboxConfiguration {
 		@Override
 		public void close() {
 			this.fetchers.values().forEach(Fetcher::close);
+			this.lookups.shutdownNow();
 		}
 
 	}

@@ -1,0 +1,48 @@
+package dev.asyncore.probe;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import dev.asyncore.core.Reactor;
+import dev.asyncore.http.FetchPolicy;
+import dev.asyncore.http.Resolver;
+
+/**
+ * The udp prober (beyond blackbox_exporter): resolve {@code host:port} as the tcp prober does, then
+ * the module's {@code query_response} over datagrams ({@link UdpDialogue}). Metrics:
+ * {@code probe_ip_protocol}, {@code probe_ip_addr_hash}, {@code probe_dns_lookup_time_seconds},
+ * {@code probe_failed_due_to_regex}, {@code probe_expect_info}. Loop thread of its reactor.
+ */
+public final class UdpProber implements Prober {
+
+	private final Reactor reactor;
+
+	private final Resolver resolver;
+
+	private final Executor resolverExecutor;
+
+	private final FetchPolicy policy;
+
+	public UdpProber(Reactor reactor, Resolver resolver, Executor resolverExecutor, FetchPolicy policy) {
+		this.reactor = reactor;
+		this.policy = policy;
+		this.resolver = resolver;
+		this.resolverExecutor = resolverExecutor;
+	}
+
+	@Override
+	public CompletableFuture<Boolean> run(Module module, String target, Duration timeout, ProbeReport report,
+			ProbeLog log) {
+		UdpProbe udp = module.udp();
+		if (udp == null) {
+			log.error("Module has no udp section", "module", module.name());
+			return CompletableFuture.completedFuture(false);
+		}
+		QueryScript.registerGauges(udp.queryResponse(), report);
+		return TargetAddress.resolveThen(target, udp.preferredIpProtocol(), udp.ipProtocolFallback(), this.resolver,
+				this.resolverExecutor, this.policy, this.reactor, timeout, report, log,
+				(parsed, address, budget) -> UdpDialogue.start(this.reactor, udp, address, budget, report, log));
+	}
+
+}
