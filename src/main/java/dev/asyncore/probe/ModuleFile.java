@@ -32,7 +32,7 @@ public final class ModuleFile {
 	/** The module every exporter has, as blackbox_exporter's example file defines it. */
 	public static final String DEFAULT_MODULE = "http_2xx";
 
-	private static final Set<String> OTHER_PROBERS = Set.of("tcp", "dns", "icmp", "grpc");
+	private static final Set<String> OTHER_PROBERS = Set.of("tcp", "icmp", "grpc");
 
 	private final Map<String, Module> modules;
 
@@ -40,7 +40,10 @@ public final class ModuleFile {
 		this.modules = Collections.unmodifiableMap(modules);
 	}
 
-	/** Only {@code http_2xx}: an http probe with blackbox_exporter's defaults and a 5 s timeout. */
+	/**
+	 * Only the default modules: {@code http_2xx} (an http probe with blackbox_exporter's defaults and
+	 * a 5 s timeout) and {@code dns_udp} ({@link DnsProbe#DEFAULT_MODULE_YAML}).
+	 */
 	public static ModuleFile defaults() {
 		return parse("modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n", null);
 	}
@@ -51,7 +54,7 @@ public final class ModuleFile {
 	}
 
 	/**
-	 * Parses module-file text; {@code http_2xx} is added if the file does not define it.
+	 * Parses module-file text; {@code http_2xx} and {@code dns_udp} are added if the file does not define them.
 	 * @param base directory that relative {@code *_file} paths are resolved against, or {@code null}
 	 * @throws ModuleConfigException naming the key at fault
 	 */
@@ -87,6 +90,10 @@ public final class ModuleFile {
 			modules.put(DEFAULT_MODULE, Module.of(DEFAULT_MODULE, Duration.ofSeconds(5), HttpProbe.DEFAULT,
 					"prober: http\ntimeout: 5s\n"));
 		}
+		if (!modules.containsKey(DnsProbe.DEFAULT_MODULE)) {
+			modules.put(DnsProbe.DEFAULT_MODULE, module(DnsProbe.DEFAULT_MODULE, Section.of("modules." + DnsProbe.DEFAULT_MODULE,
+					new Yaml(new SafeConstructor(new LoaderOptions())).load(DnsProbe.DEFAULT_MODULE_YAML)), files));
+		}
 		return new ModuleFile(modules);
 	}
 
@@ -96,20 +103,24 @@ public final class ModuleFile {
 		}
 		String prober = s.string("prober", null);
 		if (prober == null) {
-			throw new ModuleConfigException(s.key("prober"), "is required (http)");
+			throw new ModuleConfigException(s.key("prober"), "is required (http or dns)");
 		}
 		if (OTHER_PROBERS.contains(prober)) {
 			throw new ModuleConfigException(s.key("prober"), "prober '" + prober
-					+ "' is a blackbox_exporter prober this service does not support yet; only http is");
+					+ "' is a blackbox_exporter prober this service does not support yet; only http and dns are");
 		}
-		if (!prober.equals("http")) {
-			throw new ModuleConfigException(s.key("prober"), "unknown prober '" + prober + "'; use http");
+		if (!prober.equals("http") && !prober.equals("dns")) {
+			throw new ModuleConfigException(s.key("prober"), "unknown prober '" + prober + "'; use http or dns");
 		}
 		Duration timeout = s.duration("timeout", Duration.ZERO);
 		if (timeout.isNegative()) {
 			throw new ModuleConfigException(s.key("timeout"), "must not be negative");
 		}
 		HttpProbe http = HttpProbe.parse(s.section("http"), files);
+		DnsProbe dns = prober.equals("dns") ? DnsProbe.parse(s.section("dns"), s.has("dns") && s.raw("dns") != null) : null;
+		if (dns == null && s.has("dns")) {
+			Object ignored = s.raw("dns"); // another prober's section is allowed, as blackbox_exporter allows it
+		}
 		for (String other : OTHER_PROBERS) {
 			if (s.has(other)) {
 				Object ignored = s.raw(other); // another prober's section is allowed, as blackbox_exporter allows it
@@ -117,7 +128,7 @@ public final class ModuleFile {
 		}
 		String text = dump(s);
 		s.finish();
-		return Module.of(name, timeout, http, text);
+		return (dns != null) ? Module.dns(name, timeout, dns, text) : Module.of(name, timeout, http, text);
 	}
 
 	private static String dump(Section s) {

@@ -18,6 +18,7 @@ import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.BlackboxExporter;
+import dev.asyncore.probe.DnsProber;
 import dev.asyncore.probe.ExporterAccess;
 import dev.asyncore.probe.ExporterConnection;
 import dev.asyncore.probe.HttpProber;
@@ -89,8 +90,10 @@ public class BlackboxConfiguration {
 				Fetcher fetcher = Fetcher.builder(r).policy(this.policy).resolver(this.resolver).build();
 				this.fetchers.put(r, fetcher);
 				HttpProber http = new HttpProber(fetcher, this.policy, this.resolver);
+				DnsProber dns = new DnsProber(r, this.policy, this.resolver, fetcher.resolverExecutor());
 				return name -> switch (name) {
 					case "http" -> http;
+					case "dns" -> dns;
 					default -> null;
 				};
 			});

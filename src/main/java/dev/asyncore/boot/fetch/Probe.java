@@ -31,7 +31,7 @@ public final class Probe {
 		// no TLS material of its own: the fetcher's trust (the service's SSLContext) applies
 		this.module = new Module(properties.name(), "http", properties.timeout(),
 				HttpProbe.DEFAULT.withValidStatusCodes(Set.copyOf(properties.expectedStatus())),
-				"prober: http\ntimeout: " + properties.timeout().toMillis() + "ms\n", null);
+				"prober: http\ntimeout: " + properties.timeout().toMillis() + "ms\n", null, null);
 	}
 
 	/** The blackbox module this probe runs: http, its expected statuses, its timeout. */
