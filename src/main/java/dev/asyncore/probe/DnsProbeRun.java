@@ -5,12 +5,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
@@ -49,6 +51,8 @@ final class DnsProbeRun implements DnsExchange.Listener {
 
 	private final TimerHandle deadline;
 
+	private final SecureRandom ids;
+
 	private Phase phase = Phase.RESOLVING;
 
 	private Message query;
@@ -71,8 +75,10 @@ final class DnsProbeRun implements DnsExchange.Listener {
 
 	private int strays;
 
-	DnsProbeRun(Reactor reactor, FetchPolicy policy, DnsProbe dns, ProbeReport report, ProbeLog log, long deadlineNanos) {
+	DnsProbeRun(Reactor reactor, FetchPolicy policy, SecureRandom ids, DnsProbe dns, ProbeReport report, ProbeLog log,
+			long deadlineNanos) {
 		this.reactor = reactor;
+		this.ids = ids;
 		this.policy = policy;
 		this.dns = dns;
 		this.report = report;
@@ -135,10 +141,13 @@ final class DnsProbeRun implements DnsExchange.Listener {
 	}
 
 	private void send(InetSocketAddress server) {
-		this.query = Message.newQuery(Record.newRecord(this.dns.queryName(), this.dns.queryType(), this.dns.queryClass()));
-		if (!this.dns.recursionDesired()) {
-			this.query.getHeader().unsetFlag(Flags.RD);
+		this.query = new Message(this.ids.nextInt(0x10000)); // as Message.newQuery, with an ID from the prober's generator
+		this.query.getHeader().setOpcode(Opcode.QUERY);
+		if (this.dns.recursionDesired()) {
+			this.query.getHeader().setFlag(Flags.RD);
 		}
+		this.query.addRecord(Record.newRecord(this.dns.queryName(), this.dns.queryType(), this.dns.queryClass()),
+				org.xbill.DNS.Section.QUESTION);
 		byte[] wire = this.query.toWire();
 		String dial = this.dns.transportProtocol() + DnsProber.family(server.getAddress());
 		this.log.info("Making DNS query", "target", IpText.of(server.getAddress()) + ":" + server.getPort(),
@@ -213,7 +222,7 @@ final class DnsProbeRun implements DnsExchange.Listener {
 
 	private void judge(Message message) {
 		this.reply = message;
-		this.log.info("Got response", "response", message.toString());
+		this.log.info("Got response", "response", message); // the log formats it only with debug=true
 		if (DnsReply.truncated(message)) {
 			this.log.info("The response is truncated (TC bit); judged as it is, without a retry over TCP, as blackbox_exporter does");
 		}

@@ -4,6 +4,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -37,6 +39,9 @@ public final class DnsProber implements Prober {
 
 	private final Executor lookups;
 
+	/** Query IDs: unpredictable (RFC 5452), from a generator of this loop's own (no lock shared with other loops). */
+	private final SecureRandom ids = newIds();
+
 	/**
 	 * @param reactor the loop the queries run on
 	 * @param policy which hosts, ports and address classes may be probed (its timeouts are not used)
@@ -54,7 +59,7 @@ public final class DnsProber implements Prober {
 	public CompletableFuture<Boolean> run(Module module, String target, Duration timeout, ProbeReport report,
 			ProbeLog log) {
 		DnsProbe dns = module.dns();
-		DnsProbeRun probe = new DnsProbeRun(this.reactor, this.policy, dns, report, log, System.nanoTime() + timeout.toNanos());
+		DnsProbeRun probe = new DnsProbeRun(this.reactor, this.policy, this.ids, dns, report, log, System.nanoTime() + timeout.toNanos());
 		if (dns == null) {
 			log.error("Module has no dns section", "module", module.name());
 			return probe.fail();
@@ -77,12 +82,14 @@ public final class DnsProber implements Prober {
 				return probe.fail();
 			}
 		}
-		try {
-			this.policy.checkUrl(URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/"));
-		}
-		catch (FetchException | IllegalArgumentException ex) {
-			log.error("Target refused by the probe policy", "target", target, "err", ex.getMessage());
-			return probe.fail();
+		if (!this.policy.allowedHosts().isEmpty() || !this.policy.allowedPorts().isEmpty()) {
+			try { // the allow-lists, in the fetch policy's one place (the address class is checked after the look-up)
+				this.policy.checkUrl(URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/"));
+			}
+			catch (FetchException | IllegalArgumentException ex) {
+				log.error("Target refused by the probe policy", "target", target, "err", ex.getMessage());
+				return probe.fail();
+			}
 		}
 		log.info("Resolving target address", "target", host, "ip_protocol", dns.preferredIpProtocol());
 		long start = System.nanoTime();
@@ -116,24 +123,41 @@ public final class DnsProber implements Prober {
 		return probe.outcome();
 	}
 
+	private static SecureRandom newIds() {
+		try {
+			return SecureRandom.getInstance("DRBG");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			return new SecureRandom();
+		}
+	}
+
 	/** {@code host} as an address if it is an IP literal (no look-up happens), else {@code null}. */
 	static InetAddress literal(String host) {
 		try {
 			if (host.indexOf(':') >= 0) {
 				return InetAddress.getByName(host); // with a colon the JDK parses an IPv6 literal and never looks up
 			}
-			String[] parts = host.split("\\.", -1);
-			if (parts.length != 4) {
-				return null;
-			}
 			byte[] bytes = new byte[4];
-			for (int i = 0; i < 4; i++) {
-				if (!parts[i].matches("\\d{1,3}") || Integer.parseInt(parts[i]) > 255) {
+			int part = 0;
+			int value = 0;
+			int digits = 0;
+			for (int i = 0; i <= host.length(); i++) {
+				char c = (i < host.length()) ? host.charAt(i) : '.';
+				if (c >= '0' && c <= '9' && digits < 3) {
+					value = value * 10 + (c - '0');
+					digits++;
+				}
+				else if (c == '.' && digits > 0 && value <= 255 && part < 4) {
+					bytes[part++] = (byte) value;
+					value = 0;
+					digits = 0;
+				}
+				else {
 					return null;
 				}
-				bytes[i] = (byte) Integer.parseInt(parts[i]);
 			}
-			return InetAddress.getByAddress(bytes);
+			return (part == 4) ? InetAddress.getByAddress(bytes) : null;
 		}
 		catch (UnknownHostException ex) {
 			return null;

@@ -33,7 +33,9 @@ final class DnsUdpExchange extends DatagramDispatcher implements DnsExchange {
 	/** Binds (to {@code source}, if given), connects to {@code server} and sends {@code query}. */
 	void start(InetAddress source, InetSocketAddress server, byte[] query) throws IOException {
 		this.server = server;
-		bind(new InetSocketAddress(source, 0));
+		if (source != null) {
+			bind(new InetSocketAddress(source, 0)); // else connect binds an ephemeral port: one system call less
+		}
 		((DatagramChannel) channel()).connect(server);
 		this.listener.connected();
 		sendTo(ByteBuffer.wrap(query), server);

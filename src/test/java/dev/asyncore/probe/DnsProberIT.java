@@ -101,8 +101,8 @@ class DnsProberIT {
 	@BeforeEach
 	void start() throws IOException {
 		this.loop = new ReactorThread("dns-it");
-		this.server = new FakeDnsServer();
 		this.lookups = Executors.newSingleThreadExecutor();
+		this.server = new FakeDnsServer();
 		this.prober = prober(FetchPolicy.builder().allowPrivateNetworks(true).build(), InetAddress::getAllByName);
 	}
 
@@ -113,7 +113,9 @@ class DnsProberIT {
 	@AfterEach
 	void stop() throws Exception {
 		this.loop.close();
-		this.server.close();
+		if (this.server != null) {
+			this.server.close();
+		}
 		this.lookups.shutdownNow();
 		this.lookups.awaitTermination(5, TimeUnit.SECONDS);
 	}

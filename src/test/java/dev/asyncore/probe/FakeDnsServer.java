@@ -29,7 +29,7 @@ import org.xbill.DNS.Type;
  * dnsjava's {@link Message}: it answers each query with what {@link Behaviour} says, which may be
  * hostile. Blocking threads of its own; {@link #close()} stops them.
  */
-final class FakeDnsServer implements AutoCloseable {
+public final class FakeDnsServer implements AutoCloseable {
 
 	/** What the server sends for one query: zero or more replies, each from the right or a wrong socket. */
 	@FunctionalInterface
@@ -78,10 +78,25 @@ final class FakeDnsServer implements AutoCloseable {
 
 	private volatile Behaviour behaviour = FakeDnsServer::zone;
 
-	FakeDnsServer() throws IOException {
-		this.udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+	public FakeDnsServer() throws IOException {
+		// TCP on the UDP socket's port number, which another process may hold: try a few ports
+		DatagramSocket udp = null;
+		ServerSocket tcp = null;
+		for (int attempt = 0; tcp == null; attempt++) {
+			udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+			try {
+				tcp = new ServerSocket(udp.getLocalPort(), 50, InetAddress.getLoopbackAddress());
+			}
+			catch (java.net.BindException ex) {
+				udp.close();
+				if (attempt == 50) {
+					throw ex;
+				}
+			}
+		}
+		this.udp = udp;
+		this.tcp = tcp;
 		this.otherPort = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-		this.tcp = new ServerSocket(this.udp.getLocalPort(), 50, InetAddress.getLoopbackAddress());
 		Thread udpThread = new Thread(this::serveUdp, "fake-dns-udp");
 		udpThread.setDaemon(true);
 		udpThread.start();
@@ -103,7 +118,8 @@ final class FakeDnsServer implements AutoCloseable {
 		return this.udp.getLocalPort();
 	}
 
-	String target() {
+	/** {@code 127.0.0.1:port}, the target of a probe. */
+	public String target() {
 		return "127.0.0.1:" + port();
 	}
 
@@ -116,7 +132,7 @@ final class FakeDnsServer implements AutoCloseable {
 		return this;
 	}
 
-	/** The reply a small zone gives: www A 192.0.2.1 and 192.0.2.2, example.test SOA, NXDOMAIN else. */
+	/** The reply a small zone gives: www A 192.0.2.1 and 192.0.2.2, example.test SOA, localhost A, NXDOMAIN else. */
 	static List<Reply> zone(Message query) throws IOException {
 		return List.of(Reply.of(zoneAnswer(query)));
 	}
@@ -127,6 +143,9 @@ final class FakeDnsServer implements AutoCloseable {
 		if (question.getName().equals(WWW) && question.getType() == Type.A) {
 			reply.addRecord(new ARecord(WWW, DClass.IN, 300, InetAddress.getByName("192.0.2.1")), Section.ANSWER);
 			reply.addRecord(new ARecord(WWW, DClass.IN, 300, InetAddress.getByName("192.0.2.2")), Section.ANSWER);
+		}
+		else if (question.getName().equals(name("localhost.")) && question.getType() == Type.A) {
+			reply.addRecord(new ARecord(question.getName(), DClass.IN, 0, InetAddress.getByName("127.0.0.1")), Section.ANSWER);
 		}
 		else if (question.getName().equals(ZONE) && question.getType() == Type.SOA) {
 			reply.addRecord(new SOARecord(ZONE, DClass.IN, 3600, name("ns.example.test."), name("admin.example.test."),
