@@ -36,26 +36,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# ---- tools -------------------------------------------------------------------------------------
-need() { # $1 = command, $2 = package
-  command -v "$1" >/dev/null 2>&1 || [[ -x "/usr/sbin/$1" ]] || [[ -x "/usr/bin/$1" ]] && return 0
-  log "installing $2 (apt)"
-  as_root timeout 600 apt-get update -q >/dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends "$2" >/dev/null
-}
-need dnsmasq dnsmasq-base
-need prometheus-blackbox-exporter prometheus-blackbox-exporter
-need python3 python3
+# ---- tools ------------------------------------------------------------------------------------
+apt_need dnsmasq dnsmasq-base
+apt_need prometheus-blackbox-exporter prometheus-blackbox-exporter
+apt_need python3 python3
 DNSMASQ="$(command -v dnsmasq || echo /usr/sbin/dnsmasq)"
 BBE="$(command -v prometheus-blackbox-exporter || echo /usr/bin/prometheus-blackbox-exporter)"
-
-JAR="$(ls target/asyncore-service-*.jar 2>/dev/null | head -n 1 || true)"
-if [[ -z "$JAR" ]]; then
-  log "no jar in target/: packaging"
-  timeout 900 ./mvnw -B -q package -DskipTests
-  JAR="$(ls target/asyncore-service-*.jar | head -n 1)"
-fi
-JAR="$ROOT/$JAR"
+JAR="$(service_jar)"
 
 # ---- dnsmasq: a zone from a hosts file, answered locally (unknown names in it are NXDOMAIN) -----
 chmod a+rx "$TMP"
@@ -190,8 +177,8 @@ MATRIX=(
   "dns_a 127.0.0.1:${PEER_PORT[spoof]}" "dns_a_exact 127.0.0.1:${PEER_PORT[spoof]}"
   "dns_a 127.0.0.1:${PEER_PORT[garbage]}" "dns_a 127.0.0.1:${PEER_PORT[big]}"
 )
-value() { awk -v n="$1" '$1 == n { print $2 }' "$2"; }
-names() { grep -v '^#' "$1" | sed -E 's/[{ ].*//' | sort -u; }
+value() { metric_value "$@"; }
+names() { metric_names "$@"; }
 FAILED=0
 for entry in "${MATRIX[@]}"; do
   module=${entry%% *}; target=${entry#* }

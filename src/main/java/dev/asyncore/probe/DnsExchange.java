@@ -12,6 +12,11 @@ interface DnsExchange {
 	/** Stops the exchange and releases its socket; idempotent. */
 	void close();
 
+	/** How {@code error} reads in a probe's log. */
+	static String reason(Throwable error) {
+		return error.getClass().getSimpleName() + ": " + error.getMessage();
+	}
+
 	/** What an exchange reports to its owner, on the loop thread, until the owner closes it. */
 	interface Listener {
 

@@ -168,7 +168,7 @@ final class DnsProbeRun implements DnsExchange.Listener {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			failed(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			failed(DnsExchange.reason(ex));
 		}
 	}
 

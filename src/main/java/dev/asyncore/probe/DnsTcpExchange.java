@@ -70,7 +70,7 @@ final class DnsTcpExchange extends AsyncChat implements DnsExchange {
 
 	@Override
 	protected void handleError(Throwable error) {
-		this.listener.failed(error.getClass().getSimpleName() + ": " + error.getMessage());
+		this.listener.failed(DnsExchange.reason(error));
 		close();
 	}
 

@@ -62,7 +62,7 @@ final class DnsUdpExchange extends DatagramDispatcher implements DnsExchange {
 
 	@Override
 	protected void handleError(Throwable error) {
-		this.listener.failed(error.getClass().getSimpleName() + ": " + error.getMessage());
+		this.listener.failed(DnsExchange.reason(error));
 		close();
 	}
 
