@@ -1,28 +1,30 @@
 package dev.asyncore.bench;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * DNS {@code /probe} throughput and CPU per probe, ours (the service jar, a separate process)
  * against the real blackbox_exporter, both asking the same dnsmasq (a hosts-file zone on a free
- * loopback port) for one A record over UDP: {@link ProbeBench#CONNECTIONS} scrapers, each asking
- * for one probe after the other. CPU is the exporter process's (from /proc) divided by the probes;
+ * loopback port) for one A record over UDP: {@link ProbeBench#CONNECTIONS} keep-alive scrapers, each
+ * asking for one probe after the other, as {@link ProbeBench}'s. CPU is the exporter process's (from /proc) divided by the probes;
  * dnsmasq's own CPU is printed to show whether it was the limit.
  */
 final class DnsProbeBench {
@@ -85,17 +87,16 @@ final class DnsProbeBench {
 		Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
 			.redirectOutput(Files.createTempFile("dns-bench-" + name, ".log").toFile())
 			.start();
-		ExecutorService clients = Executors.newFixedThreadPool(ProbeBench.CONNECTIONS);
-		HttpClient http = HttpClient.newBuilder().executor(clients).version(HttpClient.Version.HTTP_1_1).build();
-		URI uri = URI.create("http://127.0.0.1:" + port + "/probe?module=dns_a&target=" + target);
 		try {
-			awaitHealthy(http, port, process);
-			drive(http, uri, probes / 2); // JIT for ours, connection set-up for both
-			drive(http, uri, probes / 2);
+			awaitHealthy(port, process);
+			byte[] request = ("GET /probe?module=dns_a&target=" + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+				.getBytes(StandardCharsets.ISO_8859_1);
+			drive(port, request, probes / 2); // JIT for ours, connection set-up for both
+			drive(port, request, probes / 2);
 			long cpu = NginxOrigin.cpuNanos(process.toHandle());
 			long serverCpu = NginxOrigin.cpuNanos(dnsmasq.toHandle());
 			long start = System.nanoTime();
-			long failures = drive(http, uri, probes);
+			long failures = drive(port, request, probes);
 			long wall = System.nanoTime() - start;
 			ProbeBench.Result result = new ProbeBench.Result(name, probes, wall, NginxOrigin.cpuNanos(process.toHandle()) - cpu,
 					failures);
@@ -105,46 +106,48 @@ final class DnsProbeBench {
 			return result;
 		}
 		finally {
-			clients.shutdownNow();
 			process.destroy();
 			process.waitFor();
 		}
 	}
 
-	/** {@code total} probes, {@link ProbeBench#CONNECTIONS} at a time; returns how many did not succeed. */
-	private static long drive(HttpClient http, URI uri, int total) {
+	/** {@code total} probes over {@link ProbeBench#CONNECTIONS} keep-alive connections; returns how many did not succeed. */
+	private static long drive(int port, byte[] request, int total) throws Exception {
 		AtomicLong left = new AtomicLong(total);
 		AtomicLong failures = new AtomicLong();
-		HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build();
-		List<CompletableFuture<Void>> scrapers = new ArrayList<>();
+		ExecutorService scrapers = Executors.newFixedThreadPool(ProbeBench.CONNECTIONS);
+		List<Future<?>> done = new ArrayList<>();
 		for (int i = 0; i < ProbeBench.CONNECTIONS; i++) {
-			scrapers.add(next(http, request, left, failures));
+			done.add(scrapers.submit(() -> {
+				try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+					socket.setSoTimeout(30_000);
+					socket.setTcpNoDelay(true);
+					OutputStream out = socket.getOutputStream();
+					InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+					while (left.getAndDecrement() > 0) {
+						out.write(request);
+						if (!ProbeBench.readResponse(in).contains("\nprobe_success 1")) {
+							failures.incrementAndGet();
+						}
+					}
+				}
+				return null;
+			}));
 		}
-		CompletableFuture.allOf(scrapers.toArray(CompletableFuture[]::new)).orTimeout(5, java.util.concurrent.TimeUnit.MINUTES).join();
+		scrapers.shutdown();
+		for (Future<?> scraper : done) {
+			scraper.get(5, TimeUnit.MINUTES);
+		}
 		return failures.get();
 	}
 
-	/** One scraper: the next probe once the last one answered, until {@code left} runs out. */
-	private static CompletableFuture<Void> next(HttpClient http, HttpRequest request, AtomicLong left, AtomicLong failures) {
-		if (left.getAndDecrement() <= 0) {
-			return CompletableFuture.completedFuture(null);
-		}
-		return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
-			if (response.statusCode() != 200 || !response.body().contains("\nprobe_success 1")) {
-				failures.incrementAndGet();
-			}
-			return next(http, request, left, failures);
-		});
-	}
-
-	private static void awaitHealthy(HttpClient http, int port, Process process) throws InterruptedException {
-		HttpRequest healthy = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/healthy"))
-			.timeout(Duration.ofSeconds(5))
-			.build();
+	private static void awaitHealthy(int port, Process process) throws Exception {
+		byte[] healthy = "GET /-/healthy HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
 		while (System.nanoTime() < deadline && process.isAlive()) {
-			try {
-				if (http.send(healthy, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+			try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+				socket.getOutputStream().write(healthy);
+				if (new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).contains(" 200 ")) {
 					return;
 				}
 			}
