@@ -26,3 +26,29 @@ stop_pid() {
     kill -9 "$pid" 2>/dev/null || true
   fi
 }
+
+# Installs Debian package $2 (apt) unless command $1 is on PATH or in /usr/sbin or /usr/bin.
+apt_need() {
+  command -v "$1" >/dev/null 2>&1 || [[ -x "/usr/sbin/$1" ]] || [[ -x "/usr/bin/$1" ]] && return 0
+  echo "installing $2 (apt)"
+  as_root timeout 600 apt-get update -q >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends "$2" >/dev/null
+}
+
+# The absolute path of the service jar in target/ (run from the repository root), packaging it if there is none.
+service_jar() {
+  local jar
+  jar="$(ls target/asyncore-service-*.jar 2>/dev/null | head -n 1 || true)"
+  if [[ -z "$jar" ]]; then
+    echo "no jar in target/: packaging" >&2
+    timeout 900 ./mvnw -B -q package -DskipTests >&2
+    jar="$(ls target/asyncore-service-*.jar | head -n 1)"
+  fi
+  echo "$PWD/$jar"
+}
+
+# The value of the unlabelled sample $1 in the Prometheus text file $2.
+metric_value() { awk -v n="$1" '$1 == n { print $2 }' "$2"; }
+
+# The metric names in the Prometheus text file $1, sorted, one a line.
+metric_names() { grep -v '^#' "$1" | sed -E 's/[{ ].*//' | sort -u; }

@@ -154,7 +154,8 @@ public final class Fetcher implements AutoCloseable {
 		return this.resolver;
 	}
 
-	Executor resolverExecutor() {
+	/** Where this fetcher's blocking look-ups run; other probers of its loop share it. */
+	public Executor resolverExecutor() {
 		return this.resolverExecutor;
 	}
 

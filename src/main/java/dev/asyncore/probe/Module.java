@@ -6,7 +6,7 @@ import java.time.Duration;
  * One module of a blackbox_exporter module file: a prober and its options. Immutable; any thread.
  *
  * @param name the name used in {@code /probe?module=}
- * @param prober {@code http}, {@code tcp} or {@code udp}
+ * @param prober {@code http}, {@code tcp}, {@code udp} or {@code dns}
  * @param timeout the longest a probe may take; {@link Duration#ZERO} when the file leaves it out
  * (then the scrape's timeout, or 120 s, applies)
  * @param http the http prober's options
@@ -16,13 +16,14 @@ import java.time.Duration;
  * tcp, the {@code tcp.tls_config}'s
  * @param tcp the tcp prober's options, or {@code null} when the prober is not tcp
  * @param udp the udp prober's options, or {@code null} when the prober is not udp
+ * @param dns the dns prober's options, or {@code null} when the prober is not dns
  */
 public record Module(String name, String prober, Duration timeout, HttpProbe http, String text, TlsMaterial tls,
-		TcpProbe tcp, UdpProbe udp) {
+		TcpProbe tcp, UdpProbe udp, DnsProbe dns) {
 
-	/** An http module with no tcp or udp options. */
+	/** An http module with no other prober's options. */
 	public Module(String name, String prober, Duration timeout, HttpProbe http, String text, TlsMaterial tls) {
-		this(name, prober, timeout, http, text, tls, null, null);
+		this(name, prober, timeout, http, text, tls, null, null, null);
 	}
 
 	/** A module whose TLS material is loaded from {@code http.tls()} (blocking file I/O). */
@@ -31,15 +32,20 @@ public record Module(String name, String prober, Duration timeout, HttpProbe htt
 				TlsMaterial.load(http.tls(), "modules." + name + ".http.tls_config"));
 	}
 
+	/** A module of the dns prober. */
+	public static Module dns(String name, Duration timeout, DnsProbe dns, String text) {
+		return new Module(name, "dns", timeout, HttpProbe.DEFAULT, text, null, null, null, dns);
+	}
+
 	/** A tcp module whose TLS material is loaded from {@code tcp.tlsConfig()} (blocking file I/O). */
 	public static Module tcp(String name, Duration timeout, TcpProbe tcp, String text) {
 		return new Module(name, "tcp", timeout, HttpProbe.DEFAULT, text,
-				TlsMaterial.load(tcp.tlsConfig(), "modules." + name + ".tcp.tls_config"), tcp, null);
+				TlsMaterial.load(tcp.tlsConfig(), "modules." + name + ".tcp.tls_config"), tcp, null, null);
 	}
 
 	/** A udp module. */
 	public static Module udp(String name, Duration timeout, UdpProbe udp, String text) {
-		return new Module(name, "udp", timeout, HttpProbe.DEFAULT, text, null, null, udp);
+		return new Module(name, "udp", timeout, HttpProbe.DEFAULT, text, null, null, udp, null);
 	}
 
 	/** blackbox_exporter's fallback when neither the module nor the scrape gives a timeout. */

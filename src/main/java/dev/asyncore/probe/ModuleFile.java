@@ -33,7 +33,7 @@ public final class ModuleFile {
 	public static final String DEFAULT_MODULE = "http_2xx";
 
 	/** blackbox_exporter's probers that this service does not have; their sections are allowed, unread. */
-	private static final Set<String> OTHER_PROBERS = Set.of("dns", "icmp", "grpc");
+	private static final Set<String> OTHER_PROBERS = Set.of("icmp", "grpc");
 
 	private final Map<String, Module> modules;
 
@@ -45,8 +45,9 @@ public final class ModuleFile {
 	public static final String TCP_MODULE = "tcp_connect";
 
 	/**
-	 * {@code http_2xx} and {@code tcp_connect}: an http probe and a TCP connect with
-	 * blackbox_exporter's defaults and a 5 s timeout, as in its example file.
+	 * The default modules: {@code http_2xx} and {@code tcp_connect} (an http probe and a TCP connect
+	 * with blackbox_exporter's defaults and a 5 s timeout, as in its example file) and
+	 * {@code dns_udp} ({@link DnsProbe#DEFAULT_MODULE_YAML}).
 	 */
 	public static ModuleFile defaults() {
 		return parse("modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n"
@@ -59,8 +60,8 @@ public final class ModuleFile {
 	}
 
 	/**
-	 * Parses module-file text; {@code http_2xx} and {@code tcp_connect} are added if the file does
-	 * not define them.
+	 * Parses module-file text; {@code http_2xx}, {@code tcp_connect} and {@code dns_udp} are added
+	 * if the file does not define them.
 	 * @param base directory that relative {@code *_file} paths are resolved against, or {@code null}
 	 * @throws ModuleConfigException naming the key at fault
 	 */
@@ -100,6 +101,10 @@ public final class ModuleFile {
 			modules.put(TCP_MODULE, Module.tcp(TCP_MODULE, Duration.ofSeconds(5), TcpProbe.DEFAULT,
 					"prober: tcp\ntimeout: 5s\n"));
 		}
+		if (!modules.containsKey(DnsProbe.DEFAULT_MODULE)) {
+			modules.put(DnsProbe.DEFAULT_MODULE, module(DnsProbe.DEFAULT_MODULE, Section.of("modules." + DnsProbe.DEFAULT_MODULE,
+					new Yaml(new SafeConstructor(new LoaderOptions())).load(DnsProbe.DEFAULT_MODULE_YAML)), files));
+		}
 		return new ModuleFile(modules);
 	}
 
@@ -109,14 +114,14 @@ public final class ModuleFile {
 		}
 		String prober = s.string("prober", null);
 		if (prober == null) {
-			throw new ModuleConfigException(s.key("prober"), "is required (http, tcp or udp)");
+			throw new ModuleConfigException(s.key("prober"), "is required (http, tcp, udp or dns)");
 		}
 		if (OTHER_PROBERS.contains(prober)) {
 			throw new ModuleConfigException(s.key("prober"), "prober '" + prober
-					+ "' is a blackbox_exporter prober this service does not support yet; use http, tcp or udp");
+					+ "' is a blackbox_exporter prober this service does not support yet; use http, tcp, udp or dns");
 		}
-		if (!prober.equals("http") && !prober.equals("tcp") && !prober.equals("udp")) {
-			throw new ModuleConfigException(s.key("prober"), "unknown prober '" + prober + "'; use http, tcp or udp");
+		if (!Set.of("http", "tcp", "udp", "dns").contains(prober)) {
+			throw new ModuleConfigException(s.key("prober"), "unknown prober '" + prober + "'; use http, tcp, udp or dns");
 		}
 		Duration timeout = s.duration("timeout", Duration.ZERO);
 		if (timeout.isNegative()) {
@@ -126,6 +131,10 @@ public final class ModuleFile {
 		HttpProbe http = HttpProbe.parse(s.section("http"), files);
 		TcpProbe tcp = (prober.equals("tcp") || s.has("tcp")) ? TcpProbe.parse(s.section("tcp"), files::path) : null;
 		UdpProbe udp = (prober.equals("udp") || s.has("udp")) ? UdpProbe.parse(s.section("udp")) : null;
+		DnsProbe dns = prober.equals("dns") ? DnsProbe.parse(s.section("dns"), s.has("dns") && s.raw("dns") != null) : null;
+		if (dns == null && s.has("dns")) {
+			Object ignored = s.raw("dns"); // another prober's section is allowed, as blackbox_exporter allows it
+		}
 		for (String other : OTHER_PROBERS) {
 			if (s.has(other)) {
 				Object ignored = s.raw(other); // another prober's section is allowed, as blackbox_exporter allows it
@@ -136,6 +145,7 @@ public final class ModuleFile {
 		return switch (prober) {
 			case "tcp" -> Module.tcp(name, timeout, tcp, text);
 			case "udp" -> Module.udp(name, timeout, udp, text);
+			case "dns" -> Module.dns(name, timeout, dns, text);
 			default -> Module.of(name, timeout, http, text);
 		};
 	}

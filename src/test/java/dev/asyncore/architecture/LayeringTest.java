@@ -6,6 +6,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameContaining;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
@@ -53,6 +55,21 @@ class LayeringTest {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("dev.asyncore.boot..")
+			.check(classes);
+	}
+
+	@Test
+	void dnsjavaIsUsedForTheWireFormatOnly() {
+		noClasses().that()
+			.resideInAPackage("dev.asyncore..")
+			.should()
+			.dependOnClassesThat(resideInAPackage("org.xbill.DNS..").and(simpleNameContaining("Resolver")
+				.or(simpleNameContaining("Lookup"))
+				.or(simpleNameContaining("Client"))
+				.or(simpleNameContaining("ZoneTransfer"))
+				.or(resideInAPackage("org.xbill.DNS.hosts.."))
+				.or(resideInAPackage("org.xbill.DNS.spi.."))))
+			.because("the reactor does the DNS I/O; dnsjava only encodes and decodes messages")
 			.check(classes);
 	}
 

@@ -129,6 +129,7 @@ public final class BenchmarkRunner {
 
 	/** {@code /probe} http_2xx of a 1 KiB nginx page and tcp_connect of its port: ours against the real blackbox_exporter (see {@link ProbeBench}). */
 	void runProbe() throws Exception {
+		this.rows.addAll(DnsProbeBench.run(this.settings.smallFetches()));
 		if (!ProbeBench.available()) {
 			System.out.println("Probe benchmark skipped: it needs nginx, prometheus-blackbox-exporter and the packaged jar.");
 			return;

@@ -146,7 +146,7 @@ final class ProbeBench {
 		return failures.get();
 	}
 
-	private static String readResponse(InputStream in) throws IOException {
+	static String readResponse(InputStream in) throws IOException {
 		StringBuilder head = new StringBuilder();
 		int c;
 		while ((c = in.read()) >= 0) {

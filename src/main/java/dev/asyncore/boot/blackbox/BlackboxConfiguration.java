@@ -22,6 +22,7 @@ import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.BlackboxExporter;
+import dev.asyncore.probe.DnsProber;
 import dev.asyncore.probe.ExporterAccess;
 import dev.asyncore.probe.ExporterConnection;
 import dev.asyncore.probe.HttpProber;
@@ -108,10 +109,12 @@ public class BlackboxConfiguration {
 				HttpProber http = new HttpProber(fetcher, this.policy, this.resolver);
 				TcpProber tcp = new TcpProber(r, this.resolver, this.lookups, this.policy);
 				UdpProber udp = new UdpProber(r, this.resolver, this.lookups, this.policy);
+				DnsProber dns = new DnsProber(r, this.policy, this.resolver, fetcher.resolverExecutor());
 				return name -> switch (name) {
 					case "http" -> http;
 					case "tcp" -> tcp;
 					case "udp" -> udp;
+					case "dns" -> dns;
 					default -> null;
 				};
 			});

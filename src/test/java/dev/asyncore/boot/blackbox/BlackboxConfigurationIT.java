@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.config.ServiceConfiguration;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.probe.FakeDnsServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -82,6 +83,20 @@ class BlackboxConfigurationIT {
 				.hasMessageContaining("asyncore.blackbox.config-file")
 				.hasMessageContaining("modules.web.http.proxy_url");
 		});
+	}
+
+	@Test
+	void whenTheBuiltInDnsModuleIsAskedForThenTheLoopsDnsProberAnswers() throws Exception {
+		try (FakeDnsServer dns = new FakeDnsServer()) {
+			this.runner.withPropertyValues("asyncore.blackbox.allow-private-networks=true").run(context -> {
+				int port = context.getBean(ReactorLifecycle.class).listener("blackbox").port();
+				assertThat(send(port, "GET", "/").body()).contains("dns_udp");
+				String metrics = send(port, "GET", "/probe?module=dns_udp&target=" + dns.target()).body();
+				assertThat(metrics).contains("\nprobe_success 1\n", "\nprobe_dns_answer_rrs 1\n", "\nprobe_dns_rcode 0\n");
+				String nothing = send(port, "GET", "/probe?module=dns_udp&target=127.0.0.1:1").body();
+				assertThat(nothing).contains("\nprobe_success 0\n");
+			});
+		}
 	}
 
 }

@@ -1,0 +1,131 @@
+package dev.asyncore.probe;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The {@code dns} section of a blackbox_exporter module, with blackbox_exporter 0.23's option names,
+ * defaults and load-time checks. Immutable; any thread.
+ *
+ * @param queryName the name asked for, made absolute ({@code dns.Fqdn}: a trailing dot is added)
+ * @param queryType the question's type ({@code A}, {@code SOA}...; default {@code ANY}) as a dnsjava {@link Type} value
+ * @param queryClass the question's class ({@code IN} by default)
+ * @param transportProtocol {@code udp} (the default) or {@code tcp}
+ * @param preferredIpProtocol {@code ip4} or {@code ip6} (the default) for the server's address
+ * @param ipProtocolFallback whether the other family may be used (default {@code true})
+ * @param sourceAddress the local address queries go out from, or {@code null} for the system's choice
+ * @param recursionDesired the RD bit (default {@code true})
+ * @param validRcodes rcode values that pass; {@code NOERROR} only by default
+ * @param answer checks on the answer section
+ * @param authority checks on the authority section
+ * @param additional checks on the additional section
+ */
+public record DnsProbe(Name queryName, int queryType, int queryClass, String transportProtocol,
+		String preferredIpProtocol, boolean ipProtocolFallback, InetAddress sourceAddress, boolean recursionDesired,
+		List<Integer> validRcodes, DnsRrCheck answer, DnsRrCheck authority, DnsRrCheck additional) {
+
+	/** The default module of this prober, always present as the http prober's {@code http_2xx} is. */
+	public static final String DEFAULT_MODULE = "dns_udp";
+
+	/** {@link #DEFAULT_MODULE}'s definition: an A query for {@code localhost}, which resolvers answer themselves (RFC 6761). */
+	static final String DEFAULT_MODULE_YAML = "prober: dns\ntimeout: 5s\ndns:\n  query_name: localhost\n  query_type: A\n";
+
+	/** miekg/dns's {@code StringToClass}: the class names blackbox_exporter accepts. */
+	private static final Map<String, Integer> CLASSES = Map.of("IN", 1, "CS", 2, "CH", 3, "HS", 4, "NONE", 254,
+			"ANY", 255);
+
+	public DnsProbe {
+		validRcodes = List.copyOf(validRcodes);
+	}
+
+	/**
+	 * Reads a module's {@code dns} section.
+	 * @param present whether the module has one: without it blackbox_exporter asks {@code . ANY}
+	 * (its {@code query_name} check runs only on a section that is there)
+	 */
+	static DnsProbe parse(Section s, boolean present) {
+		s.unsupported("DNS over TLS is not implemented", "tls_config");
+		if (s.bool("dns_over_tls", false)) {
+			throw new ModuleConfigException(s.key("dns_over_tls"),
+					"DNS over TLS is not implemented; set it to false or remove it");
+		}
+		String name = s.string("query_name", "");
+		if (name.isEmpty() && present) {
+			throw new ModuleConfigException(s.key("query_name"), "is required: query name must be set for DNS module");
+		}
+		Name queryName;
+		try {
+			queryName = Name.fromString(name.endsWith(".") ? name : name + ".");
+		}
+		catch (TextParseException ex) {
+			throw new ModuleConfigException(s.key("query_name"), "'" + name + "' is not a domain name: " + ex.getMessage());
+		}
+		String type = s.string("query_type", "ANY");
+		int queryType = Type.value(type);
+		if (queryType < 0 || !Type.string(queryType).equals(type)) {
+			throw new ModuleConfigException(s.key("query_type"), "query type '" + type
+					+ "' is not valid (an upper-case type name such as A, AAAA, MX, SOA or ANY)");
+		}
+		String dclass = s.string("query_class", "IN");
+		Integer queryClass = CLASSES.get(dclass);
+		if (queryClass == null) {
+			throw new ModuleConfigException(s.key("query_class"), "query class '" + dclass + "' is not valid; use one of "
+					+ String.join(", ", new java.util.TreeSet<>(CLASSES.keySet())));
+		}
+		String transport = s.string("transport_protocol", "udp");
+		if (!transport.equals("udp") && !transport.equals("tcp")) {
+			throw new ModuleConfigException(s.key("transport_protocol"), "must be udp or tcp, was '" + transport + "'");
+		}
+		String ip = s.string("preferred_ip_protocol", "ip6");
+		if (!ip.equals("ip4") && !ip.equals("ip6")) {
+			throw new ModuleConfigException(s.key("preferred_ip_protocol"), "must be ip4 or ip6, was '" + ip + "'");
+		}
+		InetAddress source = sourceAddress(s);
+		List<Integer> rcodes = new ArrayList<>();
+		List<String> rcodeNames = s.strings("valid_rcodes");
+		for (int i = 0; i < rcodeNames.size(); i++) {
+			int rcode = DnsText.rcode(rcodeNames.get(i));
+			if (rcode < 0) {
+				throw new ModuleConfigException(s.key("valid_rcodes") + "[" + i + "]", "'" + rcodeNames.get(i)
+						+ "' is not an rcode name such as NOERROR, NXDOMAIN, SERVFAIL or REFUSED");
+			}
+			rcodes.add(rcode);
+		}
+		if (rcodes.isEmpty()) {
+			rcodes.add(0); // blackbox_exporter: without valid_rcodes only NOERROR passes
+		}
+		DnsProbe probe = new DnsProbe(queryName, queryType, queryClass, transport, ip, s.bool("ip_protocol_fallback", true),
+				source, s.bool("recursion_desired", true), rcodes, DnsRrCheck.parse(s.section("validate_answer_rrs")),
+				DnsRrCheck.parse(s.section("validate_authority_rrs")), DnsRrCheck.parse(s.section("validate_additional_rrs")));
+		s.finish();
+		return probe;
+	}
+
+	private static InetAddress sourceAddress(Section s) {
+		String text = s.string("source_ip_address", "");
+		if (text.isEmpty()) {
+			return null;
+		}
+		if (!text.matches("(\\d{1,3}\\.){3}\\d{1,3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+			throw new ModuleConfigException(s.key("source_ip_address"), "'" + text + "' is not an IP address");
+		}
+		try {
+			return InetAddress.getByName(text); // a literal: no look-up
+		}
+		catch (java.net.UnknownHostException ex) {
+			throw new ModuleConfigException(s.key("source_ip_address"), "'" + text + "' is not an IP address");
+		}
+	}
+
+	/** Whether the transport is TCP. */
+	boolean tcp() {
+		return this.transportProtocol.equals("tcp");
+	}
+
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Side-by-side check of the dns prober against the real blackbox_exporter (Debian's
+# prometheus-blackbox-exporter 0.23, installed with apt if missing):
+#  - dnsmasq (dnsmasq-base) on a free loopback port serving a hosts-file zone, over UDP and TCP:
+#    an A record found, records checked by each validate_answer_rrs rule (the exact text of a
+#    record, so our record text must be miekg/dns's), NXDOMAIN with and without valid_rcodes;
+#  - small Python UDP peers (dns-peers.py): one that never answers, a truncated (TC) reply, a reply
+#    with a wrong ID and one from a wrong port before the right one, garbage, an oversized reply;
+#  - each target and module is probed by both: probe_success must agree, and the metric names we
+#    answer must include every name blackbox_exporter answers. Then our built-in dns_udp module.
+# Loopback only, free ports picked at run time, every wait bounded. Prints PASS or FAIL.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
+cd "$ROOT"
+STARTED=$SECONDS
+TMP="$(mktemp -d /tmp/asyncore-dns-e2e.XXXXXX)"
+PIDS=()
+
+curl() { command curl --max-time 30 -sS "$@"; }
+log() { printf '[blackbox-dns-e2e %3ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
+fail() {
+  log "FAIL: $*"
+  for f in "$TMP/app.log" "$TMP/bbe.log" "$TMP/dnsmasq.log" "$TMP/peers.log"; do
+    [[ -f "$f" ]] && { echo "---- tail of $f"; tail -n 30 "$f"; }
+  done
+  exit 1
+}
+source "$ROOT/src/test/e2e/e2e-lib.sh"
+cleanup() {
+  local rc=$?
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  rm -rf "$TMP"
+  if [[ $rc -eq 0 ]]; then echo "PASS: blackbox dns end-to-end ($((SECONDS - STARTED))s)"; else echo "FAIL: blackbox dns end-to-end (exit $rc)"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- tools ------------------------------------------------------------------------------------
+apt_need dnsmasq dnsmasq-base
+apt_need prometheus-blackbox-exporter prometheus-blackbox-exporter
+apt_need python3 python3
+DNSMASQ="$(command -v dnsmasq || echo /usr/sbin/dnsmasq)"
+BBE="$(command -v prometheus-blackbox-exporter || echo /usr/bin/prometheus-blackbox-exporter)"
+JAR="$(service_jar)"
+
+# ---- dnsmasq: a zone from a hosts file, answered locally (unknown names in it are NXDOMAIN) -----
+chmod a+rx "$TMP"
+cat > "$TMP/hosts" <<HOSTS
+192.0.2.10 www.example.test
+192.0.2.11 www.example.test
+192.0.2.20 mail.example.test
+127.0.0.1 localhost
+HOSTS
+chmod a+r "$TMP/hosts"
+DNS_PORT=$(free_port)
+DNSMASQ_USER=()
+[[ $(id -u) -eq 0 ]] && DNSMASQ_USER=(--user=nobody --group=nogroup)
+"$DNSMASQ" --no-daemon --conf-file=/dev/null --port="$DNS_PORT" --listen-address=127.0.0.1 --bind-interfaces \
+  --no-resolv --no-hosts --addn-hosts="$TMP/hosts" --local=/example.test/ --local=/localhost/ \
+  --pid-file="$TMP/dnsmasq.pid" "${DNSMASQ_USER[@]}" >"$TMP/dnsmasq.log" 2>&1 &
+PIDS+=($!)
+PEERS="$ROOT/src/test/e2e/dns-peers.py"
+wait_for 30 python3 "$PEERS" check "$DNS_PORT" || fail "dnsmasq did not answer within 30s"
+
+declare -A PEER_PORT
+for mode in silent tc spoof garbage big; do
+  PEER_PORT[$mode]=$(free_port)
+  python3 "$PEERS" serve "$mode" "${PEER_PORT[$mode]}" >>"$TMP/peers.log" 2>&1 &
+  PIDS+=($!)
+done
+
+# ---- one module file for both exporters --------------------------------------------------------
+cat > "$TMP/blackbox.yml" <<'YML'
+modules:
+  dns_a:
+    prober: dns
+    timeout: 2s
+    dns:
+      query_name: www.example.test
+      query_type: A
+      preferred_ip_protocol: ip4
+  dns_a_exact:
+    prober: dns
+    timeout: 2s
+    dns:
+      query_name: www.example.test
+      query_type: A
+      validate_answer_rrs:
+        fail_if_not_matches_regexp: ["^www\\.example\\.test\\.\t0\tIN\tA\t192\\.0\\.2\\.1[01]$"]
+        fail_if_none_matches_regexp: ["192\\.0\\.2\\.11$"]
+  dns_a_mismatch:
+    prober: dns
+    timeout: 2s
+    dns:
+      query_name: www.example.test
+      query_type: A
+      validate_answer_rrs:
+        fail_if_not_matches_regexp: ["192\\.0\\.2\\.99"]
+  dns_a_matches:
+    prober: dns
+    timeout: 2s
+    dns:
+      query_name: www.example.test
+      query_type: A
+      validate_answer_rrs:
+        fail_if_matches_regexp: ["192\\.0\\.2\\.11"]
+  dns_a_all_match:
+    prober: dns
+    timeout: 2s
+    dns:
+      query_name: www.example.test
+      query_type: A
+      validate_answer_rrs:
+        fail_if_all_match_regexp: ["192\\.0\\.2\\.10"]
+  dns_nx:
+    prober: dns
+    timeout: 2s
+    dns:
+      query_name: nope.example.test
+      query_type: A
+  dns_nx_ok:
+    prober: dns
+    timeout: 2s
+    dns:
+      query_name: nope.example.test
+      query_type: A
+      valid_rcodes: [NXDOMAIN]
+      validate_authority_rrs:
+        fail_if_matches_regexp: ["nothing-like-this"]
+  dns_tcp:
+    prober: dns
+    timeout: 2s
+    dns:
+      transport_protocol: tcp
+      preferred_ip_protocol: ip4
+      query_name: mail.example.test
+      query_type: A
+      recursion_desired: false
+      validate_answer_rrs:
+        fail_if_not_matches_regexp: ["\tA\t192\\.0\\.2\\.20$"]
+  dns_tcp_nx:
+    prober: dns
+    timeout: 2s
+    dns:
+      transport_protocol: tcp
+      query_name: nope.example.test
+      query_type: A
+  dns_aaaa_none:
+    prober: dns
+    timeout: 2s
+    dns:
+      query_name: www.example.test
+      query_type: AAAA
+      validate_answer_rrs:
+        fail_if_none_matches_regexp: ["."]
+YML
+
+# ---- the two exporters -------------------------------------------------------------------------
+BBE_PORT=$(free_port); OUR_PORT=$(free_port); APP_HTTP=$(free_port)
+"$BBE" --config.file="$TMP/blackbox.yml" --web.listen-address="127.0.0.1:$BBE_PORT" >"$TMP/bbe.log" 2>&1 &
+PIDS+=($!)
+(cd "$TMP" && exec java -jar "$JAR" --server.port="$APP_HTTP" --server.address=127.0.0.1 \
+  --asyncore.listeners[0].name=blackbox --asyncore.listeners[0].type=blackbox \
+  --asyncore.listeners[0].host=127.0.0.1 --asyncore.listeners[0].port="$OUR_PORT" \
+  --asyncore.blackbox.config-file="$TMP/blackbox.yml") >"$TMP/app.log" 2>&1 &
+PIDS+=($!)
+wait_for 60 curl -f "http://127.0.0.1:$BBE_PORT/-/healthy" || fail "blackbox_exporter not up within 60s"
+wait_for 120 curl -f "http://127.0.0.1:$OUR_PORT/-/healthy" || fail "our exporter not up within 120s"
+
+D="127.0.0.1:$DNS_PORT"
+MATRIX=(
+  "dns_a $D" "dns_a_exact $D" "dns_a_mismatch $D" "dns_a_matches $D" "dns_a_all_match $D"
+  "dns_nx $D" "dns_nx_ok $D" "dns_tcp $D" "dns_tcp_nx $D" "dns_aaaa_none $D"
+  "dns_a 127.0.0.1:${PEER_PORT[silent]}" "dns_tcp 127.0.0.1:${PEER_PORT[silent]}"
+  "dns_a 127.0.0.1:${PEER_PORT[tc]}" "dns_a_exact 127.0.0.1:${PEER_PORT[tc]}"
+  "dns_a 127.0.0.1:${PEER_PORT[spoof]}" "dns_a_exact 127.0.0.1:${PEER_PORT[spoof]}"
+  "dns_a 127.0.0.1:${PEER_PORT[garbage]}" "dns_a 127.0.0.1:${PEER_PORT[big]}"
+)
+value() { metric_value "$@"; }
+names() { metric_names "$@"; }
+FAILED=0
+for entry in "${MATRIX[@]}"; do
+  module=${entry%% *}; target=${entry#* }
+  curl -G "http://127.0.0.1:$BBE_PORT/probe" --data-urlencode "module=$module" --data-urlencode "target=$target" >"$TMP/theirs" \
+    || fail "blackbox_exporter did not answer $module $target"
+  curl -G "http://127.0.0.1:$OUR_PORT/probe" --data-urlencode "module=$module" --data-urlencode "target=$target" >"$TMP/ours" \
+    || fail "our exporter did not answer $module $target"
+  ts=$(value probe_success "$TMP/theirs"); os=$(value probe_success "$TMP/ours")
+  ta=$(value probe_dns_answer_rrs "$TMP/theirs"); oa=$(value probe_dns_answer_rrs "$TMP/ours")
+  missing=$(comm -23 <(names "$TMP/theirs") <(names "$TMP/ours") | tr '\n' ' ')
+  if [[ "$ts" == "$os" && "$ta" == "$oa" && -z "$missing" && -n "$ts" ]]; then
+    log "ok   $module $target: success=$os answer_rrs=$oa"
+  else
+    log "DIFF $module $target: success theirs=$ts ours=$os, answer_rrs theirs=$ta ours=$oa, names only theirs: $missing"
+    FAILED=1
+  fi
+done
+[[ $FAILED -eq 0 ]] || fail "the exporters disagree (see DIFF lines)"
+
+# ---- ours only: the built-in dns_udp module, the reasons in debug=true, the loop still serving ---
+probe_ours() { curl -G "http://127.0.0.1:$OUR_PORT/probe" --data-urlencode "module=$1" --data-urlencode "target=$2" "${@:3}"; }
+probe_ours dns_udp "$D" >"$TMP/default"
+[[ "$(value probe_success "$TMP/default")" == 1 ]] || fail "the built-in dns_udp module failed against dnsmasq"
+[[ "$(value probe_dns_rcode "$TMP/default")" == 0 ]] || fail "no probe_dns_rcode 0 from dns_udp"
+reason() { # $1 = module, $2 = target, $3 = text the debug log must contain
+  probe_ours "$1" "$2" --data-urlencode debug=true >"$TMP/debug"
+  grep -qF -- "$3" "$TMP/debug" || fail "debug=true for $1 $2 does not say '$3'"
+}
+reason dns_a "127.0.0.1:${PEER_PORT[garbage]}" "is not the query's"
+reason dns_a "127.0.0.1:${PEER_PORT[big]}" "exceeds 512"
+reason dns_a "127.0.0.1:${PEER_PORT[tc]}" "truncated (TC bit)"
+reason dns_a "127.0.0.1:${PEER_PORT[spoof]}" "Ignoring a datagram"
+reason dns_a "127.0.0.1:${PEER_PORT[silent]}" "i/o timeout"
+probe_ours dns_a "$D" >"$TMP/after"
+[[ "$(value probe_success "$TMP/after")" == 1 ]] || fail "the loop no longer serves after the hostile peers"
+log "dns_udp built in, hostile peers each failed with a reason in debug=true, loop still serving"

@@ -1,0 +1,136 @@
+package dev.asyncore.probe;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The {@code dns} section: blackbox_exporter 0.23's names, defaults and load-time checks, read strictly. */
+class DnsProbeTest {
+
+	private static DnsProbe dns(String section) {
+		String file = "modules:\n  d:\n    prober: dns\n    dns:\n" + section.indent(6);
+		return ModuleFile.parse(file, null).module("d").dns();
+	}
+
+	private static void fails(String section, String key, String message) {
+		assertThatThrownBy(() -> dns(section)).isInstanceOf(ModuleConfigException.class)
+			.hasMessageContaining(key)
+			.hasMessageContaining(message);
+	}
+
+	@Test
+	void whenEveryOptionIsGivenThenEachIsRead() throws Exception {
+		DnsProbe dns = dns("""
+				query_name: www.example.org
+				query_type: MX
+				query_class: CH
+				transport_protocol: tcp
+				preferred_ip_protocol: ip4
+				ip_protocol_fallback: false
+				source_ip_address: 127.0.0.2
+				recursion_desired: false
+				dns_over_tls: false
+				valid_rcodes: [NOERROR, NXDOMAIN, NOTIMPL]
+				validate_answer_rrs:
+				  fail_if_matches_regexp: ["a"]
+				  fail_if_all_match_regexp: ["b"]
+				  fail_if_not_matches_regexp: ["c"]
+				  fail_if_none_matches_regexp: ["d"]
+				validate_authority_rrs:
+				  fail_if_matches_regexp: ["e"]
+				validate_additional_rrs:
+				  fail_if_none_matches_regexp: ["f"]
+				""");
+		assertThat(dns.queryName()).isEqualTo(Name.fromString("www.example.org."));
+		assertThat(dns.queryType()).isEqualTo(Type.MX);
+		assertThat(dns.queryClass()).isEqualTo(DClass.CH);
+		assertThat(dns.tcp()).isTrue();
+		assertThat(dns.preferredIpProtocol()).isEqualTo("ip4");
+		assertThat(dns.ipProtocolFallback()).isFalse();
+		assertThat(dns.sourceAddress()).isEqualTo(InetAddress.getByName("127.0.0.2"));
+		assertThat(dns.recursionDesired()).isFalse();
+		assertThat(dns.validRcodes()).containsExactly(0, 3, 4);
+		assertThat(dns.answer().failIfMatches()).singleElement().extracting(p -> p.pattern()).isEqualTo("a");
+		assertThat(dns.answer().failIfAllMatch()).hasSize(1);
+		assertThat(dns.answer().failIfNotMatches()).hasSize(1);
+		assertThat(dns.answer().failIfNoneMatches()).hasSize(1);
+		assertThat(dns.authority().failIfMatches()).hasSize(1);
+		assertThat(dns.additional().failIfNoneMatches()).hasSize(1);
+	}
+
+	@Test
+	void whenOnlyTheNameIsGivenThenBlackboxDefaultsApply() throws Exception {
+		DnsProbe dns = dns("query_name: example.org.\n");
+		assertThat(dns.queryName()).isEqualTo(Name.fromString("example.org."));
+		assertThat(dns.queryType()).isEqualTo(Type.ANY);
+		assertThat(dns.queryClass()).isEqualTo(DClass.IN);
+		assertThat(dns.tcp()).isFalse();
+		assertThat(dns.preferredIpProtocol()).isEqualTo("ip6");
+		assertThat(dns.ipProtocolFallback()).isTrue();
+		assertThat(dns.sourceAddress()).isNull();
+		assertThat(dns.recursionDesired()).isTrue();
+		assertThat(dns.validRcodes()).containsExactly(0);
+		assertThat(dns.answer()).isEqualTo(DnsRrCheck.NONE);
+	}
+
+	@Test
+	void whenTheModuleHasNoDnsSectionThenTheRootIsAskedForAnyAsBlackboxDoes() {
+		Module module = ModuleFile.parse("modules:\n  d:\n    prober: dns\n", null).module("d");
+		assertThat(module.prober()).isEqualTo("dns");
+		assertThat(module.dns().queryName()).isEqualTo(Name.root);
+		assertThat(module.dns().queryType()).isEqualTo(Type.ANY);
+	}
+
+	@Test
+	void whenOptionsAreWrongThenTheErrorNamesTheKey() {
+		fails("query_type: A\n", "modules.d.dns.query_name", "query name must be set");
+		fails("query_name: x\nquery_type: a\n", "modules.d.dns.query_type", "'a' is not valid");
+		fails("query_name: x\nquery_type: TYPE1\n", "modules.d.dns.query_type", "not valid");
+		fails("query_name: x\nquery_class: CHAOS\n", "modules.d.dns.query_class", "'CHAOS' is not valid");
+		fails("query_name: x\ntransport_protocol: quic\n", "modules.d.dns.transport_protocol", "udp or tcp");
+		fails("query_name: x\npreferred_ip_protocol: ip5\n", "modules.d.dns.preferred_ip_protocol", "ip4 or ip6");
+		fails("query_name: x\nsource_ip_address: somehost\n", "modules.d.dns.source_ip_address", "not an IP address");
+		fails("query_name: x\nvalid_rcodes: [NOERROR, OOPS]\n", "modules.d.dns.valid_rcodes[1]", "'OOPS'");
+		fails("query_name: x\nvalidate_answer_rrs:\n  fail_if_not_matches_regexp: ['(']\n",
+				"modules.d.dns.validate_answer_rrs.fail_if_not_matches_regexp[0]", "not a valid regular expression");
+		fails("query_name: x\nvalidate_answer_rrs:\n  fail_if_matches: [x]\n", "modules.d.dns.validate_answer_rrs.fail_if_matches",
+				"unknown key");
+		fails("query_name: x\nquery_nmae: y\n", "modules.d.dns.query_nmae", "unknown key");
+		fails("query_name: x\ndns_over_tls: true\n", "modules.d.dns.dns_over_tls", "not implemented");
+		fails("query_name: x\ntls_config: {insecure_skip_verify: true}\n", "modules.d.dns.tls_config", "not implemented");
+		fails("query_name: [x]\n", "modules.d.dns.query_name", "must be a string");
+	}
+
+	@Test
+	void whenAnyFileIsReadThenDnsUdpIsThereBesideHttp2xx() {
+		for (ModuleFile file : List.of(ModuleFile.defaults(), ModuleFile.parse("modules:\n  other:\n    prober: http\n", null))) {
+			Module module = file.module(DnsProbe.DEFAULT_MODULE);
+			assertThat(module.prober()).isEqualTo("dns");
+			assertThat(module.timeout()).hasSeconds(5);
+			assertThat(module.dns().queryName().toString()).isEqualTo("localhost.");
+			assertThat(module.dns().queryType()).isEqualTo(Type.A);
+			assertThat(file.module(ModuleFile.DEFAULT_MODULE)).isNotNull();
+		}
+	}
+
+	@Test
+	void whenTheFileDefinesDnsUdpThenItsOwnIsKept() {
+		Module module = ModuleFile.parse("modules:\n  dns_udp:\n    prober: dns\n    dns:\n      query_name: mine\n", null)
+			.module("dns_udp");
+		assertThat(module.dns().queryName().toString()).isEqualTo("mine.");
+	}
+
+	@Test
+	void whenAnHttpModuleHasADnsSectionThenItIsAllowedAndUnused() {
+		Module module = ModuleFile.parse("modules:\n  h:\n    prober: http\n    dns:\n      bogus: 1\n", null).module("h");
+		assertThat(module.dns()).isNull();
+	}
+
+}
