@@ -22,8 +22,9 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * <li>Below three quarters of {@link #max()} nothing changes.</li>
  * <li>From there on the budget is <em>tight</em>: a queue that holds at least the average of the
  * queues holding memory stops reading (the largest queues first), so that the rest stay served.</li>
- * <li>A read that could take the total past {@link #max()} does not happen at all: then every
- * connection stops reading, even one with an empty queue.</li>
+ * <li>A read that could take the total past {@link #max()} does not happen at all, and a queue that
+ * holds anything stops one chunk earlier: that last chunk is kept for connections that hold
+ * nothing, so that a new client's request is still read (and answered) while the budget is full.</li>
  * <li>Once the total drains below half of {@link #max()} (the low-water mark), the paused
  * connections read again.</li>
  * <li>A connection that holds more than its share of the low-water mark for
@@ -194,7 +195,9 @@ public final class MemoryBudget {
 	boolean allowsRead(OutputQueue queue) {
 		long total = this.used;
 		boolean allowed;
-		if (total + ChunkPool.CHUNK > this.max) {
+		// one chunk stays for the queues that hold nothing: a new client is served while the rest wait
+		long reserve = (queue.charged == 0) ? 0 : ChunkPool.CHUNK;
+		if (total + ChunkPool.CHUNK + reserve > this.max) {
 			allowed = false;
 		}
 		else {
