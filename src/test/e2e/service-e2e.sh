@@ -209,12 +209,14 @@ MANAGEMENT_PORT="$(free_port)" "${HEALTHCHECK_CMD[@]}" >/dev/null 2>&1 && fail "
 
 log "a second instance on the same ports must fail startup"
 set +e
+# a free blackbox port, so that the first listener to find its port taken is echo (binding stops there)
 (cd "$WORK" && exec "${RUN_AS[@]}" "${APP_ENV[@]}" "HTTP_PORT=$(free_port)" "MANAGEMENT_PORT=$(free_port)" \
+  "ASYNCORE_BLACKBOX_PORT=$(free_port)" \
   timeout 120 "${ENTRYPOINT[@]}") >"$TMP/taken.log" 2>&1
 TAKEN_RC=$?
 set -e
 [[ $TAKEN_RC -ne 0 && $TAKEN_RC -ne 124 ]] || fail "second instance exited with $TAKEN_RC"
-grep -q "asyncore.listeners\[0\].port: listener 'echo' cannot bind tcp 127.0.0.1:$ECHO_PORT" "$TMP/taken.log" \
+grep -q "asyncore.listeners\[[0-9]*\].port: listener 'echo' cannot bind tcp 127.0.0.1:$ECHO_PORT" "$TMP/taken.log" \
   || { tail -n 30 "$TMP/taken.log"; fail "no clear message for the taken port"; }
 
 # ---- 4. Prometheus ----------------------------------------------------------------------------
