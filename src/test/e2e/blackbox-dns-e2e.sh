@@ -18,23 +18,8 @@ TMP="$(mktemp -d /tmp/asyncore-dns-e2e.XXXXXX)"
 PIDS=()
 
 curl() { command curl --max-time 30 -sS "$@"; }
-log() { printf '[blackbox-dns-e2e %3ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
-fail() {
-  log "FAIL: $*"
-  for f in "$TMP/app.log" "$TMP/bbe.log" "$TMP/dnsmasq.log" "$TMP/peers.log"; do
-    [[ -f "$f" ]] && { echo "---- tail of $f"; tail -n 30 "$f"; }
-  done
-  exit 1
-}
 source "$ROOT/src/test/e2e/e2e-lib.sh"
-cleanup() {
-  local rc=$?
-  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  rm -rf "$TMP"
-  if [[ $rc -eq 0 ]]; then echo "PASS: blackbox dns end-to-end ($((SECONDS - STARTED))s)"; else echo "FAIL: blackbox dns end-to-end (exit $rc)"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_begin blackbox-dns-e2e "blackbox dns end-to-end" app.log bbe.log dnsmasq.log peers.log
 
 # ---- tools ------------------------------------------------------------------------------------
 apt_need dnsmasq dnsmasq-base

@@ -16,34 +16,13 @@ TMP="$(mktemp -d /tmp/asyncore-blackbox-e2e.XXXXXX)"
 PIDS=()
 
 curl() { command curl --max-time 30 -sS "$@"; }
-log() { printf '[blackbox-e2e %3ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
-fail() {
-  log "FAIL: $*"
-  for f in "$TMP/app.log" "$TMP/bbe.log" "$TMP/nginx/error.log" "$TMP/slow.log"; do
-    [[ -f "$f" ]] && { echo "---- tail of $f"; tail -n 30 "$f"; }
-  done
-  exit 1
-}
 source "$ROOT/src/test/e2e/e2e-lib.sh"
-cleanup() {
-  local rc=$?
-  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  rm -rf "$TMP"
-  if [[ $rc -eq 0 ]]; then echo "PASS: blackbox end-to-end ($((SECONDS - STARTED))s)"; else echo "FAIL: blackbox end-to-end (exit $rc)"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_begin blackbox-e2e "blackbox end-to-end" app.log bbe.log nginx/error.log slow.log
 
 # ---- tools -------------------------------------------------------------------------------------
-need() { # $1 = command, $2 = package
-  command -v "$1" >/dev/null 2>&1 || [[ -x "/usr/sbin/$1" ]] || [[ -x "/usr/bin/$1" ]] && return 0
-  log "installing $2 (apt)"
-  as_root timeout 600 apt-get update -q >/dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends "$2" >/dev/null
-}
-need nginx nginx
-need prometheus-blackbox-exporter prometheus-blackbox-exporter
-need openssl openssl
+apt_need nginx nginx
+apt_need prometheus-blackbox-exporter prometheus-blackbox-exporter
+apt_need openssl openssl
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 BBE="$(command -v prometheus-blackbox-exporter || echo /usr/bin/prometheus-blackbox-exporter)"
 

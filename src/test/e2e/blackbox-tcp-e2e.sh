@@ -18,34 +18,13 @@ TMP="$(mktemp -d /tmp/asyncore-blackbox-tcp-e2e.XXXXXX)"
 PIDS=()
 
 curl() { command curl --max-time 30 -sS "$@"; }
-log() { printf '[blackbox-tcp-e2e %3ds] %s\n' "$((SECONDS - STARTED))" "$*"; }
-fail() {
-  log "FAIL: $*"
-  for f in "$TMP/app.log" "$TMP/bbe.log" "$TMP/targets.log"; do
-    [[ -f "$f" ]] && { echo "---- tail of $f"; tail -n 30 "$f"; }
-  done
-  exit 1
-}
 source "$ROOT/src/test/e2e/e2e-lib.sh"
-cleanup() {
-  local rc=$?
-  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  rm -rf "$TMP"
-  if [[ $rc -eq 0 ]]; then echo "PASS: blackbox tcp end-to-end ($((SECONDS - STARTED))s)"; else echo "FAIL: blackbox tcp end-to-end (exit $rc)"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+e2e_begin blackbox-tcp-e2e "blackbox tcp end-to-end" app.log bbe.log targets.log
 
 # ---- tools -------------------------------------------------------------------------------------
-need() { # $1 = command, $2 = package
-  command -v "$1" >/dev/null 2>&1 || [[ -x "/usr/sbin/$1" ]] || [[ -x "/usr/bin/$1" ]] && return 0
-  log "installing $2 (apt)"
-  as_root timeout 600 apt-get update -q >/dev/null
-  as_root env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends "$2" >/dev/null
-}
-need prometheus-blackbox-exporter prometheus-blackbox-exporter
-need openssl openssl
-need python3 python3
+apt_need prometheus-blackbox-exporter prometheus-blackbox-exporter
+apt_need openssl openssl
+apt_need python3 python3
 BBE="$(command -v prometheus-blackbox-exporter || echo /usr/bin/prometheus-blackbox-exporter)"
 
 JAR="$(ls target/asyncore-service-*.jar 2>/dev/null | head -n 1 || true)"

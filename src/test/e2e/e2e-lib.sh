@@ -27,6 +27,34 @@ stop_pid() {
   fi
 }
 
+# The common start of a script: log and fail for it (fail shows the tails of the given files under
+# $TMP) and an exit trap that stops every pid in PIDS, removes $TMP and prints PASS or FAIL with
+# $2. Call it after setting STARTED, TMP and PIDS.  e2e_begin TAG TITLE [LOG_FILE ...]
+e2e_begin() {
+  E2E_TAG=$1
+  E2E_TITLE=$2
+  shift 2
+  E2E_LOGS=("$@")
+  log() { printf '[%s %3ds] %s\n' "$E2E_TAG" "$((SECONDS - STARTED))" "$*"; }
+  fail() {
+    log "FAIL: $*"
+    local f
+    for f in "${E2E_LOGS[@]}"; do
+      [[ -f "$TMP/$f" ]] && { echo "---- tail of $TMP/$f"; tail -n 30 "$TMP/$f"; }
+    done
+    exit 1
+  }
+  trap e2e_end EXIT
+  trap 'exit 130' INT TERM
+}
+
+e2e_end() {
+  local rc=$? pid
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  rm -rf "$TMP"
+  if [[ $rc -eq 0 ]]; then echo "PASS: $E2E_TITLE ($((SECONDS - STARTED))s)"; else echo "FAIL: $E2E_TITLE (exit $rc)"; fi
+}
+
 # Installs Debian package $2 (apt) unless command $1 is on PATH or in /usr/sbin or /usr/bin.
 apt_need() {
   command -v "$1" >/dev/null 2>&1 || [[ -x "/usr/sbin/$1" ]] || [[ -x "/usr/bin/$1" ]] && return 0
