@@ -142,16 +142,7 @@ modules:
 YML
 
 # ---- the two exporters -------------------------------------------------------------------------
-BBE_PORT=$(free_port); OUR_PORT=$(free_port); APP_HTTP=$(free_port)
-"$BBE" --config.file="$TMP/blackbox.yml" --web.listen-address="127.0.0.1:$BBE_PORT" >"$TMP/bbe.log" 2>&1 &
-PIDS+=($!)
-(cd "$TMP" && exec java -jar "$JAR" --server.port="$APP_HTTP" --server.address=127.0.0.1 \
-  --asyncore.listeners[0].name=blackbox --asyncore.listeners[0].type=blackbox \
-  --asyncore.listeners[0].host=127.0.0.1 --asyncore.listeners[0].port="$OUR_PORT" \
-  --asyncore.blackbox.config-file="$TMP/blackbox.yml") >"$TMP/app.log" 2>&1 &
-PIDS+=($!)
-wait_for 60 curl -f "http://127.0.0.1:$BBE_PORT/-/healthy" || fail "blackbox_exporter not up within 60s"
-wait_for 120 curl -f "http://127.0.0.1:$OUR_PORT/-/healthy" || fail "our exporter not up within 120s"
+start_exporters "$TMP/blackbox.yml"
 
 D="127.0.0.1:$DNS_PORT"
 MATRIX=(
@@ -163,23 +154,9 @@ MATRIX=(
   "dns_a 127.0.0.1:${PEER_PORT[garbage]}" "dns_a 127.0.0.1:${PEER_PORT[big]}"
 )
 value() { metric_value "$@"; }
-names() { metric_names "$@"; }
 FAILED=0
 for entry in "${MATRIX[@]}"; do
-  module=${entry%% *}; target=${entry#* }
-  curl -G "http://127.0.0.1:$BBE_PORT/probe" --data-urlencode "module=$module" --data-urlencode "target=$target" >"$TMP/theirs" \
-    || fail "blackbox_exporter did not answer $module $target"
-  curl -G "http://127.0.0.1:$OUR_PORT/probe" --data-urlencode "module=$module" --data-urlencode "target=$target" >"$TMP/ours" \
-    || fail "our exporter did not answer $module $target"
-  ts=$(value probe_success "$TMP/theirs"); os=$(value probe_success "$TMP/ours")
-  ta=$(value probe_dns_answer_rrs "$TMP/theirs"); oa=$(value probe_dns_answer_rrs "$TMP/ours")
-  missing=$(comm -23 <(names "$TMP/theirs") <(names "$TMP/ours") | tr '\n' ' ')
-  if [[ "$ts" == "$os" && "$ta" == "$oa" && -z "$missing" && -n "$ts" ]]; then
-    log "ok   $module $target: success=$os answer_rrs=$oa"
-  else
-    log "DIFF $module $target: success theirs=$ts ours=$os, answer_rrs theirs=$ta ours=$oa, names only theirs: $missing"
-    FAILED=1
-  fi
+  compare_probe "${entry% *}" "${entry#* }" probe_dns_answer_rrs
 done
 [[ $FAILED -eq 0 ]] || fail "the exporters disagree (see DIFF lines)"
 

@@ -26,13 +26,7 @@ apt_need openssl openssl
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 BBE="$(command -v prometheus-blackbox-exporter || echo /usr/bin/prometheus-blackbox-exporter)"
 
-JAR="$(ls target/asyncore-service-*.jar 2>/dev/null | head -n 1 || true)"
-if [[ -z "$JAR" ]]; then
-  log "no jar in target/: packaging"
-  timeout 900 ./mvnw -B -q package -DskipTests
-  JAR="$(ls target/asyncore-service-*.jar | head -n 1)"
-fi
-JAR="$ROOT/$JAR"
+JAR="$(service_jar)"
 
 # ---- certificates: a private CA, a good, an expired and a wrong-host server certificate ---------
 PKI="$TMP/pki"
@@ -180,16 +174,7 @@ modules:
 YML
 
 # ---- the two exporters -------------------------------------------------------------------------
-BBE_PORT=$(free_port); OUR_PORT=$(free_port); APP_HTTP=$(free_port)
-"$BBE" --config.file="$TMP/blackbox.yml" --web.listen-address="127.0.0.1:$BBE_PORT" >"$TMP/bbe.log" 2>&1 &
-PIDS+=($!)
-(cd "$TMP" && exec java -jar "$JAR" --server.port="$APP_HTTP" --server.address=127.0.0.1 \
-  --asyncore.listeners[0].name=blackbox --asyncore.listeners[0].type=blackbox \
-  --asyncore.listeners[0].host=127.0.0.1 --asyncore.listeners[0].port="$OUR_PORT" \
-  --asyncore.blackbox.config-file="$TMP/blackbox.yml") >"$TMP/app.log" 2>&1 &
-PIDS+=($!)
-wait_for 60 curl -f "http://127.0.0.1:$BBE_PORT/-/healthy" || fail "blackbox_exporter not up within 60s"
-wait_for 120 curl -f "http://127.0.0.1:$OUR_PORT/-/healthy" || fail "our exporter not up within 120s"
+start_exporters "$TMP/blackbox.yml"
 
 H="http://127.0.0.1:$HTTP_PORT"
 MATRIX=(
@@ -212,24 +197,10 @@ MATRIX=(
   "short http://127.0.0.1:$PY_PORT/slow"
   "http_2xx http://127.0.0.1:$(free_port)/"
 )
-value() { awk -v n="$1" '$1 == n { print $2 }' "$2"; }
-names() { grep -v '^#' "$1" | sed -E 's/[{ ].*//' | sort -u; }
+value() { metric_value "$@"; }
 FAILED=0
 for entry in "${MATRIX[@]}"; do
-  module=${entry%% *}; target=${entry#* }
-  curl -G "http://127.0.0.1:$BBE_PORT/probe" --data-urlencode "module=$module" --data-urlencode "target=$target" >"$TMP/theirs" \
-    || fail "blackbox_exporter did not answer $module $target"
-  curl -G "http://127.0.0.1:$OUR_PORT/probe" --data-urlencode "module=$module" --data-urlencode "target=$target" >"$TMP/ours" \
-    || fail "our exporter did not answer $module $target"
-  ts=$(value probe_success "$TMP/theirs"); os=$(value probe_success "$TMP/ours")
-  tc=$(value probe_http_status_code "$TMP/theirs"); oc=$(value probe_http_status_code "$TMP/ours")
-  missing=$(comm -23 <(names "$TMP/theirs") <(names "$TMP/ours") | tr '\n' ' ')
-  if [[ "$ts" == "$os" && "$tc" == "$oc" && -z "$missing" && -n "$ts" ]]; then
-    log "ok   $module $target: success=$os status=$oc"
-  else
-    log "DIFF $module $target: success theirs=$ts ours=$os, status theirs=$tc ours=$oc, names only theirs: $missing"
-    FAILED=1
-  fi
+  compare_probe "${entry% *}" "${entry#* }" probe_http_status_code
 done
 [[ $FAILED -eq 0 ]] || fail "the exporters disagree (see DIFF lines)"
 

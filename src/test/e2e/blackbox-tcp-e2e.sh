@@ -27,13 +27,7 @@ apt_need openssl openssl
 apt_need python3 python3
 BBE="$(command -v prometheus-blackbox-exporter || echo /usr/bin/prometheus-blackbox-exporter)"
 
-JAR="$(ls target/asyncore-service-*.jar 2>/dev/null | head -n 1 || true)"
-if [[ -z "$JAR" ]]; then
-  log "no jar in target/: packaging"
-  timeout 900 ./mvnw -B -q package -DskipTests
-  JAR="$(ls target/asyncore-service-*.jar | head -n 1)"
-fi
-JAR="$ROOT/$JAR"
+JAR="$(service_jar)"
 
 # ---- a private CA and a server certificate for localhost / 127.0.0.1 ---------------------------
 PKI="$TMP/pki"
@@ -150,16 +144,7 @@ cat >> "$TMP/ours.yml" <<YML
 YML
 
 # ---- the two exporters -------------------------------------------------------------------------
-BBE_PORT=$(free_port); OUR_PORT=$(free_port); APP_HTTP=$(free_port)
-"$BBE" --config.file="$TMP/blackbox.yml" --web.listen-address="127.0.0.1:$BBE_PORT" >"$TMP/bbe.log" 2>&1 &
-PIDS+=($!)
-(cd "$TMP" && exec java -jar "$JAR" --server.port="$APP_HTTP" --server.address=127.0.0.1 \
-  --asyncore.listeners[0].name=blackbox --asyncore.listeners[0].type=blackbox \
-  --asyncore.listeners[0].host=127.0.0.1 --asyncore.listeners[0].port="$OUR_PORT" \
-  --asyncore.blackbox.config-file="$TMP/ours.yml") >"$TMP/app.log" 2>&1 &
-PIDS+=($!)
-wait_for 60 curl -f "http://127.0.0.1:$BBE_PORT/-/healthy" || fail "blackbox_exporter not up within 60s"
-wait_for 120 curl -f "http://127.0.0.1:$OUR_PORT/-/healthy" || fail "our exporter not up within 120s"
+start_exporters "$TMP/blackbox.yml" "$TMP/ours.yml"
 
 L=127.0.0.1
 MATRIX=(
@@ -182,27 +167,13 @@ MATRIX=(
   "silent_banner $L:$SILENT"
   "silent_banner $L:$CLOSED"
 )
-value() { awk -v n="$1" '$1 == n { print $2 }' "$2"; }
-names() { grep -v '^#' "$1" | sed -E 's/[{ ].*//' | sort -u; }
+value() { metric_value "$@"; }
 probe() { # $1 = port, $2 = module, $3 = target, $4 = output
   curl -G "http://127.0.0.1:$1/probe" --data-urlencode "module=$2" --data-urlencode "target=$3" >"$4"
 }
 FAILED=0
 for entry in "${MATRIX[@]}"; do
-  module=${entry%% *}; target=${entry#* }
-  probe "$BBE_PORT" "$module" "$target" "$TMP/theirs" &
-  theirs_pid=$!
-  probe "$OUR_PORT" "$module" "$target" "$TMP/ours" || fail "our exporter did not answer $module $target"
-  wait "$theirs_pid" || fail "blackbox_exporter did not answer $module $target"
-  ts=$(value probe_success "$TMP/theirs"); os=$(value probe_success "$TMP/ours")
-  tr=$(value probe_failed_due_to_regex "$TMP/theirs"); or=$(value probe_failed_due_to_regex "$TMP/ours")
-  missing=$(comm -23 <(names "$TMP/theirs") <(names "$TMP/ours") | tr '\n' ' ')
-  if [[ "$ts" == "$os" && "$tr" == "$or" && -z "$missing" && -n "$ts" ]]; then
-    log "ok   $module $target: success=$os regex_failed=${or:-absent}"
-  else
-    log "DIFF $module $target: success theirs=$ts ours=$os, regex theirs=$tr ours=$or, names only theirs: $missing"
-    FAILED=1
-  fi
+  compare_probe "${entry% *}" "${entry#* }" probe_failed_due_to_regex
 done
 [[ $FAILED -eq 0 ]] || fail "the exporters disagree (see DIFF lines)"
 

@@ -80,3 +80,42 @@ metric_value() { awk -v n="$1" '$1 == n { print $2 }' "$2"; }
 
 # The metric names in the Prometheus text file $1, sorted, one a line.
 metric_names() { grep -v '^#' "$1" | sed -E 's/[{ ].*//' | sort -u; }
+
+# Starts the real blackbox_exporter ($BBE) with module file $1 and ours ($JAR) with module file $2
+# (default: $1), each on a free loopback port (BBE_PORT, OUR_PORT; our HTTP port APP_HTTP), logs in
+# $TMP/bbe.log and $TMP/app.log, and waits until both answer /-/healthy.
+start_exporters() {
+  local theirs=$1 ours=${2:-$1}
+  BBE_PORT=$(free_port); OUR_PORT=$(free_port); APP_HTTP=$(free_port)
+  "$BBE" --config.file="$theirs" --web.listen-address="127.0.0.1:$BBE_PORT" >"$TMP/bbe.log" 2>&1 &
+  PIDS+=($!)
+  (cd "$TMP" && exec java -jar "$JAR" --server.port="$APP_HTTP" --server.address=127.0.0.1 \
+    --asyncore.listeners[0].name=blackbox --asyncore.listeners[0].type=blackbox \
+    --asyncore.listeners[0].host=127.0.0.1 --asyncore.listeners[0].port="$OUR_PORT" \
+    --asyncore.blackbox.config-file="$ours") >"$TMP/app.log" 2>&1 &
+  PIDS+=($!)
+  wait_for 60 curl -f "http://127.0.0.1:$BBE_PORT/-/healthy" || fail "blackbox_exporter not up within 60s"
+  wait_for 120 curl -f "http://127.0.0.1:$OUR_PORT/-/healthy" || fail "our exporter not up within 120s"
+}
+
+# Probes module $1 and target $2 with both exporters at once (answers in $TMP/theirs and $TMP/ours)
+# and compares probe_success, the metric $3 and the names (ours must include theirs); logs ok or
+# DIFF, and sets FAILED=1 on a difference.
+compare_probe() {
+  local module=$1 target=$2 metric=$3 theirs_pid ts os tm om missing
+  curl -G "http://127.0.0.1:$BBE_PORT/probe" --data-urlencode "module=$module" --data-urlencode "target=$target" \
+    >"$TMP/theirs" &
+  theirs_pid=$!
+  curl -G "http://127.0.0.1:$OUR_PORT/probe" --data-urlencode "module=$module" --data-urlencode "target=$target" \
+    >"$TMP/ours" || fail "our exporter did not answer $module $target"
+  wait "$theirs_pid" || fail "blackbox_exporter did not answer $module $target"
+  ts=$(metric_value probe_success "$TMP/theirs"); os=$(metric_value probe_success "$TMP/ours")
+  tm=$(metric_value "$metric" "$TMP/theirs"); om=$(metric_value "$metric" "$TMP/ours")
+  missing=$(comm -23 <(metric_names "$TMP/theirs") <(metric_names "$TMP/ours") | tr '\n' ' ')
+  if [[ "$ts" == "$os" && "$tm" == "$om" && -z "$missing" && -n "$ts" ]]; then
+    log "ok   $module $target: success=$os $metric=${om:-absent}"
+  else
+    log "DIFF $module $target: success theirs=$ts ours=$os, $metric theirs=$tm ours=$om, names only theirs: $missing"
+    FAILED=1
+  fi
+}
