@@ -68,6 +68,7 @@ final class DnsUdpExchange extends DatagramDispatcher implements DnsExchange {
 
 	@Override
 	protected void describeTo(StringBuilder sb) {
+		super.describeTo(sb);
 		sb.append(", server=").append(this.server);
 	}
 
