@@ -59,6 +59,9 @@ public class Dispatcher extends Registration {
 	/** A server socket's address between {@link #bind} and {@link #listen} (Java binds both at once). */
 	private SocketAddress pendingBind;
 
+	/** A connect that ended inside {@link #connect} (done or failed), until its event ran on the next pass. */
+	boolean connectEventPending;
+
 	/**
 	 * A dispatcher with no channel yet, counting in the reactor's {@link Reactor#defaultStats()}:
 	 * call {@link #createSocket()}, {@link #createServerSocket()} or {@link #setSocket(Channel)}.
@@ -146,16 +149,32 @@ public class Dispatcher extends Registration {
 	public void connect(SocketAddress address) throws IOException {
 		setLifecycle(Lifecycle.CONNECTING);
 		setRemoteAddress(address);
+		SocketChannel socket = (SocketChannel) channel();
 		boolean done;
 		try {
-			done = ((SocketChannel) channel()).connect(address);
+			done = socket.connect(address);
 		}
 		catch (UnresolvedAddressException ex) {
 			throw new IOException("Unresolved address " + address + ": resolve it before connect()", ex);
 		}
+		if (!done) {
+			// A handshake with a local peer has usually completed inside connect(): one poll tells,
+			// and saves the selector a registration and a wake-up. A refusal is delivered as an event.
+			try {
+				done = socket.finishConnect();
+			}
+			catch (IOException ex) {
+				this.connectEventPending = true;
+				this.reactor.execute(() -> ReadyEvents.connectFailed(this, ex));
+				return;
+			}
+		}
 		if (done) {
-			// Immediate on loopback, sometimes; keep the asynchronous contract (no hook inside a verb).
+			// Keep the asynchronous contract (no hook runs inside a verb) and wait for nothing
+			// until the event ran: a dispatcher that then closes never touches the selector.
+			this.connectEventPending = true;
 			this.reactor.execute(() -> ReadyEvents.connectCompleted(this));
+			return;
 		}
 		updateInterest();
 	}
@@ -354,7 +373,7 @@ public class Dispatcher extends Registration {
 	 * the selection key is written only when the set changes.
 	 */
 	public final void updateInterest() {
-		if (!isActivated() || isClosed()) {
+		if (!isActivated() || isClosed() || this.connectEventPending) {
 			return;
 		}
 		if (!isKeyValid()) {

@@ -89,10 +89,7 @@ final class ReadyEvents {
 			}
 		}
 		catch (IOException ex) {
-			d.setLifecycle(Lifecycle.NEW);
-			d.count(Counter.ERRORS);
-			HookGuard.run(Hook.ERROR, d, ex);
-			HookGuard.closeEvent(d);
+			connectFailed(d, ex);
 			return;
 		}
 		d.connected();
@@ -100,8 +97,21 @@ final class ReadyEvents {
 		HookGuard.run(Hook.CONNECT, d);
 	}
 
+	/** A connect failed ({@code failure}): handleError, then handleClose, as asyncore does. */
+	static void connectFailed(Dispatcher d, IOException failure) {
+		d.connectEventPending = false;
+		if (d.lifecycle() != Lifecycle.CONNECTING) {
+			return;
+		}
+		d.setLifecycle(Lifecycle.NEW);
+		d.count(Counter.ERRORS);
+		HookGuard.run(Hook.ERROR, d, failure);
+		HookGuard.closeEvent(d);
+	}
+
 	/** A connect that completed at once, delivered on the next pass: no hook runs inside a verb. */
 	static void connectCompleted(Dispatcher d) {
+		d.connectEventPending = false;
 		connectEvent(d);
 		HookGuard.run(Hook.INTEREST, d);
 	}

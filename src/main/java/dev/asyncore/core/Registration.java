@@ -1,8 +1,10 @@
 package dev.asyncore.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.channels.Channel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -12,7 +14,11 @@ import java.nio.channels.SocketChannel;
  * A dispatcher's place in its reactor: the channel, its entry in the map, its selection key and the
  * interest last written to the key. The key is written only when the interest changes, so
  * recomputing interest after every event costs a compare, not a system call (on Linux each change
- * is an {@code epoll_ctl} on the next select). Loop thread only.
+ * is an {@code epoll_ctl} on the next select). The channel is registered with the selector only
+ * when it first waits for something: a socket that never waits (a connect that completed at once,
+ * then closed) costs no {@code epoll_ctl}, and closes at once rather than through the JDK's
+ * deferred close of a registered channel (its {@code SO_LINGER} read and {@code shutdown}). Loop
+ * thread only.
  */
 abstract class Registration extends LifecycleState {
 
@@ -42,7 +48,8 @@ abstract class Registration extends LifecycleState {
 
 	/**
 	 * Puts {@code channel} in the map (asyncore's {@code set_socket}); a selectable channel is made
-	 * non-blocking and registered, any other (a {@code FileChannel}) is treated as always ready.
+	 * non-blocking (and registered on its first interest), any other (a {@code FileChannel}) is
+	 * treated as always ready.
 	 */
 	public void setSocket(Channel channel) throws IOException {
 		this.reactor.checkOwner();
@@ -53,7 +60,6 @@ abstract class Registration extends LifecycleState {
 		Dispatcher self = (Dispatcher) this; // the only subclass
 		if (channel instanceof SelectableChannel selectable) {
 			selectable.configureBlocking(false);
-			this.key = selectable.register(this.reactor.selector(), 0, self);
 		}
 		this.reactor.add(self, channel instanceof SelectableChannel);
 		if (channel instanceof SocketChannel socket) {
@@ -126,21 +132,36 @@ abstract class Registration extends LifecycleState {
 		return this.interestOps != NOT_ACTIVATED;
 	}
 
-	/** Whether the key still works: closing the channel elsewhere cancels it. */
+	/** Whether the key still works (closing the channel elsewhere cancels it), or, before one, the channel. */
 	final boolean isKeyValid() {
-		return this.key.isValid();
+		return (this.key != null) ? this.key.isValid() : this.channel.isOpen();
 	}
 
 	/** What the selector can report for this channel. */
 	final int validOps() {
-		return this.key.channel().validOps();
+		return ((SelectableChannel) this.channel).validOps();
 	}
 
-	/** Writes {@code ops} to the key if they differ from the interest last written. */
+	/**
+	 * Writes {@code ops} to the key if they differ from the interest last written; the first
+	 * non-empty interest registers the channel.
+	 * @throws UncheckedIOException if the channel was closed behind the dispatcher's back
+	 */
 	final void applyInterest(int ops) {
-		if (ops != this.interestOps) {
-			this.interestOps = ops;
+		if (ops == this.interestOps) {
+			return;
+		}
+		this.interestOps = ops;
+		if (this.key != null) {
 			this.key.interestOps(ops);
+		}
+		else if (ops != 0) {
+			try {
+				this.key = ((SelectableChannel) this.channel).register(this.reactor.selector(), ops, this);
+			}
+			catch (ClosedChannelException ex) {
+				throw new UncheckedIOException("Cannot register " + this.channel, ex);
+			}
 		}
 	}
 
