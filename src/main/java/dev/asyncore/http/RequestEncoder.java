@@ -19,6 +19,12 @@ final class RequestEncoder {
 		defaultHeader(text, extra, "User-Agent", userAgent);
 		defaultHeader(text, extra, "Accept", "*/*");
 		defaultHeader(text, extra, "Accept-Encoding", "identity");
+		if (extra.freshConnection()) {
+			// the connection closes after this exchange: say so (RFC 9112 9.6), as Go's clients with
+			// keep-alives disabled (blackbox_exporter's) do, so the server closes first and keeps
+			// the TIME_WAIT state
+			defaultHeader(text, extra, "Connection", "close");
+		}
 		for (Map.Entry<String, String> header : extra.headers()) {
 			text.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
 		}

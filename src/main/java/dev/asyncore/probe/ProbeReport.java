@@ -81,6 +81,15 @@ public final class ProbeReport {
 		if (magnitude < 1e6 && magnitude == Math.rint(magnitude)) {
 			return sign + (long) magnitude; // the common case (counts, codes, flags) without digit analysis
 		}
+		if (magnitude >= 1e-4 && magnitude < 1e6) {
+			String fixed = shortFixed(magnitude);
+			if (fixed != null) {
+				return sign + fixed;
+			}
+		}
+		if (magnitude < 1e15 && magnitude == Math.rint(magnitude)) {
+			return sign + exponentForm(Long.toString((long) magnitude)); // hashes, timestamps: exact digits
+		}
 		// Double.toString gives the shortest digits that round-trip, as Go's 'g' with precision -1 does
 		String text = Double.toString(magnitude);
 		int e = text.indexOf('E');
@@ -121,6 +130,49 @@ public final class ProbeReport {
 			out.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, digits.length());
 		}
 		return out.toString();
+	}
+
+	private static final double[] POWERS_OF_TEN = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+			1e12, 1e13, 1e14, 1e15 };
+
+	/**
+	 * The fixed-point form of {@code magnitude} (in [1e-4, 1e6)) with the fewest decimals that read
+	 * back as the same double, if it has at most 15 significant digits (durations in nanoseconds
+	 * over 1e9 do); else {@code null}. With at most 15 digits that form is the only one of its
+	 * length, hence the shortest that round-trips, which is what Go prints. {@code m / 10^k} is
+	 * the correctly rounded quotient, as parsing the text would be; no big-number arithmetic.
+	 */
+	private static String shortFixed(double magnitude) {
+		for (int k = 1; k < POWERS_OF_TEN.length; k++) {
+			double scaled = magnitude * POWERS_OF_TEN[k];
+			if (scaled >= 1e15) {
+				return null;
+			}
+			long m = Math.round(scaled);
+			if (m / POWERS_OF_TEN[k] == magnitude) {
+				String digits = Long.toString(m);
+				if (digits.length() <= k) {
+					return "0." + "0".repeat(k - digits.length()) + digits;
+				}
+				int point = digits.length() - k;
+				return digits.substring(0, point) + '.' + digits.substring(point);
+			}
+		}
+		return null;
+	}
+
+	/** An integer from 1e6 up, in Go's exponent form: its digits without trailing zeros, {@code d.ddde+XX}. */
+	private static String exponentForm(String digits) {
+		int end = digits.length();
+		while (end > 1 && digits.charAt(end - 1) == '0') {
+			end--;
+		}
+		int exponent = digits.length() - 1;
+		StringBuilder out = new StringBuilder(end + 6).append(digits.charAt(0));
+		if (end > 1) {
+			out.append('.').append(digits, 1, end);
+		}
+		return out.append((exponent < 10) ? "e+0" : "e+").append(exponent).toString();
 	}
 
 	private static final class Family {

@@ -148,6 +148,15 @@ public final class BenchmarkRunner {
 						false, "1/s"));
 				this.rows.add(new Row(scenario, "exporter CPU per probe", ours.cpuMicrosPerProbe(), peer.cpuMicrosPerProbe(),
 						"blackbox_exporter", true, "us"));
+				if (KernelFloor.available()) {
+					boolean http = !ours.module().equals("tcp_connect");
+					double floor = KernelFloor.systemMicrosPerConnection(origin.uri("small.bin"), http,
+							this.settings.smallFetches());
+					System.out.printf(Locale.ROOT, "%s: 0.1x blackbox_exporter is %.1f us per probe; the kernel alone charges %.1f us per connection%n",
+							ours.module(), peer.cpuMicrosPerProbe() / 10, floor);
+					this.rows.add(new Row(scenario, "exporter CPU per probe vs the kernel's share of one bare connection",
+							ours.cpuMicrosPerProbe(), floor, "python3 loop, system CPU only", true, "us"));
+				}
 			}
 		}
 	}

@@ -30,6 +30,47 @@ class ProbeReportTest {
 	}
 
 	@Test
+	void durationsInNanosecondsAreWrittenAsTheirDecimalDigitsAndReadBack() {
+		java.util.Random random = new java.util.Random(42);
+		for (int i = 0; i < 200_000; i++) {
+			long nanos = 100_000 + (long) (random.nextDouble() * 999_999_000_000_000L); // 1e-4 s to ~1e6 s
+			double seconds = nanos / 1e9;
+			String expected = java.math.BigDecimal.valueOf(nanos).movePointLeft(9).stripTrailingZeros().toPlainString();
+			assertThat(ProbeReport.goFloat(seconds)).as("%d ns", nanos).isEqualTo(expected);
+		}
+	}
+
+	@Test
+	void integersFromAMillionUpAreWrittenInExponentFormWithTheirDigits() {
+		java.util.Random random = new java.util.Random(3);
+		for (int i = 0; i < 100_000; i++) {
+			long n = 1_000_000 + (long) (random.nextDouble() * 999_999_000_000_000L);
+			if (i % 3 == 0) {
+				n = n / 1000 * 1000; // trailing zeros
+			}
+			String significant = new java.math.BigDecimal(n).stripTrailingZeros().unscaledValue().toString();
+			String mantissa = significant.charAt(0) + ((significant.length() > 1) ? "." + significant.substring(1) : "");
+			int exponent = Long.toString(n).length() - 1;
+			String go = mantissa + "e+" + ((exponent < 10) ? "0" : "") + exponent;
+			assertThat(ProbeReport.goFloat(n)).as("%d", n).isEqualTo(go);
+		}
+	}
+
+	@Test
+	void anyNumberReadsBackAsItselfInNoMoreDigitsThanJavaWrites() {
+		java.util.Random random = new java.util.Random(7);
+		for (int i = 0; i < 200_000; i++) {
+			double value = Math.pow(10, random.nextInt(16) - 6) * random.nextDouble();
+			String text = ProbeReport.goFloat(value);
+			assertThat(Double.parseDouble(text)).as(text).isEqualTo(value);
+			String java = Double.toString(value);
+			int javaDigits = java.replaceAll("E.*", "").replaceAll("[.]", "").replaceAll("^0+", "").replaceAll("0+$", "").length();
+			int goDigits = text.replaceAll("e.*", "").replaceAll("[.]", "").replaceAll("^0+", "").replaceAll("0+$", "").length();
+			assertThat(goDigits).as(text + " vs " + java).isLessThanOrEqualTo(Math.max(1, javaDigits));
+		}
+	}
+
+	@Test
 	void familiesAreSortedByNameAndSamplesByLabels() {
 		String text = new ProbeReport().gauge("probe_success", "Displays whether or not the probe was a success", 1)
 			.gauge("probe_http_duration_seconds", "Duration", 0.5, "phase", "tls")
