@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * One DNS query on the reactor and the messages that come back, over UDP ({@link DnsUdpExchange})
- * or TCP ({@link DnsTcpExchange}). It judges nothing: it hands each message to its {@link Listener},
- * which decides, and closes the exchange when done. Loop thread only.
+ * or TCP, plain or TLS ({@link DnsTcpExchange}). It judges nothing: it hands each message to its
+ * {@link Listener}, which decides, and closes the exchange when done. Loop thread only.
  */
 interface DnsExchange {
 

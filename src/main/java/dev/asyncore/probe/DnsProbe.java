@@ -1,9 +1,11 @@
 package dev.asyncore.probe;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -17,6 +19,8 @@ import org.xbill.DNS.Type;
  * @param queryType the question's type ({@code A}, {@code SOA}...; default {@code ANY}) as a dnsjava {@link Type} value
  * @param queryClass the question's class ({@code IN} by default)
  * @param transportProtocol {@code udp} (the default) or {@code tcp}
+ * @param dnsOverTls whether the TCP connection is TLS (RFC 7858; the target's port is then 853 by default)
+ * @param tlsConfig the {@code tls_config}: read strictly, used (and its files loaded) only with {@code dnsOverTls}
  * @param preferredIpProtocol {@code ip4} or {@code ip6} (the default) for the server's address
  * @param ipProtocolFallback whether the other family may be used (default {@code true})
  * @param sourceAddress the local address queries go out from, or {@code null} for the system's choice
@@ -26,9 +30,9 @@ import org.xbill.DNS.Type;
  * @param authority checks on the authority section
  * @param additional checks on the additional section
  */
-public record DnsProbe(Name queryName, int queryType, int queryClass, String transportProtocol,
-		String preferredIpProtocol, boolean ipProtocolFallback, InetAddress sourceAddress, boolean recursionDesired,
-		List<Integer> validRcodes, DnsRrCheck answer, DnsRrCheck authority, DnsRrCheck additional) {
+public record DnsProbe(Name queryName, int queryType, int queryClass, String transportProtocol, boolean dnsOverTls,
+		TlsConfig tlsConfig, String preferredIpProtocol, boolean ipProtocolFallback, InetAddress sourceAddress,
+		boolean recursionDesired, List<Integer> validRcodes, DnsRrCheck answer, DnsRrCheck authority, DnsRrCheck additional) {
 
 	/** The default module of this prober, always present as the http prober's {@code http_2xx} is. */
 	public static final String DEFAULT_MODULE = "dns_udp";
@@ -48,13 +52,9 @@ public record DnsProbe(Name queryName, int queryType, int queryClass, String tra
 	 * Reads a module's {@code dns} section.
 	 * @param present whether the module has one: without it blackbox_exporter asks {@code . ANY}
 	 * (its {@code query_name} check runs only on a section that is there)
+	 * @param paths resolves {@code tls_config}'s {@code *_file} paths (relative to the module file)
 	 */
-	static DnsProbe parse(Section s, boolean present) {
-		s.unsupported("DNS over TLS is not implemented", "tls_config");
-		if (s.bool("dns_over_tls", false)) {
-			throw new ModuleConfigException(s.key("dns_over_tls"),
-					"DNS over TLS is not implemented; set it to false or remove it");
-		}
+	static DnsProbe parse(Section s, boolean present, Function<String, Path> paths) {
 		String name = s.string("query_name", "");
 		if (name.isEmpty() && present) {
 			throw new ModuleConfigException(s.key("query_name"), "is required: query name must be set for DNS module");
@@ -82,6 +82,13 @@ public record DnsProbe(Name queryName, int queryType, int queryClass, String tra
 		if (!transport.equals("udp") && !transport.equals("tcp")) {
 			throw new ModuleConfigException(s.key("transport_protocol"), "must be udp or tcp, was '" + transport + "'");
 		}
+		boolean overTls = s.bool("dns_over_tls", false);
+		if (overTls && !transport.equals("tcp")) {
+			// blackbox_exporter 0.23 loads this and fails every probe ("Expected transport protocol tcp for DoT")
+			throw new ModuleConfigException(s.key("dns_over_tls"), "DNS over TLS needs transport_protocol: tcp, was "
+					+ (s.has("transport_protocol") ? "'" + transport + "'" : "udp (the default)"));
+		}
+		TlsConfig tls = TlsConfig.parse(s.section("tls_config"), paths);
 		String ip = s.string("preferred_ip_protocol", "ip6");
 		if (!ip.equals("ip4") && !ip.equals("ip6")) {
 			throw new ModuleConfigException(s.key("preferred_ip_protocol"), "must be ip4 or ip6, was '" + ip + "'");
@@ -100,8 +107,8 @@ public record DnsProbe(Name queryName, int queryType, int queryClass, String tra
 		if (rcodes.isEmpty()) {
 			rcodes.add(0); // blackbox_exporter: without valid_rcodes only NOERROR passes
 		}
-		DnsProbe probe = new DnsProbe(queryName, queryType, queryClass, transport, ip, s.bool("ip_protocol_fallback", true),
-				source, s.bool("recursion_desired", true), rcodes, DnsRrCheck.parse(s.section("validate_answer_rrs")),
+		DnsProbe probe = new DnsProbe(queryName, queryType, queryClass, transport, overTls, tls, ip,
+				s.bool("ip_protocol_fallback", true), source, s.bool("recursion_desired", true), rcodes, DnsRrCheck.parse(s.section("validate_answer_rrs")),
 				DnsRrCheck.parse(s.section("validate_authority_rrs")), DnsRrCheck.parse(s.section("validate_additional_rrs")));
 		s.finish();
 		return probe;

@@ -53,6 +53,9 @@ final class DnsProbeRun implements DnsExchange.Listener {
 
 	private final SecureRandom ids;
 
+	/** The module's TLS material for DNS over TLS, else {@code null}. */
+	private final TlsMaterial tls;
+
 	private Phase phase = Phase.RESOLVING;
 
 	private Message query;
@@ -75,10 +78,12 @@ final class DnsProbeRun implements DnsExchange.Listener {
 
 	private int strays;
 
-	DnsProbeRun(Reactor reactor, FetchPolicy policy, SecureRandom ids, DnsProbe dns, ProbeReport report, ProbeLog log,
-			long deadlineNanos) {
+	/** @param tls the TLS material with {@code dns_over_tls}, else {@code null} */
+	DnsProbeRun(Reactor reactor, FetchPolicy policy, SecureRandom ids, DnsProbe dns, TlsMaterial tls, ProbeReport report,
+			ProbeLog log, long deadlineNanos) {
 		this.reactor = reactor;
 		this.ids = ids;
+		this.tls = tls;
 		this.policy = policy;
 		this.dns = dns;
 		this.report = report;
@@ -124,7 +129,7 @@ final class DnsProbeRun implements DnsExchange.Listener {
 			finish(false);
 			return;
 		}
-		send(new InetSocketAddress(pick, port));
+		send(host, new InetSocketAddress(pick, port));
 	}
 
 	/** An address of the preferred family; else, with {@code ip_protocol_fallback}, the first of the other. */
@@ -140,7 +145,8 @@ final class DnsProbeRun implements DnsExchange.Listener {
 		return this.dns.ipProtocolFallback() ? other : null;
 	}
 
-	private void send(InetSocketAddress server) {
+	/** @param host the target's host, which TLS verifies unless {@code tls_config.server_name} is set */
+	private void send(String host, InetSocketAddress server) {
 		this.query = new Message(this.ids.nextInt(0x10000)); // as Message.newQuery, with an ID from the prober's generator
 		this.query.getHeader().setOpcode(Opcode.QUERY);
 		if (this.dns.recursionDesired()) {
@@ -149,7 +155,8 @@ final class DnsProbeRun implements DnsExchange.Listener {
 		this.query.addRecord(Record.newRecord(this.dns.queryName(), this.dns.queryType(), this.dns.queryClass()),
 				org.xbill.DNS.Section.QUESTION);
 		byte[] wire = this.query.toWire();
-		String dial = this.dns.transportProtocol() + DnsProber.family(server.getAddress());
+		String dial = this.dns.transportProtocol() + DnsProber.family(server.getAddress())
+				+ (this.dns.dnsOverTls() ? "-tls" : ""); // miekg/dns's network names: tcp4-tls for DoT
 		this.log.info("Making DNS query", "target", IpText.of(server.getAddress()) + ":" + server.getPort(),
 				"dial_protocol", dial, "query", this.dns.queryName(), "type", this.dns.queryType(), "class",
 				this.dns.queryClass());
@@ -157,7 +164,8 @@ final class DnsProbeRun implements DnsExchange.Listener {
 		this.phaseStart = System.nanoTime();
 		try {
 			if (this.dns.tcp()) {
-				DnsTcpExchange tcp = new DnsTcpExchange(this.reactor, this);
+				String serverName = (this.dns.tlsConfig().serverName() != null) ? this.dns.tlsConfig().serverName() : host;
+				DnsTcpExchange tcp = new DnsTcpExchange(this.reactor, this, this.tls, serverName);
 				this.exchange = tcp;
 				tcp.start(this.dns.sourceAddress(), server, wire);
 			}

@@ -18,7 +18,8 @@ import dev.asyncore.http.Resolver;
 
 /**
  * blackbox_exporter's dns prober on the reactor: the target is a DNS server ({@code host[:port]},
- * port 53 by default), asked the module's question once over UDP or TCP; the reply is judged by
+ * port 53 by default, 853 with {@code dns_over_tls}), asked the module's question once over UDP,
+ * TCP or TLS (verified against the module's {@code tls_config}); the reply is judged by
  * {@code valid_rcodes} and the {@code validate_*_rrs} checks and reported in blackbox_exporter's
  * metric names. The server's name, if it is one, is looked up on {@code lookups} (the resolver
  * blocks); the {@link FetchPolicy} decides which hosts, ports and addresses may be probed, as for
@@ -59,16 +60,21 @@ public final class DnsProber implements Prober {
 	public CompletableFuture<Boolean> run(Module module, String target, Duration timeout, ProbeReport report,
 			ProbeLog log) {
 		DnsProbe dns = module.dns();
-		DnsProbeRun probe = new DnsProbeRun(this.reactor, this.policy, this.ids, dns, report, log, System.nanoTime() + timeout.toNanos());
+		DnsProbeRun probe = new DnsProbeRun(this.reactor, this.policy, this.ids, dns, module.tls(), report, log,
+				System.nanoTime() + timeout.toNanos());
 		if (dns == null) {
 			log.error("Module has no dns section", "module", module.name());
 			return probe.fail();
 		}
+		if (dns.dnsOverTls() && module.tls() == null) {
+			log.error("Failed to create TLS configuration", "err", "no TLS material was loaded for the module");
+			return probe.fail();
+		}
 		String host = target;
-		int port = 53;
+		int port = dns.dnsOverTls() ? 853 : 53; // blackbox_exporter's defaults when the target has no port
 		int colon = target.lastIndexOf(':');
 		boolean bracketed = target.startsWith("[");
-		// Go's net.SplitHostPort: "host:port" or "[v6]:port"; anything else is a host on port 53
+		// Go's net.SplitHostPort: "host:port" or "[v6]:port"; anything else is a host on the default port
 		if (colon > 0 && (bracketed ? target.charAt(colon - 1) == ']' : target.indexOf(':') == colon)) {
 			host = bracketed ? target.substring(1, colon - 1) : target.substring(0, colon);
 			try {

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param text the module as the file wrote it, rendered as YAML for {@code debug=true}
  * @param tls the {@code tls_config}'s loaded key and trust material, or {@code null} to use the
  * fetcher's TLS context (then the certificate gauges come only from a completed handshake); for
- * tcp, the {@code tcp.tls_config}'s
+ * tcp, the {@code tcp.tls_config}'s; for dns, the {@code dns.tls_config}'s with {@code dns_over_tls},
+ * else {@code null}
  * @param tcp the tcp prober's options, or {@code null} when the prober is not tcp
  * @param udp the udp prober's options, or {@code null} when the prober is not udp
  * @param dns the dns prober's options, or {@code null} when the prober is not dns
@@ -32,9 +33,15 @@ public record Module(String name, String prober, Duration timeout, HttpProbe htt
 				TlsMaterial.load(http.tls(), "modules." + name + ".http.tls_config"));
 	}
 
-	/** A module of the dns prober. */
+	/**
+	 * A module of the dns prober; with {@code dns_over_tls} its TLS material is loaded from
+	 * {@code dns.tlsConfig()} (blocking file I/O). Without it the {@code tls_config} is not used, and
+	 * its files are not read, as blackbox_exporter builds its TLS configuration only for DNS over TLS.
+	 */
 	public static Module dns(String name, Duration timeout, DnsProbe dns, String text) {
-		return new Module(name, "dns", timeout, HttpProbe.DEFAULT, text, null, null, null, dns);
+		TlsMaterial tls = dns.dnsOverTls() ? TlsMaterial.load(dns.tlsConfig(), "modules." + name + ".dns.tls_config")
+				: null;
+		return new Module(name, "dns", timeout, HttpProbe.DEFAULT, text, tls, null, null, dns);
 	}
 
 	/** A tcp module whose TLS material is loaded from {@code tcp.tlsConfig()} (blocking file I/O). */

@@ -131,7 +131,8 @@ public final class ModuleFile {
 		HttpProbe http = HttpProbe.parse(s.section("http"), files);
 		TcpProbe tcp = (prober.equals("tcp") || s.has("tcp")) ? TcpProbe.parse(s.section("tcp"), files::path) : null;
 		UdpProbe udp = (prober.equals("udp") || s.has("udp")) ? UdpProbe.parse(s.section("udp")) : null;
-		DnsProbe dns = prober.equals("dns") ? DnsProbe.parse(s.section("dns"), s.has("dns") && s.raw("dns") != null) : null;
+		DnsProbe dns = prober.equals("dns") ? DnsProbe.parse(s.section("dns"), s.has("dns") && s.raw("dns") != null,
+				files::path) : null;
 		if (dns == null && s.has("dns")) {
 			Object ignored = s.raw("dns"); // another prober's section is allowed, as blackbox_exporter allows it
 		}

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
-import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.chat.Terminator;
 import dev.asyncore.chat.TooLongFrameException;
 import dev.asyncore.core.Reactor;
@@ -30,7 +29,7 @@ import dev.asyncore.tls.TlsTransport;
  * {@code expect} reads at most {@link #MAX_STEP_BYTES} before it counts as not matched; input that
  * no step waits for is read and dropped. One deadline covers the whole dialogue. Loop thread only.
  */
-final class TcpDialogue extends AsyncChat {
+final class TcpDialogue extends TlsChat {
 
 	/** Go's {@code bufio.MaxScanTokenSize}: a line and its new line must fit in this. */
 	static final int MAX_LINE = 64 * 1024;
@@ -173,7 +172,7 @@ final class TcpDialogue extends AsyncChat {
 		this.phase = Phase.HANDSHAKE;
 		this.tlsStart = System.nanoTime();
 		try {
-			setTransport(TlsTransport.client((SocketChannel) channel(), this.tls.newContext(this.capture),
+			startTls(TlsTransport.client((SocketChannel) channel(), this.tls.newContext(this.capture),
 					this.serverName, ((InetSocketAddress) remoteAddress()).getPort()));
 		}
 		catch (GeneralSecurityException | RuntimeException ex) {
@@ -181,9 +180,10 @@ final class TcpDialogue extends AsyncChat {
 		}
 	}
 
-	/** The transport delivers events again once its handshake completed: then the dialogue goes on. */
-	private void handshakeCompleted() {
-		if (this.phase != Phase.HANDSHAKE || !(transport() instanceof TlsTransport t) || !t.isHandshakeComplete()) {
+	/** The handshake completed: the dialogue goes on. */
+	@Override
+	protected void tlsEstablished() {
+		if (this.phase != Phase.HANDSHAKE) {
 			return;
 		}
 		this.tlsNanos += System.nanoTime() - this.tlsStart;
@@ -195,22 +195,6 @@ final class TcpDialogue extends AsyncChat {
 	@Override
 	public boolean writable() {
 		return this.phase == Phase.HANDSHAKE || super.writable();
-	}
-
-	@Override
-	protected void handleRead() throws IOException {
-		handshakeCompleted();
-		if (!isClosed()) {
-			super.handleRead();
-		}
-	}
-
-	@Override
-	protected void handleWrite() {
-		handshakeCompleted();
-		if (!isClosed()) {
-			super.handleWrite();
-		}
 	}
 
 	@Override

@@ -3,7 +3,7 @@ package dev.asyncore.probe;
 import java.nio.file.Path;
 
 /**
- * blackbox_exporter's {@code tls_config} for the http prober. Immutable; any thread.
+ * blackbox_exporter's {@code tls_config} of the http, tcp and dns probers. Immutable; any thread.
  *
  * @param caFile PEM file of the authorities trusted instead of the JDK's, or {@code null}
  * @param certFile PEM client certificate (chain), with {@code keyFile}, or {@code null}

@@ -1,12 +1,17 @@
 package dev.asyncore.probe;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
+
+import dev.asyncore.testsupport.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -103,9 +108,66 @@ class DnsProbeTest {
 		fails("query_name: x\nvalidate_answer_rrs:\n  fail_if_matches: [x]\n", "modules.d.dns.validate_answer_rrs.fail_if_matches",
 				"unknown key");
 		fails("query_name: x\nquery_nmae: y\n", "modules.d.dns.query_nmae", "unknown key");
-		fails("query_name: x\ndns_over_tls: true\n", "modules.d.dns.dns_over_tls", "not implemented");
-		fails("query_name: x\ntls_config: {insecure_skip_verify: true}\n", "modules.d.dns.tls_config", "not implemented");
 		fails("query_name: [x]\n", "modules.d.dns.query_name", "must be a string");
+	}
+
+	@Test
+	void whenDnsOverTlsIsOnWithTcpThenItAndItsTlsConfigAreRead(@TempDir Path dir) throws Exception {
+		TestCertificates.writePem(TestCertificates.generate(dir, "dns.example", "dns:dns.example"), dir.resolve("ca.pem"));
+		Path file = dir.resolve("blackbox.yml");
+		Files.writeString(file, """
+				modules:
+				  d:
+				    prober: dns
+				    dns:
+				      query_name: x
+				      transport_protocol: tcp
+				      dns_over_tls: true
+				      tls_config:
+				        ca_file: ca.pem
+				        server_name: dns.example
+				        insecure_skip_verify: true
+				        min_version: TLS12
+				        max_version: TLS13
+				""");
+		Module module = ModuleFile.read(file).module("d");
+		DnsProbe dns = module.dns();
+		assertThat(dns.dnsOverTls()).isTrue();
+		assertThat(dns.tcp()).isTrue();
+		assertThat(dns.tlsConfig().caFile()).isEqualTo(dir.resolve("ca.pem")); // relative to the file
+		assertThat(dns.tlsConfig().serverName()).isEqualTo("dns.example");
+		assertThat(dns.tlsConfig().insecureSkipVerify()).isTrue();
+		assertThat(dns.tlsConfig().minVersion()).isEqualTo("TLS12");
+		assertThat(dns.tlsConfig().maxVersion()).isEqualTo("TLS13");
+		assertThat(module.tls()).isNotNull();
+		assertThat(module.tls().config()).isEqualTo(dns.tlsConfig());
+	}
+
+	@Test
+	void whenDnsOverTlsIsOffThenTheTlsConfigIsCheckedButItsFilesAreNotRead() {
+		// blackbox_exporter 0.23 builds its TLS configuration only for DNS over TLS
+		Module module = ModuleFile.parse("modules:\n  d:\n    prober: dns\n    dns:\n      query_name: x\n"
+				+ "      tls_config: {ca_file: /nonexistent/ca.pem}\n", null).module("d");
+		assertThat(module.dns().dnsOverTls()).isFalse();
+		assertThat(module.tls()).isNull();
+		fails("query_name: x\ntls_config: {ca_fiel: ca.pem}\n", "modules.d.dns.tls_config.ca_fiel", "unknown key");
+	}
+
+	@Test
+	void whenDnsOverTlsIsCombinedWrongThenTheErrorNamesTheKey() {
+		fails("query_name: x\ndns_over_tls: true\n", "modules.d.dns.dns_over_tls",
+				"needs transport_protocol: tcp, was udp (the default)");
+		fails("query_name: x\ntransport_protocol: udp\ndns_over_tls: true\n", "modules.d.dns.dns_over_tls",
+				"needs transport_protocol: tcp, was 'udp'");
+		fails("query_name: x\ntransport_protocol: tcp\ndns_over_tls: yes please\n", "modules.d.dns.dns_over_tls",
+				"must be true or false");
+		String tcp = "query_name: x\ntransport_protocol: tcp\ndns_over_tls: true\n";
+		fails(tcp + "tls_config: {ca_file: /nonexistent/ca.pem}\n", "modules.d.dns.tls_config.ca_file", "does not exist");
+		fails(tcp + "tls_config: {cert_file: /nonexistent/c.pem}\n", "modules.d.dns.tls_config.cert_file",
+				"cert_file and key_file go together");
+		fails(tcp + "tls_config: {min_version: TLS14}\n", "modules.d.dns.tls_config.min_version", "TLS10, TLS11, TLS12 or TLS13");
+		fails(tcp + "tls_config: {ca: inline}\n", "modules.d.dns.tls_config.ca", "inline PEM is not read");
+		fails(tcp + "tls_config: {server_nmae: x}\n", "modules.d.dns.tls_config.server_nmae", "unknown key");
 	}
 
 	@Test

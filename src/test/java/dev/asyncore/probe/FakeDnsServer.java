@@ -13,6 +13,8 @@ import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.net.ssl.SSLContext;
+
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -27,7 +29,8 @@ import org.xbill.DNS.Type;
 /**
  * A DNS server for tests on 127.0.0.1 port 0, UDP and TCP on the same port number, built with
  * dnsjava's {@link Message}: it answers each query with what {@link Behaviour} says, which may be
- * hostile. Blocking threads of its own; {@link #close()} stops them.
+ * hostile. Given an {@link SSLContext}, its TCP side speaks DNS over TLS (RFC 7858) instead.
+ * Blocking threads of its own; {@link #close()} stops them.
  */
 public final class FakeDnsServer implements AutoCloseable {
 
@@ -79,13 +82,20 @@ public final class FakeDnsServer implements AutoCloseable {
 	private volatile Behaviour behaviour = FakeDnsServer::zone;
 
 	public FakeDnsServer() throws IOException {
+		this(null);
+	}
+
+	/** @param tls the server's key material: the TCP side is then TLS from the first byte; {@code null} for plain */
+	public FakeDnsServer(SSLContext tls) throws IOException {
 		// TCP on the UDP socket's port number, which another process may hold: try a few ports
 		DatagramSocket udp = null;
 		ServerSocket tcp = null;
 		for (int attempt = 0; tcp == null; attempt++) {
 			udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 			try {
-				tcp = new ServerSocket(udp.getLocalPort(), 50, InetAddress.getLoopbackAddress());
+				tcp = (tls != null)
+						? tls.getServerSocketFactory().createServerSocket(udp.getLocalPort(), 50, InetAddress.getLoopbackAddress())
+						: new ServerSocket(udp.getLocalPort(), 50, InetAddress.getLoopbackAddress());
 			}
 			catch (java.net.BindException ex) {
 				udp.close();

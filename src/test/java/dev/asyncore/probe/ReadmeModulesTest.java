@@ -35,6 +35,11 @@ class ReadmeModulesTest {
 		assertThat(dns.prober()).isEqualTo("dns");
 		assertThat(dns.dns().queryName().toString()).isEqualTo("www.example.org.");
 		assertThat(dns.dns().queryType()).isEqualTo(org.xbill.DNS.Type.A);
+		Module dot = file.module("dns_a_over_tls");
+		assertThat(dot.dns().dnsOverTls()).isTrue();
+		assertThat(dot.dns().tcp()).isTrue();
+		assertThat(dot.dns().tlsConfig().serverName()).isEqualTo("dns.example.org");
+		assertThat(dot.tls()).isNotNull();
 	}
 
 }

@@ -2,17 +2,13 @@ package dev.asyncore.probe;
 
 import java.io.BufferedReader;
 import java.io.OutputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -21,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -61,19 +56,8 @@ class TcpProberIT {
 	@BeforeAll
 	static void certificates() throws Exception {
 		Path store = TestCertificates.generate(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-		KeyStore keys = KeyStore.getInstance("PKCS12");
-		try (InputStream in = Files.newInputStream(store)) {
-			keys.load(in, TestCertificates.PASSWORD);
-		}
-		KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-		kmf.init(keys, TestCertificates.PASSWORD);
-		serverTls = SSLContext.getInstance("TLS");
-		serverTls.init(kmf.getKeyManagers(), null, null);
-		String pem = "-----BEGIN CERTIFICATE-----\n"
-				+ Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getCertificate("localhost").getEncoded())
-				+ "\n-----END CERTIFICATE-----\n";
-		caFile = dir.resolve("ca.pem");
-		Files.writeString(caFile, pem);
+		serverTls = TestCertificates.serving(store);
+		caFile = TestCertificates.writePem(store, dir.resolve("ca.pem"));
 	}
 
 	@AfterAll

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -45,12 +47,36 @@ public final class TestCertificates {
 		return store;
 	}
 
+	/** A server context presenting the key and certificate in {@code keyStore}. */
+	public static SSLContext serving(Path keyStore) throws IOException, GeneralSecurityException {
+		KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+		factory.init(load(keyStore), PASSWORD);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(factory.getKeyManagers(), null, null);
+		return context;
+	}
+
+	/** Writes the certificate in {@code keyStore} as PEM to {@code pem} (a {@code ca_file} that trusts it). */
+	public static Path writePem(Path keyStore, Path pem) throws IOException, GeneralSecurityException {
+		KeyStore source = load(keyStore);
+		Certificate certificate = source.getCertificate(source.aliases().nextElement());
+		Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+				+ Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
+				+ "\n-----END CERTIFICATE-----\n");
+		return pem;
+	}
+
+	private static KeyStore load(Path keyStore) throws IOException, GeneralSecurityException {
+		KeyStore store = KeyStore.getInstance("PKCS12");
+		try (InputStream in = Files.newInputStream(keyStore)) {
+			store.load(in, PASSWORD);
+		}
+		return store;
+	}
+
 	/** A client context that trusts exactly the certificate in {@code keyStore}. */
 	public static SSLContext trusting(Path keyStore) throws IOException, GeneralSecurityException {
-		KeyStore source = KeyStore.getInstance("PKCS12");
-		try (InputStream in = Files.newInputStream(keyStore)) {
-			source.load(in, PASSWORD);
-		}
+		KeyStore source = load(keyStore);
 		KeyStore trust = KeyStore.getInstance("PKCS12");
 		trust.load(null, null);
 		String alias = source.aliases().nextElement();
