@@ -86,7 +86,7 @@ public final class ModuleFile {
 
 			@Override
 			public Path path(String path) {
-				return (base != null) ? base.resolve(path) : Path.of(path); // as blackbox_exporter: relative to the file
+				return (base != null) ? base.resolve(path) : Path.of(path); // see blackbox.md: not the working directory
 			}
 
 		};
@@ -162,7 +162,7 @@ public final class ModuleFile {
 	}
 
 	private static String readSecret(String key, String path, Path base) {
-		Path file = (base != null) ? base.resolve(path) : Path.of(path); // as blackbox_exporter: relative to the file
+		Path file = (base != null) ? base.resolve(path) : Path.of(path); // see blackbox.md: not the working directory
 		try {
 			String content = Files.readString(file, StandardCharsets.UTF_8);
 			return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
