@@ -157,6 +157,7 @@ public class Dispatcher extends Registration {
 		catch (UnresolvedAddressException ex) {
 			throw new IOException("Unresolved address " + address + ": resolve it before connect()", ex);
 		}
+		IOException failure = null;
 		if (!done) {
 			// A handshake with a local peer has usually completed inside connect(): one poll tells,
 			// and saves the selector a registration and a wake-up. A refusal is delivered as an event.
@@ -164,16 +165,15 @@ public class Dispatcher extends Registration {
 				done = socket.finishConnect();
 			}
 			catch (IOException ex) {
-				this.connectEventPending = true;
-				this.reactor.execute(() -> ReadyEvents.connectFailed(this, ex));
-				return;
+				failure = ex;
 			}
 		}
-		if (done) {
+		if (done || failure != null) {
 			// Keep the asynchronous contract (no hook runs inside a verb) and wait for nothing
 			// until the event ran: a dispatcher that then closes never touches the selector.
 			this.connectEventPending = true;
-			this.reactor.execute(() -> ReadyEvents.connectCompleted(this));
+			IOException failed = failure;
+			this.reactor.execute(() -> ReadyEvents.connectEnded(this, failed));
 			return;
 		}
 		updateInterest();

@@ -98,8 +98,7 @@ final class ReadyEvents {
 	}
 
 	/** A connect failed ({@code failure}): handleError, then handleClose, as asyncore does. */
-	static void connectFailed(Dispatcher d, IOException failure) {
-		d.connectEventPending = false;
+	private static void connectFailed(Dispatcher d, IOException failure) {
 		if (d.lifecycle() != Lifecycle.CONNECTING) {
 			return;
 		}
@@ -109,9 +108,16 @@ final class ReadyEvents {
 		HookGuard.closeEvent(d);
 	}
 
-	/** A connect that completed at once, delivered on the next pass: no hook runs inside a verb. */
-	static void connectCompleted(Dispatcher d) {
+	/**
+	 * A connect that ended inside the verb, delivered on the next pass (no hook runs inside a verb).
+	 * @param failure why it failed, or {@code null} if it completed
+	 */
+	static void connectEnded(Dispatcher d, IOException failure) {
 		d.connectEventPending = false;
+		if (failure != null) {
+			connectFailed(d, failure);
+			return;
+		}
 		connectEvent(d);
 		HookGuard.run(Hook.INTEREST, d);
 	}
