@@ -9,7 +9,9 @@ import dev.asyncore.core.ListenerStats.Counter;
 
 /**
  * Which hooks a readiness runs: accept readiness runs {@code handleAccept} only; connect readiness
- * finishes the connection and runs {@code handleConnect}; read and write readiness (after the
+ * finishes the connection and runs {@code handleConnect}, then {@code handleWrite} if the
+ * dispatcher is {@code writable()} (the socket is, as asyncore's {@code handle_write_event}
+ * assumes); read and write readiness (after the
  * transport's mapping, see {@link Transport#readyOps}) run {@code handleRead} then
  * {@code handleWrite}; nothing runs once the dispatcher closed. Called inside the {@link HookGuard},
  * which routes what these throw. Loop thread only.
@@ -49,6 +51,11 @@ final class ReadyEvents {
 		if ((ready & SelectionKey.OP_CONNECT) != 0) {
 			connectEvent(d);
 			ready &= ~SelectionKey.OP_CONNECT;
+			if (d.isConnected() && d.writable()) {
+				// a connect completes as the socket turns writable: asyncore's handle_write_event runs
+				// handle_connect_event, then handle_write, in one event; what was queued goes out now
+				ready |= SelectionKey.OP_WRITE;
+			}
 		}
 		Transport transport = d.transport();
 		if (transport != null && !d.isClosed()) {
@@ -118,8 +125,7 @@ final class ReadyEvents {
 			connectFailed(d, failure);
 			return;
 		}
-		connectEvent(d);
-		HookGuard.run(Hook.INTEREST, d);
+		selected(d, SelectionKey.OP_CONNECT); // as if the selector had reported it: connect, then write
 	}
 
 	/** First interest computation, after the constructor chain finished (see {@link SocketMap}). */

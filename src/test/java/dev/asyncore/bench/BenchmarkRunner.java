@@ -144,11 +144,8 @@ public final class BenchmarkRunner {
 				String scenario = ours.module().equals("tcp_connect")
 						? "/probe tcp_connect of nginx's port, " + ProbeBench.CONNECTIONS + " scrapers"
 						: "/probe of a 1 KiB page, " + ProbeBench.CONNECTIONS + " scrapers, fresh connection per probe";
-				this.rows.add(new Row(scenario, "probes per second", ours.perSecond(), peer.perSecond(), "blackbox_exporter",
-						false, "1/s"));
-				this.rows.add(new Row(scenario, "exporter CPU per probe", ours.cpuMicrosPerProbe(), peer.cpuMicrosPerProbe(),
-						"blackbox_exporter", true, "us"));
-				if (KernelFloor.available()) {
+				this.rows.addAll(ProbeBench.rows(scenario, ours, peer));
+				if (!ours.paced() && KernelFloor.available()) {
 					boolean http = !ours.module().equals("tcp_connect");
 					double floor = KernelFloor.systemMicrosPerConnection(origin.uri("small.bin"), http,
 							this.settings.smallFetches());

@@ -1,9 +1,6 @@
 package dev.asyncore.bench;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,11 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * DNS {@code /probe} throughput and CPU per probe, ours (the service jar, a separate process)
@@ -59,21 +51,21 @@ final class DnsProbeBench {
 		try {
 			String target = "127.0.0.1:" + dnsPort;
 			int ours = freePort();
-			ProbeBench.Result mine = measure("asyncore", dir, ours, target, server, probes, List.of("java", "-Xms256m", "-Xmx256m",
+			List<ProbeBench.Result> mine = measure("asyncore", dir, ours, target, server, probes, List.of("java", "-Xms256m", "-Xmx256m",
 					"-XX:+UseParallelGC", "-jar", ProbeBench.jar().toAbsolutePath().toString(), "--server.port=0", "--server.address=127.0.0.1",
 					"--asyncore.listeners[0].name=blackbox", "--asyncore.listeners[0].type=blackbox",
 					"--asyncore.listeners[0].port=" + ours, "--asyncore.blackbox.config-file=" + modules,
 					"--logging.level.root=WARN"));
 			int theirs = freePort();
-			ProbeBench.Result peer = measure("blackbox_exporter", dir, theirs, target, server, probes, List.of(
+			List<ProbeBench.Result> peer = measure("blackbox_exporter", dir, theirs, target, server, probes, List.of(
 					ProbeBench.BLACKBOX_EXPORTER.toString(), "--config.file=" + modules,
 					"--web.listen-address=127.0.0.1:" + theirs, "--log.level=warn"));
 			String scenario = "/probe of a DNS A record (dnsmasq, UDP), " + ProbeBench.CONNECTIONS + " scrapers";
-			return List.of(
-					new BenchmarkRunner.Row(scenario, "probes per second", mine.perSecond(), peer.perSecond(),
-							"blackbox_exporter", false, "1/s"),
-					new BenchmarkRunner.Row(scenario, "exporter CPU per probe", mine.cpuMicrosPerProbe(),
-							peer.cpuMicrosPerProbe(), "blackbox_exporter", true, "us"));
+			List<BenchmarkRunner.Row> rows = new ArrayList<>();
+			for (int i = 0; i < mine.size(); i++) {
+				rows.addAll(ProbeBench.rows(scenario, mine.get(i), peer.get(i)));
+			}
+			return rows;
 		}
 		finally {
 			server.destroy();
@@ -81,7 +73,7 @@ final class DnsProbeBench {
 		}
 	}
 
-	private static ProbeBench.Result measure(String name, Path dir, int port, String target, Process dnsmasq, int probes,
+	private static List<ProbeBench.Result> measure(String name, Path dir, int port, String target, Process dnsmasq, int probes,
 			List<String> command) throws Exception {
 		// started in the temporary directory: the repository's config/application.yml is not for this run
 		Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -91,54 +83,24 @@ final class DnsProbeBench {
 			awaitHealthy(port, process);
 			byte[] request = ("GET /probe?module=dns_a&target=" + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 				.getBytes(StandardCharsets.ISO_8859_1);
-			drive(port, request, probes / 2); // JIT for ours, connection set-up for both
-			drive(port, request, probes / 2);
+			Scrapers.saturate(port, request, probes / 2); // JIT for ours, connection set-up for both
+			Scrapers.saturate(port, request, probes / 2);
 			long cpu = NginxOrigin.cpuNanos(process.toHandle());
 			long serverCpu = NginxOrigin.cpuNanos(dnsmasq.toHandle());
-			long start = System.nanoTime();
-			long failures = drive(port, request, probes);
-			long wall = System.nanoTime() - start;
-			ProbeBench.Result result = new ProbeBench.Result(name, "dns_a", probes, wall, NginxOrigin.cpuNanos(process.toHandle()) - cpu,
-					failures);
-			double dnsmasqShare = (NginxOrigin.cpuNanos(dnsmasq.toHandle()) - serverCpu) * 100.0 / wall;
-			System.out.printf(Locale.ROOT, "dns probe %-18s %8.0f probes/s %8.1f us CPU/probe, %d failed, dnsmasq at %.0f %% of a core%n",
-					name, result.perSecond(), result.cpuMicrosPerProbe(), failures, dnsmasqShare);
-			return result;
+			Scrapers.Load load = Scrapers.saturate(port, request, probes);
+			ProbeBench.Result saturated = ProbeBench.print(new ProbeBench.Result(name, "dns_a", false, load,
+					NginxOrigin.cpuNanos(process.toHandle()) - cpu));
+			System.out.printf(Locale.ROOT, "dns probe %s: dnsmasq at %.0f %% of a core%n", name,
+					(NginxOrigin.cpuNanos(dnsmasq.toHandle()) - serverCpu) * 100.0 / load.wallNanos());
+			cpu = NginxOrigin.cpuNanos(process.toHandle());
+			load = Scrapers.paced(port, request, ProbeBench.CONNECTIONS / 2, ProbeBench.PACED_PER_SECOND, ProbeBench.PACED_FOR);
+			return List.of(saturated, ProbeBench.print(new ProbeBench.Result(name, "dns_a", true, load,
+					NginxOrigin.cpuNanos(process.toHandle()) - cpu)));
 		}
 		finally {
 			process.destroy();
 			process.waitFor();
 		}
-	}
-
-	/** {@code total} probes over {@link ProbeBench#CONNECTIONS} keep-alive connections; returns how many did not succeed. */
-	private static long drive(int port, byte[] request, int total) throws Exception {
-		AtomicLong left = new AtomicLong(total);
-		AtomicLong failures = new AtomicLong();
-		ExecutorService scrapers = Executors.newFixedThreadPool(ProbeBench.CONNECTIONS);
-		List<Future<?>> done = new ArrayList<>();
-		for (int i = 0; i < ProbeBench.CONNECTIONS; i++) {
-			done.add(scrapers.submit(() -> {
-				try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-					socket.setSoTimeout(30_000);
-					socket.setTcpNoDelay(true);
-					OutputStream out = socket.getOutputStream();
-					InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-					while (left.getAndDecrement() > 0) {
-						out.write(request);
-						if (!ProbeBench.readResponse(in).contains("\nprobe_success 1")) {
-							failures.incrementAndGet();
-						}
-					}
-				}
-				return null;
-			}));
-		}
-		scrapers.shutdown();
-		for (Future<?> scraper : done) {
-			scraper.get(5, TimeUnit.MINUTES);
-		}
-		return failures.get();
 	}
 
 	private static void awaitHealthy(int port, Process process) throws Exception {

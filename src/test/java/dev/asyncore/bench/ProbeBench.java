@@ -1,8 +1,6 @@
 package dev.asyncore.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -12,33 +10,44 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code /probe} throughput and CPU per probe of our exporter (the service jar, a separate process)
- * and the real blackbox_exporter, driven by the same load client: {@link #CONNECTIONS} keep-alive
- * connections, each asking for one probe after the other. Two scenarios against the same nginx:
- * {@code http_2xx} of a 1 KiB page and {@code tcp_connect} of its port; every probe opens a fresh
- * connection to nginx. CPU is the exporter process's (from /proc), divided by probes done.
+ * and the real blackbox_exporter, driven by the same load client ({@link Scrapers}): first
+ * saturated, {@link #CONNECTIONS} keep-alive connections each asking for one probe after the
+ * other, then paced at {@link #PACED_PER_SECOND} probes a second, as scrapes arrive. Two
+ * scenarios against the same nginx: {@code http_2xx} of a 1 KiB page and {@code tcp_connect} of
+ * its port; every probe opens a fresh connection to nginx. CPU is the exporter process's (from
+ * /proc), divided by probes done.
  */
 final class ProbeBench {
 
 	static final Path BLACKBOX_EXPORTER = Path.of("/usr/bin/prometheus-blackbox-exporter");
 
-	static final int CONNECTIONS = 32;
+	static final int CONNECTIONS = Scrapers.CONNECTIONS;
+
+	/** The fixed rate of the paced runs: well inside what both exporters sustain on two cores. */
+	static final int PACED_PER_SECOND = 1000;
+
+	static final Duration PACED_FOR = Duration.ofSeconds(10);
 
 	/** What the scrapers ask for: a module and its target. */
 	record Scenario(String module, String target) {
 	}
 
-	record Result(String name, String module, long probes, long wallNanos, long cpuNanos, long failures) {
+	/** One measured load: {@code paced} at {@link #PACED_PER_SECOND}, else as fast as the exporter answers. */
+	record Result(String name, String module, boolean paced, Scrapers.Load load, long cpuNanos) {
 
 		double perSecond() {
-			return this.probes * 1e9 / this.wallNanos;
+			return this.load.perSecond();
 		}
 
 		double cpuMicrosPerProbe() {
-			return this.cpuNanos / 1e3 / this.probes;
+			return this.cpuNanos / 1e3 / this.load.probes();
+		}
+
+		long failures() {
+			return this.load.failures();
 		}
 
 	}
@@ -56,7 +65,7 @@ final class ProbeBench {
 		}
 	}
 
-	/** Both scenarios on ours, then on blackbox_exporter: ours-http, ours-tcp, theirs-http, theirs-tcp. */
+	/** Both scenarios, saturated then paced, on ours, then the same on blackbox_exporter: pair {@code i} with {@code size / 2 + i}. */
 	static List<Result> run(NginxOrigin origin, int warmup, int probes) throws Exception {
 		Path dir = Files.createTempDirectory("asyncore-bench-probe");
 		Path modules = dir.resolve("blackbox.yml");
@@ -87,17 +96,15 @@ final class ProbeBench {
 			awaitHealthy(port);
 			List<Result> results = new ArrayList<>();
 			for (Scenario scenario : scenarios) {
-				drive(port, scenario, warmup); // JIT for ours, connection set-up for both
-				drive(port, scenario, warmup);
+				byte[] request = request(scenario);
+				Scrapers.saturate(port, request, warmup); // JIT for ours, connection set-up for both
+				Scrapers.saturate(port, request, warmup);
 				long cpu = NginxOrigin.cpuNanos(process.toHandle());
-				long start = System.nanoTime();
-				long failures = drive(port, scenario, probes);
-				long wall = System.nanoTime() - start;
-				Result result = new Result(name, scenario.module(), probes, wall,
-						NginxOrigin.cpuNanos(process.toHandle()) - cpu, failures);
-				System.out.printf(Locale.ROOT, "probe %-12s %-18s %8.0f probes/s %8.1f us CPU/probe, %d failed%n",
-						scenario.module(), name, result.perSecond(), result.cpuMicrosPerProbe(), failures);
-				results.add(result);
+				Scrapers.Load load = Scrapers.saturate(port, request, probes);
+				results.add(print(new Result(name, scenario.module(), false, load, NginxOrigin.cpuNanos(process.toHandle()) - cpu)));
+				cpu = NginxOrigin.cpuNanos(process.toHandle());
+				load = Scrapers.paced(port, request, CONNECTIONS / 2, PACED_PER_SECOND, PACED_FOR);
+				results.add(print(new Result(name, scenario.module(), true, load, NginxOrigin.cpuNanos(process.toHandle()) - cpu)));
 			}
 			return results;
 		}
@@ -107,85 +114,32 @@ final class ProbeBench {
 		}
 	}
 
-	/** Runs {@code total} probes over {@link #CONNECTIONS} keep-alive connections; returns how many did not succeed. */
-	private static long drive(int port, Scenario scenario, int total) throws Exception {
-		AtomicLong left = new AtomicLong(total);
-		AtomicLong failures = new AtomicLong();
-		byte[] request = ("GET /probe?module=" + scenario.module() + "&target=" + scenario.target()
+	/** The table's rows for one scenario: saturated throughput and CPU, the load client's share, the paced CPU. */
+	static List<BenchmarkRunner.Row> rows(String scenario, Result ours, Result peer) {
+		if (ours.paced()) {
+			return List.of(new BenchmarkRunner.Row(scenario, "exporter CPU per probe at " + PACED_PER_SECOND + " probes/s",
+					ours.cpuMicrosPerProbe(), peer.cpuMicrosPerProbe(), "blackbox_exporter", true, "us"));
+		}
+		return List.of(
+				new BenchmarkRunner.Row(scenario, "probes per second", ours.perSecond(), peer.perSecond(), "blackbox_exporter",
+						false, "1/s"),
+				new BenchmarkRunner.Row(scenario, "exporter CPU per probe", ours.cpuMicrosPerProbe(), peer.cpuMicrosPerProbe(),
+						"blackbox_exporter", true, "us"),
+				new BenchmarkRunner.Row(scenario, "load client CPU per probe", ours.load().clientMicrosPerProbe(),
+						peer.load().clientMicrosPerProbe(), "blackbox_exporter", true, "us"));
+	}
+
+	static Result print(Result result) {
+		System.out.printf(Locale.ROOT, "probe %-12s %-18s %-9s %8.0f probes/s %8.1f us CPU/probe, %d failed, load client at %.0f %% of a core%n",
+				result.module(), result.name(), result.paced() ? "paced" : "saturated", result.perSecond(),
+				result.cpuMicrosPerProbe(), result.failures(), result.load().clientCorePercent());
+		return result;
+	}
+
+	static byte[] request(Scenario scenario) {
+		return ("GET /probe?module=" + scenario.module() + "&target=" + scenario.target()
 				+ " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
 			.getBytes(StandardCharsets.ISO_8859_1);
-		List<Thread> threads = new ArrayList<>();
-		List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-		for (int i = 0; i < CONNECTIONS; i++) {
-			Thread thread = new Thread(() -> {
-				try (Socket socket = new Socket("127.0.0.1", port)) {
-					socket.setSoTimeout(30_000);
-					socket.setTcpNoDelay(true);
-					OutputStream out = socket.getOutputStream();
-					InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
-					while (left.getAndDecrement() > 0) {
-						out.write(request);
-						if (!readResponse(in).contains("probe_success 1")) {
-							failures.incrementAndGet();
-						}
-					}
-				}
-				catch (IOException | RuntimeException ex) {
-					errors.add(ex);
-				}
-			});
-			thread.start();
-			threads.add(thread);
-		}
-		for (Thread thread : threads) {
-			thread.join(Duration.ofMinutes(5).toMillis());
-		}
-		if (!errors.isEmpty()) {
-			throw new IllegalStateException("load client failed", errors.get(0));
-		}
-		return failures.get();
-	}
-
-	static String readResponse(InputStream in) throws IOException {
-		StringBuilder head = new StringBuilder();
-		int c;
-		while ((c = in.read()) >= 0) {
-			head.append((char) c);
-			if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-				break;
-			}
-		}
-		int length = 0;
-		boolean chunked = false;
-		for (String line : head.toString().split("\r\n")) {
-			if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-				length = Integer.parseInt(line.substring(15).strip());
-			}
-			chunked |= line.regionMatches(true, 0, "Transfer-Encoding:", 0, 18) && line.contains("chunked");
-		}
-		if (!chunked) {
-			return new String(in.readNBytes(length), StandardCharsets.UTF_8);
-		}
-		// Go's net/http chunks answers it did not buffer whole (blackbox_exporter's are ~2 KiB)
-		StringBuilder body = new StringBuilder();
-		for (int size = chunkSize(in); size > 0; size = chunkSize(in)) {
-			body.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));
-			in.readNBytes(2);
-		}
-		in.readNBytes(2); // the empty trailer's CRLF
-		return body.toString();
-	}
-
-	private static int chunkSize(InputStream in) throws IOException {
-		StringBuilder line = new StringBuilder();
-		int c;
-		while ((c = in.read()) >= 0 && c != '\n') {
-			if (c != '\r') {
-				line.append((char) c);
-			}
-		}
-		int semicolon = line.indexOf(";");
-		return Integer.parseInt((semicolon >= 0) ? line.substring(0, semicolon) : line.toString(), 16);
 	}
 
 	private static void awaitHealthy(int port) throws InterruptedException {

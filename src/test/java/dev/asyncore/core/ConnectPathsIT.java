@@ -45,6 +45,34 @@ class ConnectPathsIT {
 	}
 
 	@Test
+	void whenBytesWereQueuedBeforeTheConnectCompletedThenTheyGoOutInTheConnectEventWithoutWaitingForWritability()
+			throws IOException {
+		try (ServerSocketChannel server = ServerSocketChannel.open()) {
+			server.bind(new InetSocketAddress("127.0.0.1", 0));
+			Reactor reactor = new Reactor();
+			List<String> events = new ArrayList<>();
+			BufferedDispatcher client = new SendsOnConnect(reactor, events);
+			client.createSocket();
+			client.connect(server.getLocalAddress());
+			client.send("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // queued: not connected yet
+			client.closeWhenDone();
+			reactor.loop();
+
+			// asyncore's handle_write_event: handle_connect_event, then handle_write; the selector is never asked
+			assertThat(events).containsExactly("connect, registered=false", "write, registered=false");
+			try (SocketChannel accepted = server.accept()) {
+				ByteBuffer received = ByteBuffer.allocate(16);
+				while (accepted.read(received) >= 0) {
+					// until the client's close
+				}
+				assertThat(new String(received.array(), 0, received.position(), java.nio.charset.StandardCharsets.US_ASCII))
+					.isEqualTo("hello");
+			}
+			reactor.close();
+		}
+	}
+
+	@Test
 	void whenThePeersAcceptQueueIsFullThenTheConnectCompletesThroughTheSelectorOnceThereIsRoom() throws IOException {
 		try (ServerSocketChannel server = ServerSocketChannel.open()) {
 			server.bind(new InetSocketAddress("127.0.0.1", 0), 1);
@@ -80,6 +108,33 @@ class ConnectPathsIT {
 				reactor.close();
 			}
 		}
+	}
+
+	/** Notes whether the selector knows its channel at connect and at write. */
+	private static final class SendsOnConnect extends BufferedDispatcher {
+
+		private final List<String> events;
+
+		SendsOnConnect(Reactor reactor, List<String> events) {
+			super(reactor);
+			this.events = events;
+		}
+
+		@Override
+		protected void handleConnect() {
+			this.events.add("connect, registered=" + registered());
+		}
+
+		@Override
+		protected void handleWrite() {
+			this.events.add("write, registered=" + registered());
+			super.handleWrite();
+		}
+
+		private boolean registered() {
+			return ((SocketChannel) channel()).keyFor(this.reactor.selector()) != null;
+		}
+
 	}
 
 	/** Notes whether the selector knows its channel when the connection is established, then closes. */

@@ -27,6 +27,10 @@ class ProbeReportTest {
 		assertThat(ProbeReport.goFloat(-0.25)).isEqualTo("-0.25");
 		assertThat(ProbeReport.goFloat(1234567.25)).isEqualTo("1.23456725e+06");
 		assertThat(ProbeReport.goFloat(Double.NaN)).isEqualTo("NaN");
+		assertThat(ProbeReport.goFloat(0.1 + 0.2)).isEqualTo("0.30000000000000004"); // 17 digits: Double.toString's
+		assertThat(ProbeReport.goFloat(1e-20)).isEqualTo("1e-20");
+		assertThat(ProbeReport.goFloat(1.2345678901234567e-7)).isEqualTo("1.2345678901234566e-07");
+		assertThat(ProbeReport.goFloat(1e21)).isEqualTo("1e+21");
 	}
 
 	@Test
@@ -37,6 +41,20 @@ class ProbeReportTest {
 			double seconds = nanos / 1e9;
 			String expected = java.math.BigDecimal.valueOf(nanos).movePointLeft(9).stripTrailingZeros().toPlainString();
 			assertThat(ProbeReport.goFloat(seconds)).as("%d ns", nanos).isEqualTo(expected);
+		}
+	}
+
+	@Test
+	void durationsBelowATenThousandthOfASecondAreWrittenInExponentFormWithTheirDigits() {
+		java.util.Random random = new java.util.Random(11);
+		for (int i = 0; i < 100_000; i++) {
+			long nanos = 1 + (long) (random.nextDouble() * 99_999); // 1 ns to 0.1 ms: loopback connects
+			java.math.BigDecimal exact = java.math.BigDecimal.valueOf(nanos).movePointLeft(9).stripTrailingZeros();
+			String significant = exact.unscaledValue().toString();
+			int exponent = significant.length() - 1 - exact.scale();
+			String go = significant.charAt(0) + ((significant.length() > 1) ? "." + significant.substring(1) : "")
+					+ "e-" + ((-exponent < 10) ? "0" : "") + -exponent;
+			assertThat(ProbeReport.goFloat(nanos / 1e9)).as("%d ns", nanos).isEqualTo(go);
 		}
 	}
 
