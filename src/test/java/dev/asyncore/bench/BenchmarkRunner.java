@@ -135,27 +135,32 @@ public final class BenchmarkRunner {
 			return;
 		}
 		try (NginxOrigin origin = new NginxOrigin()) {
-			List<ProbeBench.Result> results = ProbeBench.run(origin, this.settings.smallFetches(),
+			Map<String, List<ProbeBench.Result>> results = ProbeBench.run(origin, this.settings.smallFetches(),
 					this.settings.smallFetches());
-			int half = results.size() / 2;
-			for (int i = 0; i < half; i++) {
-				ProbeBench.Result ours = results.get(i);
-				ProbeBench.Result peer = results.get(half + i);
-				String scenario = ours.module().equals("tcp_connect")
-						? "/probe tcp_connect of nginx's port, " + ProbeBench.CONNECTIONS + " scrapers"
-						: "/probe of a 1 KiB page, " + ProbeBench.CONNECTIONS + " scrapers, fresh connection per probe";
-				this.rows.addAll(ProbeBench.rows(scenario, ours, peer));
-				if (!ours.paced() && KernelFloor.available()) {
-					boolean http = !ours.module().equals("tcp_connect");
+			results.forEach((module, pairs) -> {
+				String scenario = probeScenario(module);
+				this.rows.addAll(ProbeBench.rows(scenario, pairs.get(0), pairs.get(1)));
+				this.rows.addAll(ProbeBench.rows(scenario, pairs.get(2), pairs.get(3)));
+			});
+			if (KernelFloor.available()) {
+				for (Map.Entry<String, List<ProbeBench.Result>> entry : results.entrySet()) {
+					boolean http = !entry.getKey().equals("tcp_connect");
+					ProbeBench.Result ours = entry.getValue().get(0);
 					double floor = KernelFloor.systemMicrosPerConnection(origin.uri("small.bin"), http,
 							this.settings.smallFetches());
 					System.out.printf(Locale.ROOT, "%s: 0.1x blackbox_exporter is %.1f us per probe; the kernel alone charges %.1f us per connection%n",
-							ours.module(), peer.cpuMicrosPerProbe() / 10, floor);
-					this.rows.add(new Row(scenario, "exporter CPU per probe vs the kernel's share of one bare connection",
-							ours.cpuMicrosPerProbe(), floor, "python3 loop, system CPU only", true, "us"));
+							ours.module(), entry.getValue().get(1).cpuMicrosPerProbe() / 10, floor);
+					this.rows.add(new Row(probeScenario(entry.getKey()),
+							"exporter CPU per probe vs the kernel's share of one bare connection", ours.cpuMicrosPerProbe(),
+							floor, "python3 loop, system CPU only", true, "us"));
 				}
 			}
 		}
+	}
+
+	private static String probeScenario(String module) {
+		return module.equals("tcp_connect") ? "/probe tcp_connect of nginx's port, " + ProbeBench.CONNECTIONS + " scrapers"
+				: "/probe of a 1 KiB page, " + ProbeBench.CONNECTIONS + " scrapers, fresh connection per probe";
 	}
 
 	private void fetchScenario(NginxOrigin origin, String file, byte[] expected, String label, int total)

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -29,7 +31,9 @@ final class ProbeBench {
 	/** The fixed rate of the paced runs: well inside what both exporters sustain on two cores. */
 	static final int PACED_PER_SECOND = 1000;
 
-	static final Duration PACED_FOR = Duration.ofSeconds(10);
+	static final Duration PACED_FOR = Duration.ofSeconds(8);
+
+	static final int ROUNDS = 3;
 
 	/** What the scrapers ask for: a module and its target. */
 	record Scenario(String module, String target) {
@@ -65,53 +69,113 @@ final class ProbeBench {
 		}
 	}
 
-	/** Both scenarios, saturated then paced, on ours, then the same on blackbox_exporter: pair {@code i} with {@code size / 2 + i}. */
-	static List<Result> run(NginxOrigin origin, int warmup, int probes) throws Exception {
+	/**
+	 * Both scenarios on both exporters, by module: ours saturated, theirs saturated, ours paced,
+	 * theirs paced (see {@link #compare}).
+	 */
+	static Map<String, List<Result>> run(NginxOrigin origin, int warmup, int probes) throws Exception {
 		Path dir = Files.createTempDirectory("asyncore-bench-probe");
 		Path modules = dir.resolve("blackbox.yml");
 		Files.writeString(modules, "modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http:\n      preferred_ip_protocol: ip4\n"
 				+ "  tcp_connect:\n    prober: tcp\n    timeout: 5s\n    tcp:\n      preferred_ip_protocol: ip4\n");
 		List<Scenario> scenarios = List.of(new Scenario("http_2xx", origin.uri("small.bin").toString()),
 				new Scenario("tcp_connect", origin.uri("").getAuthority()));
-		List<Result> results = new ArrayList<>();
-		int ours = freePort();
-		results.addAll(measure("asyncore", ours, dir, scenarios, warmup, probes, List.of("java", "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC",
-				"-jar", jar().toAbsolutePath().toString(), "--server.port=0", "--server.address=127.0.0.1",
-				"--asyncore.listeners[0].name=blackbox", "--asyncore.listeners[0].type=blackbox",
-				"--asyncore.listeners[0].port=" + ours, "--asyncore.blackbox.config-file=" + modules,
-				"--logging.level.root=WARN")));
-		int theirs = freePort();
-		results.addAll(measure("blackbox_exporter", theirs, dir, scenarios, warmup, probes, List.of(BLACKBOX_EXPORTER.toString(),
-				"--config.file=" + modules, "--web.listen-address=127.0.0.1:" + theirs, "--log.level=warn")));
+		Map<String, List<Result>> results = new LinkedHashMap<>();
+		try (Exporter ours = Exporter.ours(dir, modules); Exporter theirs = Exporter.theirs(dir, modules)) {
+			for (Scenario scenario : scenarios) {
+				results.put(scenario.module(), compare(ours, theirs, scenario, warmup, probes));
+			}
+		}
 		return results;
 	}
 
-	/** @param dir the working directory: not the repository's, whose config/application.yml is the container's */
-	private static List<Result> measure(String name, int port, Path dir, List<Scenario> scenarios, int warmup,
-			int probes, List<String> command) throws Exception {
-		Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-			.redirectOutput(Files.createTempFile("probe-bench-" + name, ".log").toFile())
-			.start();
-		try {
-			awaitHealthy(port);
+	/**
+	 * Ours and theirs, both running, alternated so that a slow spell of the shared machine (the same
+	 * run can differ 2x between minutes) falls on both: a warm-up each, then {@link #ROUNDS} rounds
+	 * of ours saturated, theirs saturated, ours paced, theirs paced. Returns those four, each the
+	 * round with the median CPU per probe; every round is printed with its ratio.
+	 */
+	static List<Result> compare(Exporter ours, Exporter theirs, Scenario scenario, int warmup, int probes)
+			throws InterruptedException {
+		byte[] request = request(scenario);
+		for (Exporter exporter : List.of(ours, theirs)) {
+			Scrapers.saturate(exporter.port(), request, warmup); // JIT for ours, connection set-up for both
+			Scrapers.saturate(exporter.port(), request, warmup);
+		}
+		List<List<Result>> rounds = new ArrayList<>();
+		for (int round = 0; round < ROUNDS; round++) {
 			List<Result> results = new ArrayList<>();
-			for (Scenario scenario : scenarios) {
-				byte[] request = request(scenario);
-				Scrapers.saturate(port, request, warmup); // JIT for ours, connection set-up for both
-				Scrapers.saturate(port, request, warmup);
-				long cpu = NginxOrigin.cpuNanos(process.toHandle());
-				Scrapers.Load load = Scrapers.saturate(port, request, probes);
-				results.add(print(new Result(name, scenario.module(), false, load, NginxOrigin.cpuNanos(process.toHandle()) - cpu)));
-				cpu = NginxOrigin.cpuNanos(process.toHandle());
-				load = Scrapers.paced(port, request, CONNECTIONS / 2, PACED_PER_SECOND, PACED_FOR);
-				results.add(print(new Result(name, scenario.module(), true, load, NginxOrigin.cpuNanos(process.toHandle()) - cpu)));
+			for (boolean paced : new boolean[] { false, true }) {
+				for (Exporter exporter : List.of(ours, theirs)) {
+					long cpu = exporter.cpuNanos();
+					Scrapers.Load load = paced ? Scrapers.paced(exporter.port(), request, CONNECTIONS / 2, PACED_PER_SECOND, PACED_FOR)
+							: Scrapers.saturate(exporter.port(), request, probes);
+					results.add(print(new Result(exporter.name(), scenario.module(), paced, load, exporter.cpuNanos() - cpu)));
+				}
+				System.out.printf(Locale.ROOT, "probe %-12s round %d %-9s CPU per probe ours/theirs %.3f%n", scenario.module(),
+						round + 1, paced ? "paced" : "saturated", results.get(results.size() - 2).cpuMicrosPerProbe()
+								/ results.get(results.size() - 1).cpuMicrosPerProbe());
 			}
-			return results;
+			rounds.add(results);
 		}
-		finally {
-			process.destroy();
-			process.waitFor();
+		List<Result> medians = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			int column = i;
+			List<Result> sorted = rounds.stream()
+				.map(results -> results.get(column))
+				.sorted(java.util.Comparator.comparingDouble(Result::cpuMicrosPerProbe))
+				.toList();
+			medians.add(sorted.get(sorted.size() / 2));
 		}
+		return medians;
+	}
+
+	/** A running exporter under test, in its own process. */
+	record Exporter(String name, int port, Process process) implements AutoCloseable {
+
+		/** Ours, the service jar, with the module file on a {@code type: blackbox} listener. */
+		static Exporter ours(Path dir, Path modules) throws Exception {
+			int port = freePort();
+			return start("asyncore", port, dir, List.of("java", "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "-jar",
+					jar().toAbsolutePath().toString(), "--server.port=0", "--server.address=127.0.0.1",
+					"--asyncore.listeners[0].name=blackbox", "--asyncore.listeners[0].type=blackbox",
+					"--asyncore.listeners[0].port=" + port, "--asyncore.blackbox.config-file=" + modules,
+					"--logging.level.root=WARN"));
+		}
+
+		/** The real blackbox_exporter with the same module file. */
+		static Exporter theirs(Path dir, Path modules) throws Exception {
+			int port = freePort();
+			return start("blackbox_exporter", port, dir, List.of(BLACKBOX_EXPORTER.toString(), "--config.file=" + modules,
+					"--web.listen-address=127.0.0.1:" + port, "--log.level=warn"));
+		}
+
+		/** @param dir the working directory: not the repository's, whose config/application.yml is the container's */
+		private static Exporter start(String name, int port, Path dir, List<String> command) throws Exception {
+			Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+				.redirectOutput(Files.createTempFile("probe-bench-" + name, ".log").toFile())
+				.start();
+			Exporter exporter = new Exporter(name, port, process);
+			try {
+				awaitHealthy(port, process);
+				return exporter;
+			}
+			catch (RuntimeException | InterruptedException ex) {
+				exporter.close();
+				throw ex;
+			}
+		}
+
+		long cpuNanos() {
+			return NginxOrigin.cpuNanos(this.process.toHandle());
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.process.destroy();
+			this.process.waitFor();
+		}
+
 	}
 
 	/** The table's rows for one scenario: saturated throughput and CPU, the load client's share, the paced CPU. */
@@ -142,9 +206,9 @@ final class ProbeBench {
 			.getBytes(StandardCharsets.ISO_8859_1);
 	}
 
-	private static void awaitHealthy(int port) throws InterruptedException {
+	private static void awaitHealthy(int port, Process process) throws InterruptedException {
 		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-		while (System.nanoTime() < deadline) {
+		while (System.nanoTime() < deadline && process.isAlive()) {
 			try (Socket socket = new Socket("127.0.0.1", port)) {
 				socket.getOutputStream().write("GET /-/healthy HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
 				if (new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).contains(" 200 ")) {
@@ -156,10 +220,10 @@ final class ProbeBench {
 			}
 			Thread.sleep(100); // polling another process's start; there is nothing to latch on
 		}
-		throw new IllegalStateException("exporter on port " + port + " not healthy within 120 s");
+		throw new IllegalStateException("exporter on port " + port + " not healthy within 120 s (alive: " + process.isAlive() + ")");
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
