@@ -2,6 +2,7 @@ package dev.asyncore.probe;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,14 +19,6 @@ import java.util.Map;
  */
 public record ExporterRequest(String method, String path, Map<String, String> query, Map<String, String> headers,
 		String version) {
-
-	private static final class Syntax {
-
-		static final java.util.regex.Pattern METHOD = java.util.regex.Pattern.compile("[A-Z]{1,16}");
-
-		static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("HTTP/\\d(\\.\\d)?");
-
-	}
 
 	/** A request that cannot be understood; {@link #status()} is what to answer. */
 	public static final class BadRequest extends Exception {
@@ -54,7 +47,7 @@ public record ExporterRequest(String method, String path, Map<String, String> qu
 	/** Parses the request head (request line and header lines, the empty line excluded). */
 	static ExporterRequest parse(byte[] head) throws BadRequest {
 		String text = new String(head, StandardCharsets.ISO_8859_1);
-		List<String> lines = text.lines().toList();
+		List<String> lines = lines(text);
 		int first = 0;
 		while (first < lines.size() && lines.get(first).isEmpty()) {
 			first++; // RFC 9112 allows empty lines before the request line
@@ -63,8 +56,7 @@ public record ExporterRequest(String method, String path, Map<String, String> qu
 			throw new BadRequest(400, "empty request");
 		}
 		String[] parts = lines.get(first).split(" ", -1);
-		if (parts.length != 3 || !Syntax.METHOD.matcher(parts[0]).matches() || parts[1].isEmpty()
-				|| !Syntax.VERSION.matcher(parts[2]).matches()) {
+		if (parts.length != 3 || !isMethod(parts[0]) || parts[1].isEmpty() || !isVersion(parts[2])) {
 			throw new BadRequest(400, "malformed request line");
 		}
 		if (!parts[2].equals("HTTP/1.1") && !parts[2].equals("HTTP/1.0")) {
@@ -102,6 +94,54 @@ public record ExporterRequest(String method, String path, Map<String, String> qu
 			}
 		}
 		return new ExporterRequest(parts[0], path, query, headers, parts[2]);
+	}
+
+	/** The lines of {@code text}, as {@link String#lines()} splits them (at CR LF, LF or CR). */
+	private static List<String> lines(String text) {
+		List<String> lines = new ArrayList<>(8);
+		int start = 0;
+		int length = text.length();
+		for (int i = 0; i < length; i++) {
+			char c = text.charAt(i);
+			if (c == '\n' || c == '\r') {
+				lines.add(text.substring(start, i));
+				if (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n') {
+					i++;
+				}
+				start = i + 1;
+			}
+		}
+		if (start < length) {
+			lines.add(text.substring(start));
+		}
+		return lines;
+	}
+
+	/** {@code [A-Z]{1,16}}. */
+	private static boolean isMethod(String method) {
+		if (method.isEmpty() || method.length() > 16) {
+			return false;
+		}
+		for (int i = 0; i < method.length(); i++) {
+			char c = method.charAt(i);
+			if (c < 'A' || c > 'Z') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** {@code HTTP/\d(\.\d)?}: a version the grammar allows, served or not. */
+	private static boolean isVersion(String version) {
+		int n = version.length();
+		if ((n != 6 && n != 8) || !version.startsWith("HTTP/") || !isDigit(version.charAt(5))) {
+			return false;
+		}
+		return n == 6 || (version.charAt(6) == '.' && isDigit(version.charAt(7)));
+	}
+
+	private static boolean isDigit(char c) {
+		return c >= '0' && c <= '9';
 	}
 
 }
