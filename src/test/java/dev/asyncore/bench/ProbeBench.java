@@ -194,9 +194,11 @@ final class ProbeBench {
 	}
 
 	static Result print(Result result) {
-		System.out.printf(Locale.ROOT, "probe %-12s %-18s %-9s %8.0f probes/s %8.1f us CPU/probe, %d failed, load client at %.0f %% of a core%n",
+		System.out.printf(Locale.ROOT, "probe %-12s %-18s %-9s %8.0f probes/s %8.1f us CPU/probe, %d failed, load client at %.0f %% of a core%s%n",
 				result.module(), result.name(), result.paced() ? "paced" : "saturated", result.perSecond(),
-				result.cpuMicrosPerProbe(), result.failures(), result.load().clientCorePercent());
+				result.cpuMicrosPerProbe(), result.failures(), result.load().clientCorePercent(),
+				(result.paced() && result.perSecond() < 0.95 * PACED_PER_SECOND)
+						? " -- SHORT OF THE PACED RATE: the exporter was saturated, not paced" : "");
 		return result;
 	}
 
