@@ -123,7 +123,7 @@ public class Dispatcher extends Registration {
 	/**
 	 * Binds the socket. Java binds and listens a server socket in one call, so for a server socket
 	 * the address is kept and bound by {@link #listen(int)}; a taken address fails there with a
-	 * {@link BindException} naming it.
+	 * {@link java.net.BindException} naming it.
 	 */
 	public void bind(SocketAddress address) throws IOException {
 		if (channel() instanceof ServerSocketChannel) {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * with it, a timer heap and a task queue, all owned by one loop thread.
  *
  * <h2>Threads</h2>
- * The thread inside {@link #loop()} (or {@link #runUntilStopped()}) is the loop thread; dispatcher
+ * The thread inside {@link #loop()} (or {@link #runUntilStopped(Duration)}) is the loop thread; dispatcher
  * methods and everything touching the map run there. Before any loop runs, the creating thread may
  * set dispatchers up, as an asyncore program does before calling {@code loop()}. From any other
  * thread, use {@link #execute(Runnable)}, {@link #submit(Callable)}, {@link #schedule(Duration,
