@@ -1,15 +1,21 @@
 package dev.asyncore.probe;
 
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.TreeSet;
 
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+
+import dev.asyncore.probe.config.IpLiteral;
+import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.ModuleFiles;
+import dev.asyncore.probe.config.TlsConfig;
+import dev.asyncore.probe.config.YamlSection;
 
 /**
  * The {@code dns} section of a blackbox_exporter module, with blackbox_exporter 0.23's option names,
@@ -21,8 +27,8 @@ import org.xbill.DNS.Type;
  * @param transportProtocol {@code udp} (the default) or {@code tcp}
  * @param dnsOverTls whether the TCP connection is TLS (RFC 7858; the target's port is then 853 by default)
  * @param tlsConfig the {@code tls_config}: read strictly, used (and its files loaded) only with {@code dnsOverTls}
- * @param preferredIpProtocol {@code ip4} or {@code ip6} (the default) for the server's address
- * @param ipProtocolFallback whether the other family may be used (default {@code true})
+ * @param ipProtocol {@code preferred_ip_protocol} ({@code ip6} by default) and {@code ip_protocol_fallback}
+ * ({@code true} by default) for the server's address
  * @param sourceAddress the local address queries go out from, or {@code null} for the system's choice
  * @param recursionDesired the RD bit (default {@code true})
  * @param validRcodes rcode values that pass; {@code NOERROR} only by default
@@ -31,7 +37,7 @@ import org.xbill.DNS.Type;
  * @param additional checks on the additional section
  */
 public record DnsProbe(Name queryName, int queryType, int queryClass, String transportProtocol, boolean dnsOverTls,
-		TlsConfig tlsConfig, String preferredIpProtocol, boolean ipProtocolFallback, InetAddress sourceAddress,
+		TlsConfig tlsConfig, IpPreference ipProtocol, InetAddress sourceAddress,
 		boolean recursionDesired, List<Integer> validRcodes, DnsRrCheck answer, DnsRrCheck authority, DnsRrCheck additional) {
 
 	/** The default module of this prober, always present as the http prober's {@code http_2xx} is. */
@@ -52,9 +58,9 @@ public record DnsProbe(Name queryName, int queryType, int queryClass, String tra
 	 * Reads a module's {@code dns} section.
 	 * @param present whether the module has one: without it blackbox_exporter asks {@code . ANY}
 	 * (its {@code query_name} check runs only on a section that is there)
-	 * @param paths resolves {@code tls_config}'s {@code *_file} paths (relative to the module file)
+	 * @param files resolves {@code tls_config}'s {@code *_file} paths (relative to the module file)
 	 */
-	static DnsProbe parse(Section s, boolean present, Function<String, Path> paths) {
+	static DnsProbe parse(YamlSection s, boolean present, ModuleFiles files) {
 		String name = s.string("query_name", "");
 		if (name.isEmpty() && present) {
 			throw new ModuleConfigException(s.key("query_name"), "is required: query name must be set for DNS module");
@@ -76,7 +82,7 @@ public record DnsProbe(Name queryName, int queryType, int queryClass, String tra
 		Integer queryClass = CLASSES.get(dclass);
 		if (queryClass == null) {
 			throw new ModuleConfigException(s.key("query_class"), "query class '" + dclass + "' is not valid; use one of "
-					+ String.join(", ", new java.util.TreeSet<>(CLASSES.keySet())));
+					+ String.join(", ", new TreeSet<>(CLASSES.keySet())));
 		}
 		String transport = s.string("transport_protocol", "udp");
 		if (!transport.equals("udp") && !transport.equals("tcp")) {
@@ -88,12 +94,9 @@ public record DnsProbe(Name queryName, int queryType, int queryClass, String tra
 			throw new ModuleConfigException(s.key("dns_over_tls"), "DNS over TLS needs transport_protocol: tcp, was "
 					+ (s.has("transport_protocol") ? "'" + transport + "'" : "udp (the default)"));
 		}
-		TlsConfig tls = TlsConfig.parse(s.section("tls_config"), paths);
-		String ip = s.string("preferred_ip_protocol", "ip6");
-		if (!ip.equals("ip4") && !ip.equals("ip6")) {
-			throw new ModuleConfigException(s.key("preferred_ip_protocol"), "must be ip4 or ip6, was '" + ip + "'");
-		}
-		InetAddress source = sourceAddress(s);
+		TlsConfig tls = TlsConfig.parse(s.section("tls_config"), files);
+		IpPreference ip = IpPreference.parse(s);
+		InetAddress source = IpLiteral.sourceIpAddress(s);
 		List<Integer> rcodes = new ArrayList<>();
 		List<String> rcodeNames = s.strings("valid_rcodes");
 		for (int i = 0; i < rcodeNames.size(); i++) {
@@ -107,27 +110,11 @@ public record DnsProbe(Name queryName, int queryType, int queryClass, String tra
 		if (rcodes.isEmpty()) {
 			rcodes.add(0); // blackbox_exporter: without valid_rcodes only NOERROR passes
 		}
-		DnsProbe probe = new DnsProbe(queryName, queryType, queryClass, transport, overTls, tls, ip,
-				s.bool("ip_protocol_fallback", true), source, s.bool("recursion_desired", true), rcodes, DnsRrCheck.parse(s.section("validate_answer_rrs")),
+		DnsProbe probe = new DnsProbe(queryName, queryType, queryClass, transport, overTls, tls, ip, source,
+				s.bool("recursion_desired", true), rcodes, DnsRrCheck.parse(s.section("validate_answer_rrs")),
 				DnsRrCheck.parse(s.section("validate_authority_rrs")), DnsRrCheck.parse(s.section("validate_additional_rrs")));
 		s.finish();
 		return probe;
-	}
-
-	private static InetAddress sourceAddress(Section s) {
-		String text = s.string("source_ip_address", "");
-		if (text.isEmpty()) {
-			return null;
-		}
-		if (!text.matches("(\\d{1,3}\\.){3}\\d{1,3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-			throw new ModuleConfigException(s.key("source_ip_address"), "'" + text + "' is not an IP address");
-		}
-		try {
-			return InetAddress.getByName(text); // a literal: no look-up
-		}
-		catch (java.net.UnknownHostException ex) {
-			throw new ModuleConfigException(s.key("source_ip_address"), "'" + text + "' is not an IP address");
-		}
 	}
 
 	/** Whether the transport is TCP. */

@@ -21,6 +21,7 @@ import dev.asyncore.core.Reactor;
 import dev.asyncore.core.TimerHandle;
 import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
+import dev.asyncore.probe.config.IpProtocol;
 
 /**
  * One dns probe from the server's address to the verdict: it picks the address family, runs the
@@ -111,10 +112,10 @@ final class DnsProbeRun implements DnsExchange.Listener {
 			finish(false);
 			return;
 		}
-		InetAddress pick = choose(all);
+		InetAddress pick = this.dns.ipProtocol().choose(all);
 		if (pick == null) {
 			this.log.error("Resolution with IP protocol failed", "target", host, "ip_protocol",
-					this.dns.preferredIpProtocol(), "err", "unable to find ip; no fallback");
+					this.dns.ipProtocol().preferred(), "err", "unable to find ip; no fallback");
 			finish(false);
 			return;
 		}
@@ -132,19 +133,6 @@ final class DnsProbeRun implements DnsExchange.Listener {
 		send(host, new InetSocketAddress(pick, port));
 	}
 
-	/** An address of the preferred family; else, with {@code ip_protocol_fallback}, the first of the other. */
-	private InetAddress choose(InetAddress[] all) {
-		int preferred = this.dns.preferredIpProtocol().equals("ip6") ? 6 : 4;
-		InetAddress other = null;
-		for (InetAddress candidate : all) {
-			if (DnsProber.family(candidate) == preferred) {
-				return candidate;
-			}
-			other = (other != null) ? other : candidate;
-		}
-		return this.dns.ipProtocolFallback() ? other : null;
-	}
-
 	/** @param host the target's host, which TLS verifies unless {@code tls_config.server_name} is set */
 	private void send(String host, InetSocketAddress server) {
 		this.query = new Message(this.ids.nextInt(0x10000)); // as Message.newQuery, with an ID from the prober's generator
@@ -155,7 +143,7 @@ final class DnsProbeRun implements DnsExchange.Listener {
 		this.query.addRecord(Record.newRecord(this.dns.queryName(), this.dns.queryType(), this.dns.queryClass()),
 				org.xbill.DNS.Section.QUESTION);
 		byte[] wire = this.query.toWire();
-		String dial = this.dns.transportProtocol() + DnsProber.family(server.getAddress())
+		String dial = this.dns.transportProtocol() + IpProtocol.of(server.getAddress()).number()
 				+ (this.dns.dnsOverTls() ? "-tls" : ""); // miekg/dns's network names: tcp4-tls for DoT
 		this.log.info("Making DNS query", "target", IpText.of(server.getAddress()) + ":" + server.getPort(),
 				"dial_protocol", dial, "query", this.dns.queryName(), "type", this.dns.queryType(), "class",
@@ -284,7 +272,7 @@ final class DnsProbeRun implements DnsExchange.Listener {
 		ProbeReport r = this.report;
 		r.gauge("probe_dns_lookup_time_seconds", "Returns the time taken for probe dns lookup in seconds", this.lookupNanos / 1e9);
 		r.gauge("probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6",
-				(this.address != null) ? DnsProber.family(this.address) : 0);
+				(this.address != null) ? IpProtocol.of(this.address).number() : 0);
 		r.gauge("probe_ip_addr_hash", "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
 				(this.address != null) ? IpText.hash(this.address) : 0);
 		String duration = "Duration of DNS request by phase";

@@ -1,6 +1,5 @@
 package dev.asyncore.probe;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -15,6 +14,7 @@ import dev.asyncore.core.Reactor;
 import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.config.IpLiteral;
 
 /**
  * blackbox_exporter's dns prober on the reactor: the target is a DNS server ({@code host[:port]},
@@ -70,24 +70,17 @@ public final class DnsProber implements Prober {
 			log.error("Failed to create TLS configuration", "err", "no TLS material was loaded for the module");
 			return probe.fail();
 		}
-		String host = target;
-		int port = dns.dnsOverTls() ? 853 : 53; // blackbox_exporter's defaults when the target has no port
-		int colon = target.lastIndexOf(':');
-		boolean bracketed = target.startsWith("[");
-		// Go's net.SplitHostPort: "host:port" or "[v6]:port"; anything else is a host on the default port
-		if (colon > 0 && (bracketed ? target.charAt(colon - 1) == ']' : target.indexOf(':') == colon)) {
-			host = bracketed ? target.substring(1, colon - 1) : target.substring(0, colon);
-			try {
-				port = Integer.parseInt(target.substring(colon + 1));
-			}
-			catch (NumberFormatException ex) {
-				port = -1;
-			}
-			if (port < 0 || port > 65535) {
-				log.error("Error resolving address", "err", "invalid port in target " + target);
-				return probe.fail();
-			}
+		TargetAddress server;
+		try {
+			// blackbox_exporter's defaults when the target has no port
+			server = TargetAddress.parse(target, dns.dnsOverTls() ? 853 : 53);
 		}
+		catch (IllegalArgumentException ex) {
+			log.error("Error resolving address", "err", "invalid port in target " + target);
+			return probe.fail();
+		}
+		String host = server.host();
+		int port = server.port();
 		if (!this.policy.allowedHosts().isEmpty() || !this.policy.allowedPorts().isEmpty()) {
 			try { // the allow-lists, in the fetch policy's one place (the address class is checked after the look-up)
 				this.policy.checkUrl(URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/"));
@@ -97,9 +90,9 @@ public final class DnsProber implements Prober {
 				return probe.fail();
 			}
 		}
-		log.info("Resolving target address", "target", host, "ip_protocol", dns.preferredIpProtocol());
+		log.info("Resolving target address", "target", host, "ip_protocol", dns.ipProtocol().preferred());
 		long start = System.nanoTime();
-		InetAddress literal = literal(host);
+		InetAddress literal = IpLiteral.parse(host);
 		if (literal != null) {
 			probe.resolved(host, port, new InetAddress[] { literal }, null, System.nanoTime() - start);
 			return probe.outcome();
@@ -136,43 +129,6 @@ public final class DnsProber implements Prober {
 		catch (NoSuchAlgorithmException ex) {
 			return new SecureRandom();
 		}
-	}
-
-	/** {@code host} as an address if it is an IP literal (no look-up happens), else {@code null}. */
-	static InetAddress literal(String host) {
-		try {
-			if (host.indexOf(':') >= 0) {
-				return InetAddress.getByName(host); // with a colon the JDK parses an IPv6 literal and never looks up
-			}
-			byte[] bytes = new byte[4];
-			int part = 0;
-			int value = 0;
-			int digits = 0;
-			for (int i = 0; i <= host.length(); i++) {
-				char c = (i < host.length()) ? host.charAt(i) : '.';
-				if (c >= '0' && c <= '9' && digits < 3) {
-					value = value * 10 + (c - '0');
-					digits++;
-				}
-				else if (c == '.' && digits > 0 && value <= 255 && part < 4) {
-					bytes[part++] = (byte) value;
-					value = 0;
-					digits = 0;
-				}
-				else {
-					return null;
-				}
-			}
-			return (part == 4) ? InetAddress.getByAddress(bytes) : null;
-		}
-		catch (UnknownHostException ex) {
-			return null;
-		}
-	}
-
-	/** The family blackbox_exporter reports in {@code probe_ip_protocol}. */
-	static int family(InetAddress address) {
-		return (address instanceof Inet6Address) ? 6 : 4;
 	}
 
 }

@@ -5,6 +5,8 @@ import java.util.regex.Pattern;
 
 import org.xbill.DNS.Record;
 
+import dev.asyncore.probe.config.YamlSection;
+
 /**
  * One of blackbox_exporter's {@code validate_*_rrs} sections: regular expressions matched (anywhere,
  * as Go's {@code regexp.MatchString}) against each record of a section in miekg/dns's text form
@@ -29,7 +31,7 @@ public record DnsRrCheck(List<Pattern> failIfMatches, List<Pattern> failIfAllMat
 		failIfNoneMatches = List.copyOf(failIfNoneMatches);
 	}
 
-	static DnsRrCheck parse(Section s) {
+	static DnsRrCheck parse(YamlSection s) {
 		DnsRrCheck check = new DnsRrCheck(s.regexps("fail_if_matches_regexp"), s.regexps("fail_if_all_match_regexp"),
 				s.regexps("fail_if_not_matches_regexp"), s.regexps("fail_if_none_matches_regexp"));
 		s.finish();

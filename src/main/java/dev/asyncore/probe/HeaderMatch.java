@@ -2,6 +2,9 @@ package dev.asyncore.probe;
 
 import java.util.regex.Pattern;
 
+import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.YamlSection;
+
 /**
  * One {@code fail_if_header_matches} / {@code fail_if_header_not_matches} rule. Immutable.
  *
@@ -11,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public record HeaderMatch(String header, Pattern regexp, boolean allowMissing) {
 
-	static HeaderMatch parse(Section s) {
+	static HeaderMatch parse(YamlSection s) {
 		String header = s.string("header", null);
 		if (header == null || header.isBlank()) {
 			throw new ModuleConfigException(s.key("header"), "is required");
@@ -20,7 +23,7 @@ public record HeaderMatch(String header, Pattern regexp, boolean allowMissing) {
 		if (source == null) {
 			throw new ModuleConfigException(s.key("regexp"), "is required");
 		}
-		HeaderMatch match = new HeaderMatch(header, Section.regexp(s.key("regexp"), source), s.bool("allow_missing", false));
+		HeaderMatch match = new HeaderMatch(header, YamlSection.regexp(s.key("regexp"), source), s.bool("allow_missing", false));
 		s.finish();
 		return match;
 	}

@@ -1,12 +1,20 @@
 package dev.asyncore.probe;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.ModuleFiles;
+import dev.asyncore.probe.config.TlsConfig;
+import dev.asyncore.probe.config.YamlSection;
 
 /**
  * The {@code http} section of a blackbox_exporter module, with its option names and defaults.
@@ -27,8 +35,7 @@ import java.util.regex.Pattern;
  * @param bodySizeLimit largest body read in bytes; 0 means the service's limit
  * @param compression {@code gzip}, {@code deflate}, {@code br}... sent as Accept-Encoding and
  * decoded (gzip and deflate); empty for none
- * @param preferredIpProtocol {@code ip4} or {@code ip6}
- * @param ipProtocolFallback whether the other family may be used when the preferred one has no address
+ * @param ipProtocol {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
  * @param basicAuthUser user name of {@code basic_auth}, or {@code null}
  * @param basicAuthPassword its password ({@code password} or the content of {@code password_file})
  * @param bearerToken {@code bearer_token} (or the content of {@code bearer_token_file}), or {@code null}
@@ -37,18 +44,18 @@ import java.util.regex.Pattern;
 public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVersions, String method,
 		Map<String, String> headers, String body, boolean followRedirects, boolean failIfSsl, boolean failIfNotSsl,
 		List<Pattern> failIfBodyMatches, List<Pattern> failIfBodyNotMatches, List<HeaderMatch> failIfHeaderMatches,
-		List<HeaderMatch> failIfHeaderNotMatches, long bodySizeLimit, String compression, String preferredIpProtocol,
-		boolean ipProtocolFallback, String basicAuthUser, String basicAuthPassword, String bearerToken,
+		List<HeaderMatch> failIfHeaderNotMatches, long bodySizeLimit, String compression, IpPreference ipProtocol,
+		String basicAuthUser, String basicAuthPassword, String bearerToken,
 		TlsConfig tls) {
 
 	/** blackbox_exporter's defaults: GET, 2xx, follow redirects, prefer IPv6 and fall back. */
 	public static final HttpProbe DEFAULT = new HttpProbe(Set.of(), List.of(), "GET", Map.of(), null, true, false,
-			false, List.of(), List.of(), List.of(), List.of(), 0, "", "ip6", true, null, null, null, TlsConfig.DEFAULT);
+			false, List.of(), List.of(), List.of(), List.of(), 0, "", IpPreference.DEFAULT, null, null, null, TlsConfig.DEFAULT);
 
 	public HttpProbe {
 		validStatusCodes = Set.copyOf(validStatusCodes);
 		validHttpVersions = List.copyOf(validHttpVersions);
-		headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+		headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
 		failIfBodyMatches = List.copyOf(failIfBodyMatches);
 		failIfBodyNotMatches = List.copyOf(failIfBodyNotMatches);
 		failIfHeaderMatches = List.copyOf(failIfHeaderMatches);
@@ -60,7 +67,7 @@ public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVer
 		return new HttpProbe(codes, this.validHttpVersions, this.method, this.headers, this.body, this.followRedirects,
 				this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.preferredIpProtocol, this.ipProtocolFallback, this.basicAuthUser, this.basicAuthPassword,
+				this.ipProtocol, this.basicAuthUser, this.basicAuthPassword,
 				this.bearerToken, this.tls);
 	}
 
@@ -74,12 +81,12 @@ public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVer
 		return !this.failIfBodyMatches.isEmpty() || !this.failIfBodyNotMatches.isEmpty();
 	}
 
-	static HttpProbe parse(Section s, FileReader files) {
+	static HttpProbe parse(YamlSection s, ModuleFiles files) {
 		s.unsupported("probes go direct; no proxy", "proxy_url", "no_proxy", "proxy_from_environment",
 				"proxy_connect_header", "skip_resolve_phase_with_proxy")
 			.unsupported("not implemented", "oauth2", "authorization", "body_file", "http_headers", "enable_http3")
 			.unsupported("credentials come from the module file or *_file", "credentials_file");
-		Set<Integer> codes = new java.util.HashSet<>();
+		Set<Integer> codes = new HashSet<>();
 		List<Object> rawCodes = s.list("valid_status_codes");
 		for (int i = 0; i < rawCodes.size(); i++) {
 			if (!(rawCodes.get(i) instanceof Integer code) || code < 100 || code > 999) {
@@ -93,7 +100,7 @@ public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVer
 			throw new ModuleConfigException(s.key("method"), "must be an HTTP method such as GET or POST, was '" + method + "'");
 		}
 		Map<String, String> headers = new LinkedHashMap<>();
-		Section headerSection = s.section("headers");
+		YamlSection headerSection = s.section("headers");
 		for (String name : headerSection.keys()) {
 			String value = headerSection.string(name, "");
 			if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
@@ -106,17 +113,14 @@ public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVer
 		if (!compression.isEmpty() && !Set.of("gzip", "deflate", "identity").contains(compression)) {
 			throw new ModuleConfigException(s.key("compression"), "must be gzip, deflate or identity, was '" + compression + "'");
 		}
-		String ip = s.string("preferred_ip_protocol", "ip6");
-		if (!ip.equals("ip4") && !ip.equals("ip6")) {
-			throw new ModuleConfigException(s.key("preferred_ip_protocol"), "must be ip4 or ip6, was '" + ip + "'");
-		}
+		IpPreference ip = IpPreference.parse(s);
 		if (s.bool("enable_http2", false)) {
 			throw new ModuleConfigException(s.key("enable_http2"),
 					"HTTP/2 is not supported (probes speak HTTP/1.1); set it to false or remove it");
 		}
 		String user = null;
 		String password = null;
-		Section basic = s.section("basic_auth");
+		YamlSection basic = s.section("basic_auth");
 		if (!basic.keys().isEmpty()) {
 			user = basic.string("username", "");
 			password = basic.string("password", null);
@@ -146,7 +150,7 @@ public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVer
 				s.regexps("fail_if_body_matches_regexp"), s.regexps("fail_if_body_not_matches_regexp"),
 				headerMatches(s, "fail_if_header_matches"), headerMatches(s, "fail_if_header_not_matches"),
 				s.size("body_size_limit"), compression.equals("identity") ? "" : compression, ip,
-				s.bool("ip_protocol_fallback", true), user, password, token, TlsConfig.parse(s.section("tls_config"), files::path));
+				user, password, token, TlsConfig.parse(s.section("tls_config"), files));
 		for (String version : probe.validHttpVersions) {
 			if (!version.matches("HTTP/(1\\.0|1\\.1|2(\\.0)?|3(\\.0)?)")) {
 				throw new ModuleConfigException(s.key("valid_http_versions"), "'" + version + "' is not HTTP/1.0, HTTP/1.1 or HTTP/2.0");
@@ -156,26 +160,13 @@ public record HttpProbe(Set<Integer> validStatusCodes, List<String> validHttpVer
 		return probe;
 	}
 
-	private static List<HeaderMatch> headerMatches(Section s, String name) {
+	private static List<HeaderMatch> headerMatches(YamlSection s, String name) {
 		List<HeaderMatch> matches = new ArrayList<>();
 		List<Object> items = s.list(name);
 		for (int i = 0; i < items.size(); i++) {
-			matches.add(HeaderMatch.parse(Section.of(s.key(name) + "[" + i + "]", items.get(i))));
+			matches.add(HeaderMatch.parse(YamlSection.of(s.key(name) + "[" + i + "]", items.get(i))));
 		}
 		return matches;
-	}
-
-	/** Reads a {@code *_file} option's content (trailing new line removed); fails naming the key. */
-	@FunctionalInterface
-	interface FileReader {
-
-		String read(String key, String path);
-
-		/** {@code path} as written in the module file; resolved against the file's directory when relative. */
-		default java.nio.file.Path path(String path) {
-			return java.nio.file.Path.of(path);
-		}
-
 	}
 
 }

@@ -1,7 +1,5 @@
 package dev.asyncore.probe;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -25,6 +23,8 @@ import dev.asyncore.http.FetchResult;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.RequestOptions;
 import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.config.IpLiteral;
+import dev.asyncore.probe.config.IpPreference;
 
 /**
  * blackbox_exporter's http prober on the reactor: one fetch on a fresh connection (through the
@@ -106,7 +106,7 @@ public final class HttpProber implements Prober {
 		if (!keepBody) {
 			options = options.sink(BodySink.discard());
 		}
-		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.preferredIpProtocol());
+		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
 		return this.fetcher.fetch(uri, options).handle((result, failure) -> {
 			resolution.report(uri, metrics, log);
 			metrics.phases(hops);
@@ -161,8 +161,8 @@ public final class HttpProber implements Prober {
 	}
 
 	/**
-	 * The look-up with {@code preferred_ip_protocol} and {@code ip_protocol_fallback}: one address
-	 * of the preferred family, else (if allowed) of the other. Runs on the resolver executor; what it
+	 * The look-up with {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
+	 * ({@link IpPreference#choose}). Runs on the resolver executor; what it
 	 * found is read on the loop thread after the fetch completed (the reactor's queue orders them).
 	 */
 	private static final class Resolution implements Resolver {
@@ -187,14 +187,9 @@ public final class HttpProber implements Prober {
 			}
 			long start = System.nanoTime();
 			try {
-				InetAddress[] all = this.delegate.resolve(host);
-				boolean wantSix = this.http.preferredIpProtocol().equals("ip6");
-				InetAddress pick = first(all, wantSix);
-				if (pick == null && this.http.ipProtocolFallback()) {
-					pick = first(all, !wantSix);
-				}
+				InetAddress pick = this.http.ipProtocol().choose(this.delegate.resolve(host));
 				if (pick == null) {
-					throw new UnknownHostException("no " + this.http.preferredIpProtocol() + " address for " + host
+					throw new UnknownHostException("no " + this.http.ipProtocol().preferred() + " address for " + host
 							+ " and ip_protocol_fallback is false");
 				}
 				this.chosen = pick;
@@ -205,29 +200,12 @@ public final class HttpProber implements Prober {
 			}
 		}
 
-		private static InetAddress first(InetAddress[] all, boolean six) {
-			for (InetAddress address : all) {
-				if ((address instanceof Inet6Address) == six) {
-					return address;
-				}
-			}
-			return null;
-		}
-
 		/** Loop thread, after the fetch: the look-up's gauges. */
 		void report(URI uri, HttpReport metrics, ProbeLog log) {
 			InetAddress address = this.chosen;
 			String host = uri.getHost();
 			if (address == null && host != null) {
-				try {
-					String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-					if (literal.indexOf(':') >= 0 || literal.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
-						address = InetAddress.getByName(literal); // a literal: no look-up happens
-					}
-				}
-				catch (UnknownHostException ex) {
-					address = null;
-				}
+				address = IpLiteral.parse(host); // a literal: the fetcher looked nothing up
 			}
 			metrics.resolved(this.nanos, address);
 			if (address != null) {
@@ -238,10 +216,6 @@ public final class HttpProber implements Prober {
 			}
 		}
 
-	}
-
-	static int family(InetAddress address) {
-		return (address instanceof Inet4Address) ? 4 : 6;
 	}
 
 }

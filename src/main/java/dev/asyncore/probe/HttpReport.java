@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.List;
 
 import dev.asyncore.http.RequestOptions;
+import dev.asyncore.probe.config.IpProtocol;
 
 /**
  * The http prober's gauges under blackbox_exporter's names and help texts. Loop thread only.
@@ -32,7 +33,7 @@ final class HttpReport {
 	void resolved(long nanos, InetAddress address) {
 		gauge("probe_dns_lookup_time_seconds", "Returns the time taken for probe dns lookup in seconds", nanos / 1e9);
 		gauge("probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6",
-				(address != null) ? HttpProber.family(address) : 0);
+				(address != null) ? IpProtocol.of(address).number() : 0);
 		if (address != null) {
 			gauge("probe_ip_addr_hash", "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
 					IpText.hash(address));

@@ -2,14 +2,9 @@ package dev.asyncore.probe;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.regex.Pattern;
 
 /** An address as Go's {@code net.IP.String()} writes it (RFC 5952 for IPv6), and blackbox_exporter's hash of it. */
 final class IpText {
-
-	private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-
-	private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
 
 	private IpText() {
 	}
@@ -49,25 +44,6 @@ final class IpText {
 			text.append(Integer.toHexString(groups[i]));
 		}
 		return text.toString();
-	}
-
-	/**
-	 * The address an IP literal ({@code 127.0.0.1}, {@code ::1}, {@code [::1]}) names, or {@code null}
-	 * for anything else; never a name look-up.
-	 */
-	static InetAddress literal(String text) {
-		String bare = (text.startsWith("[") && text.endsWith("]")) ? text.substring(1, text.length() - 1) : text;
-		boolean four = IPV4.matcher(bare).matches();
-		boolean six = bare.indexOf(':') >= 0 && IPV6.matcher(bare).matches();
-		if (!four && !six) {
-			return null;
-		}
-		try {
-			return InetAddress.getByName(bare); // a literal: parsed, not looked up
-		}
-		catch (java.net.UnknownHostException ex) {
-			return null;
-		}
 	}
 
 	/** FNV-1a, 32 bits, of the address bytes (4 for IPv4, 16 for IPv6): {@code probe_ip_addr_hash}. */

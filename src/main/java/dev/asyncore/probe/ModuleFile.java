@@ -17,6 +17,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.representer.Representer;
 
+import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.ModuleFiles;
+import dev.asyncore.probe.config.YamlSection;
+
 /**
  * blackbox_exporter's module file ({@code blackbox.yml}): {@code modules: {name: {prober, timeout,
  * http: {...}, tcp: {...}, udp: {...}}}}, read strictly. Every error names its key; an option blackbox_exporter has and this
@@ -73,25 +77,13 @@ public final class ModuleFile {
 		catch (YAMLException ex) {
 			throw new ModuleConfigException("(file)", "is not valid YAML: " + ex.getMessage().lines().findFirst().orElse(""));
 		}
-		Section root = Section.of("", document);
-		Section modulesSection = root.section("modules");
+		YamlSection root = YamlSection.of("", document);
+		YamlSection modulesSection = root.section("modules");
 		root.finish();
 		Map<String, Module> modules = new LinkedHashMap<>();
-		HttpProbe.FileReader files = new HttpProbe.FileReader() {
-
-			@Override
-			public String read(String key, String path) {
-				return readSecret(key, path, base);
-			}
-
-			@Override
-			public Path path(String path) {
-				return (base != null) ? base.resolve(path) : Path.of(path); // see blackbox.md: not the working directory
-			}
-
-		};
+		ModuleFiles files = ModuleFiles.relativeTo(base);
 		for (String name : modulesSection.keys()) {
-			modules.put(name, module(name, Section.of("modules." + name, modulesSection.raw(name)), files));
+			modules.put(name, module(name, YamlSection.of("modules." + name, modulesSection.raw(name)), files));
 		}
 		if (!modules.containsKey(DEFAULT_MODULE)) {
 			modules.put(DEFAULT_MODULE, Module.of(DEFAULT_MODULE, Duration.ofSeconds(5), HttpProbe.DEFAULT,
@@ -102,13 +94,13 @@ public final class ModuleFile {
 					"prober: tcp\ntimeout: 5s\n"));
 		}
 		if (!modules.containsKey(DnsProbe.DEFAULT_MODULE)) {
-			modules.put(DnsProbe.DEFAULT_MODULE, module(DnsProbe.DEFAULT_MODULE, Section.of("modules." + DnsProbe.DEFAULT_MODULE,
+			modules.put(DnsProbe.DEFAULT_MODULE, module(DnsProbe.DEFAULT_MODULE, YamlSection.of("modules." + DnsProbe.DEFAULT_MODULE,
 					new Yaml(new SafeConstructor(new LoaderOptions())).load(DnsProbe.DEFAULT_MODULE_YAML)), files));
 		}
 		return new ModuleFile(modules);
 	}
 
-	private static Module module(String name, Section s, HttpProbe.FileReader files) {
+	private static Module module(String name, YamlSection s, ModuleFiles files) {
 		if (name.isBlank()) {
 			throw new ModuleConfigException(s.path(), "a module needs a name");
 		}
@@ -129,10 +121,10 @@ public final class ModuleFile {
 		}
 		// every section present is read strictly, as blackbox_exporter does, though only the prober's is used
 		HttpProbe http = HttpProbe.parse(s.section("http"), files);
-		TcpProbe tcp = (prober.equals("tcp") || s.has("tcp")) ? TcpProbe.parse(s.section("tcp"), files::path) : null;
+		TcpProbe tcp = (prober.equals("tcp") || s.has("tcp")) ? TcpProbe.parse(s.section("tcp"), files) : null;
 		UdpProbe udp = (prober.equals("udp") || s.has("udp")) ? UdpProbe.parse(s.section("udp")) : null;
 		DnsProbe dns = prober.equals("dns") ? DnsProbe.parse(s.section("dns"), s.has("dns") && s.raw("dns") != null,
-				files::path) : null;
+				files) : null;
 		if (dns == null && s.has("dns")) {
 			Object ignored = s.raw("dns"); // another prober's section is allowed, as blackbox_exporter allows it
 		}
@@ -151,7 +143,7 @@ public final class ModuleFile {
 		};
 	}
 
-	private static String dump(Section s) {
+	private static String dump(YamlSection s) {
 		Map<String, Object> raw = new LinkedHashMap<>();
 		for (String key : s.keys()) {
 			raw.put(key, s.raw(key));
@@ -159,17 +151,6 @@ public final class ModuleFile {
 		DumperOptions options = new DumperOptions();
 		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
 		return new Yaml(new Representer(options), options).dump(raw);
-	}
-
-	private static String readSecret(String key, String path, Path base) {
-		Path file = (base != null) ? base.resolve(path) : Path.of(path); // see blackbox.md: not the working directory
-		try {
-			String content = Files.readString(file, StandardCharsets.UTF_8);
-			return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
-		}
-		catch (IOException ex) {
-			throw new ModuleConfigException(key, "cannot read '" + file + "': " + ex.getMessage());
-		}
 	}
 
 	/** The module named {@code name}, or {@code null}. */

@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 
+import dev.asyncore.probe.config.QueryResponse;
+
 /**
  * The walk through a {@code query_response} list that the tcp and udp probers share, as
  * blackbox_exporter orders each entry: {@code expect}, then {@code expect_bytes}, then

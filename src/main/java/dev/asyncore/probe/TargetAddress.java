@@ -1,6 +1,5 @@
 package dev.asyncore.probe;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,6 +15,9 @@ import dev.asyncore.core.TimerHandle;
 import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.config.IpLiteral;
+import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.config.IpProtocol;
 
 /**
  * A {@code host:port} target of the tcp and udp probers and its address, chosen as
@@ -45,7 +47,7 @@ record TargetAddress(String host, int port) {
 	 * Splits {@code target}, chooses its address, then dials it with what is left of
 	 * {@code timeout}; a target without a port or an address fails the probe, logged. Loop thread.
 	 */
-	static CompletableFuture<Boolean> resolveThen(String target, String preferred, boolean fallback, Resolver resolver,
+	static CompletableFuture<Boolean> resolveThen(String target, IpPreference ip, Resolver resolver,
 			Executor executor, FetchPolicy policy, Reactor reactor, Duration timeout, ProbeReport report, ProbeLog log,
 			Dial dial) {
 		long start = System.nanoTime();
@@ -67,7 +69,7 @@ record TargetAddress(String host, int port) {
 			log.error("Target refused by the blackbox policy", "err", ex.getMessage());
 			return CompletableFuture.completedFuture(false);
 		}
-		return parsed.choose(preferred, fallback, resolver, executor, reactor, timeout, report, log).thenCompose(address -> {
+		return parsed.choose(ip, resolver, executor, reactor, timeout, report, log).thenCompose(address -> {
 			if (address == null) {
 				return CompletableFuture.completedFuture(false);
 			}
@@ -88,29 +90,48 @@ record TargetAddress(String host, int port) {
 	 * @throws IllegalArgumentException with Go's wording when there is no port or the brackets are wrong
 	 */
 	static TargetAddress parse(String target) {
+		return parse(target, -1);
+	}
+
+	/**
+	 * As {@link #parse(String)}, but a target that Go's {@code net.SplitHostPort} cannot split is a
+	 * host on {@code defaultPort}, as blackbox_exporter's dns prober reads it ({@code 192.0.2.1},
+	 * {@code ::1}, {@code [::1]}).
+	 * @param defaultPort the port of a target without one, or -1 to refuse such a target
+	 * @throws IllegalArgumentException if the port is not a number from 0 to 65535, or (without a
+	 * default port) if the target cannot be split
+	 */
+	static TargetAddress parse(String target, int defaultPort) {
 		String host;
 		String port;
+		String unsplit = null;
 		if (target.startsWith("[")) {
 			int close = target.indexOf(']');
+			host = (close > 0) ? target.substring(1, close) : null;
+			port = (close > 0 && close + 1 < target.length()) ? target.substring(close + 2) : null;
 			if (close < 0) {
-				throw new IllegalArgumentException("address " + target + ": missing ']' in address");
+				unsplit = "missing ']' in address";
 			}
-			if (close + 1 >= target.length() || target.charAt(close + 1) != ':') {
-				throw new IllegalArgumentException("address " + target + ": missing port in address");
+			else if (close + 1 >= target.length() || target.charAt(close + 1) != ':') {
+				unsplit = "missing port in address";
 			}
-			host = target.substring(1, close);
-			port = target.substring(close + 2);
 		}
 		else {
 			int colon = target.lastIndexOf(':');
+			host = (colon >= 0) ? target.substring(0, colon) : null;
+			port = (colon >= 0) ? target.substring(colon + 1) : null;
 			if (colon < 0) {
-				throw new IllegalArgumentException("address " + target + ": missing port in address");
+				unsplit = "missing port in address";
 			}
-			if (target.indexOf(':') != colon) {
-				throw new IllegalArgumentException("address " + target + ": too many colons in address");
+			else if (target.indexOf(':') != colon) {
+				unsplit = "too many colons in address";
 			}
-			host = target.substring(0, colon);
-			port = target.substring(colon + 1);
+		}
+		if (unsplit != null) {
+			if (defaultPort < 0) {
+				throw new IllegalArgumentException("address " + target + ": " + unsplit);
+			}
+			return new TargetAddress(target, defaultPort);
 		}
 		if (!PORT.matcher(port).matches() || Integer.parseInt(port) > 65535) {
 			throw new IllegalArgumentException("address " + target + ": invalid port \"" + port + "\"");
@@ -123,13 +144,13 @@ record TargetAddress(String host, int port) {
 	 * @param budget how long the look-up may take before the probe fails
 	 * @return the address on the loop thread; {@code null} (with the reason logged) if there is none
 	 */
-	CompletableFuture<InetSocketAddress> choose(String preferred, boolean fallback, Resolver resolver, Executor executor,
+	CompletableFuture<InetSocketAddress> choose(IpPreference ip, Resolver resolver, Executor executor,
 			Reactor reactor, Duration budget, ProbeReport report, ProbeLog log) {
 		report.gauge("probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6", 0);
 		report.gauge("probe_ip_addr_hash", "Specifies the hash of IP address. It's useful to detect if the IP address changes.", 0);
-		log.info("Resolving target address", "target", this.host, "ip_protocol", preferred);
+		log.info("Resolving target address", "target", this.host, "ip_protocol", ip.preferred());
 		long start = System.nanoTime();
-		InetAddress literal = IpText.literal(this.host);
+		InetAddress literal = IpLiteral.parse(this.host);
 		CompletableFuture<InetAddress[]> lookup;
 		if (literal != null || this.host.isEmpty()) {
 			// a literal needs no look-up; an empty host is Go's "all interfaces" (loopback to dial)
@@ -153,18 +174,18 @@ record TargetAddress(String host, int port) {
 		lookup.whenComplete((all, error) -> onLoop(reactor, () -> {
 			report.gauge("probe_dns_lookup_time_seconds", "Returns the time taken for probe dns lookup in seconds",
 					(System.nanoTime() - start) / 1e9);
-			InetAddress pick = (all != null) ? pick(all, preferred.equals("ip6"), fallback) : null;
+			InetAddress pick = (all != null) ? ip.choose(all) : null;
 			if (pick == null) {
 				Throwable cause = (error instanceof CompletionException) ? error.getCause() : error;
 				String why = (cause != null) ? cause.getMessage() : "unable to find ip; no fallback";
-				log.error("Resolution with IP protocol failed", "target", this.host, "ip_protocol", preferred, "err", why);
+				log.error("Resolution with IP protocol failed", "target", this.host, "ip_protocol", ip.preferred(), "err", why);
 				log.error("Error resolving address", "err", why);
 				chosen.complete(null);
 				return;
 			}
 			log.info("Resolved target address", "target", this.host, "ip", IpText.of(pick));
 			report.gauge("probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6",
-					(pick instanceof Inet6Address) ? 6 : 4);
+					IpProtocol.of(pick).number());
 			report.gauge("probe_ip_addr_hash", "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
 					IpText.hash(pick));
 			chosen.complete(new InetSocketAddress(pick, this.port));
@@ -180,18 +201,6 @@ record TargetAddress(String host, int port) {
 		else {
 			reactor.execute(task);
 		}
-	}
-
-	/** The first address of the preferred family, else (if allowed) the last of the other, as Go's loop leaves it. */
-	private static InetAddress pick(InetAddress[] all, boolean six, boolean fallback) {
-		InetAddress other = null;
-		for (InetAddress address : all) {
-			if ((address instanceof Inet6Address) == six) {
-				return address;
-			}
-			other = address;
-		}
-		return fallback ? other : null;
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.config.TlsConfig;
 
 /**
  * blackbox_exporter's tcp prober on one loop: resolve {@code host:port} (preferred family, fallback),
@@ -43,7 +44,7 @@ public final class TcpProber implements Prober {
 		TcpProbe tcp = (module.tcp() != null) ? module.tcp() : TcpProbe.DEFAULT;
 		TlsMaterial tls = (module.tls() != null) ? module.tls() : TlsMaterial.load(TlsConfig.DEFAULT, "tls_config");
 		QueryScript.registerGauges(tcp.queryResponse(), report);
-		return TargetAddress.resolveThen(target, tcp.preferredIpProtocol(), tcp.ipProtocolFallback(), this.resolver,
+		return TargetAddress.resolveThen(target, tcp.ipProtocol(), this.resolver,
 				this.resolverExecutor, this.policy, this.reactor, timeout, report, log,
 				(parsed, address, budget) -> TcpDialogue.start(this.reactor, tcp, tls,
 						(tcp.tlsConfig().serverName() != null) ? tcp.tlsConfig().serverName() : parsed.host(), address,

@@ -3,6 +3,7 @@ package dev.asyncore.probe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -22,6 +23,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+
+import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.TlsConfig;
 
 /**
  * The key and trust material of one module's {@code tls_config}, loaded once from PEM files; each
@@ -102,7 +106,7 @@ public final class TlsMaterial {
 		try (InputStream in = Files.newInputStream(file)) {
 			certificates.addAll(factory.generateCertificates(in));
 		}
-		catch (java.nio.file.NoSuchFileException ex) {
+		catch (NoSuchFileException ex) {
 			throw new ModuleConfigException(key, "file '" + file + "' does not exist");
 		}
 		if (certificates.isEmpty()) {
@@ -116,7 +120,7 @@ public final class TlsMaterial {
 		try {
 			text = Files.readString(file);
 		}
-		catch (java.nio.file.NoSuchFileException ex) {
+		catch (NoSuchFileException ex) {
 			throw new ModuleConfigException(key, "file '" + file + "' does not exist");
 		}
 		Matcher m = PEM.matcher(text);

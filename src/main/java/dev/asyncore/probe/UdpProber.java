@@ -40,7 +40,7 @@ public final class UdpProber implements Prober {
 			return CompletableFuture.completedFuture(false);
 		}
 		QueryScript.registerGauges(udp.queryResponse(), report);
-		return TargetAddress.resolveThen(target, udp.preferredIpProtocol(), udp.ipProtocolFallback(), this.resolver,
+		return TargetAddress.resolveThen(target, udp.ipProtocol(), this.resolver,
 				this.resolverExecutor, this.policy, this.reactor, timeout, report, log,
 				(parsed, address, budget) -> UdpDialogue.start(this.reactor, udp, address, budget, report, log));
 	}

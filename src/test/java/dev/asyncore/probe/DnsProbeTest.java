@@ -11,6 +11,9 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
+import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.config.IpProtocol;
+import dev.asyncore.probe.config.ModuleConfigException;
 import dev.asyncore.testsupport.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,8 +60,8 @@ class DnsProbeTest {
 		assertThat(dns.queryType()).isEqualTo(Type.MX);
 		assertThat(dns.queryClass()).isEqualTo(DClass.CH);
 		assertThat(dns.tcp()).isTrue();
-		assertThat(dns.preferredIpProtocol()).isEqualTo("ip4");
-		assertThat(dns.ipProtocolFallback()).isFalse();
+		assertThat(dns.ipProtocol().preferred()).isEqualTo(IpProtocol.IP4);
+		assertThat(dns.ipProtocol().fallback()).isFalse();
 		assertThat(dns.sourceAddress()).isEqualTo(InetAddress.getByName("127.0.0.2"));
 		assertThat(dns.recursionDesired()).isFalse();
 		assertThat(dns.validRcodes()).containsExactly(0, 3, 4);
@@ -77,12 +80,19 @@ class DnsProbeTest {
 		assertThat(dns.queryType()).isEqualTo(Type.ANY);
 		assertThat(dns.queryClass()).isEqualTo(DClass.IN);
 		assertThat(dns.tcp()).isFalse();
-		assertThat(dns.preferredIpProtocol()).isEqualTo("ip6");
-		assertThat(dns.ipProtocolFallback()).isTrue();
+		assertThat(dns.ipProtocol().preferred()).isEqualTo(IpProtocol.IP6);
+		assertThat(dns.ipProtocol().fallback()).isTrue();
 		assertThat(dns.sourceAddress()).isNull();
 		assertThat(dns.recursionDesired()).isTrue();
 		assertThat(dns.validRcodes()).containsExactly(0);
 		assertThat(dns.answer()).isEqualTo(DnsRrCheck.NONE);
+	}
+
+	@Test
+	void whenPreferredIpProtocolIsEmptyThenADnsModuleLoadsPreferringIp6WithFallback() {
+		// blackbox_exporter reads "" as its default for every prober; this failed for dns before
+		DnsProbe dns = dns("query_name: example.org\npreferred_ip_protocol: \"\"\n");
+		assertThat(dns.ipProtocol()).isEqualTo(new IpPreference(IpProtocol.IP6, true));
 	}
 
 	@Test

@@ -24,6 +24,7 @@ import org.xbill.DNS.TXTRecord;
 
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.config.IpLiteral;
 import dev.asyncore.support.ReactorThread;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -357,10 +358,10 @@ class DnsProberIT {
 
 	@Test
 	void whenTheTargetHasNoPortThen53IsUsed() {
-		assertThat(DnsProber.literal("127.0.0.1")).isNotNull();
-		assertThat(DnsProber.literal("::1")).isNotNull();
-		assertThat(DnsProber.literal("999.0.0.1")).isNull();
-		assertThat(DnsProber.literal("dns.example")).isNull();
+		assertThat(IpLiteral.parse("127.0.0.1")).isNotNull();
+		assertThat(IpLiteral.parse("::1")).isNotNull();
+		assertThat(IpLiteral.parse("999.0.0.1")).isNull();
+		assertThat(IpLiteral.parse("dns.example")).isNull();
 	}
 
 }

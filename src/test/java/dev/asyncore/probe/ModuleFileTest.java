@@ -4,6 +4,10 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.config.IpProtocol;
+import dev.asyncore.probe.config.ModuleConfigException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,8 +65,8 @@ class ModuleFileTest {
 		assertThat(http.failIfHeaderMatches().get(0).allowMissing()).isTrue();
 		assertThat(http.bodySizeLimit()).isEqualTo(1 << 20);
 		assertThat(http.compression()).isEqualTo("gzip");
-		assertThat(http.preferredIpProtocol()).isEqualTo("ip4");
-		assertThat(http.ipProtocolFallback()).isFalse();
+		assertThat(http.ipProtocol().preferred()).isEqualTo(IpProtocol.IP4);
+		assertThat(http.ipProtocol().fallback()).isFalse();
 		assertThat(http.basicAuthUser()).isEqualTo("prober");
 		assertThat(http.tls().insecureSkipVerify()).isTrue();
 		assertThat(http.tls().serverName()).isEqualTo("internal.example");
@@ -76,7 +80,7 @@ class ModuleFileTest {
 		HttpProbe http = file.module(ModuleFile.DEFAULT_MODULE).http();
 		assertThat(http.validStatus(299)).isTrue();
 		assertThat(http.followRedirects()).isTrue();
-		assertThat(http.preferredIpProtocol()).isEqualTo("ip6");
+		assertThat(http.ipProtocol().preferred()).isEqualTo(IpProtocol.IP6);
 		assertThat(file.module("other").timeout()).isZero();
 	}
 
@@ -125,6 +129,13 @@ class ModuleFileTest {
 		java.nio.file.Files.writeString(file, "modules:\n  m:\n    prober: http\n    http:\n      tls_config: {ca_file: ca.pem}\n");
 		assertThatThrownBy(() -> ModuleFile.read(file)).hasMessageStartingWith("modules.m.http.tls_config.ca_file")
 			.hasMessageContaining(dir.resolve("ca.pem").toString());
+	}
+
+	@Test
+	void whenPreferredIpProtocolIsEmptyThenAnHttpModuleLoadsPreferringIp6WithFallback() {
+		// blackbox_exporter reads "" as its default for every prober; this failed for http before
+		HttpProbe http = parseHttp("preferred_ip_protocol: \"\"").module("m").http();
+		assertThat(http.ipProtocol()).isEqualTo(new IpPreference(IpProtocol.IP6, true));
 	}
 
 	private static ModuleFile parseHttp(String option) {

@@ -1,7 +1,5 @@
 package dev.asyncore.probe;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +7,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import dev.asyncore.probe.config.QueryResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The module-file examples in the README's blackbox_exporter section load with the strict parser and

@@ -7,6 +7,11 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.config.IpProtocol;
+import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.QueryResponse;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,8 +62,8 @@ class TcpModuleFileTest {
 		assertThat(smtp.prober()).isEqualTo("tcp");
 		assertThat(smtp.timeout()).isEqualTo(Duration.ofSeconds(5));
 		TcpProbe tcp = smtp.tcp();
-		assertThat(tcp.preferredIpProtocol()).isEqualTo("ip4");
-		assertThat(tcp.ipProtocolFallback()).isFalse();
+		assertThat(tcp.ipProtocol().preferred()).isEqualTo(IpProtocol.IP4);
+		assertThat(tcp.ipProtocol().fallback()).isFalse();
 		assertThat(tcp.sourceIpAddress().getHostAddress()).isEqualTo("127.0.0.1");
 		assertThat(tcp.queryResponse()).hasSize(7);
 		assertThat(tcp.queryResponse().get(0).labels()).containsExactly(new QueryResponse.Label("host", "${1}"));
@@ -68,8 +73,8 @@ class TcpModuleFileTest {
 		assertThat(tcp.tlsConfig().insecureSkipVerify()).isTrue();
 		assertThat(smtp.tls()).isNotNull();
 		assertThat(file.module("ssh_banner").tcp().tls()).isTrue();
-		assertThat(file.module("ssh_banner").tcp().preferredIpProtocol()).isEqualTo("ip6");
-		assertThat(file.module("ssh_banner").tcp().ipProtocolFallback()).isTrue();
+		assertThat(file.module("ssh_banner").tcp().ipProtocol().preferred()).isEqualTo(IpProtocol.IP6);
+		assertThat(file.module("ssh_banner").tcp().ipProtocol().fallback()).isTrue();
 		UdpProbe udp = file.module("udp_echo").udp();
 		assertThat(file.module("udp_echo").prober()).isEqualTo("udp");
 		assertThat(udp.queryResponse()).hasSize(2);
@@ -104,6 +109,20 @@ class TcpModuleFileTest {
 				"modules.m.tcp.query_response[0].labels[0].name", "label name");
 		assertError("tcp:\n      tls_config: {ca_file: /nonexistent/ca.pem}", "modules.m.tcp.tls_config.ca_file", "does not exist");
 		assertError("tcp:\n      query_response: {expect: a}", "modules.m.tcp.query_response", "must be a list");
+	}
+
+	@Test
+	void whenPreferredIpProtocolIsEmptyThenATcpModuleLoadsPreferringIp6WithFallback() {
+		Module m = ModuleFile.parse("modules:\n  m:\n    prober: tcp\n    tcp:\n      preferred_ip_protocol: \"\"\n", null)
+			.module("m");
+		assertThat(m.tcp().ipProtocol()).isEqualTo(new IpPreference(IpProtocol.IP6, true));
+	}
+
+	@Test
+	void whenPreferredIpProtocolIsEmptyThenAUdpModuleLoadsPreferringIp6WithFallback() {
+		Module m = ModuleFile.parse("modules:\n  m:\n    prober: udp\n    udp:\n      preferred_ip_protocol: \"\"\n"
+				+ "      query_response: [{send: ping}]\n", null).module("m");
+		assertThat(m.udp().ipProtocol()).isEqualTo(new IpPreference(IpProtocol.IP6, true));
 	}
 
 	@Test

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.asyncore.boot.config.InvalidConfigurationException;
-import dev.asyncore.probe.ModuleConfigException;
 import dev.asyncore.probe.ModuleFile;
+import dev.asyncore.probe.config.ModuleConfigException;
 
 /**
  * The current module file: read at startup (an invalid file fails startup, naming the key), read

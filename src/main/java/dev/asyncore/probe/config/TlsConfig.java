@@ -1,4 +1,4 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.config;
 
 import java.nio.file.Path;
 
@@ -19,10 +19,11 @@ public record TlsConfig(Path caFile, Path certFile, Path keyFile, String serverN
 	/** Verify against the JDK's trust store, no client certificate. */
 	public static final TlsConfig DEFAULT = new TlsConfig(null, null, null, null, false, null, null);
 
-	static TlsConfig parse(Section s, java.util.function.Function<String, Path> paths) {
+	/** Reads a prober's {@code tls_config} mapping strictly; {@code *_file} paths are resolved by {@code files}, not read. */
+	public static TlsConfig parse(YamlSection s, ModuleFiles files) {
 		s.unsupported("inline PEM is not read; use ca_file, cert_file and key_file", "ca", "cert", "key")
 			.unsupported("not implemented", "cipher_suites", "curve_preferences");
-		TlsConfig config = new TlsConfig(path(s, "ca_file", paths), path(s, "cert_file", paths), path(s, "key_file", paths),
+		TlsConfig config = new TlsConfig(path(s, "ca_file", files), path(s, "cert_file", files), path(s, "key_file", files),
 				s.string("server_name", null), s.bool("insecure_skip_verify", false), version(s, "min_version"),
 				version(s, "max_version"));
 		if ((config.certFile == null) != (config.keyFile == null)) {
@@ -33,12 +34,12 @@ public record TlsConfig(Path caFile, Path certFile, Path keyFile, String serverN
 		return config;
 	}
 
-	private static Path path(Section s, String name, java.util.function.Function<String, Path> paths) {
+	private static Path path(YamlSection s, String name, ModuleFiles files) {
 		String value = s.string(name, null);
-		return (value == null || value.isBlank()) ? null : paths.apply(value);
+		return (value == null || value.isBlank()) ? null : files.path(value);
 	}
 
-	private static String version(Section s, String name) {
+	private static String version(YamlSection s, String name) {
 		String value = s.string(name, null);
 		if (value == null) {
 			return null;
@@ -47,11 +48,6 @@ public record TlsConfig(Path caFile, Path certFile, Path keyFile, String serverN
 			throw new ModuleConfigException(s.key(name), "must be TLS10, TLS11, TLS12 or TLS13, was '" + value + "'");
 		}
 		return value;
-	}
-
-	/** The JDK protocol name of {@code TLS12} and its kin. */
-	static String jdkProtocol(String version) {
-		return "TLSv1." + version.charAt(4);
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +13,11 @@ import java.util.regex.Pattern;
 /**
  * One mapping of a module file, read strictly: every key read is remembered, and {@link #finish}
  * fails on any key left over, naming it, so a misspelt or unsupported option never passes
- * silently. Not thread-safe; used while parsing only.
+ * silently. Every error is a {@link ModuleConfigException} naming the key. The typed getters are
+ * the one parser of each value kind (strings, booleans, lists, regular expressions, Go durations,
+ * sizes). Not thread-safe; used while parsing only.
  */
-final class Section {
+public final class YamlSection {
 
 	private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d|w|y)");
 
@@ -29,15 +31,18 @@ final class Section {
 
 	private final Map<String, String> unsupported = new LinkedHashMap<>();
 
-	private Section(String path, Map<String, Object> values) {
+	private final boolean present;
+
+	private YamlSection(String path, Map<String, Object> values, boolean present) {
 		this.path = path;
 		this.values = values;
+		this.present = present;
 	}
 
 	/** Reads {@code value} at {@code path} as a mapping with string keys; {@code null} is an empty one. */
-	static Section of(String path, Object value) {
+	public static YamlSection of(String path, Object value) {
 		if (value == null) {
-			return new Section(path, Map.of());
+			return new YamlSection(path, Map.of(), false);
 		}
 		if (!(value instanceof Map<?, ?> map)) {
 			throw new ModuleConfigException(path, "must be a mapping, was " + describe(value));
@@ -49,39 +54,50 @@ final class Section {
 			}
 			values.put(name, v);
 		});
-		return new Section(path, values);
+		return new YamlSection(path, values, true);
 	}
 
-	String path() {
+	/** The dotted path of this mapping, such as {@code modules.web.http}; empty for the file's root. */
+	public String path() {
 		return this.path;
 	}
 
-	String key(String name) {
+	/** The dotted path of the key {@code name} in this mapping, for error messages. */
+	public String key(String name) {
 		return this.path.isEmpty() ? name : this.path + "." + name;
 	}
 
-	Set<String> keys() {
+	/** The keys present, in file order (reading none of them). */
+	public Set<String> keys() {
 		return this.values.keySet();
 	}
 
-	boolean has(String name) {
+	/** Whether the key {@code name} is present (its value may be empty). */
+	public boolean has(String name) {
 		return this.values.containsKey(name);
 	}
 
 	/** Declares blackbox_exporter options this implementation does not offer; finding one fails with {@code why}. */
-	Section unsupported(String why, String... names) {
+	public YamlSection unsupported(String why, String... names) {
 		for (String name : names) {
 			this.unsupported.put(name, why);
 		}
 		return this;
 	}
 
-	Object raw(String name) {
+	/** Whether this mapping was in the file with a value: {@code false} for an absent or empty key. */
+	public boolean present() {
+		return this.present;
+	}
+
+	/** The value of {@code name} as the YAML parser gave it ({@code null} if absent), marking it read. */
+	public Object raw(String name) {
 		this.read.add(name);
 		return this.values.get(name);
 	}
 
-	String string(String name, String fallback) {
+	/** A scalar as text, or {@code fallback} if absent or empty. */
+	public String string(String name, String fallback) {
 		Object value = raw(name);
 		if (value == null) {
 			return fallback;
@@ -92,7 +108,7 @@ final class Section {
 		return String.valueOf(value);
 	}
 
-	boolean bool(String name, boolean fallback) {
+	public boolean bool(String name, boolean fallback) {
 		Object value = raw(name);
 		if (value == null) {
 			return fallback;
@@ -103,11 +119,13 @@ final class Section {
 		return b;
 	}
 
-	Section section(String name) {
+	/** The mapping under {@code name}; an absent key is an empty mapping that is not {@link #present()}. */
+	public YamlSection section(String name) {
 		return of(key(name), raw(name));
 	}
 
-	List<Object> list(String name) {
+	/** A list, empty if absent. */
+	public List<Object> list(String name) {
 		Object value = raw(name);
 		if (value == null) {
 			return List.of();
@@ -118,7 +136,8 @@ final class Section {
 		return new ArrayList<>(list);
 	}
 
-	List<String> strings(String name) {
+	/** A list of scalars as text, empty if absent. */
+	public List<String> strings(String name) {
 		List<String> strings = new ArrayList<>();
 		List<Object> items = list(name);
 		for (int i = 0; i < items.size(); i++) {
@@ -131,7 +150,8 @@ final class Section {
 		return strings;
 	}
 
-	List<Pattern> regexps(String name) {
+	/** A list of regular expressions, empty if absent. */
+	public List<Pattern> regexps(String name) {
 		List<Pattern> patterns = new ArrayList<>();
 		List<String> sources = strings(name);
 		for (int i = 0; i < sources.size(); i++) {
@@ -140,7 +160,8 @@ final class Section {
 		return patterns;
 	}
 
-	static Pattern regexp(String key, String source) {
+	/** Compiles {@code source}, failing with a message that names {@code key}. */
+	public static Pattern regexp(String key, String source) {
 		try {
 			return Pattern.compile(source);
 		}
@@ -150,7 +171,7 @@ final class Section {
 	}
 
 	/** A Go duration ({@code 5s}, {@code 1m30s}, {@code 500ms}) or a bare number of seconds. */
-	Duration duration(String name, Duration fallback) {
+	public Duration duration(String name, Duration fallback) {
 		String text = string(name, null);
 		if (text == null) {
 			return fallback;
@@ -163,7 +184,12 @@ final class Section {
 		}
 	}
 
-	static Duration parseDuration(String text) {
+	/**
+	 * Go's {@code time.ParseDuration} as Prometheus reads it ({@code 1m30s}; {@code d}, {@code w} and
+	 * {@code y} too) or a bare number of seconds.
+	 * @throws IllegalArgumentException if {@code text} is neither
+	 */
+	public static Duration parseDuration(String text) {
 		if (text.matches("\\d+(\\.\\d+)?")) {
 			return Duration.ofNanos((long) (Double.parseDouble(text) * 1e9));
 		}
@@ -191,7 +217,7 @@ final class Section {
 	}
 
 	/** A size such as {@code 1MB} or {@code 512KiB}, as blackbox_exporter reads it (powers of two); 0 if absent. */
-	long size(String name) {
+	public long size(String name) {
 		String text = string(name, null);
 		if (text == null) {
 			return 0;
@@ -213,7 +239,7 @@ final class Section {
 	}
 
 	/** Fails on the first key present but never read, naming it. */
-	void finish() {
+	public void finish() {
 		for (String name : this.values.keySet()) {
 			if (this.read.contains(name)) {
 				continue;

@@ -1,4 +1,4 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.config;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,16 +40,16 @@ public record QueryResponse(Pattern expect, byte[] expectBytes, String send, boo
 	 * Reads the entries of {@code query_response}.
 	 * @param datagrams whether they are for the udp prober (no {@code starttls} there)
 	 */
-	static List<QueryResponse> parseAll(Section s, String name, boolean datagrams) {
+	public static List<QueryResponse> parseAll(YamlSection s, String name, boolean datagrams) {
 		List<QueryResponse> steps = new ArrayList<>();
 		List<Object> items = s.list(name);
 		for (int i = 0; i < items.size(); i++) {
-			steps.add(parse(Section.of(s.key(name) + "[" + i + "]", items.get(i)), datagrams));
+			steps.add(parse(YamlSection.of(s.key(name) + "[" + i + "]", items.get(i)), datagrams));
 		}
 		return steps;
 	}
 
-	private static QueryResponse parse(Section s, boolean datagrams) {
+	private static QueryResponse parse(YamlSection s, boolean datagrams) {
 		String source = s.string("expect", null);
 		Pattern expect = (source != null) ? compile(s.key("expect"), source) : null;
 		String bytes = s.string("expect_bytes", null);
@@ -66,7 +66,7 @@ public record QueryResponse(Pattern expect, byte[] expectBytes, String send, boo
 		List<Label> labels = new ArrayList<>();
 		List<Object> items = s.list("labels");
 		for (int i = 0; i < items.size(); i++) {
-			Section label = Section.of(s.key("labels") + "[" + i + "]", items.get(i));
+			YamlSection label = YamlSection.of(s.key("labels") + "[" + i + "]", items.get(i));
 			String labelName = label.string("name", null);
 			if (labelName == null || !LABEL_NAME.matcher(labelName).matches() || labelName.startsWith("__")) {
 				throw new ModuleConfigException(label.key("name"), "must be a Prometheus label name, was '" + labelName + "'");
@@ -87,7 +87,7 @@ public record QueryResponse(Pattern expect, byte[] expectBytes, String send, boo
 	 * Compiles a Go (RE2) expression as Java reads it: {@code (?P<name>} becomes {@code (?<name>},
 	 * and only {@code \n} ends a line for {@code .}, {@code ^} and {@code $}, as in Go.
 	 */
-	static Pattern compile(String key, String source) {
+	public static Pattern compile(String key, String source) {
 		String java = source.replace("(?P<", "(?<");
 		try {
 			return Pattern.compile(java, Pattern.UNIX_LINES);
@@ -102,7 +102,7 @@ public record QueryResponse(Pattern expect, byte[] expectBytes, String send, boo
 	 * group of {@code match} (empty if it did not take part or does not exist), {@code $$} is a
 	 * dollar, and a malformed reference stays as written.
 	 */
-	static String expand(String template, Matcher match) {
+	public static String expand(String template, Matcher match) {
 		StringBuilder out = new StringBuilder(template.length() + 16);
 		int i = 0;
 		while (i < template.length()) {

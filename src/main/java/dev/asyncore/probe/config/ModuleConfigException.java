@@ -1,4 +1,4 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.config;
 
 /**
  * A module file that cannot be used: the message names the key ({@code modules.http_2xx.http.method})
