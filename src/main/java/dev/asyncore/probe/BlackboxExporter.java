@@ -1,5 +1,6 @@
 package dev.asyncore.probe;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -9,6 +10,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.asyncore.core.Reactor;
+import dev.asyncore.probe.config.Module;
+import dev.asyncore.probe.config.ModuleFile;
 
 /**
  * blackbox_exporter's HTTP API, answered on the reactor: {@code GET /probe?target=&module=[&debug=true]},
@@ -22,7 +25,7 @@ public final class BlackboxExporter {
 
 	private final Supplier<ModuleFile> modules;
 
-	private final Function<Reactor, Prober.Set> probers;
+	private final Function<Reactor, ProberLookup> probers;
 
 	private final Supplier<CompletableFuture<String>> reload;
 
@@ -36,12 +39,13 @@ public final class BlackboxExporter {
 
 	/**
 	 * @param modules the current module file (replaced on reload)
-	 * @param probers the probers of a loop (made with that loop's fetcher), by prober name
+	 * @param probers the probers of a loop (made with that loop's fetcher), by prober name: the table's
+	 * {@code forLoop}, so that the exporter knows no prober
 	 * @param reload re-reads the module file off the loop; completes with {@code null} or the error
 	 * @param maxInFlight probes at once; more get 503
 	 * @param timeoutOffset subtracted from {@code X-Prometheus-Scrape-Timeout-Seconds}
 	 */
-	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, Prober.Set> probers,
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
 			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset) {
 		this(modules, probers, reload, maxInFlight, timeoutOffset, ExporterAccess.OPEN);
 	}
@@ -50,7 +54,7 @@ public final class BlackboxExporter {
 	 * As the other constructor, with {@code access} deciding who may call it.
 	 * @param access the credentials check run before every path but {@code /-/healthy}
 	 */
-	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, Prober.Set> probers,
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
 			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access) {
 		this.access = Objects.requireNonNull(access);
 		this.modules = Objects.requireNonNull(modules);
@@ -117,7 +121,7 @@ public final class BlackboxExporter {
 	private CompletableFuture<ExporterResponse> probe(Reactor reactor, ExporterRequest request) {
 		Map<String, String> query = request.query();
 		String moduleName = query.getOrDefault("module", ModuleFile.DEFAULT_MODULE);
-		Module module = this.modules.get().module(moduleName);
+		Module<?> module = this.modules.get().module(moduleName);
 		if (module == null) {
 			return done(ExporterResponse.text(400, "Unknown module \"" + moduleName + "\"\n"));
 		}
@@ -148,14 +152,10 @@ public final class BlackboxExporter {
 		ProbeLog log = new ProbeLog(moduleName, target, debug);
 		ProbeReport report = new ProbeReport();
 		long start = System.nanoTime();
-		log.info("Beginning probe", "probe", module.prober(), "timeout_seconds", timeout.toMillis() / 1000.0);
+		log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", timeout.toMillis() / 1000.0);
 		CompletableFuture<Boolean> outcome;
 		try {
-			Prober prober = this.probers.apply(reactor).prober(module.prober());
-			if (prober == null) {
-				throw new IllegalStateException("no " + module.prober() + " prober on this loop");
-			}
-			outcome = prober.run(module, target, timeout, report, log);
+			outcome = run(module, this.probers.apply(reactor), target, timeout, report, log);
 		}
 		catch (RuntimeException ex) {
 			this.inFlight.decrementAndGet();
@@ -174,13 +174,23 @@ public final class BlackboxExporter {
 				log.error("Probe failed", "duration_seconds", seconds);
 			}
 			if (!debug) {
-				return new ExporterResponse(200, ExporterResponse.METRICS,
-						report.render().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				return new ExporterResponse(200, ExporterResponse.METRICS, report.render().getBytes(StandardCharsets.UTF_8));
 			}
 			return ExporterResponse.text(200, "Logs for the probe:\n" + String.join("\n", log.lines())
 					+ "\n\n\n\nMetrics that would have been returned:\n" + report.render()
 					+ "\n\n\nModule configuration:\n" + module.text());
 		});
+	}
+
+	/** Runs {@code module}'s prober of this loop with the module's options. */
+	private static <O> CompletableFuture<Boolean> run(Module<O> module, ProberLookup probers, String target,
+			Duration timeout, ProbeReport report, ProbeLog log) {
+		@SuppressWarnings("unchecked") // the table pairs a kind's name with a prober of that kind's options
+		Prober<O> prober = (Prober<O>) probers.prober(module.kind().name());
+		if (prober == null) {
+			throw new IllegalStateException("no " + module.kind().name() + " prober on this loop");
+		}
+		return prober.run(module.options(), target, timeout, report, log);
 	}
 
 }

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
@@ -29,6 +30,10 @@ import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.ServerDispatcher;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
+import dev.asyncore.probe.config.ModuleFile;
+import dev.asyncore.probe.config.ProberKind;
+import dev.asyncore.probe.http.HttpProber;
+import dev.asyncore.probe.probers.Probers;
 import dev.asyncore.support.ReactorThread;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The exporter on a real loop and loopback sockets, probing an in-test origin. */
 @Timeout(30)
 class BlackboxExporterIT {
+
+	private static final List<ProberKind<?>> KINDS = Probers.standard().kinds();
 
 	private static final String MODULES = """
 			modules:
@@ -146,7 +153,7 @@ class BlackboxExporterIT {
 	}
 
 	private int exporter(FetchPolicy policy, int maxInFlight) throws Exception {
-		ModuleFile modules = ModuleFile.parse(MODULES, null);
+		ModuleFile modules = ModuleFile.parse(MODULES, null, KINDS);
 		return this.loop.call(() -> {
 			Fetcher fetcher = Fetcher.builder(this.loop.reactor()).policy(policy).build();
 			HttpProber prober = new HttpProber(fetcher, policy, InetAddress::getAllByName);

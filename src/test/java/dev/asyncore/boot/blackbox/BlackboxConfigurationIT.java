@@ -16,7 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.config.ServiceConfiguration;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
-import dev.asyncore.probe.FakeDnsServer;
+import dev.asyncore.probe.dns.FakeDnsServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
