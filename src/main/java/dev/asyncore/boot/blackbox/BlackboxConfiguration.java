@@ -21,10 +21,10 @@ import dev.asyncore.core.Reactor;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
-import dev.asyncore.probe.BlackboxExporter;
-import dev.asyncore.probe.ExporterAccess;
-import dev.asyncore.probe.ExporterConnection;
 import dev.asyncore.probe.ProberLookup;
+import dev.asyncore.probe.exporter.BlackboxExporter;
+import dev.asyncore.probe.exporter.ExporterAccess;
+import dev.asyncore.probe.exporter.ExporterConnection;
 import dev.asyncore.probe.probers.ProberContext;
 import dev.asyncore.probe.probers.Probers;
 

@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -119,10 +121,10 @@ final class HttpJudge {
 			return Long.MIN_VALUE;
 		}
 		try {
-			return java.time.LocalDate.of(year, month / 3 + 1, day).toEpochDay() * 86_400L + hour * 3600L
+			return LocalDate.of(year, month / 3 + 1, day).toEpochDay() * 86_400L + hour * 3600L
 					+ minute * 60L + second;
 		}
-		catch (java.time.DateTimeException ex) {
+		catch (DateTimeException ex) {
 			return Long.MIN_VALUE; // 31 Feb, say: the formatter gives the reason
 		}
 	}

@@ -1,9 +1,12 @@
 package dev.asyncore.probe.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.asyncore.probe.http.HttpOptions;
 import dev.asyncore.probe.probers.Probers;
@@ -122,13 +125,13 @@ class ModuleFileTest {
 	}
 
 	@Test
-	void relativeFilesAreReadFromTheModuleFilesDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+	void relativeFilesAreReadFromTheModuleFilesDirectory(@TempDir Path dir)
 			throws Exception {
-		java.nio.file.Files.writeString(dir.resolve("token"), "s3cret\n");
-		java.nio.file.Path file = dir.resolve("blackbox.yml");
-		java.nio.file.Files.writeString(file, "modules:\n  m:\n    prober: http\n    http:\n      bearer_token_file: token\n");
+		Files.writeString(dir.resolve("token"), "s3cret\n");
+		Path file = dir.resolve("blackbox.yml");
+		Files.writeString(file, "modules:\n  m:\n    prober: http\n    http:\n      bearer_token_file: token\n");
 		assertThat(ModuleFile.read(file, KINDS).module("m").options(HttpOptions.KIND).bearerToken()).isEqualTo("s3cret");
-		java.nio.file.Files.writeString(file, "modules:\n  m:\n    prober: http\n    http:\n      tls_config: {ca_file: ca.pem}\n");
+		Files.writeString(file, "modules:\n  m:\n    prober: http\n    http:\n      tls_config: {ca_file: ca.pem}\n");
 		assertThatThrownBy(() -> ModuleFile.read(file, KINDS)).hasMessageStartingWith("modules.m.http.tls_config.ca_file")
 			.hasMessageContaining(dir.resolve("ca.pem").toString());
 	}

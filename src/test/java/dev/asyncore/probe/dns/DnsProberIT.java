@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -248,7 +249,7 @@ class DnsProberIT {
 		assertThat(stray.logged("is not the query's")).isTrue();
 		this.server.behave(query -> {
 			byte[] wire = FakeDnsServer.zoneAnswer(query).toWire();
-			java.util.Arrays.fill(wire, 12, wire.length, (byte) 0xff); // the right header, then garbage
+			Arrays.fill(wire, 12, wire.length, (byte) 0xff); // the right header, then garbage
 			return List.of(FakeDnsServer.Reply.of(wire));
 		});
 		Result broken = probe("a", this.server.target(), TIMEOUT);

@@ -1,6 +1,7 @@
 package dev.asyncore.probe.dns;
 
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -49,7 +50,7 @@ class DnsRrCheckTest {
 	}
 
 	private static List<Pattern> re(String... patterns) {
-		return java.util.Arrays.stream(patterns).map(Pattern::compile).toList();
+		return Arrays.stream(patterns).map(Pattern::compile).toList();
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package dev.asyncore.probe.dns;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -10,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -97,7 +99,7 @@ public final class FakeDnsServer implements AutoCloseable {
 						? tls.getServerSocketFactory().createServerSocket(udp.getLocalPort(), 50, InetAddress.getLoopbackAddress())
 						: new ServerSocket(udp.getLocalPort(), 50, InetAddress.getLoopbackAddress());
 			}
-			catch (java.net.BindException ex) {
+			catch (BindException ex) {
 				udp.close();
 				if (attempt == 50) {
 					throw ex;
@@ -186,7 +188,7 @@ public final class FakeDnsServer implements AutoCloseable {
 				DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
 				this.udp.receive(packet);
 				this.queries.incrementAndGet();
-				Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+				Message query = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
 				for (Reply reply : this.behaviour.answer(query)) {
 					DatagramSocket from = reply.fromOtherPort() ? this.otherPort : this.udp;
 					from.send(new DatagramPacket(reply.wire(), reply.wire().length, packet.getSocketAddress()));

@@ -1,6 +1,7 @@
 package dev.asyncore.probe.tcp;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -353,7 +354,7 @@ class TcpProberIT {
 				written.addAndGet(chunk.length);
 			}
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			// the prober closed: what it was meant to do
 		}
 	}

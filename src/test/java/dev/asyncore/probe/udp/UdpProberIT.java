@@ -1,5 +1,6 @@
 package dev.asyncore.probe.udp;
 
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -123,7 +124,7 @@ class UdpProberIT {
 						server.send(new DatagramPacket(bytes, bytes.length, request.getSocketAddress()));
 					}
 				}
-				catch (java.io.IOException ex) {
+				catch (IOException ex) {
 					// closed by the test
 				}
 			});

@@ -1,4 +1,4 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.exporter;
 
 import java.util.concurrent.CompletableFuture;
 

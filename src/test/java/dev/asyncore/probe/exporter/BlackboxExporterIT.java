@@ -1,4 +1,4 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.exporter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,12 +16,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,7 +134,7 @@ class BlackboxExporterIT {
 		this.origin.createContext("/echo", ex -> reply(ex, 200, ex.getRequestMethod() + " "
 				+ new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8) + " "
 				+ ex.getRequestHeaders().getFirst("X-Extra") + " " + ex.getRequestHeaders().getFirst("Authorization")));
-		this.origin.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+		this.origin.setExecutor(Executors.newCachedThreadPool());
 		this.origin.start();
 		this.loop = new ReactorThread("exporter-it");
 	}
@@ -158,7 +162,7 @@ class BlackboxExporterIT {
 			Fetcher fetcher = Fetcher.builder(this.loop.reactor()).policy(policy).build();
 			HttpProber prober = new HttpProber(fetcher, policy, InetAddress::getAllByName);
 			BlackboxExporter exporter = new BlackboxExporter(() -> modules, r -> name -> name.equals("http") ? prober : null,
-					() -> java.util.concurrent.CompletableFuture.completedFuture(null), maxInFlight, Duration.ofMillis(500));
+					() -> CompletableFuture.completedFuture(null), maxInFlight, Duration.ofMillis(500));
 			ServerDispatcher server = new ServerDispatcher(this.loop.reactor(), new InetSocketAddress("127.0.0.1", 0),
 					ServerDispatcher.Options.DEFAULTS, new ListenerStats("blackbox"),
 					(reactor, channel, stats) -> new ExporterConnection(reactor, channel, exporter));
@@ -283,7 +287,7 @@ class BlackboxExporterIT {
 		int port = exporter(FetchPolicy.builder().allowPrivateNetworks(true).build(), 1);
 		var slow = this.client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/probe?target="
 				+ URLEncoder.encode(origin("/slow"), StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> get(port, "/probe?target=x").statusCode() == 503);
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> get(port, "/probe?target=x").statusCode() == 503);
 		this.release.countDown();
 		assertThat(metric(slow.get(10, TimeUnit.SECONDS), "probe_success")).isEqualTo("1");
 	}
@@ -307,7 +311,7 @@ class BlackboxExporterIT {
 			InputStream in = socket.getInputStream();
 			return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
 		}
-		catch (java.net.SocketException ex) {
+		catch (SocketException ex) {
 			return "reset: " + ex.getMessage();
 		}
 	}

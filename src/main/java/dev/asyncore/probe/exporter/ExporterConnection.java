@@ -1,15 +1,17 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.exporter;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.asyncore.chat.AsyncChat;
+import dev.asyncore.chat.Terminator;
 import dev.asyncore.chat.TooLongFrameException;
 import dev.asyncore.core.Reactor;
 
@@ -179,7 +181,7 @@ public final class ExporterConnection extends AsyncChat {
 		boolean keepAlive = request.keepAlive();
 		byte[] bytes = answer.encode(keepAlive, (answer.status() == 405) ? BlackboxExporter.allowed(request.path()) : null);
 		if (request.method().equals("HEAD")) {
-			bytes = java.util.Arrays.copyOf(bytes, headLength(bytes));
+			bytes = Arrays.copyOf(bytes, headLength(bytes));
 		}
 		push(bytes);
 		if (!keepAlive) {
@@ -204,7 +206,7 @@ public final class ExporterConnection extends AsyncChat {
 	/** Answers a request that cannot be served and closes after it: the stream's framing is lost. */
 	private void refuse(int status, String why) {
 		this.state = State.CLOSING;
-		setTerminator(dev.asyncore.chat.Terminator.NONE);
+		setTerminator(Terminator.NONE);
 		this.refusal = ExporterResponse.text(status, why + "\n").encode(false, null);
 		next(); // the requests before this one are answered first, in order
 	}

@@ -1,6 +1,7 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.exporter;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,8 +20,8 @@ class ExporterRequestTest {
 					+ "Host: x" + eol + "Connection:  close " + eol);
 			assertThat(request.method()).isEqualTo("GET");
 			assertThat(request.path()).isEqualTo("/probe");
-			assertThat(request.query()).containsExactly(java.util.Map.entry("target", "a:1"), java.util.Map.entry("module", "m"),
-					java.util.Map.entry("flag", ""));
+			assertThat(request.query()).containsExactly(Map.entry("target", "a:1"), Map.entry("module", "m"),
+					Map.entry("flag", ""));
 			assertThat(request.headers()).containsEntry("host", "x").containsEntry("connection", "close");
 			assertThat(request.keepAlive()).isFalse();
 		}

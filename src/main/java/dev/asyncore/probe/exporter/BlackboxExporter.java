@@ -1,4 +1,4 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.exporter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,6 +10,10 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.asyncore.core.Reactor;
+import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeReport;
+import dev.asyncore.probe.Prober;
+import dev.asyncore.probe.ProberLookup;
 import dev.asyncore.probe.config.Module;
 import dev.asyncore.probe.config.ModuleFile;
 

@@ -1,6 +1,7 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.exporter;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,7 +54,7 @@ public record ExporterResponse(int status, String contentType, byte[] body, List
 		}
 		head.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
 		byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-		byte[] all = java.util.Arrays.copyOf(h, h.length + this.body.length);
+		byte[] all = Arrays.copyOf(h, h.length + this.body.length);
 		System.arraycopy(this.body, 0, all, h.length, this.body.length);
 		return all;
 	}

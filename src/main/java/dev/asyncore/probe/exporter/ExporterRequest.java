@@ -1,4 +1,4 @@
-package dev.asyncore.probe;
+package dev.asyncore.probe.exporter;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
