@@ -1,7 +1,5 @@
 package dev.asyncore.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -11,10 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.asyncore.support.ReactorThread;
 import dev.asyncore.testsupport.TestCertificates;
 import dev.asyncore.tls.TlsServerContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** HTTPS fetches against the JDK's HttpsServer with certificates generated at test time. */
 @Timeout(30)
@@ -126,6 +129,23 @@ class HttpsIT {
 			assertThat(first.timings().dns()).isPositive();
 			assertThat(second.reusedConnection()).isTrue();
 			assertThat(second.timings().tls()).isZero();
+		}
+	}
+
+	@Test
+	void aRequestsEngineSetupIsAppliedToTheEngineBeforeTheHandshake() throws Exception {
+		// the server offers TLS 1.3 and 1.2; the setup leaves the client only 1.2 (a prober's max_version)
+		AtomicReference<SSLEngine> seen = new AtomicReference<>();
+		RequestOptions request = new RequestOptions(null, List.of(), null, () -> trustGood, (engine) -> {
+			engine.setEnabledProtocols(new String[] { "TLSv1.2" });
+			seen.set(engine);
+		}, null, null, true, null);
+		try (Fetcher fetcher = fetcher(trustGood)) {
+			FetchResult result = fetcher.fetch(uri(good, "localhost", "/hello"), FetchOptions.get().request(request))
+				.get(20, TimeUnit.SECONDS);
+			assertThat(result.status()).isEqualTo(200);
+			assertThat(seen.get()).as("the setup ran").isNotNull();
+			assertThat(seen.get().getSession().getProtocol()).isEqualTo("TLSv1.2");
 		}
 	}
 

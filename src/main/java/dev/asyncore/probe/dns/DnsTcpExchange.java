@@ -78,7 +78,7 @@ final class DnsTcpExchange extends TlsChat implements DnsExchange {
 		this.stage = Stage.HANDSHAKE;
 		try {
 			startTls(TlsTransport.client((SocketChannel) channel(), this.tls.newContext(this.capture),
-					this.serverName, ((InetSocketAddress) remoteAddress()).getPort()));
+					this.serverName, ((InetSocketAddress) remoteAddress()).getPort(), this.tls.engineSetup()));
 		}
 		catch (GeneralSecurityException | RuntimeException ex) {
 			this.listener.failed("Failed to create TLS configuration: " + DnsExchange.reason(ex));

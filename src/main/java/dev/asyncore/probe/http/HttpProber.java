@@ -106,7 +106,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 		};
 		List<RequestOptions.Hop> hops = new ArrayList<>();
 		RequestOptions request = new RequestOptions(http.method(), headers(http), body(http), context,
-				http.tls().serverName(), resolution, true, hops::add);
+				(material != null) ? material.engineSetup() : null, http.tls().serverName(), resolution, true, hops::add);
 		boolean keepBody = http.needsBody() || !http.compression().isEmpty();
 		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout));
 		if (!keepBody) {

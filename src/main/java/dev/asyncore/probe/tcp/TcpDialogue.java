@@ -182,7 +182,7 @@ final class TcpDialogue extends TlsChat {
 		this.tlsStart = System.nanoTime();
 		try {
 			startTls(TlsTransport.client((SocketChannel) channel(), this.tls.newContext(this.capture),
-					this.serverName, ((InetSocketAddress) remoteAddress()).getPort()));
+					this.serverName, ((InetSocketAddress) remoteAddress()).getPort(), this.tls.engineSetup()));
 		}
 		catch (GeneralSecurityException | RuntimeException ex) {
 			fail("Failed to create TLS configuration", ex);

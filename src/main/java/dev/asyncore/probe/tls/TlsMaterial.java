@@ -13,14 +13,18 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -30,7 +34,8 @@ import dev.asyncore.probe.config.TlsConfig;
 /**
  * The key and trust material of one module's {@code tls_config}, loaded once from PEM files; each
  * probe then gets its own {@link SSLContext} ({@link #newContext}) whose trust manager records
- * what the server sent ({@link TlsCapture}) before judging it. Immutable; any thread.
+ * what the server sent ({@link TlsCapture}) before judging it, and its engine is narrowed to
+ * {@code min_version}..{@code max_version} by {@link #engineSetup()}. Immutable; any thread.
  */
 public final class TlsMaterial {
 
@@ -42,10 +47,14 @@ public final class TlsMaterial {
 
 	private final KeyManager[] keys;
 
-	private TlsMaterial(TlsConfig config, X509ExtendedTrustManager trust, KeyManager[] keys) {
+	/** Enables the protocols from {@code min_version} to {@code max_version}; {@code null} when neither is set. */
+	private final Consumer<SSLEngine> engineSetup;
+
+	private TlsMaterial(TlsConfig config, X509ExtendedTrustManager trust, KeyManager[] keys, String[] protocols) {
 		this.config = config;
 		this.trust = trust;
 		this.keys = keys;
+		this.engineSetup = (protocols != null) ? (engine) -> engine.setEnabledProtocols(protocols) : null;
 	}
 
 	/**
@@ -78,7 +87,7 @@ public final class TlsMaterial {
 				kmf.init(keyStore, new char[0]);
 				keys = kmf.getKeyManagers();
 			}
-			return new TlsMaterial(config, trust, keys);
+			return new TlsMaterial(config, trust, keys, protocols(config, trust, keys));
 		}
 		catch (GeneralSecurityException | IOException ex) {
 			throw new ModuleConfigException(key, "cannot build TLS material: " + ex.getMessage());
@@ -94,10 +103,35 @@ public final class TlsMaterial {
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(this.keys, new CapturingTrustManager[] {
 				new CapturingTrustManager(this.trust, capture, this.config.insecureSkipVerify()) }, null);
-		if (this.config.minVersion() == null && this.config.maxVersion() == null) {
-			return context;
+		return context;
+	}
+
+	/**
+	 * What {@code TlsTransport.client} applies to each engine made from {@link #newContext}: the
+	 * protocols from {@code min_version} to {@code max_version}, or {@code null} when the module sets
+	 * neither (the JDK's defaults).
+	 */
+	public Consumer<SSLEngine> engineSetup() {
+		return this.engineSetup;
+	}
+
+	/**
+	 * The JDK's {@code TLSv1.x} protocols from {@code min_version} to {@code max_version}, in the
+	 * order the JDK lists them; {@code null} when neither is set.
+	 */
+	private static String[] protocols(TlsConfig config, X509ExtendedTrustManager trust, KeyManager[] keys)
+			throws GeneralSecurityException {
+		if (config.minVersion() == null && config.maxVersion() == null) {
+			return null;
 		}
-		return VersionLimitedContext.of(context, this.config.minVersion(), this.config.maxVersion());
+		int low = (config.minVersion() != null) ? config.minVersion().charAt(4) - '0' : 0;
+		int high = (config.maxVersion() != null) ? config.maxVersion().charAt(4) - '0' : 9;
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(keys, new TrustManager[] { trust }, null); // the JDK lists protocols only once initialised
+		return Arrays.stream(context.getSupportedSSLParameters().getProtocols())
+			.filter(p -> p.startsWith("TLSv1."))
+			.filter(p -> p.charAt(6) - '0' >= low && p.charAt(6) - '0' <= high)
+			.toArray(String[]::new);
 	}
 
 	private static List<Certificate> certificates(Path file, String key) throws IOException, GeneralSecurityException {

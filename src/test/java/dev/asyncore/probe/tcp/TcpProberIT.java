@@ -277,6 +277,34 @@ class TcpProberIT {
 	}
 
 	@Test
+	void minAndMaxVersionLimitTheProtocolsTheProbeOffers() throws Exception {
+		// the server speaks TLS 1.3 and 1.2; without the limit the handshake settles on 1.3
+		try (ServerSocket tlsServer = serverTls.getServerSocketFactory().createServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+			Thread serve = new Thread(() -> {
+				while (!tlsServer.isClosed()) {
+					try (Socket s = tlsServer.accept()) {
+						write(s, "* OK IMAP ready\r\n");
+						reader(s).readLine();
+					}
+					catch (Exception ex) {
+						// the probe closed first, or the test ended
+					}
+				}
+			});
+			serve.setDaemon(true);
+			serve.start();
+			String module = "prober: tcp\ntcp:\n  tls: true\n  tls_config: {ca_file: " + caFile
+					+ ", LIMIT}\n  query_response:\n    - expect: \"^\\\\* OK\"\n";
+			Result twelve = probe(module.replace("LIMIT", "max_version: TLS12"), "localhost:" + tlsServer.getLocalPort());
+			assertThat(twelve.success()).as(twelve.logText()).isTrue();
+			assertThat(twelve.text()).contains("probe_tls_version_info{version=\"TLS 1.2\"} 1");
+			Result thirteen = probe(module.replace("LIMIT", "min_version: TLS13"), "localhost:" + tlsServer.getLocalPort());
+			assertThat(thirteen.success()).as(thirteen.logText()).isTrue();
+			assertThat(thirteen.text()).contains("probe_tls_version_info{version=\"TLS 1.3\"} 1");
+		}
+	}
+
+	@Test
 	void aServerThatNeverAnswersFailsAtTheTimeoutButConnectsForTcpConnect() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		try (ScriptedServer silent = new ScriptedServer(s -> release.await(30, TimeUnit.SECONDS))) {
