@@ -1,5 +1,7 @@
 package dev.asyncore.http;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +75,7 @@ public record RequestOptions(String method, List<Map.Entry<String, String>> head
 	}
 
 	/** One completed hop of a fetch: what answered and how long each phase took, in nanoseconds. */
-	public record Hop(java.net.URI uri, java.net.InetSocketAddress address, ResponseHead head, boolean https,
+	public record Hop(URI uri, InetSocketAddress address, ResponseHead head, boolean https,
 			long dnsNanos, long connectNanos, long tlsNanos, long processingNanos, long transferNanos) {
 	}
 

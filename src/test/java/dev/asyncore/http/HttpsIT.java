@@ -8,8 +8,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import org.junit.jupiter.api.AfterAll;
@@ -78,7 +82,7 @@ class HttpsIT {
 		return server;
 	}
 
-	private static void send(com.sun.net.httpserver.HttpExchange exchange, byte[] body) throws IOException {
+	private static void send(HttpExchange exchange, byte[] body) throws IOException {
 		exchange.sendResponseHeaders(200, body.length);
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(body);
@@ -108,7 +112,7 @@ class HttpsIT {
 		return URI.create("https://" + host + ":" + server.getAddress().getPort() + path);
 	}
 
-	private static Throwable failure(java.util.concurrent.CompletableFuture<FetchResult> future) throws Exception {
+	private static Throwable failure(CompletableFuture<FetchResult> future) throws Exception {
 		try {
 			throw new AssertionError("expected a failure, got " + future.get(20, TimeUnit.SECONDS));
 		}
@@ -156,9 +160,9 @@ class HttpsIT {
 			FetchResult result = fetcher.fetch(uri(good, "localhost", "/hello")).get(20, TimeUnit.SECONDS);
 			FetchResult reused = fetcher.fetch(uri(good, "localhost", "/hello")).get(20, TimeUnit.SECONDS);
 
-			java.time.Instant now = java.time.Instant.now();
-			assertThat(result.certificateNotAfter()).isBetween(now.plus(java.time.Duration.ofHours(47)),
-					now.plus(java.time.Duration.ofHours(49)));
+			Instant now = Instant.now();
+			assertThat(result.certificateNotAfter()).isBetween(now.plus(Duration.ofHours(47)),
+					now.plus(Duration.ofHours(49)));
 			assertThat(reused.reusedConnection()).isTrue();
 			assertThat(reused.certificateNotAfter()).isEqualTo(result.certificateNotAfter());
 		}

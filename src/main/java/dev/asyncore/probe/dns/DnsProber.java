@@ -1,7 +1,6 @@
 package dev.asyncore.probe.dns;
 
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -81,14 +80,12 @@ public final class DnsProber implements Prober<DnsOptions> {
 		}
 		String host = server.host();
 		int port = server.port();
-		if (!this.policy.allowedHosts().isEmpty() || !this.policy.allowedPorts().isEmpty()) {
-			try { // the allow-lists, in the fetch policy's one place (the address class is checked after the look-up)
-				this.policy.checkUrl(URI.create("http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/"));
-			}
-			catch (FetchException | IllegalArgumentException ex) {
-				log.error("Target refused by the probe policy", "target", target, "err", ex.getMessage());
-				return probe.fail();
-			}
+		try {
+			server.checkAllowLists(this.policy); // the address class is checked after the look-up
+		}
+		catch (FetchException | IllegalArgumentException ex) {
+			log.error("Target refused by the probe policy", "target", target, "err", ex.getMessage());
+			return probe.fail();
 		}
 		log.info("Resolving target address", "target", host, "ip_protocol", dns.ipProtocol().preferred());
 		long start = System.nanoTime();
@@ -97,14 +94,12 @@ public final class DnsProber implements Prober<DnsOptions> {
 			probe.resolved(host, port, new InetAddress[] { literal }, null, System.nanoTime() - start);
 			return probe.outcome();
 		}
-		String name = host;
-		int serverPort = port;
 		try {
 			this.lookups.execute(() -> {
 				InetAddress[] all = null;
 				UnknownHostException failure = null;
 				try {
-					all = this.resolver.resolve(name);
+					all = this.resolver.resolve(host);
 				}
 				catch (UnknownHostException ex) {
 					failure = ex;
@@ -112,7 +107,7 @@ public final class DnsProber implements Prober<DnsOptions> {
 				InetAddress[] found = all;
 				UnknownHostException error = failure;
 				long nanos = System.nanoTime() - start;
-				this.reactor.execute(() -> probe.resolved(name, serverPort, found, error, nanos));
+				this.reactor.execute(() -> probe.resolved(host, port, found, error, nanos));
 			});
 		}
 		catch (RejectedExecutionException ex) {

@@ -22,14 +22,14 @@ import dev.asyncore.probe.config.IpPreference;
 import dev.asyncore.probe.config.IpProtocol;
 
 /**
- * A {@code host:port} target of the tcp and udp probers and its address, chosen as
- * blackbox_exporter's {@code chooseProtocol} chooses it: the first address of the preferred family,
- * else (with {@code ip_protocol_fallback}) one of the other, reported in
+ * A {@code host:port} target, split once for the tcp, udp and dns probers (Go's
+ * {@code net.SplitHostPort}), and, for tcp and udp, its address, chosen as blackbox_exporter's
+ * {@code chooseProtocol} chooses it ({@link IpPreference#choose}), reported in
  * {@code probe_dns_lookup_time_seconds}, {@code probe_ip_protocol} and {@code probe_ip_addr_hash}.
  * Names are looked up on the resolver executor, IP literals at once; the answer comes back on the
  * loop thread. Immutable.
  *
- * @param host the host part, without brackets
+ * @param host the host part, without brackets (a target given a default port is all host, as written)
  * @param port the port
  */
 public record TargetAddress(String host, int port) {
@@ -56,12 +56,7 @@ public record TargetAddress(String host, int port) {
 		TargetAddress parsed;
 		try {
 			parsed = parse(target);
-			if (!policy.allowedHosts().isEmpty() || !policy.allowedPorts().isEmpty()) {
-				// the fetch policy's one check of host and port lists, as for http targets; the address
-				// class is checked below, for literals and names alike
-				policy.checkUrl(URI.create("http://" + (parsed.host.indexOf(':') >= 0 ? "[" + parsed.host + "]" : parsed.host)
-						+ ":" + parsed.port + "/"));
-			}
+			parsed.checkAllowLists(policy); // the address class is checked below, for literals and names alike
 		}
 		catch (IllegalArgumentException ex) {
 			log.error("Error splitting target address and port", "err", ex.getMessage());
@@ -139,6 +134,19 @@ public record TargetAddress(String host, int port) {
 			throw new IllegalArgumentException("address " + target + ": invalid port \"" + port + "\"");
 		}
 		return new TargetAddress(host, Integer.parseInt(port));
+	}
+
+	/**
+	 * The fetch policy's host and port allow-lists, in its one check, as for an http target; the
+	 * address class is checked once the address is known ({@link FetchPolicy#checkAddress}).
+	 * @throws FetchException if the policy refuses the host or port
+	 * @throws IllegalArgumentException if the host cannot be part of a URI
+	 */
+	public void checkAllowLists(FetchPolicy policy) throws FetchException {
+		if (!policy.allowedHosts().isEmpty() || !policy.allowedPorts().isEmpty()) {
+			String bracketed = (this.host.indexOf(':') >= 0) ? "[" + this.host + "]" : this.host;
+			policy.checkUrl(URI.create("http://" + bracketed + ":" + this.port + "/"));
+		}
 	}
 
 	/**

@@ -255,20 +255,28 @@ class TcpProberIT {
 		tls.close();
 	}
 
-	@Test
-	void tlsFromTheStartReportsTheChain() throws Exception {
-		try (ServerSocket tlsServer = serverTls.getServerSocketFactory().createServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-			Thread serve = new Thread(() -> {
+	/** A TLS server that greets each connection with an IMAP banner and reads one line; closing it stops it. */
+	private static ServerSocket imapOverTls() throws IOException {
+		ServerSocket tlsServer = serverTls.getServerSocketFactory().createServerSocket(0, 8, InetAddress.getLoopbackAddress());
+		Thread serve = new Thread(() -> {
+			while (!tlsServer.isClosed()) {
 				try (Socket s = tlsServer.accept()) {
 					write(s, "* OK IMAP ready\r\n");
 					reader(s).readLine();
 				}
 				catch (Exception ex) {
-					// the probe closed first
+					// the probe closed first, or the test ended
 				}
-			});
-			serve.setDaemon(true);
-			serve.start();
+			}
+		});
+		serve.setDaemon(true);
+		serve.start();
+		return tlsServer;
+	}
+
+	@Test
+	void tlsFromTheStartReportsTheChain() throws Exception {
+		try (ServerSocket tlsServer = imapOverTls()) {
 			Result r = probe("prober: tcp\ntcp:\n  tls: true\n  tls_config: {ca_file: " + caFile + "}\n  query_response:\n    - expect: \"^\\\\* OK\"\n",
 					"localhost:" + tlsServer.getLocalPort());
 			assertThat(r.success()).as(r.logText()).isTrue();
@@ -279,20 +287,7 @@ class TcpProberIT {
 	@Test
 	void minAndMaxVersionLimitTheProtocolsTheProbeOffers() throws Exception {
 		// the server speaks TLS 1.3 and 1.2; without the limit the handshake settles on 1.3
-		try (ServerSocket tlsServer = serverTls.getServerSocketFactory().createServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-			Thread serve = new Thread(() -> {
-				while (!tlsServer.isClosed()) {
-					try (Socket s = tlsServer.accept()) {
-						write(s, "* OK IMAP ready\r\n");
-						reader(s).readLine();
-					}
-					catch (Exception ex) {
-						// the probe closed first, or the test ended
-					}
-				}
-			});
-			serve.setDaemon(true);
-			serve.start();
+		try (ServerSocket tlsServer = imapOverTls()) {
 			String module = "prober: tcp\ntcp:\n  tls: true\n  tls_config: {ca_file: " + caFile
 					+ ", LIMIT}\n  query_response:\n    - expect: \"^\\\\* OK\"\n";
 			Result twelve = probe(module.replace("LIMIT", "max_version: TLS12"), "localhost:" + tlsServer.getLocalPort());
