@@ -189,7 +189,8 @@ final class FetchExchange implements ResponseParser.Listener {
 			HttpConnection fresh = new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target,
 					new InetSocketAddress(address, this.target.port()), this.policy);
 			var context = this.options.request().sslContext();
-			fresh.tls((context != null && this.target.https()) ? context.get() : null, this.options.request().serverName());
+			fresh.tls((context != null && this.target.https()) ? context.get() : null,
+					this.options.request().sslEngineSetup(), this.options.request().serverName());
 			send(fresh);
 		}
 		catch (IOException | RuntimeException ex) {

@@ -11,8 +11,10 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -64,6 +66,8 @@ final class HttpConnection extends AsyncChat {
 	/** A fetch's own TLS material and server name (a prober's {@code tls_config}), or {@code null}. */
 	private SSLContext sslContext;
 
+	private Consumer<SSLEngine> sslEngineSetup;
+
 	private String serverName;
 
 	HttpConnection(Reactor reactor, ConnectionPool pool, Target target, InetSocketAddress address, FetchPolicy policy)
@@ -95,9 +99,13 @@ final class HttpConnection extends AsyncChat {
 		return this.address;
 	}
 
-	/** Uses {@code context} (if not null) and {@code name} (if not null) for this connection's TLS; before it connects. */
-	void tls(SSLContext context, String name) {
+	/**
+	 * Uses {@code context}, {@code engineSetup} and {@code name} (each if not null) for this
+	 * connection's TLS; before it connects.
+	 */
+	void tls(SSLContext context, Consumer<SSLEngine> engineSetup, String name) {
 		this.sslContext = context;
+		this.sslEngineSetup = engineSetup;
 		this.serverName = name;
 	}
 
@@ -130,7 +138,8 @@ final class HttpConnection extends AsyncChat {
 		if (this.target.https()) {
 			setTransport(TlsTransport.client((SocketChannel) channel(),
 					(this.sslContext != null) ? this.sslContext : this.pool.sslContext(),
-					(this.serverName != null) ? this.serverName : this.target.host().name(), this.target.port()));
+					(this.serverName != null) ? this.serverName : this.target.host().name(), this.target.port(),
+					this.sslEngineSetup));
 		}
 		setIdleTimeout(this.policy.readTimeout());
 	}

@@ -1,11 +1,15 @@
 package dev.asyncore.http;
 
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * What a prober needs beyond a plain GET: any method, extra headers, a body, its own TLS material,
@@ -19,6 +23,9 @@ import javax.net.ssl.SSLContext;
  * @param body the request body (sent with a {@code Content-Length}), or {@code null}
  * @param sslContext trust and client-certificate material for https, asked for (on the loop thread)
  * only when an https connection opens; {@code null} for the fetcher's
+ * @param sslEngineSetup applied to the engine of each https connection the fetch opens, after
+ * client mode, hostname verification and SNI are set (to limit the protocol versions, say), or
+ * {@code null}
  * @param serverName the name sent as SNI and verified in the certificate instead of the URL's
  * host, or {@code null}
  * @param resolver the look-up for this fetch, or {@code null} for the fetcher's
@@ -27,10 +34,18 @@ import javax.net.ssl.SSLContext;
  * @param hops told about each completed hop, redirects included, or {@code null}
  */
 public record RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
-		Supplier<SSLContext> sslContext, String serverName, Resolver resolver, boolean freshConnection, HopListener hops) {
+		Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
+		boolean freshConnection, HopListener hops) {
 
 	/** Nothing beyond {@link FetchOptions}. */
 	public static final RequestOptions NONE = new RequestOptions(null, List.of(), null, null, null, null, false, null);
+
+	/** Options without an engine setup. */
+	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
+			Supplier<SSLContext> sslContext, String serverName, Resolver resolver, boolean freshConnection,
+			HopListener hops) {
+		this(method, headers, body, sslContext, null, serverName, resolver, freshConnection, hops);
+	}
 
 	public RequestOptions {
 		headers = List.copyOf(headers);
@@ -60,7 +75,7 @@ public record RequestOptions(String method, List<Map.Entry<String, String>> head
 	}
 
 	/** One completed hop of a fetch: what answered and how long each phase took, in nanoseconds. */
-	public record Hop(java.net.URI uri, java.net.InetSocketAddress address, ResponseHead head, boolean https,
+	public record Hop(URI uri, InetSocketAddress address, ResponseHead head, boolean https,
 			long dnsNanos, long connectNanos, long tlsNanos, long processingNanos, long transferNanos) {
 	}
 

@@ -5,24 +5,19 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One of blackbox_exporter's probers ({@code http}, {@code tcp}, ...) bound to one loop. The
- * exporter picks it by {@link Module#prober()} and adds {@code probe_success} and
- * {@code probe_duration_seconds} itself.
+ * exporter finds it by the name of a module's prober ({@link ProberLookup}), hands it the module's
+ * options, and adds {@code probe_success} and {@code probe_duration_seconds} itself. Called on the
+ * loop thread it is bound to (the http prober, on its fetcher's, also accepts other threads).
+ *
+ * @param <O> its options record, read from the module file by its {@code ProberKind}
  */
-public interface Prober {
+public interface Prober<O> {
 
 	/**
-	 * Probes {@code target} with {@code module}, filling {@code report} and {@code log}.
+	 * Probes {@code target} with a module's {@code options}, filling {@code report} and {@code log}.
+	 * @param timeout what the probe may take, all phases included
 	 * @return a future of whether the module's checks passed; it never completes exceptionally
 	 */
-	CompletableFuture<Boolean> run(Module module, String target, Duration timeout, ProbeReport report, ProbeLog log);
-
-	/** The probers of one loop, by prober name. */
-	@FunctionalInterface
-	interface Set {
-
-		/** The prober called {@code name} ({@code http}, ...) on this loop, or {@code null} if there is none. */
-		Prober prober(String name);
-
-	}
+	CompletableFuture<Boolean> run(O options, String target, Duration timeout, ProbeReport report, ProbeLog log);
 
 }

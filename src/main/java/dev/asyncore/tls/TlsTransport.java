@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -77,6 +79,19 @@ public final class TlsTransport implements Transport {
 	 * @param port the peer's port, for session resumption
 	 */
 	public static TlsTransport client(SocketChannel channel, SSLContext context, String host, int port) {
+		return client(channel, context, host, port, null);
+	}
+
+	/**
+	 * As {@link #client(SocketChannel, SSLContext, String, int)}, with {@code configure} applied to
+	 * the engine once client mode, hostname verification and SNI are set, before the handshake: to
+	 * narrow what the engine offers, such as the protocol versions of a prober's
+	 * {@code min_version}/{@code max_version} ({@code engine.setEnabledProtocols(...)}). It must not
+	 * turn client mode or endpoint identification off.
+	 * @param configure changes the engine, or {@code null} for none
+	 */
+	public static TlsTransport client(SocketChannel channel, SSLContext context, String host, int port,
+			Consumer<SSLEngine> configure) {
 		String peer = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
 		SSLEngine engine = context.createSSLEngine(peer, port);
 		engine.setUseClientMode(true);
@@ -86,6 +101,9 @@ public final class TlsTransport implements Transport {
 			parameters.setServerNames(List.of(new SNIHostName(peer)));
 		}
 		engine.setSSLParameters(parameters);
+		if (configure != null) {
+			configure.accept(engine);
+		}
 		return new TlsTransport(ClientTlsChannel.newBuilder(channel, engine).build(), true);
 	}
 
@@ -99,7 +117,7 @@ public final class TlsTransport implements Transport {
 	 * cipher suites, as {@link TlsServerContext} does).
 	 */
 	public static TlsTransport server(SocketChannel channel, SSLContext context,
-			java.util.function.Function<SSLContext, SSLEngine> engines) {
+			Function<SSLContext, SSLEngine> engines) {
 		return new TlsTransport(ServerTlsChannel.newBuilder(channel, context).withEngineFactory(engines).build(),
 				false);
 	}

@@ -6,13 +6,18 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameContaining;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * DESIGN.md's layering: the library packages are plain JDK (+ SLF4J, tls-channel) and work with
- * {@code new Reactor()}; only {@code boot} may use Spring or Micrometer.
+ * {@code new Reactor()}; only {@code boot} may use Spring or Micrometer. Within {@code probe},
+ * blackbox_exporter's shape: the SPI at the top, {@code config} (the module file) knowing no prober,
+ * the exporter knowing only the SPI and {@code config}, and no cycle among the subpackages.
  */
 class LayeringTest {
 
@@ -71,6 +76,53 @@ class LayeringTest {
 				.or(resideInAPackage("org.xbill.DNS.spi.."))))
 			.because("the reactor does the DNS I/O; dnsjava only encodes and decodes messages")
 			.check(classes);
+	}
+
+	@Test
+	void theProbeSpiDependsOnNoProbeSubpackage() {
+		noClasses().that()
+			.resideInAPackage("dev.asyncore.probe")
+			.should()
+			.dependOnClassesThat(resideInAPackage("dev.asyncore.probe..").and(not(resideInAPackage("dev.asyncore.probe"))))
+			.check(classes);
+	}
+
+	@Test
+	void theModuleFileKnowsNoProberAndNoExporter() {
+		noClasses().that()
+			.resideInAPackage("dev.asyncore.probe.config..")
+			.should()
+			.dependOnClassesThat(resideInAPackage("dev.asyncore.probe..").and(not(resideInAPackage("dev.asyncore.probe.config.."))))
+			.because("probers reach the module file through the ProberKind table, so config imports none of them")
+			.check(classes);
+	}
+
+	@Test
+	void theExporterDependsOnlyOnTheSpiAndTheConfig() {
+		noClasses().that()
+			.resideInAPackage("dev.asyncore.probe.exporter..")
+			.should()
+			.dependOnClassesThat(resideInAPackage("dev.asyncore.probe..").and(not(resideInAnyPackage("dev.asyncore.probe",
+					"dev.asyncore.probe.config..", "dev.asyncore.probe.exporter.."))))
+			.because("the prober lookup is handed in: a new prober needs no change to the exporter")
+			.check(classes);
+	}
+
+	@Test
+	void noProberDependsOnTheExporter() {
+		noClasses().that()
+			.resideInAPackage("dev.asyncore.probe..")
+			.and()
+			.resideOutsideOfPackage("dev.asyncore.probe.exporter..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.asyncore.probe.exporter..")
+			.check(classes);
+	}
+
+	@Test
+	void probeSubpackagesAreFreeOfCycles() {
+		slices().matching("dev.asyncore.probe.(**)").should().beFreeOfCycles().check(classes);
 	}
 
 }

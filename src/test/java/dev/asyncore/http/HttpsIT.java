@@ -1,7 +1,5 @@
 package dev.asyncore.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -10,12 +8,19 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.asyncore.support.ReactorThread;
 import dev.asyncore.testsupport.TestCertificates;
 import dev.asyncore.tls.TlsServerContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** HTTPS fetches against the JDK's HttpsServer with certificates generated at test time. */
 @Timeout(30)
@@ -75,7 +82,7 @@ class HttpsIT {
 		return server;
 	}
 
-	private static void send(com.sun.net.httpserver.HttpExchange exchange, byte[] body) throws IOException {
+	private static void send(HttpExchange exchange, byte[] body) throws IOException {
 		exchange.sendResponseHeaders(200, body.length);
 		try (OutputStream out = exchange.getResponseBody()) {
 			out.write(body);
@@ -105,7 +112,7 @@ class HttpsIT {
 		return URI.create("https://" + host + ":" + server.getAddress().getPort() + path);
 	}
 
-	private static Throwable failure(java.util.concurrent.CompletableFuture<FetchResult> future) throws Exception {
+	private static Throwable failure(CompletableFuture<FetchResult> future) throws Exception {
 		try {
 			throw new AssertionError("expected a failure, got " + future.get(20, TimeUnit.SECONDS));
 		}
@@ -130,15 +137,32 @@ class HttpsIT {
 	}
 
 	@Test
+	void aRequestsEngineSetupIsAppliedToTheEngineBeforeTheHandshake() throws Exception {
+		// the server offers TLS 1.3 and 1.2; the setup leaves the client only 1.2 (a prober's max_version)
+		AtomicReference<SSLEngine> seen = new AtomicReference<>();
+		RequestOptions request = new RequestOptions(null, List.of(), null, () -> trustGood, (engine) -> {
+			engine.setEnabledProtocols(new String[] { "TLSv1.2" });
+			seen.set(engine);
+		}, null, null, true, null);
+		try (Fetcher fetcher = fetcher(trustGood)) {
+			FetchResult result = fetcher.fetch(uri(good, "localhost", "/hello"), FetchOptions.get().request(request))
+				.get(20, TimeUnit.SECONDS);
+			assertThat(result.status()).isEqualTo(200);
+			assertThat(seen.get()).as("the setup ran").isNotNull();
+			assertThat(seen.get().getSession().getProtocol()).isEqualTo("TLSv1.2");
+		}
+	}
+
+	@Test
 	void reportsWhenThePeerCertificateExpiresForHttpsOnly() throws Exception {
 		// keytool made the certificate valid for 2 days from now
 		try (Fetcher fetcher = fetcher(trustGood)) {
 			FetchResult result = fetcher.fetch(uri(good, "localhost", "/hello")).get(20, TimeUnit.SECONDS);
 			FetchResult reused = fetcher.fetch(uri(good, "localhost", "/hello")).get(20, TimeUnit.SECONDS);
 
-			java.time.Instant now = java.time.Instant.now();
-			assertThat(result.certificateNotAfter()).isBetween(now.plus(java.time.Duration.ofHours(47)),
-					now.plus(java.time.Duration.ofHours(49)));
+			Instant now = Instant.now();
+			assertThat(result.certificateNotAfter()).isBetween(now.plus(Duration.ofHours(47)),
+					now.plus(Duration.ofHours(49)));
 			assertThat(reused.reusedConnection()).isTrue();
 			assertThat(reused.certificateNotAfter()).isEqualTo(result.certificateNotAfter());
 		}

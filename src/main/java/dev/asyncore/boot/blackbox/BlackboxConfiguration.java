@@ -21,14 +21,12 @@ import dev.asyncore.core.Reactor;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
-import dev.asyncore.probe.BlackboxExporter;
-import dev.asyncore.probe.DnsProber;
-import dev.asyncore.probe.ExporterAccess;
-import dev.asyncore.probe.ExporterConnection;
-import dev.asyncore.probe.HttpProber;
-import dev.asyncore.probe.Prober;
-import dev.asyncore.probe.TcpProber;
-import dev.asyncore.probe.UdpProber;
+import dev.asyncore.probe.ProberLookup;
+import dev.asyncore.probe.exporter.BlackboxExporter;
+import dev.asyncore.probe.exporter.ExporterAccess;
+import dev.asyncore.probe.exporter.ExporterConnection;
+import dev.asyncore.probe.probers.ProberContext;
+import dev.asyncore.probe.probers.Probers;
 
 /**
  * The blackbox_exporter drop-in: the module file, the exporter, and the {@code blackbox} listener
@@ -77,7 +75,7 @@ public class BlackboxConfiguration {
 
 		private final Resolver resolver;
 
-		private final Map<Reactor, Prober.Set> probers = new ConcurrentHashMap<>();
+		private final Map<Reactor, ProberLookup> probers = new ConcurrentHashMap<>();
 
 		private final Map<Reactor, Fetcher> fetchers = new ConcurrentHashMap<>();
 
@@ -101,22 +99,15 @@ public class BlackboxConfiguration {
 			return this.policy;
 		}
 
-		/** The probers of {@code reactor}'s loop, by the name a module's {@code prober:} gives. */
-		public Prober.Set forLoop(Reactor reactor) {
+		/**
+		 * The probers of {@code reactor}'s loop (the table's, {@link Probers#standard()}), by the name a
+		 * module's {@code prober:} gives.
+		 */
+		public ProberLookup forLoop(Reactor reactor) {
 			return this.probers.computeIfAbsent(reactor, r -> {
 				Fetcher fetcher = Fetcher.builder(r).policy(this.policy).resolver(this.resolver).build();
 				this.fetchers.put(r, fetcher);
-				HttpProber http = new HttpProber(fetcher, this.policy, this.resolver);
-				TcpProber tcp = new TcpProber(r, this.resolver, this.lookups, this.policy);
-				UdpProber udp = new UdpProber(r, this.resolver, this.lookups, this.policy);
-				DnsProber dns = new DnsProber(r, this.policy, this.resolver, fetcher.resolverExecutor());
-				return name -> switch (name) {
-					case "http" -> http;
-					case "tcp" -> tcp;
-					case "udp" -> udp;
-					case "dns" -> dns;
-					default -> null;
-				};
+				return Probers.standard().forLoop(new ProberContext(r, fetcher, this.policy, this.resolver, this.lookups));
 			});
 		}
 

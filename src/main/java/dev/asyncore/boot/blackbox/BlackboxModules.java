@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,8 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.asyncore.boot.config.InvalidConfigurationException;
-import dev.asyncore.probe.ModuleConfigException;
-import dev.asyncore.probe.ModuleFile;
+import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.ModuleFile;
+import dev.asyncore.probe.config.ProberKind;
+import dev.asyncore.probe.probers.Probers;
 
 /**
  * The current module file: read at startup (an invalid file fails startup, naming the key), read
@@ -29,6 +32,8 @@ public final class BlackboxModules implements AutoCloseable {
 
 	private final Path file;
 
+	private final List<ProberKind<?>> kinds = Probers.standard().kinds();
+
 	private final ScheduledExecutorService reader;
 
 	private volatile ModuleFile current;
@@ -38,13 +43,13 @@ public final class BlackboxModules implements AutoCloseable {
 	public BlackboxModules(String configFile, Duration checkInterval) {
 		this.file = (configFile == null || configFile.isBlank()) ? null : Path.of(configFile);
 		if (this.file == null) {
-			this.current = ModuleFile.defaults();
+			this.current = ModuleFile.defaults(this.kinds);
 			this.reader = null;
 			return;
 		}
 		try {
 			this.seen = modified();
-			this.current = ModuleFile.read(this.file);
+			this.current = ModuleFile.read(this.file, this.kinds);
 		}
 		catch (IOException ex) {
 			throw new InvalidConfigurationException("asyncore.blackbox.config-file",
@@ -91,7 +96,7 @@ public final class BlackboxModules implements AutoCloseable {
 	private String reloadNow() {
 		try {
 			this.seen = modified();
-			this.current = ModuleFile.read(this.file);
+			this.current = ModuleFile.read(this.file, this.kinds);
 			logger.info("Loaded {} modules from {}", this.current.modules().size(), this.file);
 			return null;
 		}

@@ -20,7 +20,7 @@ import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
-import dev.asyncore.probe.HttpProber;
+import dev.asyncore.probe.http.HttpProber;
 
 /**
  * The fetch service's beans: one {@link Fetcher} on the lifecycle's reactor with the policy of

@@ -7,8 +7,7 @@ import java.util.Set;
 
 import dev.asyncore.boot.config.ProbeProperties;
 import dev.asyncore.http.FetchResult;
-import dev.asyncore.probe.HttpProbe;
-import dev.asyncore.probe.Module;
+import dev.asyncore.probe.http.HttpOptions;
 
 /**
  * One configured probe and its last result. The result is replaced as a whole (a volatile
@@ -21,7 +20,7 @@ public final class Probe {
 
 	private final URI uri;
 
-	private final Module module;
+	private final HttpOptions options;
 
 	private volatile ProbeResult last;
 
@@ -29,14 +28,12 @@ public final class Probe {
 		this.properties = properties;
 		this.uri = uri;
 		// no TLS material of its own: the fetcher's trust (the service's SSLContext) applies
-		this.module = new Module(properties.name(), "http", properties.timeout(),
-				HttpProbe.DEFAULT.withValidStatusCodes(Set.copyOf(properties.expectedStatus())),
-				"prober: http\ntimeout: " + properties.timeout().toMillis() + "ms\n", null);
+		this.options = HttpOptions.DEFAULT.withValidStatusCodes(Set.copyOf(properties.expectedStatus()));
 	}
 
-	/** The blackbox module this probe runs: http, its expected statuses, its timeout. */
-	public Module module() {
-		return this.module;
+	/** The http prober's options this probe runs with: blackbox_exporter's defaults and its expected statuses. */
+	public HttpOptions options() {
+		return this.options;
 	}
 
 	public String name() {

@@ -2,9 +2,9 @@ package dev.asyncore.boot.fetch;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +14,9 @@ import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.core.TimerHandle;
 import dev.asyncore.http.FetchResult;
-import dev.asyncore.probe.HttpProber;
 import dev.asyncore.probe.ProbeLog;
 import dev.asyncore.probe.ProbeReport;
+import dev.asyncore.probe.http.HttpProber;
 
 /**
  * Runs the probes on the reactor: each probe is a reactor timer that runs blackbox_exporter's http
@@ -98,7 +98,7 @@ public class ProbeScheduler implements SmartLifecycle {
 			return;
 		}
 		long start = System.nanoTime();
-		this.prober.probe(probe.module(), probe.uri().toString(), probe.properties().timeout(), new ProbeReport(),
+		this.prober.probe(probe.options(), probe.uri().toString(), probe.properties().timeout(), new ProbeReport(),
 				new ProbeLog(probe.name(), probe.uri().toString(), false)).whenComplete((outcome, error) -> {
 					Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
 					Throwable cause = (outcome != null) ? FetchService.unwrap(outcome.failure()) : error;

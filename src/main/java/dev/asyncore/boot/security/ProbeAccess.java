@@ -9,9 +9,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.asyncore.boot.security.Credentials.Caller;
-import dev.asyncore.probe.ExporterAccess;
-import dev.asyncore.probe.ExporterRequest;
-import dev.asyncore.probe.ExporterResponse;
+import dev.asyncore.probe.exporter.ExporterAccess;
+import dev.asyncore.probe.exporter.ExporterRequest;
+import dev.asyncore.probe.exporter.ExporterResponse;
 
 /**
  * The credentials check of the reactor-served blackbox API ({@code /probe}, {@code /-/reload}):

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.config.ServiceConfiguration;
 import dev.asyncore.boot.lifecycle.ReactorLifecycle;
-import dev.asyncore.probe.FakeDnsServer;
+import dev.asyncore.probe.dns.FakeDnsServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -68,7 +69,7 @@ class BlackboxConfigurationIT {
 			.run(context -> {
 				int port = context.getBean(ReactorLifecycle.class).listener("blackbox").port();
 				Files.writeString(file, "modules:\n  after:\n    prober: http\n");
-				Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+				Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5000));
 				await().atMost(Duration.ofSeconds(10)).until(() -> send(port, "GET", "/").body().contains("after"));
 			});
 	}

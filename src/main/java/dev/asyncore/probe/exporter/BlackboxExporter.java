@@ -1,0 +1,200 @@
+package dev.asyncore.probe.exporter;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.asyncore.core.Reactor;
+import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeReport;
+import dev.asyncore.probe.Prober;
+import dev.asyncore.probe.ProberLookup;
+import dev.asyncore.probe.config.Module;
+import dev.asyncore.probe.config.ModuleFile;
+
+/**
+ * blackbox_exporter's HTTP API, answered on the reactor: {@code GET /probe?target=&module=[&debug=true]},
+ * {@code POST /-/reload}, {@code GET /-/healthy}. This is the one place where a request is turned
+ * into an answer; every path but {@code /-/healthy} first passes the {@link ExporterAccess} check.
+ *
+ * <p>Probes run on the loop of the connection that asked, with at most {@code maxInFlight} at a time
+ * over all loops (beyond it: 503). Thread-safe: connections on several loops share one exporter.
+ */
+public final class BlackboxExporter {
+
+	private final Supplier<ModuleFile> modules;
+
+	private final Function<Reactor, ProberLookup> probers;
+
+	private final Supplier<CompletableFuture<String>> reload;
+
+	private final int maxInFlight;
+
+	private final Duration timeoutOffset;
+
+	private final ExporterAccess access;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	/**
+	 * @param modules the current module file (replaced on reload)
+	 * @param probers the probers of a loop (made with that loop's fetcher), by prober name: the table's
+	 * {@code forLoop}, so that the exporter knows no prober
+	 * @param reload re-reads the module file off the loop; completes with {@code null} or the error
+	 * @param maxInFlight probes at once; more get 503
+	 * @param timeoutOffset subtracted from {@code X-Prometheus-Scrape-Timeout-Seconds}
+	 */
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
+			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset) {
+		this(modules, probers, reload, maxInFlight, timeoutOffset, ExporterAccess.OPEN);
+	}
+
+	/**
+	 * As the other constructor, with {@code access} deciding who may call it.
+	 * @param access the credentials check run before every path but {@code /-/healthy}
+	 */
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
+			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access) {
+		this.access = Objects.requireNonNull(access);
+		this.modules = Objects.requireNonNull(modules);
+		this.probers = Objects.requireNonNull(probers);
+		this.reload = Objects.requireNonNull(reload);
+		this.maxInFlight = maxInFlight;
+		this.timeoutOffset = timeoutOffset;
+	}
+
+	/** Probes running now, over all loops. */
+	public int inFlight() {
+		return this.inFlight.get();
+	}
+
+	/**
+	 * Answers {@code request}; the future completes on {@code reactor}'s loop thread for probes.
+	 * Loop thread of {@code reactor}.
+	 */
+	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest request) {
+		if (request.path().equals("/-/healthy")) {
+			return route(reactor, request);
+		}
+		CompletableFuture<ExporterResponse> refusal = this.access.check(request);
+		if (refusal.isDone() && !refusal.isCompletedExceptionally() && refusal.join() == null) {
+			return route(reactor, request);
+		}
+		// A check that completed elsewhere (bcrypt off the loop) comes back to the loop to probe.
+		return refusal.thenComposeAsync((refused) -> (refused != null) ? done(refused) : route(reactor, request),
+				reactor::execute);
+	}
+
+	private CompletableFuture<ExporterResponse> route(Reactor reactor, ExporterRequest request) {
+		return switch (request.path()) {
+			case "/probe" -> only("GET", request, () -> probe(reactor, request));
+			case "/-/reload" -> only("POST", request, () -> this.reload.get()
+				.thenApply(error -> (error == null) ? ExporterResponse.text(200, "OK\n")
+						: ExporterResponse.text(500, "failed to reload config: " + error + "\n")));
+			case "/-/healthy" -> only("GET", request, () -> done(ExporterResponse.text(200, "Healthy\n")));
+			case "/" -> only("GET", request, () -> done(ExporterResponse.text(200,
+					"asyncore blackbox exporter\nprobe: /probe?target=URL&module=NAME[&debug=true]\nmodules: "
+							+ String.join(", ", this.modules.get().modules().keySet()) + "\n")));
+			default -> done(ExporterResponse.text(404, "404 page not found\n"));
+		};
+	}
+
+	/** The methods a path allows, for the Allow header of a 405. */
+	public static String allowed(String path) {
+		return path.equals("/-/reload") ? "POST" : "GET, HEAD";
+	}
+
+	private static CompletableFuture<ExporterResponse> only(String method, ExporterRequest request,
+			Supplier<CompletableFuture<ExporterResponse>> answer) {
+		boolean headOfGet = method.equals("GET") && request.method().equals("HEAD");
+		if (!request.method().equals(method) && !headOfGet) {
+			return done(ExporterResponse.text(405, "method " + request.method() + " not allowed; use " + method + "\n"));
+		}
+		return answer.get();
+	}
+
+	private static CompletableFuture<ExporterResponse> done(ExporterResponse response) {
+		return CompletableFuture.completedFuture(response);
+	}
+
+	private CompletableFuture<ExporterResponse> probe(Reactor reactor, ExporterRequest request) {
+		Map<String, String> query = request.query();
+		String moduleName = query.getOrDefault("module", ModuleFile.DEFAULT_MODULE);
+		Module<?> module = this.modules.get().module(moduleName);
+		if (module == null) {
+			return done(ExporterResponse.text(400, "Unknown module \"" + moduleName + "\"\n"));
+		}
+		String target = query.get("target");
+		if (target == null || target.isEmpty()) {
+			return done(ExporterResponse.text(400, "Target parameter is missing\n"));
+		}
+		double scrapeTimeout = -1;
+		String header = request.headers().get("x-prometheus-scrape-timeout-seconds");
+		if (header != null) {
+			try {
+				scrapeTimeout = Double.parseDouble(header);
+			}
+			catch (NumberFormatException ex) {
+				return done(ExporterResponse.text(400, "Failed to parse timeout from Prometheus header: " + header + "\n"));
+			}
+		}
+		Duration timeout = module.effectiveTimeout(scrapeTimeout, this.timeoutOffset);
+		if (timeout.isNegative() || timeout.isZero()) {
+			return done(ExporterResponse.text(400, "Timeout is not positive: scrape timeout " + header + " s less the offset "
+					+ this.timeoutOffset.toMillis() + " ms\n"));
+		}
+		if (this.inFlight.incrementAndGet() > this.maxInFlight) {
+			this.inFlight.decrementAndGet();
+			return done(ExporterResponse.text(503, "Too many probes in flight (" + this.maxInFlight + "); retry later\n"));
+		}
+		boolean debug = "true".equals(query.get("debug"));
+		ProbeLog log = new ProbeLog(moduleName, target, debug);
+		ProbeReport report = new ProbeReport();
+		long start = System.nanoTime();
+		log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", timeout.toMillis() / 1000.0);
+		CompletableFuture<Boolean> outcome;
+		try {
+			outcome = run(module, this.probers.apply(reactor), target, timeout, report, log);
+		}
+		catch (RuntimeException ex) {
+			this.inFlight.decrementAndGet();
+			throw ex;
+		}
+		return outcome.handle((ended, error) -> {
+			this.inFlight.decrementAndGet();
+			boolean ok = Boolean.TRUE.equals(ended);
+			double seconds = (System.nanoTime() - start) / 1e9;
+			report.gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds);
+			report.gauge("probe_success", "Displays whether or not the probe was a success", ok ? 1 : 0);
+			if (ok) {
+				log.info("Probe succeeded", "duration_seconds", seconds);
+			}
+			else {
+				log.error("Probe failed", "duration_seconds", seconds);
+			}
+			if (!debug) {
+				return new ExporterResponse(200, ExporterResponse.METRICS, report.render().getBytes(StandardCharsets.UTF_8));
+			}
+			return ExporterResponse.text(200, "Logs for the probe:\n" + String.join("\n", log.lines())
+					+ "\n\n\n\nMetrics that would have been returned:\n" + report.render()
+					+ "\n\n\nModule configuration:\n" + module.text());
+		});
+	}
+
+	/** Runs {@code module}'s prober of this loop with the module's options. */
+	private static <O> CompletableFuture<Boolean> run(Module<O> module, ProberLookup probers, String target,
+			Duration timeout, ProbeReport report, ProbeLog log) {
+		@SuppressWarnings("unchecked") // the table pairs a kind's name with a prober of that kind's options
+		Prober<O> prober = (Prober<O>) probers.prober(module.kind().name());
+		if (prober == null) {
+			throw new IllegalStateException("no " + module.kind().name() + " prober on this loop");
+		}
+		return prober.run(module.options(), target, timeout, report, log);
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.asyncore.probe.exporter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One answer of the exporter. Immutable apart from the body array.
+ *
+ * @param status the status code
+ * @param contentType the Content-Type
+ * @param body the body
+ * @param challenges the {@code WWW-Authenticate} values of a 401, empty otherwise
+ */
+public record ExporterResponse(int status, String contentType, byte[] body, List<String> challenges) {
+
+	public static final String TEXT = "text/plain; charset=utf-8";
+
+	public static final String METRICS = "text/plain; version=0.0.4; charset=utf-8";
+
+	public ExporterResponse(int status, String contentType, byte[] body) {
+		this(status, contentType, body, List.of());
+	}
+
+	/** A 401 asking for one of {@code challenges}. */
+	public static ExporterResponse unauthorized(List<String> challenges) {
+		return new ExporterResponse(401, TEXT, "401 Unauthorized: credentials required\n".getBytes(StandardCharsets.UTF_8),
+				List.copyOf(challenges));
+	}
+
+	public static ExporterResponse text(int status, String body) {
+		return new ExporterResponse(status, TEXT, body.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** The response head and body, ready to push. */
+	byte[] encode(boolean keepAlive, String allow) {
+		StringBuilder head = new StringBuilder(128).append("HTTP/1.1 ")
+			.append(this.status)
+			.append(' ')
+			.append(reason(this.status))
+			.append("\r\nContent-Type: ")
+			.append(this.contentType)
+			.append("\r\nContent-Length: ")
+			.append(this.body.length)
+			.append("\r\n");
+		if (allow != null) {
+			head.append("Allow: ").append(allow).append("\r\n");
+		}
+		for (String challenge : this.challenges) {
+			head.append("WWW-Authenticate: ").append(challenge).append("\r\n");
+		}
+		if (this.status == 503) {
+			head.append("Retry-After: 1\r\n");
+		}
+		head.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
+		byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+		byte[] all = Arrays.copyOf(h, h.length + this.body.length);
+		System.arraycopy(this.body, 0, all, h.length, this.body.length);
+		return all;
+	}
+
+	static String reason(int status) {
+		return switch (status) {
+			case 200 -> "OK";
+			case 400 -> "Bad Request";
+			case 401 -> "Unauthorized";
+			case 403 -> "Forbidden";
+			case 404 -> "Not Found";
+			case 405 -> "Method Not Allowed";
+			case 413 -> "Content Too Large";
+			case 431 -> "Request Header Fields Too Large";
+			case 500 -> "Internal Server Error";
+			case 503 -> "Service Unavailable";
+			case 505 -> "HTTP Version Not Supported";
+			default -> "Status";
+		};
+	}
+
+}

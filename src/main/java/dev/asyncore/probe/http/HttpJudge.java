@@ -1,0 +1,242 @@
+package dev.asyncore.probe.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+
+import dev.asyncore.http.FetchResult;
+import dev.asyncore.http.RequestOptions;
+import dev.asyncore.probe.ProbeLog;
+
+/**
+ * Judges a response by a module's options in blackbox_exporter's order (status, headers, body,
+ * HTTP version, TLS) and sets the response gauges. Loop thread only; one per probe.
+ */
+final class HttpJudge {
+
+	private final HttpOptions http;
+
+	private final ProbeLog log;
+
+	private final HttpGauges metrics;
+
+	HttpJudge(HttpOptions http, ProbeLog log, HttpGauges metrics) {
+		this.http = http;
+		this.log = log;
+		this.metrics = metrics;
+	}
+
+	boolean judge(FetchResult result, List<RequestOptions.Hop> hops) {
+		RequestOptions.Hop last = hops.isEmpty() ? null : hops.get(hops.size() - 1);
+		int status = result.status();
+		this.log.info("Received HTTP response", "status_code", status);
+		boolean redirect = status >= 300 && status < 400 && result.headers().firstValue("Location").isPresent();
+		int redirects = result.redirects().size() + ((!this.http.followRedirects() && redirect) ? 1 : 0);
+		this.metrics.gauge("probe_http_redirects", "The number of redirects", redirects);
+		this.metrics.gauge("probe_http_status_code", "Response HTTP status code", status);
+		long contentLength = result.headers().firstValueAsLong("Content-Length").orElse(-1);
+		this.metrics.gauge("probe_http_content_length", "Length of http content response", contentLength);
+		result.headers().firstValue("Last-Modified").ifPresent(this::lastModified);
+		boolean success = this.http.validStatus(status);
+		if (!success) {
+			this.log.error("Invalid HTTP response status code", "status_code", status, "valid_status_codes",
+					this.http.validStatusCodes().isEmpty() ? "2xx" : this.http.validStatusCodes());
+		}
+		if (success && (!this.http.failIfHeaderMatches().isEmpty() || !this.http.failIfHeaderNotMatches().isEmpty())) {
+			success = headersMatch(result);
+			this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", success ? 0 : 1);
+		}
+		byte[] body = decoded(result);
+		this.metrics.gauge("probe_http_uncompressed_body_length", "Length of uncompressed response body",
+				(body != null) ? body.length : result.bodySize());
+		if (success && this.http.needsBody()) {
+			success = (body != null) && bodyMatches(new String(body, StandardCharsets.UTF_8));
+			this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", success ? 0 : 1);
+		}
+		String version = (last != null) ? last.head().version() : "HTTP/1.1";
+		this.metrics.gauge("probe_http_version", "Returns the version of HTTP of the probe response",
+				Double.parseDouble(version.substring(5)));
+		if (success && !this.http.validHttpVersions().isEmpty() && !this.http.validHttpVersions().contains(version)) {
+			this.log.error("Invalid HTTP version number", "version", version);
+			success = false;
+		}
+		boolean ssl = (last != null) && last.https();
+		this.metrics.gauge("probe_http_ssl", "Indicates if SSL was used for the final redirect", ssl ? 1 : 0);
+		if (ssl && this.http.failIfSsl()) {
+			this.log.error("Final request was over SSL");
+			success = false;
+		}
+		else if (!ssl && this.http.failIfNotSsl()) {
+			this.log.error("Final request was not over SSL");
+			success = false;
+		}
+		return success;
+	}
+
+	private void lastModified(String value) {
+		try {
+			long seconds = imfFixdate(value);
+			if (seconds == Long.MIN_VALUE) {
+				seconds = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+			}
+			this.metrics.gauge("probe_http_last_modified_timestamp_seconds",
+					"Returns the Last-Modified HTTP response header in unixtime", seconds);
+		}
+		catch (DateTimeParseException ex) {
+			this.log.error("Error parsing last-modified header", "err", ex.getMessage());
+		}
+	}
+
+	private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+	/**
+	 * The date servers send (RFC 9110's IMF-fixdate, {@code Sun, 06 Nov 1994 08:49:37 GMT}) in
+	 * epoch seconds, read without a formatter; {@link Long#MIN_VALUE} for any other form.
+	 */
+	static long imfFixdate(String value) {
+		if (value.length() != 29 || value.charAt(3) != ',' || value.charAt(4) != ' ' || value.charAt(7) != ' '
+				|| value.charAt(11) != ' ' || value.charAt(16) != ' ' || value.charAt(19) != ':'
+				|| value.charAt(22) != ':' || !value.endsWith(" GMT")) {
+			return Long.MIN_VALUE;
+		}
+		int month = MONTHS.indexOf(value.substring(8, 11));
+		int day = digits(value, 5, 2);
+		int year = digits(value, 12, 4);
+		int hour = digits(value, 17, 2);
+		int minute = digits(value, 20, 2);
+		int second = digits(value, 23, 2);
+		if (month < 0 || month % 3 != 0 || day < 1 || year < 0 || (hour | minute | second) < 0 || hour > 23
+				|| minute > 59 || second > 59) {
+			return Long.MIN_VALUE;
+		}
+		try {
+			return LocalDate.of(year, month / 3 + 1, day).toEpochDay() * 86_400L + hour * 3600L
+					+ minute * 60L + second;
+		}
+		catch (DateTimeException ex) {
+			return Long.MIN_VALUE; // 31 Feb, say: the formatter gives the reason
+		}
+	}
+
+	private static int digits(String value, int from, int count) {
+		int n = 0;
+		for (int i = from; i < from + count; i++) {
+			char c = value.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			n = n * 10 + (c - '0');
+		}
+		return n;
+	}
+
+	private boolean headersMatch(FetchResult result) {
+		for (HeaderMatch rule : this.http.failIfHeaderMatches()) {
+			List<String> values = result.headers().allValues(rule.header());
+			if (values.isEmpty()) {
+				if (!allowedMissing(rule)) {
+					return false;
+				}
+				continue;
+			}
+			for (String value : values) {
+				if (rule.regexp().matcher(value).find()) {
+					this.log.error("Header matched regular expression", "header", rule.header(), "regexp", rule.regexp(),
+							"value_count", values.size());
+					return false;
+				}
+			}
+		}
+		for (HeaderMatch rule : this.http.failIfHeaderNotMatches()) {
+			List<String> values = result.headers().allValues(rule.header());
+			if (values.isEmpty()) {
+				if (!allowedMissing(rule)) {
+					return false;
+				}
+				continue;
+			}
+			if (values.stream().noneMatch(v -> rule.regexp().matcher(v).find())) {
+				this.log.error("Header did not match regular expression", "header", rule.header(), "regexp",
+						rule.regexp(), "value_count", values.size());
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private boolean allowedMissing(HeaderMatch rule) {
+		if (!rule.allowMissing()) {
+			this.log.error("Missing required header", "header", rule.header());
+		}
+		return rule.allowMissing();
+	}
+
+	private boolean bodyMatches(String body) {
+		for (Pattern pattern : this.http.failIfBodyMatches()) {
+			if (pattern.matcher(body).find()) {
+				this.log.error("Body matched regular expression", "regexp", pattern);
+				return false;
+			}
+		}
+		for (Pattern pattern : this.http.failIfBodyNotMatches()) {
+			if (!pattern.matcher(body).find()) {
+				this.log.error("Body did not match regular expression", "regexp", pattern);
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** The body after Content-Encoding is undone, or {@code null} if it was not kept. */
+	private byte[] decoded(FetchResult result) {
+		if (!this.http.needsBody() && this.http.compression().isEmpty()) {
+			return null;
+		}
+		String encoding = result.headers().firstValue("Content-Encoding").orElse("identity").strip().toLowerCase();
+		byte[] raw = result.body();
+		try {
+			return switch (encoding) {
+				case "gzip", "x-gzip" -> readAll(new GZIPInputStream(new ByteArrayInputStream(raw)));
+				case "deflate" -> inflate(raw);
+				default -> raw;
+			};
+		}
+		catch (IOException ex) {
+			this.log.error("Failed to decompress the response body", "encoding", encoding, "err", ex.getMessage());
+			return null;
+		}
+	}
+
+	private byte[] inflate(byte[] raw) throws IOException {
+		try {
+			return readAll(new InflaterInputStream(new ByteArrayInputStream(raw)));
+		}
+		catch (IOException ex) {
+			// servers differ: some send raw DEFLATE rather than the zlib format the RFC names
+			return readAll(new InflaterInputStream(new ByteArrayInputStream(raw), new Inflater(true)));
+		}
+	}
+
+	private byte[] readAll(InputStream in) throws IOException {
+		long limit = (this.http.bodySizeLimit() > 0) ? this.http.bodySizeLimit() : 64L << 20;
+		try (in) {
+			byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+			if (data.length > limit) {
+				throw new IOException("the decoded body is larger than " + limit + " bytes");
+			}
+			return data;
+		}
+	}
+
+}

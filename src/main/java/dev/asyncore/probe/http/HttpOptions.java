@@ -1,0 +1,192 @@
+package dev.asyncore.probe.http;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.ModuleFile;
+import dev.asyncore.probe.config.ModuleFiles;
+import dev.asyncore.probe.config.ProberKind;
+import dev.asyncore.probe.config.TlsConfig;
+import dev.asyncore.probe.config.YamlSection;
+import dev.asyncore.probe.tls.TlsMaterial;
+
+/**
+ * The {@code http} section of a blackbox_exporter module, with its option names and defaults.
+ * Immutable; any thread.
+ *
+ * @param validStatusCodes codes that count as success; empty means any 2xx
+ * @param validHttpVersions {@code HTTP/1.1}, {@code HTTP/1.0}...; empty means any
+ * @param method request method, upper case
+ * @param headers request headers, in file order
+ * @param body request body, or {@code null}
+ * @param followRedirects whether redirects are followed (at most 10, as Go's client does)
+ * @param failIfSsl fail when the final response came over TLS
+ * @param failIfNotSsl fail when it did not
+ * @param failIfBodyMatches fail when the body matches any of these
+ * @param failIfBodyNotMatches fail unless the body matches every one of these
+ * @param failIfHeaderMatches fail when a header value matches
+ * @param failIfHeaderNotMatches fail unless a header value matches
+ * @param bodySizeLimit largest body read in bytes; 0 means the service's limit
+ * @param compression {@code gzip}, {@code deflate}, {@code br}... sent as Accept-Encoding and
+ * decoded (gzip and deflate); empty for none
+ * @param ipProtocol {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
+ * @param basicAuthUser user name of {@code basic_auth}, or {@code null}
+ * @param basicAuthPassword its password ({@code password} or the content of {@code password_file})
+ * @param bearerToken {@code bearer_token} (or the content of {@code bearer_token_file}), or {@code null}
+ * @param tls the {@code tls_config}
+ * @param tlsMaterial the {@code tls_config}'s loaded key and trust material, or {@code null} to use the
+ * fetcher's TLS context (then the certificate gauges come only from a completed handshake)
+ */
+public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpVersions, String method,
+		Map<String, String> headers, String body, boolean followRedirects, boolean failIfSsl, boolean failIfNotSsl,
+		List<Pattern> failIfBodyMatches, List<Pattern> failIfBodyNotMatches, List<HeaderMatch> failIfHeaderMatches,
+		List<HeaderMatch> failIfHeaderNotMatches, long bodySizeLimit, String compression, IpPreference ipProtocol,
+		String basicAuthUser, String basicAuthPassword, String bearerToken, TlsConfig tls, TlsMaterial tlsMaterial) {
+
+	/** blackbox_exporter's defaults: GET, 2xx, follow redirects, prefer IPv6 and fall back; the fetcher's TLS context. */
+	public static final HttpOptions DEFAULT = new HttpOptions(Set.of(), List.of(), "GET", Map.of(), null, true, false,
+			false, List.of(), List.of(), List.of(), List.of(), 0, "", IpPreference.DEFAULT, null, null, null, TlsConfig.DEFAULT,
+			null);
+
+	/**
+	 * The {@code http} prober in the module file: its section read by {@link #parse}, its
+	 * {@code tls_config} loaded for each module, and {@code http_2xx} in every file.
+	 */
+	public static final ProberKind<HttpOptions> KIND = ProberKind.of("http", HttpOptions::parse)
+		.loading((options, key) -> options.withTlsMaterial(TlsMaterial.load(options.tls(), key + ".tls_config")))
+		.withDefaultModule(ModuleFile.DEFAULT_MODULE, "prober: http\ntimeout: 5s\n");
+
+	public HttpOptions {
+		validStatusCodes = Set.copyOf(validStatusCodes);
+		validHttpVersions = List.copyOf(validHttpVersions);
+		headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+		failIfBodyMatches = List.copyOf(failIfBodyMatches);
+		failIfBodyNotMatches = List.copyOf(failIfBodyNotMatches);
+		failIfHeaderMatches = List.copyOf(failIfHeaderMatches);
+		failIfHeaderNotMatches = List.copyOf(failIfHeaderNotMatches);
+	}
+
+	/** These options with {@code codes} as {@code valid_status_codes}. */
+	public HttpOptions withValidStatusCodes(Set<Integer> codes) {
+		return new HttpOptions(codes, this.validHttpVersions, this.method, this.headers, this.body, this.followRedirects,
+				this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
+				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
+				this.ipProtocol, this.basicAuthUser, this.basicAuthPassword, this.bearerToken, this.tls, this.tlsMaterial);
+	}
+
+	/** These options with {@code material} as the {@code tls_config}'s loaded material. */
+	public HttpOptions withTlsMaterial(TlsMaterial material) {
+		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, this.headers, this.body,
+				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
+				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
+				this.ipProtocol, this.basicAuthUser, this.basicAuthPassword, this.bearerToken, this.tls, material);
+	}
+
+	/** Whether {@code status} counts as success. */
+	public boolean validStatus(int status) {
+		return this.validStatusCodes.isEmpty() ? (status >= 200 && status < 300) : this.validStatusCodes.contains(status);
+	}
+
+	/** Whether the body must be kept to be matched. */
+	boolean needsBody() {
+		return !this.failIfBodyMatches.isEmpty() || !this.failIfBodyNotMatches.isEmpty();
+	}
+
+	static HttpOptions parse(YamlSection s, ModuleFiles files) {
+		s.unsupported("probes go direct; no proxy", "proxy_url", "no_proxy", "proxy_from_environment",
+				"proxy_connect_header", "skip_resolve_phase_with_proxy")
+			.unsupported("not implemented", "oauth2", "authorization", "body_file", "http_headers", "enable_http3")
+			.unsupported("credentials come from the module file or *_file", "credentials_file");
+		Set<Integer> codes = new HashSet<>();
+		List<Object> rawCodes = s.list("valid_status_codes");
+		for (int i = 0; i < rawCodes.size(); i++) {
+			if (!(rawCodes.get(i) instanceof Integer code) || code < 100 || code > 999) {
+				throw new ModuleConfigException(s.key("valid_status_codes") + "[" + i + "]",
+						"must be a status code from 100 to 999, was '" + rawCodes.get(i) + "'");
+			}
+			codes.add(code);
+		}
+		String method = s.string("method", "GET").toUpperCase(Locale.ROOT);
+		if (!method.matches("[A-Z]+")) {
+			throw new ModuleConfigException(s.key("method"), "must be an HTTP method such as GET or POST, was '" + method + "'");
+		}
+		Map<String, String> headers = new LinkedHashMap<>();
+		YamlSection headerSection = s.section("headers");
+		for (String name : headerSection.keys()) {
+			String value = headerSection.string(name, "");
+			if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+				throw new ModuleConfigException(headerSection.key(name), "is not a valid header name and value");
+			}
+			headers.put(name, value);
+		}
+		boolean follow = s.bool("follow_redirects", !s.bool("no_follow_redirects", false));
+		String compression = s.string("compression", "").toLowerCase(Locale.ROOT);
+		if (!compression.isEmpty() && !Set.of("gzip", "deflate", "identity").contains(compression)) {
+			throw new ModuleConfigException(s.key("compression"), "must be gzip, deflate or identity, was '" + compression + "'");
+		}
+		IpPreference ip = IpPreference.parse(s);
+		if (s.bool("enable_http2", false)) {
+			throw new ModuleConfigException(s.key("enable_http2"),
+					"HTTP/2 is not supported (probes speak HTTP/1.1); set it to false or remove it");
+		}
+		String user = null;
+		String password = null;
+		YamlSection basic = s.section("basic_auth");
+		if (!basic.keys().isEmpty()) {
+			user = basic.string("username", "");
+			password = basic.string("password", null);
+			String passwordFile = basic.string("password_file", null);
+			if (password != null && passwordFile != null) {
+				throw new ModuleConfigException(basic.key("password_file"), "set password or password_file, not both");
+			}
+			if (passwordFile != null) {
+				password = files.read(basic.key("password_file"), passwordFile);
+			}
+			password = (password == null) ? "" : password;
+			basic.finish();
+		}
+		String token = s.string("bearer_token", null);
+		String tokenFile = s.string("bearer_token_file", null);
+		if (token != null && tokenFile != null) {
+			throw new ModuleConfigException(s.key("bearer_token_file"), "set bearer_token or bearer_token_file, not both");
+		}
+		if (tokenFile != null) {
+			token = files.read(s.key("bearer_token_file"), tokenFile);
+		}
+		if (token != null && user != null) {
+			throw new ModuleConfigException(s.key("bearer_token"), "set basic_auth or bearer_token, not both");
+		}
+		HttpOptions probe = new HttpOptions(codes, s.strings("valid_http_versions"), method, headers,
+				s.string("body", null), follow, s.bool("fail_if_ssl", false), s.bool("fail_if_not_ssl", false),
+				s.regexps("fail_if_body_matches_regexp"), s.regexps("fail_if_body_not_matches_regexp"),
+				headerMatches(s, "fail_if_header_matches"), headerMatches(s, "fail_if_header_not_matches"),
+				s.size("body_size_limit"), compression.equals("identity") ? "" : compression, ip,
+				user, password, token, TlsConfig.parse(s.section("tls_config"), files), null);
+		for (String version : probe.validHttpVersions) {
+			if (!version.matches("HTTP/(1\\.0|1\\.1|2(\\.0)?|3(\\.0)?)")) {
+				throw new ModuleConfigException(s.key("valid_http_versions"), "'" + version + "' is not HTTP/1.0, HTTP/1.1 or HTTP/2.0");
+			}
+		}
+		s.finish();
+		return probe;
+	}
+
+	private static List<HeaderMatch> headerMatches(YamlSection s, String name) {
+		List<HeaderMatch> matches = new ArrayList<>();
+		List<Object> items = s.list(name);
+		for (int i = 0; i < items.size(); i++) {
+			matches.add(HeaderMatch.parse(YamlSection.of(s.key(name) + "[" + i + "]", items.get(i))));
+		}
+		return matches;
+	}
+
+}

@@ -1,0 +1,227 @@
+package dev.asyncore.probe.http;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+import javax.net.ssl.SSLContext;
+
+import dev.asyncore.http.BodySink;
+import dev.asyncore.http.FetchOptions;
+import dev.asyncore.http.FetchPolicy;
+import dev.asyncore.http.FetchResult;
+import dev.asyncore.http.Fetcher;
+import dev.asyncore.http.RequestOptions;
+import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeReport;
+import dev.asyncore.probe.Prober;
+import dev.asyncore.probe.config.IpLiteral;
+import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.target.IpText;
+import dev.asyncore.probe.tls.TlsCapture;
+import dev.asyncore.probe.tls.TlsMaterial;
+
+/**
+ * blackbox_exporter's http prober on the reactor: one fetch on a fresh connection (through the
+ * {@link Fetcher}, so the {@link FetchPolicy} guards every hop), judged by the module's options and
+ * reported in blackbox_exporter's metric names ({@link HttpGauges}). Any thread may call
+ * {@link #probe}; the work and the completion happen on the fetcher's loop thread.
+ */
+public final class HttpProber implements Prober<HttpOptions> {
+
+	/** Go's http.Client follows at most ten redirects. */
+	static final int MAX_REDIRECTS = 10;
+
+	private final Fetcher fetcher;
+
+	private final FetchPolicy policy;
+
+	private final Resolver resolver;
+
+	/**
+	 * @param policy what may be probed; its timeouts are replaced by each probe's, its body limit
+	 * by a module's {@code body_size_limit}
+	 * @param resolver the name look-up (blocking; runs on the fetcher's resolver executor)
+	 */
+	public HttpProber(Fetcher fetcher, FetchPolicy policy, Resolver resolver) {
+		this.fetcher = fetcher;
+		this.policy = policy;
+		this.resolver = resolver;
+	}
+
+	/**
+	 * How a probe ended.
+	 * @param success whether the module's checks passed
+	 * @param result the final response, or {@code null} if there was none
+	 * @param failure why there was no response, or {@code null}
+	 */
+	public record Outcome(boolean success, FetchResult result, Throwable failure) {
+	}
+
+	@Override
+	public CompletableFuture<Boolean> run(HttpOptions http, String target, Duration timeout, ProbeReport report,
+			ProbeLog log) {
+		return probe(http, target, timeout, report, log).thenApply(Outcome::success);
+	}
+
+	/**
+	 * Probes {@code target} with a module's {@code http} options, filling {@code report} and {@code log}.
+	 * @return a future of the outcome; it never completes exceptionally
+	 */
+	public CompletableFuture<Outcome> probe(HttpOptions http, String target, Duration timeout, ProbeReport report,
+			ProbeLog log) {
+		HttpGauges metrics = new HttpGauges(report);
+		URI uri;
+		try {
+			uri = URI.create(target.contains("://") ? target : "http://" + target);
+			if (uri.getHost() == null) {
+				throw new IllegalArgumentException("no host");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			log.error("Could not parse target URL", "err", ex.getMessage());
+			return CompletableFuture.completedFuture(new Outcome(false, null, ex));
+		}
+		Resolution resolution = new Resolution(http, this.resolver);
+		TlsCapture capture = new TlsCapture();
+		TlsMaterial material = http.tlsMaterial();
+		Supplier<SSLContext> context = (material == null) ? null : () -> {
+			try {
+				return material.newContext(capture); // per probe, for the capture; only for https hops
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException("Cannot create the TLS context: " + ex.getMessage(), ex);
+			}
+		};
+		List<RequestOptions.Hop> hops = new ArrayList<>();
+		RequestOptions request = new RequestOptions(http.method(), headers(http), body(http), context,
+				(material != null) ? material.engineSetup() : null, http.tls().serverName(), resolution, true, hops::add);
+		boolean keepBody = http.needsBody() || !http.compression().isEmpty();
+		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout));
+		if (!keepBody) {
+			options = options.sink(BodySink.discard());
+		}
+		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
+		return this.fetcher.fetch(uri, options).handle((result, failure) -> {
+			resolution.report(uri, metrics, log);
+			metrics.phases(hops);
+			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+			boolean success = (result != null) && new HttpJudge(http, log, metrics).judge(result, hops);
+			if (cause != null) {
+				log.error("Error for HTTP request", "err", cause.getMessage());
+			}
+			boolean https = hops.isEmpty() ? "https".equalsIgnoreCase(uri.getScheme()) : hops.get(hops.size() - 1).https();
+			if (https) {
+				metrics.tls(capture);
+			}
+			if (capture.verifyError() != null) {
+				log.error("Certificate verification failed", "err", capture.verifyError());
+			}
+			return new Outcome(success, result, cause);
+		});
+	}
+
+	private FetchPolicy policy(HttpOptions http, Duration timeout) {
+		FetchPolicy.Builder builder = this.policy.toBuilder()
+			.connectTimeout(timeout)
+			.readTimeout(timeout)
+			.totalTimeout(timeout)
+			.maxRedirects(http.followRedirects() ? MAX_REDIRECTS : 0);
+		if (http.bodySizeLimit() > 0) {
+			builder.maxBodySize(http.bodySizeLimit());
+		}
+		return builder.build();
+	}
+
+	private static List<Map.Entry<String, String>> headers(HttpOptions http) {
+		List<Map.Entry<String, String>> headers = new ArrayList<>();
+		boolean acceptEncoding = http.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Accept-Encoding"));
+		if (!http.compression().isEmpty() && !acceptEncoding) {
+			headers.add(Map.entry("Accept-Encoding", http.compression()));
+		}
+		if (http.basicAuthUser() != null) {
+			String pair = http.basicAuthUser() + ":" + http.basicAuthPassword();
+			headers.add(Map.entry("Authorization",
+					"Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8))));
+		}
+		else if (http.bearerToken() != null) {
+			headers.add(Map.entry("Authorization", "Bearer " + http.bearerToken()));
+		}
+		http.headers().forEach((name, value) -> headers.add(Map.entry(name, value)));
+		return headers;
+	}
+
+	private static byte[] body(HttpOptions http) {
+		return (http.body() != null) ? http.body().getBytes(StandardCharsets.UTF_8) : null;
+	}
+
+	/**
+	 * The look-up with {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
+	 * ({@link IpPreference#choose}). Runs on the resolver executor; what it
+	 * found is read on the loop thread after the fetch completed (the reactor's queue orders them).
+	 */
+	private static final class Resolution implements Resolver {
+
+		private final HttpOptions http;
+
+		private final Resolver delegate;
+
+		private volatile InetAddress chosen;
+
+		private volatile long nanos;
+
+		Resolution(HttpOptions http, Resolver delegate) {
+			this.http = http;
+			this.delegate = delegate;
+		}
+
+		@Override
+		public InetAddress[] resolve(String host) throws UnknownHostException {
+			if (this.chosen != null) {
+				return this.delegate.resolve(host); // a redirect's hop: the first look-up is the one reported
+			}
+			long start = System.nanoTime();
+			try {
+				InetAddress pick = this.http.ipProtocol().choose(this.delegate.resolve(host));
+				if (pick == null) {
+					throw new UnknownHostException("no " + this.http.ipProtocol().preferred() + " address for " + host
+							+ " and ip_protocol_fallback is false");
+				}
+				this.chosen = pick;
+				return new InetAddress[] { pick };
+			}
+			finally {
+				this.nanos = System.nanoTime() - start;
+			}
+		}
+
+		/** Loop thread, after the fetch: the look-up's gauges. */
+		void report(URI uri, HttpGauges metrics, ProbeLog log) {
+			InetAddress address = this.chosen;
+			String host = uri.getHost();
+			if (address == null && host != null) {
+				address = IpLiteral.parse(host); // a literal: the fetcher looked nothing up
+			}
+			metrics.resolved(this.nanos, address);
+			if (address != null) {
+				log.info("Resolved target address", "target", host, "ip", IpText.of(address));
+			}
+			else {
+				log.error("Resolution with IP protocol failed", "target", host);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,59 @@
+package dev.asyncore.probe.tcp;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import dev.asyncore.core.Reactor;
+import dev.asyncore.http.FetchPolicy;
+import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeReport;
+import dev.asyncore.probe.Prober;
+import dev.asyncore.probe.config.TlsConfig;
+import dev.asyncore.probe.dialogue.QueryScript;
+import dev.asyncore.probe.target.TargetAddress;
+import dev.asyncore.probe.tls.TlsMaterial;
+
+/**
+ * blackbox_exporter's tcp prober on one loop: resolve {@code host:port} (preferred family, fallback),
+ * connect, optionally TLS, then the module's {@code query_response} dialogue ({@link TcpDialogue}).
+ * Metrics are blackbox_exporter's ({@code probe_ip_protocol}, {@code probe_ip_addr_hash},
+ * {@code probe_dns_lookup_time_seconds}, {@code probe_failed_due_to_regex}, the TLS gauges) plus
+ * {@code probe_tcp_duration_seconds{phase="connect"|"tls"}}. Loop thread of its reactor.
+ */
+public final class TcpProber implements Prober<TcpOptions> {
+
+	private final Reactor reactor;
+
+	private final Resolver resolver;
+
+	private final Executor resolverExecutor;
+
+	private final FetchPolicy policy;
+
+	/**
+	 * @param resolver the name look-up (blocking)
+	 * @param resolverExecutor where look-ups run, never the loop thread
+	 * @param policy which hosts, ports and address classes may be probed (its timeouts do not apply)
+	 */
+	public TcpProber(Reactor reactor, Resolver resolver, Executor resolverExecutor, FetchPolicy policy) {
+		this.reactor = reactor;
+		this.policy = policy;
+		this.resolver = resolver;
+		this.resolverExecutor = resolverExecutor;
+	}
+
+	@Override
+	public CompletableFuture<Boolean> run(TcpOptions tcp, String target, Duration timeout, ProbeReport report,
+			ProbeLog log) {
+		TlsMaterial tls = (tcp.tlsMaterial() != null) ? tcp.tlsMaterial() : TlsMaterial.load(TlsConfig.DEFAULT, "tls_config");
+		QueryScript.registerGauges(tcp.queryResponse(), report);
+		return TargetAddress.resolveThen(target, tcp.ipProtocol(), this.resolver,
+				this.resolverExecutor, this.policy, this.reactor, timeout, report, log,
+				(parsed, address, budget) -> TcpDialogue.start(this.reactor, tcp, tls,
+						(tcp.tlsConfig().serverName() != null) ? tcp.tlsConfig().serverName() : parsed.host(), address,
+						budget, report, log));
+	}
+
+}

@@ -1,0 +1,71 @@
+package dev.asyncore.probe.tls;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import dev.asyncore.probe.ProbeReport;
+
+/**
+ * The certificate gauges every TLS-speaking prober reports, under blackbox_exporter's names:
+ * {@code probe_ssl_earliest_cert_expiry}, {@code probe_ssl_last_chain_expiry_timestamp_seconds},
+ * {@code probe_ssl_last_chain_info} and {@code probe_tls_version_info}. Loop thread only.
+ */
+public final class TlsGauges {
+
+	private TlsGauges() {
+	}
+
+	/** @return whether a chain was seen (and so the gauges were set) */
+	public static boolean report(ProbeReport report, TlsCapture capture) {
+		List<X509Certificate> chain = capture.chain();
+		if (chain.isEmpty()) {
+			return false;
+		}
+		double earliest = Double.MAX_VALUE;
+		for (X509Certificate certificate : chain) {
+			earliest = Math.min(earliest, certificate.getNotAfter().getTime() / 1000.0);
+		}
+		report.gauge("probe_ssl_earliest_cert_expiry", "Returns last SSL chain expiry in unixtime", earliest);
+		report.gauge("probe_ssl_last_chain_expiry_timestamp_seconds", "Returns last SSL chain expiry in timestamp", earliest);
+		X509Certificate leaf = chain.get(0);
+		report.gauge("probe_ssl_last_chain_info", "Contains SSL leaf certificate information", 1,
+				"fingerprint_sha256", fingerprint(leaf), "issuer", leaf.getIssuerX500Principal().getName(),
+				"subject", leaf.getSubjectX500Principal().getName(), "subjectalternative", alternativeNames(leaf));
+		if (capture.protocol() != null) {
+			report.gauge("probe_tls_version_info", "Returns the TLS version used or NaN when unknown", 1,
+					"version", capture.protocol().replace("TLSv", "TLS "));
+		}
+		return true;
+	}
+
+	private static String fingerprint(X509Certificate certificate) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+		}
+		catch (NoSuchAlgorithmException | CertificateEncodingException ex) {
+			return "";
+		}
+	}
+
+	private static String alternativeNames(X509Certificate certificate) {
+		List<String> names = new ArrayList<>();
+		try {
+			if (certificate.getSubjectAlternativeNames() != null) {
+				for (List<?> entry : certificate.getSubjectAlternativeNames()) {
+					names.add(String.valueOf(entry.get(1)));
+				}
+			}
+		}
+		catch (CertificateParsingException ex) {
+			return "";
+		}
+		return String.join(",", names);
+	}
+
+}

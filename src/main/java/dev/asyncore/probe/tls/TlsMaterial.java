@@ -1,0 +1,179 @@
+package dev.asyncore.probe.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.TlsConfig;
+
+/**
+ * The key and trust material of one module's {@code tls_config}, loaded once from PEM files; each
+ * probe then gets its own {@link SSLContext} ({@link #newContext}) whose trust manager records
+ * what the server sent ({@link TlsCapture}) before judging it, and its engine is narrowed to
+ * {@code min_version}..{@code max_version} by {@link #engineSetup()}. Immutable; any thread.
+ */
+public final class TlsMaterial {
+
+	private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+
+	private final TlsConfig config;
+
+	private final X509ExtendedTrustManager trust;
+
+	private final KeyManager[] keys;
+
+	/** Enables the protocols from {@code min_version} to {@code max_version}; {@code null} when neither is set. */
+	private final Consumer<SSLEngine> engineSetup;
+
+	private TlsMaterial(TlsConfig config, X509ExtendedTrustManager trust, KeyManager[] keys, String[] protocols) {
+		this.config = config;
+		this.trust = trust;
+		this.keys = keys;
+		this.engineSetup = (protocols != null) ? (engine) -> engine.setEnabledProtocols(protocols) : null;
+	}
+
+	/**
+	 * Loads {@code config}'s files. Blocking I/O.
+	 * @param key the module's {@code tls_config} key, for messages
+	 * @throws ModuleConfigException naming the file that cannot be used
+	 */
+	public static TlsMaterial load(TlsConfig config, String key) {
+		try {
+			KeyStore trustStore = null;
+			if (config.caFile() != null) {
+				trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
+				trustStore.load(null, null);
+				List<Certificate> cas = certificates(config.caFile(), key + ".ca_file");
+				for (int i = 0; i < cas.size(); i++) {
+					trustStore.setCertificateEntry("ca-" + i, cas.get(i));
+				}
+			}
+			TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			tmf.init(trustStore);
+			X509ExtendedTrustManager trust = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
+			KeyManager[] keys = null;
+			if (config.certFile() != null) {
+				List<Certificate> chain = certificates(config.certFile(), key + ".cert_file");
+				PrivateKey privateKey = privateKey(config.keyFile(), key + ".key_file");
+				KeyStore keyStore = KeyStore.getInstance("PKCS12");
+				keyStore.load(null, null);
+				keyStore.setKeyEntry("client", privateKey, new char[0], chain.toArray(new Certificate[0]));
+				KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+				kmf.init(keyStore, new char[0]);
+				keys = kmf.getKeyManagers();
+			}
+			return new TlsMaterial(config, trust, keys, protocols(config, trust, keys));
+		}
+		catch (GeneralSecurityException | IOException ex) {
+			throw new ModuleConfigException(key, "cannot build TLS material: " + ex.getMessage());
+		}
+	}
+
+	public TlsConfig config() {
+		return this.config;
+	}
+
+	/** A context for one probe, recording into {@code capture}. */
+	public SSLContext newContext(TlsCapture capture) throws GeneralSecurityException {
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(this.keys, new CapturingTrustManager[] {
+				new CapturingTrustManager(this.trust, capture, this.config.insecureSkipVerify()) }, null);
+		return context;
+	}
+
+	/**
+	 * What {@code TlsTransport.client} applies to each engine made from {@link #newContext}: the
+	 * protocols from {@code min_version} to {@code max_version}, or {@code null} when the module sets
+	 * neither (the JDK's defaults).
+	 */
+	public Consumer<SSLEngine> engineSetup() {
+		return this.engineSetup;
+	}
+
+	/**
+	 * The JDK's {@code TLSv1.x} protocols from {@code min_version} to {@code max_version}, in the
+	 * order the JDK lists them; {@code null} when neither is set.
+	 */
+	private static String[] protocols(TlsConfig config, X509ExtendedTrustManager trust, KeyManager[] keys)
+			throws GeneralSecurityException {
+		if (config.minVersion() == null && config.maxVersion() == null) {
+			return null;
+		}
+		int low = (config.minVersion() != null) ? config.minVersion().charAt(4) - '0' : 0;
+		int high = (config.maxVersion() != null) ? config.maxVersion().charAt(4) - '0' : 9;
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(keys, new TrustManager[] { trust }, null); // the JDK lists protocols only once initialised
+		return Arrays.stream(context.getSupportedSSLParameters().getProtocols())
+			.filter(p -> p.startsWith("TLSv1."))
+			.filter(p -> p.charAt(6) - '0' >= low && p.charAt(6) - '0' <= high)
+			.toArray(String[]::new);
+	}
+
+	private static List<Certificate> certificates(Path file, String key) throws IOException, GeneralSecurityException {
+		List<Certificate> certificates = new ArrayList<>();
+		CertificateFactory factory = CertificateFactory.getInstance("X.509");
+		try (InputStream in = Files.newInputStream(file)) {
+			certificates.addAll(factory.generateCertificates(in));
+		}
+		catch (NoSuchFileException ex) {
+			throw new ModuleConfigException(key, "file '" + file + "' does not exist");
+		}
+		if (certificates.isEmpty()) {
+			throw new ModuleConfigException(key, "'" + file + "' holds no PEM certificate");
+		}
+		return certificates;
+	}
+
+	private static PrivateKey privateKey(Path file, String key) throws IOException {
+		String text;
+		try {
+			text = Files.readString(file);
+		}
+		catch (NoSuchFileException ex) {
+			throw new ModuleConfigException(key, "file '" + file + "' does not exist");
+		}
+		Matcher m = PEM.matcher(text);
+		while (m.find()) {
+			if (!m.group(1).equals("PRIVATE KEY")) {
+				continue;
+			}
+			byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+			for (String algorithm : new String[] { "RSA", "EC", "Ed25519", "RSASSA-PSS" }) {
+				try {
+					return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+				}
+				catch (GeneralSecurityException ex) {
+					// not this algorithm: try the next
+				}
+			}
+		}
+		throw new ModuleConfigException(key, "'" + file + "' holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY); "
+				+ "convert it with openssl pkcs8 -topk8 -nocrypt");
+	}
+
+}
