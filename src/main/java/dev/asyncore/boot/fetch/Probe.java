@@ -64,7 +64,7 @@ public final class Probe {
 		}
 		else {
 			this.last = new ProbeResult(now, false, 0, null, elapsed, null,
-					FetchMetrics.outcome(failure) + ": " + failure.getMessage());
+					FetchOutcome.of(failure).tag() + ": " + failure.getMessage());
 		}
 	}
 
