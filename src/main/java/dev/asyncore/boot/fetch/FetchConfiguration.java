@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.asyncore.boot.config.AsyncoreProperties;
 import dev.asyncore.boot.config.InvalidConfigurationException;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.core.TimerHandle;
 import dev.asyncore.http.FetchResult;

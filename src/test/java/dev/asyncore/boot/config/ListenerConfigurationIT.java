@@ -23,10 +23,11 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.asyncore.boot.Failures;
 import dev.asyncore.boot.Loopback;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.DispatcherFactory;
 import dev.asyncore.boot.listener.ListenerRegistry;
 import dev.asyncore.boot.listener.TlsTransportFactory;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.BufferedDispatcher;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.ListenerStats.Counter;
@@ -39,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 class ListenerConfigurationIT {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(ReactorConfiguration.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=1s");
 
 	@Test

@@ -12,7 +12,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.Reactor;

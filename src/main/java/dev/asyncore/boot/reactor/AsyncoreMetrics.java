@@ -1,4 +1,4 @@
-package dev.asyncore.boot.metrics;
+package dev.asyncore.boot.reactor;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import dev.asyncore.boot.config.AsyncoreProperties;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.ConfiguredListener;
 import dev.asyncore.boot.listener.ListenerRegistry;
 import dev.asyncore.core.ListenerStats;

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.metrics;
+package dev.asyncore.boot.reactor;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +13,6 @@ import dev.asyncore.boot.config.AsyncoreProperties.ListenerProperties;
 import dev.asyncore.boot.config.AsyncoreProperties.Protocol;
 import dev.asyncore.boot.config.AsyncoreProperties.ReactorProperties;
 import dev.asyncore.boot.config.AsyncoreProperties.TlsProperties;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.DispatcherFactory;
 import dev.asyncore.boot.listener.ListenerRegistry;
 import dev.asyncore.core.ListenerStats;

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.lifecycle;
+package dev.asyncore.boot.reactor;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.Loopback;
-import dev.asyncore.boot.config.ServiceConfiguration;
 import dev.asyncore.boot.listener.ListenerRegistry;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.ListenerStats.Counter;
@@ -41,7 +40,7 @@ class GracefulShutdownIT {
 	private static final Duration GRACE = Duration.ofSeconds(6);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(ReactorConfiguration.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=" + GRACE.toMillis() + "ms",
 				"asyncore.listeners[0].name=echo", "asyncore.listeners[0].port=0",
 				// with the clients' small receive buffers, bounds what the last quarter of the grace must

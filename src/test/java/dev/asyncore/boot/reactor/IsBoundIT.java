@@ -1,4 +1,4 @@
-package dev.asyncore.boot.lifecycle;
+package dev.asyncore.boot.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,14 +10,12 @@ import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.asyncore.boot.config.ServiceConfiguration;
-
 /** isBound is read on the scrape thread without asking the loop: it must see the loop's close. */
 @Timeout(60)
 class IsBoundIT {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(ReactorConfiguration.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=echo",
 				"asyncore.listeners[0].port=0");
 

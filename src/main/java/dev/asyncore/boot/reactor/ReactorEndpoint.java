@@ -1,4 +1,4 @@
-package dev.asyncore.boot.endpoint;
+package dev.asyncore.boot.reactor;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -12,9 +12,6 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
-import dev.asyncore.boot.lifecycle.HostPort;
-import dev.asyncore.boot.lifecycle.ListenerState;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.Reactor;
 

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.lifecycle;
+package dev.asyncore.boot.reactor;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

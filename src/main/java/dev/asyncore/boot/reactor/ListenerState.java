@@ -1,4 +1,4 @@
-package dev.asyncore.boot.lifecycle;
+package dev.asyncore.boot.reactor;
 
 /**
  * A listener as seen from the loop thread at one instant; safe to hand to other threads.

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.endpoint;
+package dev.asyncore.boot.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import dev.asyncore.boot.endpoint.ReactorEndpoint.MapPart;
+import dev.asyncore.boot.reactor.ReactorEndpoint.MapPart;
 import dev.asyncore.core.Dispatcher;
 import dev.asyncore.support.ReactorThread;
 

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.lifecycle;
+package dev.asyncore.boot.reactor;
 
 import java.net.SocketAddress;
 import java.time.Duration;

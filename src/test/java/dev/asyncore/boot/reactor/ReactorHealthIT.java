@@ -1,4 +1,4 @@
-package dev.asyncore.boot.health;
+package dev.asyncore.boot.reactor;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,8 +11,6 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.config.AsyncoreProperties;
-import dev.asyncore.boot.config.ServiceConfiguration;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.ListenerRegistry;
 import dev.asyncore.core.Reactor;
 
@@ -23,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 class ReactorHealthIT {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(ReactorConfiguration.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=echo",
 				"asyncore.listeners[0].port=0", "asyncore.listeners[1].name=udp",
 				"asyncore.listeners[1].protocol=udp", "asyncore.listeners[1].port=0");

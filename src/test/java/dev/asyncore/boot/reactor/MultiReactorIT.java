@@ -1,4 +1,4 @@
-package dev.asyncore.boot.lifecycle;
+package dev.asyncore.boot.reactor;
 
 import java.io.InputStream;
 import java.net.Socket;
@@ -13,8 +13,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.Failures;
 import dev.asyncore.boot.Loopback;
-import dev.asyncore.boot.config.ServiceConfiguration;
-import dev.asyncore.boot.endpoint.ReactorEndpoint;
 import dev.asyncore.core.Reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MultiReactorIT {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(ReactorConfiguration.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=2s", "asyncore.reactor.thread-name=loop",
 				"asyncore.listeners[0].name=echo", "asyncore.listeners[0].type=echo",
 				"asyncore.listeners[0].host=127.0.0.1", "asyncore.listeners[0].port=0");

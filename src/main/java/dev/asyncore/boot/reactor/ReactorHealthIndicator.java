@@ -1,4 +1,4 @@
-package dev.asyncore.boot.health;
+package dev.asyncore.boot.reactor;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,8 +12,6 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
-import dev.asyncore.boot.lifecycle.ListenerState;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.core.Reactor;
 
 /**
