@@ -13,9 +13,6 @@ import java.util.Optional;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 
-import dev.asyncore.boot.blackbox.BlackboxProperties;
-import dev.asyncore.boot.security.ApiSecurityProperties;
-
 /**
  * The keys {@link AsyncoreProperties} accepts, read from its record components (a nested record is
  * a group, a {@code List} of records is indexed), and the explanation of a key that is not one of

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.security;
+package dev.asyncore.boot.config;
 
 import java.util.EnumSet;
 import java.util.Locale;

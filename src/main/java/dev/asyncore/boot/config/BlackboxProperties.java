@@ -1,12 +1,10 @@
-package dev.asyncore.boot.blackbox;
+package dev.asyncore.boot.config;
 
 import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import dev.asyncore.boot.config.InvalidConfigurationException;
 
 /**
  * The blackbox_exporter drop-in ({@code asyncore.blackbox}), served by listeners of

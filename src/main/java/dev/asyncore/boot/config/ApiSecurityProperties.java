@@ -1,4 +1,4 @@
-package dev.asyncore.boot.security;
+package dev.asyncore.boot.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,8 +7,6 @@ import java.util.regex.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-
-import dev.asyncore.boot.config.InvalidConfigurationException;
 
 /**
  * Who may call the HTTP API ({@code asyncore.security}): hashed bearer tokens and HTTP basic users
@@ -30,15 +28,17 @@ public record ApiSecurityProperties(@DefaultValue("false") boolean allowAnonymou
 		@DefaultValue List<TokenProperties> tokens, @DefaultValue List<UserProperties> users,
 		@DefaultValue OpenProperties open, @DefaultValue RateLimitProperties rateLimit) {
 
-	static final String PREFIX = "asyncore.security.";
+	/** The prefix of every key of this group, dot included. */
+	public static final String PREFIX = "asyncore.security.";
 
 	/** {@code sha256:} and 64 lower- or upper-case hex digits. */
-	static final Pattern TOKEN_HASH = Pattern.compile("sha256:[0-9a-fA-F]{64}");
+	public static final Pattern TOKEN_HASH = Pattern.compile("sha256:[0-9a-fA-F]{64}");
 
 	/** A bcrypt hash as htpasswd -B, blackbox_exporter and Spring Security write it. */
 	static final Pattern BCRYPT_HASH = Pattern.compile("\\$2[aby]?\\$\\d\\d\\$[./A-Za-z0-9]{53}");
 
-	static final String HOW_TO_HASH_TOKEN = "create one with `java -jar app.jar hash-token` or "
+	/** How to make a token hash, for the messages that ask for one. */
+	public static final String HOW_TO_HASH_TOKEN = "create one with `java -jar app.jar hash-token` or "
 			+ "`printf %s \"$TOKEN\" | sha256sum` (prefix the hex digits with sha256:)";
 
 	public ApiSecurityProperties {
