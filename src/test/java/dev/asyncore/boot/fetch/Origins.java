@@ -34,7 +34,7 @@ import dev.asyncore.tls.TlsServerContext;
  * that tests stop and start again on the same port, a "trap" that only counts connections (it must
  * see none when a fetch is refused), and a garbage server for protocol errors.
  */
-final class Origins {
+public final class Origins {
 
 	/** Names the test resolver maps to 127.0.0.1 and that {@code application-fetch-it.yml} allows. */
 	static final String HOST = "origin.test";
@@ -131,12 +131,12 @@ final class Origins {
 	}
 
 	/** The probe origin goes away: its port refuses connections. */
-	synchronized void stopProbeOrigin() {
+	public synchronized void stopProbeOrigin() {
 		this.probe.stop(0);
 	}
 
 	/** The probe origin comes back on the same port. */
-	synchronized void startProbeOrigin() throws IOException {
+	public synchronized void startProbeOrigin() throws IOException {
 		this.probe = probeServer(this.probePort);
 	}
 

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.fetch;
+package dev.asyncore.boot.probes;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
+import dev.asyncore.boot.fetch.FetchMetrics;
+import dev.asyncore.boot.fetch.FetchService;
 import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.core.TimerHandle;

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.fetch;
+package dev.asyncore.boot.probes;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,11 @@
-package dev.asyncore.boot.fetch;
+package dev.asyncore.boot.probes;
 
 import java.util.List;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
+import dev.asyncore.boot.fetch.FetchView;
 import dev.asyncore.http.FetchResult;
 
 /**

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.fetch;
+package dev.asyncore.boot.probes;
 
 import java.net.URI;
 import java.time.Duration;
@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Set;
 
 import dev.asyncore.boot.config.ProbeProperties;
+import dev.asyncore.boot.fetch.FetchOutcome;
 import dev.asyncore.http.FetchResult;
 import dev.asyncore.probe.HttpProbe;
 import dev.asyncore.probe.Module;

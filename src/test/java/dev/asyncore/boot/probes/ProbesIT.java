@@ -1,4 +1,4 @@
-package dev.asyncore.boot.fetch;
+package dev.asyncore.boot.probes;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,6 +7,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.asyncore.boot.Prometheus;
+import dev.asyncore.boot.fetch.Api;
+import dev.asyncore.boot.fetch.FetchServiceITBase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
