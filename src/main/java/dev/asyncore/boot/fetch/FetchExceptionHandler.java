@@ -17,6 +17,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.asyncore.boot.web.ApiProblemHandler;
 import dev.asyncore.http.FetchException;
 
 /**

@@ -1,4 +1,4 @@
-package dev.asyncore.boot.fetch;
+package dev.asyncore.boot.web;
 
 import java.net.URI;
 
@@ -16,10 +16,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Gives every request error Spring MVC raises (400 a missing parameter or an unreadable body, 404 no
  * such path, 405 the wrong method, 406, 415 the wrong content type...) the same RFC 9457 shape as
- * the fetch failures of {@link FetchProblems}: {@code application/problem+json} with a {@code type}
- * of {@code urn:asyncore:request:<reason>}, such as {@code urn:asyncore:request:not_found}. Applies
- * to every handler (the error may come before any controller is chosen); fetch failures themselves
- * are {@link FetchExceptionHandler}'s.
+ * the problems of the features: {@code application/problem+json} with a {@code type} of
+ * {@code urn:asyncore:request:<reason>}, such as {@code urn:asyncore:request:not_found}. Applies to
+ * every handler (the error may come before any controller is chosen), at the lowest precedence: a
+ * feature's own advice (the fetch failures of {@code /fetch}) answers first.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
