@@ -6,9 +6,11 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameContaining;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * DESIGN.md's layering: the library packages are plain JDK (+ SLF4J, tls-channel) and work with
@@ -70,6 +72,22 @@ class LayeringTest {
 				.or(resideInAPackage("org.xbill.DNS.hosts.."))
 				.or(resideInAPackage("org.xbill.DNS.spi.."))))
 			.because("the reactor does the DNS I/O; dnsjava only encodes and decodes messages")
+			.check(classes);
+	}
+
+	@Test
+	void bootFeaturePackagesAreFreeOfCycles() {
+		slices().matching("dev.asyncore.boot.(**)").should().beFreeOfCycles().check(classes);
+	}
+
+	@Test
+	void bootConfigurationContractDependsOnNoOtherBootPackage() {
+		noClasses().that()
+			.resideInAPackage("dev.asyncore.boot.config..")
+			.should()
+			.dependOnClassesThat(
+					resideInAPackage("dev.asyncore.boot..").and(not(resideInAPackage("dev.asyncore.boot.config.."))))
+			.because("boot.config is the asyncore.* contract: every feature reads it, it reads no feature")
 			.check(classes);
 	}
 
