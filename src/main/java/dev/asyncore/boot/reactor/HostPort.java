@@ -3,6 +3,7 @@ package dev.asyncore.boot.reactor;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Arrays;
 
 /**
  * Socket addresses as people write them: {@code 127.0.0.1:7007}, {@code [::1]:7007} (IPv6
@@ -49,8 +50,8 @@ public final class HostPort {
 		if (bestStart < 0) {
 			return String.join(":", groups) + scope;
 		}
-		String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-		String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+		String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+		String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
 		return head + "::" + tail + scope;
 	}
 

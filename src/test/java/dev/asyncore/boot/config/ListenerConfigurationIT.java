@@ -3,6 +3,7 @@ package dev.asyncore.boot.config;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -10,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -161,7 +164,7 @@ class ListenerConfigurationIT {
 
 	@Test
 	void whenListenerPortTakenThenStartupFailsWithClearMessage() throws IOException {
-		try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			this.runner.withPropertyValues(props(listener(0, "echo", "echo", "tcp", taken.getLocalPort())))
 				.run((context) -> {
 					assertFailure(context, "asyncore.listeners[0].port",
@@ -195,8 +198,8 @@ class ListenerConfigurationIT {
 
 	/** Flattens property values and arrays of them. */
 	static String[] props(Object... parts) {
-		return java.util.Arrays.stream(parts)
-			.flatMap((part) -> (part instanceof String[] many) ? java.util.Arrays.stream(many) : java.util.stream.Stream.of((String) part))
+		return Arrays.stream(parts)
+			.flatMap((part) -> (part instanceof String[] many) ? Arrays.stream(many) : Stream.of((String) part))
 			.toArray(String[]::new);
 	}
 
@@ -214,7 +217,7 @@ class ListenerConfigurationIT {
 	}
 
 	private static String udpExchange(int port, String text) throws IOException {
-		try (DatagramSocket socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+		try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
 			socket.setSoTimeout(Loopback.READ_TIMEOUT_MILLIS);
 			byte[] data = bytes(text);
 			socket.send(new DatagramPacket(data, data.length, new InetSocketAddress("127.0.0.1", port)));
@@ -225,7 +228,7 @@ class ListenerConfigurationIT {
 	}
 
 	private static void udpSend(int port, byte[] data) throws IOException {
-		try (DatagramSocket socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+		try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
 			socket.send(new DatagramPacket(data, data.length, new InetSocketAddress("127.0.0.1", port)));
 		}
 	}

@@ -3,6 +3,7 @@ package dev.asyncore.boot.fetch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -83,8 +84,8 @@ public final class Origins {
 			server.setExecutor(this.executor);
 			server.start();
 		}
-		this.trap = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-		this.garbage = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+		this.trap = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		this.garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		daemon("trap", () -> serve(this.trap, (socket) -> this.trapped.incrementAndGet()));
 		daemon("garbage", () -> serve(this.garbage, (socket) -> {
 			socket.getOutputStream().write("SMTP ready\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

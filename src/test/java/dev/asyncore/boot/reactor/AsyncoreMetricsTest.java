@@ -1,5 +1,6 @@
 package dev.asyncore.boot.reactor;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -7,6 +8,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
 import dev.asyncore.boot.config.AsyncoreProperties;
 import dev.asyncore.boot.config.AsyncoreProperties.ListenerProperties;
@@ -27,8 +29,8 @@ class AsyncoreMetricsTest {
 	private final Reactor reactor = new Reactor("r1");
 
 	private final ListenerRegistry listeners = new ListenerRegistry(
-			new AsyncoreProperties(new ReactorProperties("r1", java.time.Duration.ofSeconds(1),
-					java.time.Duration.ofSeconds(30), 1, null, java.time.Duration.ofSeconds(30)), List.of(listener("a", 7), listener("b", 0), udp("u")),
+			new AsyncoreProperties(new ReactorProperties("r1", Duration.ofSeconds(1),
+					Duration.ofSeconds(30), 1, null, Duration.ofSeconds(30)), List.of(listener("a", 7), listener("b", 0), udp("u")),
 					null, List.of()),
 			List.of(DispatcherFactory.of("echo", (reactor, channel, listener) -> null, (reactor, address, stats) -> null)),
 			null);
@@ -94,13 +96,13 @@ class AsyncoreMetricsTest {
 
 	private static ListenerProperties udp(String name) {
 		return new ListenerProperties(name, "echo", Protocol.UDP, "127.0.0.1", 0, 1024, 10000,
-				java.time.Duration.ZERO, org.springframework.util.unit.DataSize.ofMegabytes(1),
+				Duration.ZERO, DataSize.ofMegabytes(1),
 				new TlsProperties(false, null), null, null);
 	}
 
 	private static ListenerProperties listener(String name, int maxConnections) {
 		return new ListenerProperties(name, "echo", Protocol.TCP, "127.0.0.1", 0, 1024, maxConnections,
-				java.time.Duration.ZERO, org.springframework.util.unit.DataSize.ofMegabytes(1),
+				Duration.ZERO, DataSize.ofMegabytes(1),
 				new TlsProperties(false, null), null, null);
 	}
 

@@ -3,6 +3,7 @@ package dev.asyncore.boot.reactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -152,7 +153,7 @@ class GracefulShutdownIT {
 			return Loopback.readToEnd(socket.getInputStream());
 		}
 		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
+			throw new UncheckedIOException(ex);
 		}
 	}
 

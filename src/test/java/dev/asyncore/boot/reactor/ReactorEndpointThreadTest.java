@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.asyncore.boot.reactor.ReactorEndpoint.MapPart;
 import dev.asyncore.core.Dispatcher;
+import dev.asyncore.core.Reactor;
 import dev.asyncore.support.ReactorThread;
 
 /** The endpoint's thread rule: dispatchers are read, and their records built, on the loop thread. */
@@ -23,7 +24,7 @@ class ReactorEndpointThreadTest {
 
 		final Set<String> readers = ConcurrentHashMap.newKeySet();
 
-		Watched(dev.asyncore.core.Reactor reactor) {
+		Watched(Reactor reactor) {
 			super(reactor);
 		}
 

@@ -2,6 +2,7 @@ package dev.asyncore.boot.reactor;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,7 +96,7 @@ class ReactorHealthIT {
 		this.runner.withPropertyValues("asyncore.reactor.stall-timeout=200ms").run((context) -> {
 			ReactorLifecycle lifecycle = context.getBean(ReactorLifecycle.class);
 			ReactorHealthIndicator indicator = context.getBean(ReactorHealthIndicator.class);
-			java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
 			// A hook that blocks the loop: exactly what the stall check is for.
 			lifecycle.reactor().execute(() -> {
 				try {
