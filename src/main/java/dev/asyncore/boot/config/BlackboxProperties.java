@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The blackbox_exporter drop-in ({@code asyncore.blackbox}), served by listeners of
  * {@code type: blackbox}. Immutable.
  *
- * @param configFile blackbox_exporter's module file; unset means only http_2xx
+ * @param configFile blackbox_exporter's module file; unset means only the built-in modules http_2xx,
+ * tcp_connect and dns_udp (a file gets them too unless it defines them)
  * @param allowPrivateNetworks whether probes may reach loopback and private addresses (probing
  * internal targets is this endpoint's main use)
  * @param allowedHosts if non-empty, the only hosts probed (exact or *.suffix)
