@@ -1,17 +1,70 @@
 package dev.asyncore.http;
 
 import java.io.IOException;
+import java.util.Locale;
 
 /**
- * Why a fetch failed, as one of a closed set of types, each with a message a user can act on.
- * {@link Fetcher} completes its futures exceptionally with these. Immutable; any thread.
+ * Why a fetch failed, as one of a closed set of types, each with a message a user can act on, and
+ * its {@link #kind()} to switch on. {@link Fetcher} completes its futures exceptionally with these.
+ * Immutable; any thread.
  */
 public abstract sealed class FetchException extends IOException {
 
 	private static final long serialVersionUID = 1L;
 
-	FetchException(String message, Throwable cause) {
+	private final Kind kind;
+
+	FetchException(Kind kind, String message, Throwable cause) {
 		super(message, cause);
+		this.kind = kind;
+	}
+
+	/** Which of the closed set this failure is: one constant per subclass. */
+	public Kind kind() {
+		return this.kind;
+	}
+
+	/**
+	 * The kinds of fetch failure, one per subclass, so that callers map a failure with an exhaustive
+	 * {@code switch} rather than by its class name.
+	 */
+	public enum Kind {
+
+		/** {@link InvalidUrl}. */
+		INVALID_URL,
+
+		/** {@link Refused}. */
+		REFUSED,
+
+		/** {@link Dns}. */
+		DNS,
+
+		/** {@link Connect}. */
+		CONNECT,
+
+		/** {@link Tls}. */
+		TLS,
+
+		/** {@link Timeout}. */
+		TIMEOUT,
+
+		/** {@link Protocol}. */
+		PROTOCOL,
+
+		/** {@link TooLarge}. */
+		TOO_LARGE,
+
+		/** {@link TooManyRedirects}. */
+		TOO_MANY_REDIRECTS;
+
+		/**
+		 * The kind as a stable lower-case word ({@code invalid_url}, {@code too_many_redirects}...): how
+		 * messages, metric tags and problem types name it.
+		 */
+		public String label() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
 	}
 
 	/** The URL cannot be fetched as written (syntax, scheme, host spelling, credentials). */
@@ -20,7 +73,7 @@ public abstract sealed class FetchException extends IOException {
 		private static final long serialVersionUID = 1L;
 
 		public InvalidUrl(String message) {
-			super(message, null);
+			super(Kind.INVALID_URL, message, null);
 		}
 
 	}
@@ -31,7 +84,7 @@ public abstract sealed class FetchException extends IOException {
 		private static final long serialVersionUID = 1L;
 
 		public Refused(String message) {
-			super(message, null);
+			super(Kind.REFUSED, message, null);
 		}
 
 	}
@@ -42,7 +95,7 @@ public abstract sealed class FetchException extends IOException {
 		private static final long serialVersionUID = 1L;
 
 		public Dns(String message, Throwable cause) {
-			super(message, cause);
+			super(Kind.DNS, message, cause);
 		}
 
 	}
@@ -53,7 +106,7 @@ public abstract sealed class FetchException extends IOException {
 		private static final long serialVersionUID = 1L;
 
 		public Connect(String message, Throwable cause) {
-			super(message, cause);
+			super(Kind.CONNECT, message, cause);
 		}
 
 	}
@@ -64,7 +117,7 @@ public abstract sealed class FetchException extends IOException {
 		private static final long serialVersionUID = 1L;
 
 		public Tls(String message, Throwable cause) {
-			super(message, cause);
+			super(Kind.TLS, message, cause);
 		}
 
 	}
@@ -77,7 +130,7 @@ public abstract sealed class FetchException extends IOException {
 		private final String phase;
 
 		public Timeout(String phase, String message) {
-			super(message, null);
+			super(Kind.TIMEOUT, message, null);
 			this.phase = phase;
 		}
 
@@ -94,11 +147,11 @@ public abstract sealed class FetchException extends IOException {
 		private static final long serialVersionUID = 1L;
 
 		public Protocol(String message) {
-			super(message, null);
+			super(Kind.PROTOCOL, message, null);
 		}
 
 		public Protocol(String message, Throwable cause) {
-			super(message, cause);
+			super(Kind.PROTOCOL, message, cause);
 		}
 
 	}
@@ -109,7 +162,7 @@ public abstract sealed class FetchException extends IOException {
 		private static final long serialVersionUID = 1L;
 
 		public TooLarge(String message) {
-			super(message, null);
+			super(Kind.TOO_LARGE, message, null);
 		}
 
 	}
@@ -120,7 +173,7 @@ public abstract sealed class FetchException extends IOException {
 		private static final long serialVersionUID = 1L;
 
 		public TooManyRedirects(String message) {
-			super(message, null);
+			super(Kind.TOO_MANY_REDIRECTS, message, null);
 		}
 
 	}

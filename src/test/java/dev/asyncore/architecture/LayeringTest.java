@@ -125,4 +125,20 @@ class LayeringTest {
 		slices().matching("dev.asyncore.probe.(**)").should().beFreeOfCycles().check(classes);
 	}
 
+	@Test
+	void bootFeaturePackagesAreFreeOfCycles() {
+		slices().matching("dev.asyncore.boot.(**)").should().beFreeOfCycles().check(classes);
+	}
+
+	@Test
+	void bootConfigurationContractDependsOnNoOtherBootPackage() {
+		noClasses().that()
+			.resideInAPackage("dev.asyncore.boot.config..")
+			.should()
+			.dependOnClassesThat(
+					resideInAPackage("dev.asyncore.boot..").and(not(resideInAPackage("dev.asyncore.boot.config.."))))
+			.because("boot.config is the asyncore.* contract: every feature reads it, it reads no feature")
+			.check(classes);
+	}
+
 }

@@ -11,8 +11,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.asyncore.boot.config.AsyncoreProperties.Protocol;
-import dev.asyncore.boot.lifecycle.BoundListener;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.BoundListener;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.config.InvalidConfigurationException;
-import dev.asyncore.boot.config.ServiceConfiguration;
-import dev.asyncore.boot.lifecycle.ListenerState;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.ListenerRegistry;
+import dev.asyncore.boot.reactor.ListenerState;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.ListenerStats.Counter;
 
 /**
@@ -42,7 +42,7 @@ class UnixListenerInteropIT {
 	}
 
 	private ApplicationContextRunner runner(Path echo, Path discard) {
-		return new ApplicationContextRunner().withUserConfiguration(ServiceConfiguration.class)
+		return new ApplicationContextRunner().withUserConfiguration(ReactorConfiguration.class)
 			.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=local-echo",
 					"asyncore.listeners[0].type=echo", "asyncore.listeners[0].protocol=unix",
 					"asyncore.listeners[0].path=" + echo, "asyncore.listeners[1].name=local-discard",
@@ -73,7 +73,7 @@ class UnixListenerInteropIT {
 
 	@Test
 	void whenAUnixListenerHasNoPathThenStartupFailsNamingTheProperty() {
-		new ApplicationContextRunner().withUserConfiguration(ServiceConfiguration.class)
+		new ApplicationContextRunner().withUserConfiguration(ReactorConfiguration.class)
 			.withPropertyValues("asyncore.listeners[0].name=local", "asyncore.listeners[0].protocol=unix")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.asyncore.boot.config.ServiceConfiguration;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.echo.EchoServer;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.FetchResult;
@@ -47,7 +47,7 @@ class Ipv6IT {
 
 	@Test
 	void whenAConfiguredEchoListenerBindsIpv6LoopbackThenItEchoes() {
-		new ApplicationContextRunner().withUserConfiguration(ServiceConfiguration.class)
+		new ApplicationContextRunner().withUserConfiguration(ReactorConfiguration.class)
 			.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=echo6",
 					"asyncore.listeners[0].host=::1", "asyncore.listeners[0].port=0")
 			.run((context) -> {

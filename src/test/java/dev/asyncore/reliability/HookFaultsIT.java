@@ -19,11 +19,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.asyncore.boot.Loopback;
-import dev.asyncore.boot.config.ServiceConfiguration;
-import dev.asyncore.boot.health.ReactorHealthIndicator;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.DispatcherFactory;
 import dev.asyncore.boot.listener.ListenerRegistry;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorHealthIndicator;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.BufferedDispatcher;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.Reactor;
@@ -50,7 +50,7 @@ class HookFaultsIT {
 	}
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ServiceConfiguration.class, FaultyType.class)
+		.withUserConfiguration(ReactorConfiguration.class, FaultyType.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=echo",
 				"asyncore.listeners[0].port=0", "asyncore.listeners[1].type=faulty", "asyncore.listeners[1].port=0",
 				"asyncore.listeners[1].idle-timeout=200ms");

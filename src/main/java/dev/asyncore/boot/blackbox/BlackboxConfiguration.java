@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.asyncore.boot.config.BlackboxProperties;
 import dev.asyncore.boot.listener.DispatcherFactory;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.http.FetchPolicy;

@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.asyncore.boot.fetch.FetchMetrics;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.http.BodySink;
 import dev.asyncore.http.FetchException;
@@ -175,7 +175,15 @@ final class FetchCommand {
 
 	private static String oneLine(Throwable failure) {
 		String message = String.valueOf(failure.getMessage()).replaceAll("\\s+", " ");
-		return FetchMetrics.outcome(failure) + ": " + message;
+		return kind(failure) + ": " + message;
+	}
+
+	/** The failure's kind, in the words of the service's {@code outcome} tag: {@code refused}, {@code dns}... */
+	private static String kind(Throwable failure) {
+		if (failure instanceof FetchException fetch) {
+			return fetch.kind().label();
+		}
+		return (failure instanceof RejectedExecutionException) ? "unavailable" : "error";
 	}
 
 	/** One URL on the command line and, once awaited, its outcome. */

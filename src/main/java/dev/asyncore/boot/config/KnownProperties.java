@@ -3,7 +3,9 @@ package dev.asyncore.boot.config;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,9 +14,6 @@ import java.util.Optional;
 
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
-
-import dev.asyncore.boot.blackbox.BlackboxProperties;
-import dev.asyncore.boot.security.ApiSecurityProperties;
 
 /**
  * The keys {@link AsyncoreProperties} accepts, read from its record components (a nested record is
@@ -83,7 +82,7 @@ final class KnownProperties {
 						"is no longer supported; " + retired, "Replace " + path + " as described: " + retired));
 			}
 			Class<?> raw = raw(type);
-			if (java.util.Collection.class.isAssignableFrom(raw)) {
+			if (Collection.class.isAssignableFrom(raw)) {
 				if (!name.isNumericIndex(i)) {
 					return Optional.of(new InvalidConfigurationException(path.toString(), name.chop(i)
 							+ " is a list: write its items as " + name.chop(i) + "[0], [1]... (in YAML, '- ' items)"));
@@ -100,7 +99,7 @@ final class KnownProperties {
 				.filter((c) -> uniform(c.getName()).equals(uniform(element)))
 				.findFirst();
 			if (component.isEmpty()) {
-				List<String> known = new java.util.ArrayList<>(
+				List<String> known = new ArrayList<>(
 						Arrays.stream(raw.getRecordComponents()).map((c) -> dashed(c.getName())).toList());
 				if (i == 1) {
 					known.addAll(GROUPS.keySet().stream().sorted().toList());

@@ -1,8 +1,5 @@
 package dev.asyncore.boot.fetch;
 
-import java.net.InetAddress;
-import java.util.List;
-
 import javax.net.ssl.SSLContext;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,23 +9,24 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import dev.asyncore.boot.config.AsyncoreProperties;
 import dev.asyncore.boot.config.InvalidConfigurationException;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
-import dev.asyncore.http.FetchException;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
-import dev.asyncore.probe.http.HttpProber;
 
 /**
  * The fetch service's beans: one {@link Fetcher} on the lifecycle's reactor with the policy of
- * {@code asyncore.fetch}, the {@link FetchService} behind {@code /fetch}, the probes of
- * {@code asyncore.probes} with their meters and endpoint. A {@link Resolver} bean replaces DNS, an
- * {@link SSLContext} bean the JDK's trust store (tests use both).
+ * {@code asyncore.fetch}, its meters, and the {@link FetchService} behind {@code /fetch}. A
+ * {@link Resolver} bean replaces DNS, an {@link SSLContext} bean the JDK's trust store (tests use
+ * both).
  */
 @Configuration(proxyBeanMethods = false)
+@Import(ReactorConfiguration.class)
 public class FetchConfiguration {
 
 	@Bean
@@ -75,33 +73,6 @@ public class FetchConfiguration {
 	FetchService fetchService(Fetcher asyncoreFetcher, FetchMetrics fetchMetrics, AsyncoreProperties properties) {
 		return new FetchService(asyncoreFetcher, fetchMetrics, properties.fetch().maxConcurrent(),
 				properties.fetch().maxInlineBody().toBytes());
-	}
-
-	@Bean
-	ProbeScheduler probeScheduler(AsyncoreProperties properties, ReactorLifecycle reactorLifecycle,
-			Fetcher asyncoreFetcher, FetchPolicy asyncoreFetchPolicy, FetchMetrics fetchMetrics,
-			ObjectProvider<Resolver> resolver) {
-		List<Probe> probes = properties.probes().stream().map((p) -> {
-			try {
-				return new Probe(p, FetchPolicy.parseUrl(p.url()));
-			}
-			catch (FetchException.InvalidUrl ex) {
-				throw new IllegalStateException("asyncore.probes: validated while binding, yet " + ex.getMessage(), ex);
-			}
-		}).toList();
-		return new ProbeScheduler(probes, reactorLifecycle,
-				new HttpProber(asyncoreFetcher, asyncoreFetchPolicy, resolver.getIfAvailable(() -> InetAddress::getAllByName)),
-				fetchMetrics);
-	}
-
-	@Bean
-	ProbeMetrics probeMetrics(ProbeScheduler probeScheduler) {
-		return new ProbeMetrics(probeScheduler.probes());
-	}
-
-	@Bean
-	ProbesEndpoint probesEndpoint(ProbeScheduler probeScheduler) {
-		return new ProbesEndpoint(probeScheduler.probes());
 	}
 
 }

@@ -17,6 +17,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.asyncore.boot.web.ApiProblemHandler;
 import dev.asyncore.http.FetchException;
 
 /**
@@ -67,7 +68,7 @@ public class FetchExceptionHandler {
 	}
 
 	private static ResponseEntity<ProblemDetail> problem(Throwable failure, HttpServletRequest request) {
-		if (!(failure instanceof FetchException) && !(failure instanceof RejectedExecutionException)) {
+		if (FetchOutcome.of(failure) == FetchOutcome.ERROR) {
 			logger.error("Unexpected failure of a fetch of {}", request.getParameter("url"), failure);
 		}
 		ProblemDetail problem = FetchProblems.of(failure, request.getParameter("url"));

@@ -1,33 +1,27 @@
 package dev.asyncore.boot.fetch;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchResult;
 
 /**
  * {@code asyncore.fetch.requests} (tags {@code outcome}, {@code status}) and
  * {@code asyncore.fetch.duration} (a timer with a histogram, tag {@code phase}): one call per
  * completed fetch, never per socket event. Any thread. Tags are low-cardinality: the outcome is one
- * of a closed set, the status an HTTP status code (or {@code none}); never the URL.
+ * of a closed set ({@link FetchOutcome}), the status an HTTP status code (or {@code none}); never the URL.
  */
 public class FetchMetrics {
 
 	/** The {@code phase} tags of {@code asyncore.fetch.duration}. */
 	static final String[] PHASES = { "dns", "connect", "tls", "first_byte", "total" };
 
-	/** Outcomes of fetches that opened no connection, left out of the duration histogram. */
-	static final java.util.Set<String> NOT_SENT = java.util.Set.of("invalid_url", "refused", "unavailable");
-
 	/** The histogram's buckets: 11 bounds from 5 ms to 30 s (the default total timeout), SLO-style. */
-	static final Duration[] BUCKETS = java.util.stream.Stream
-		.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000, 30000)
+	static final Duration[] BUCKETS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000, 30000)
 		.map(Duration::ofMillis)
 		.toArray(Duration[]::new);
 
@@ -40,7 +34,7 @@ public class FetchMetrics {
 	/** Counts a fetch that ended with {@code result} or {@code failure}, which took {@code elapsed}. */
 	public void record(FetchResult result, Throwable failure, Duration elapsed) {
 		if (result != null) {
-			count("success", Integer.toString(result.status()));
+			count(FetchOutcome.SUCCESS, Integer.toString(result.status()));
 			FetchResult.Timings t = result.timings();
 			time("dns", t.dns());
 			time("connect", t.connect());
@@ -49,33 +43,20 @@ public class FetchMetrics {
 			time("total", t.total());
 		}
 		else {
-			String outcome = outcome(failure);
+			FetchOutcome outcome = FetchOutcome.of(failure);
 			count(outcome, "none");
 			// Refused, invalid and unavailable fetches never reached the network: their
 			// microseconds would only pull the latency histogram down.
-			if (!NOT_SENT.contains(outcome)) {
+			if (outcome.sent()) {
 				time("total", elapsed);
 			}
 		}
 	}
 
-	/**
-	 * The {@code outcome} tag of a failure: {@code invalid_url}, {@code refused}, {@code dns},
-	 * {@code connect}, {@code tls}, {@code timeout}, {@code protocol}, {@code too_large},
-	 * {@code too_many_redirects}, {@code unavailable} (the reactor is not running) or {@code error}.
-	 */
-	public static String outcome(Throwable failure) {
-		if (failure instanceof FetchException fetch) {
-			String simple = fetch.getClass().getSimpleName();
-			return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-		}
-		return (failure instanceof RejectedExecutionException) ? "unavailable" : "error";
-	}
-
-	private void count(String outcome, String status) {
+	private void count(FetchOutcome outcome, String status) {
 		Counter.builder("asyncore.fetch.requests")
 			.description("Completed fetches by outcome and final status code")
-			.tags("outcome", outcome, "status", status)
+			.tags("outcome", outcome.tag(), "status", status)
 			.register(this.registry)
 			.increment();
 	}

@@ -110,7 +110,8 @@ public class FetchService {
 					: new Fetched(result, null, false));
 	}
 
-	static Throwable unwrap(Throwable failure) {
+	/** The failure inside a {@link CompletionException}, as dependent stages see it; other failures as they are. */
+	public static Throwable unwrap(Throwable failure) {
 		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 

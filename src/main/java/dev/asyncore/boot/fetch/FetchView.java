@@ -92,7 +92,8 @@ public record FetchView(String requestedUrl, String url, int status, String reas
 	 */
 	public record Timings(double dnsMs, double connectMs, double tlsMs, double firstByteMs, double totalMs) {
 
-		static Timings of(FetchResult.Timings t) {
+		/** The timings of {@code t} in milliseconds. */
+		public static Timings of(FetchResult.Timings t) {
 			return new Timings(ms(t.dns()), ms(t.connect()), ms(t.tls()), ms(t.firstByte()), ms(t.total()));
 		}
 

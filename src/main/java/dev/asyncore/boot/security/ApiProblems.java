@@ -19,6 +19,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.asyncore.boot.config.Scope;
+
 /**
  * The security answers of the HTTP API as RFC 9457 problem details
  * ({@code application/problem+json}, type {@code urn:asyncore:security:<what>}): {@code 401} with

@@ -13,6 +13,9 @@ import java.util.Set;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
+import dev.asyncore.boot.config.ApiSecurityProperties;
+import dev.asyncore.boot.config.Scope;
+
 /**
  * The credential check of the HTTP API, apart from any web framework: given the value of an
  * {@code Authorization} header, the caller it proves, or empty. {@code Bearer <token>} is compared

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 
 import org.springframework.core.env.Environment;
 
+import dev.asyncore.boot.config.ApiSecurityProperties;
 import dev.asyncore.boot.config.InvalidConfigurationException;
 
 /**

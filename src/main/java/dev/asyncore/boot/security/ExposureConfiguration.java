@@ -5,6 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import dev.asyncore.boot.config.ApiSecurityProperties;
+
 /**
  * {@code asyncore.security} and the startup check of {@link Exposure}: a context that would serve
  * {@code /fetch} to the network without credentials fails here, before any port is bound.

@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.asyncore.boot.config.Scope;
 import dev.asyncore.boot.security.Credentials.Caller;
 import dev.asyncore.probe.exporter.ExporterAccess;
 import dev.asyncore.probe.exporter.ExporterRequest;

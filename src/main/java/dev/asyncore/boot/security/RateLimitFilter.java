@@ -21,6 +21,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.asyncore.boot.config.ApiSecurityProperties;
+
 /**
  * {@code asyncore.security.rate-limit}: one Bucket4j token bucket per client on the paths it
  * matches, the client being the authenticated principal or, for anonymous callers, the remote

@@ -23,7 +23,9 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
+import dev.asyncore.boot.config.ApiSecurityProperties;
 import dev.asyncore.boot.config.AsyncoreProperties;
+import dev.asyncore.boot.config.Scope;
 
 /**
  * Spring Security for a service, not a web site: stateless (no session, no cookie), no login page,

@@ -3,6 +3,7 @@ package dev.asyncore.boot.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -54,7 +56,7 @@ class CliIT {
 		origin.createContext("/two", (exchange) -> send(exchange, 200, "second page\n".getBytes()));
 		origin.createContext("/large", (exchange) -> send(exchange, 200, large));
 		origin.createContext("/missing", (exchange) -> send(exchange, 404, "nope".getBytes()));
-		origin.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+		origin.setExecutor(Executors.newFixedThreadPool(4));
 		origin.start();
 	}
 
@@ -160,7 +162,7 @@ class CliIT {
 						.write("HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nold".getBytes(StandardCharsets.ISO_8859_1));
 				}
 				catch (IOException ex) {
-					throw new java.io.UncheckedIOException(ex);
+					throw new UncheckedIOException(ex);
 				}
 			});
 			Result result = run("fetch", "--allow-private", "http://127.0.0.1:" + server.getLocalPort() + "/");
@@ -194,7 +196,7 @@ class CliIT {
 					in.transferTo(socket.getOutputStream()); // until the client half-closes
 				}
 				catch (IOException ex) {
-					throw new java.io.UncheckedIOException(ex);
+					throw new UncheckedIOException(ex);
 				}
 			});
 			Result result = run("echo-client", "127.0.0.1", Integer.toString(server.getLocalPort()), "hello asyncore");

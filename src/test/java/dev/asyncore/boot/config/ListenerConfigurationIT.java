@@ -3,6 +3,7 @@ package dev.asyncore.boot.config;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -10,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,10 +26,11 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.asyncore.boot.Failures;
 import dev.asyncore.boot.Loopback;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
 import dev.asyncore.boot.listener.DispatcherFactory;
 import dev.asyncore.boot.listener.ListenerRegistry;
 import dev.asyncore.boot.listener.TlsTransportFactory;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.BufferedDispatcher;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.ListenerStats.Counter;
@@ -39,7 +43,7 @@ import static org.awaitility.Awaitility.await;
 class ListenerConfigurationIT {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(ReactorConfiguration.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=1s");
 
 	@Test
@@ -160,7 +164,7 @@ class ListenerConfigurationIT {
 
 	@Test
 	void whenListenerPortTakenThenStartupFailsWithClearMessage() throws IOException {
-		try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			this.runner.withPropertyValues(props(listener(0, "echo", "echo", "tcp", taken.getLocalPort())))
 				.run((context) -> {
 					assertFailure(context, "asyncore.listeners[0].port",
@@ -194,8 +198,8 @@ class ListenerConfigurationIT {
 
 	/** Flattens property values and arrays of them. */
 	static String[] props(Object... parts) {
-		return java.util.Arrays.stream(parts)
-			.flatMap((part) -> (part instanceof String[] many) ? java.util.Arrays.stream(many) : java.util.stream.Stream.of((String) part))
+		return Arrays.stream(parts)
+			.flatMap((part) -> (part instanceof String[] many) ? Arrays.stream(many) : Stream.of((String) part))
 			.toArray(String[]::new);
 	}
 
@@ -213,7 +217,7 @@ class ListenerConfigurationIT {
 	}
 
 	private static String udpExchange(int port, String text) throws IOException {
-		try (DatagramSocket socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+		try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
 			socket.setSoTimeout(Loopback.READ_TIMEOUT_MILLIS);
 			byte[] data = bytes(text);
 			socket.send(new DatagramPacket(data, data.length, new InetSocketAddress("127.0.0.1", port)));
@@ -224,7 +228,7 @@ class ListenerConfigurationIT {
 	}
 
 	private static void udpSend(int port, byte[] data) throws IOException {
-		try (DatagramSocket socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+		try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
 			socket.send(new DatagramPacket(data, data.length, new InetSocketAddress("127.0.0.1", port)));
 		}
 	}

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.Failures;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.MemoryBudget;
 import dev.asyncore.core.Reactor;
 
@@ -18,7 +19,7 @@ import dev.asyncore.core.Reactor;
 class MemoryBudgetConfigurationIT {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ServiceConfiguration.class)
+		.withUserConfiguration(ReactorConfiguration.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=echo",
 				"asyncore.listeners[0].port=0");
 

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A loopback client of the service's {@code /fetch} API. */
-final class Api {
+public final class Api {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -55,7 +55,7 @@ final class Api {
 			.build());
 	}
 
-	Answer path(String path) {
+	public Answer path(String path) {
 		return send(getRequest(path));
 	}
 
@@ -81,11 +81,11 @@ final class Api {
 	}
 
 	/** A response: status, headers and the body as text and as JSON. */
-	static final class Answer {
+	public static final class Answer {
 
-		final int status;
+		public final int status;
 
-		final String body;
+		public final String body;
 
 		final HttpResponse<String> response;
 
@@ -100,7 +100,7 @@ final class Api {
 		}
 
 		@SuppressWarnings("unchecked")
-		Map<String, Object> json() {
+		public Map<String, Object> json() {
 			return JSON.readValue(this.body, Map.class);
 		}
 

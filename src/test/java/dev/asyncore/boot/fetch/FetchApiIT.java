@@ -1,8 +1,10 @@
 package dev.asyncore.boot.fetch;
 
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -122,7 +124,7 @@ class FetchApiIT extends FetchServiceITBase {
 	@Test
 	void whenTheUpstreamFailsThen502ProblemDetailNamingTheFailure() throws Exception {
 		int closed;
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			closed = socket.getLocalPort();
 		}
 		assertProblem(this.api.get("http://" + Origins.HOST + ":" + closed + "/"), 502, "connect");
@@ -195,7 +197,7 @@ class FetchApiIT extends FetchServiceITBase {
 			for (int i = 0; i < 6; i++) {
 				inFlight.add(this.api.getAsync(this.origins.http("/trickle")));
 			}
-			await().atMost(java.time.Duration.ofSeconds(5)).until(() -> this.origins.holding.get() - held == 6);
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.origins.holding.get() - held == 6);
 
 			Api.Answer refused = this.api.get(this.origins.http("/hello"));
 			Api.Answer batch = this.api.post(List.of(this.origins.http("/hello")));
@@ -213,7 +215,7 @@ class FetchApiIT extends FetchServiceITBase {
 			Api.Answer done = answer.get(10, TimeUnit.SECONDS);
 			assertThat(done.status).as(done.body).isEqualTo(200);
 		}
-		await().atMost(java.time.Duration.ofSeconds(5))
+		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(this.api.get(this.origins.http("/hello")).status).isEqualTo(200));
 		List<String> overLimit = new ArrayList<>();
 		for (int i = 0; i < 7; i++) {

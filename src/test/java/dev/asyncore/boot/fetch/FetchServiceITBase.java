@@ -13,21 +13,21 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The service with the fetch policy of {@code application-fetch-it.yml} (loopback allowed by name
  * only), the test resolver and trust, and two probes of the in-process {@link Origins}. Every
- * subclass shares this one cached context.
+ * subclass shares this one cached context (the probes tests too, from their own package).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "spring.config.location=classpath:/")
 @ActiveProfiles({ "it", "fetch-it" })
 @Import(FetchTestBeans.class)
 @Timeout(60)
-abstract class FetchServiceITBase {
+public abstract class FetchServiceITBase {
 
 	@LocalServerPort
 	int httpPort;
 
-	Api api;
+	protected Api api;
 
-	Origins origins;
+	protected Origins origins;
 
 	@DynamicPropertySource
 	static void probes(DynamicPropertyRegistry registry) {

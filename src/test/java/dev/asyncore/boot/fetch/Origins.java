@@ -3,6 +3,7 @@ package dev.asyncore.boot.fetch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -34,7 +35,7 @@ import dev.asyncore.tls.TlsServerContext;
  * that tests stop and start again on the same port, a "trap" that only counts connections (it must
  * see none when a fetch is refused), and a garbage server for protocol errors.
  */
-final class Origins {
+public final class Origins {
 
 	/** Names the test resolver maps to 127.0.0.1 and that {@code application-fetch-it.yml} allows. */
 	static final String HOST = "origin.test";
@@ -83,8 +84,8 @@ final class Origins {
 			server.setExecutor(this.executor);
 			server.start();
 		}
-		this.trap = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-		this.garbage = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+		this.trap = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		this.garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		daemon("trap", () -> serve(this.trap, (socket) -> this.trapped.incrementAndGet()));
 		daemon("garbage", () -> serve(this.garbage, (socket) -> {
 			socket.getOutputStream().write("SMTP ready\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -131,12 +132,12 @@ final class Origins {
 	}
 
 	/** The probe origin goes away: its port refuses connections. */
-	synchronized void stopProbeOrigin() {
+	public synchronized void stopProbeOrigin() {
 		this.probe.stop(0);
 	}
 
 	/** The probe origin comes back on the same port. */
-	synchronized void startProbeOrigin() throws IOException {
+	public synchronized void startProbeOrigin() throws IOException {
 		this.probe = probeServer(this.probePort);
 	}
 

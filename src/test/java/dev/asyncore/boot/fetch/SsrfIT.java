@@ -1,6 +1,7 @@
 package dev.asyncore.boot.fetch;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.Reactor;
@@ -128,7 +129,7 @@ class SsrfIT {
 		List<Long> counts = List.of(stats.get(ListenerStats.Counter.CONNECTS), stats.get(ListenerStats.Counter.ERRORS),
 				stats.get(ListenerStats.Counter.CLOSES));
 		long clients = reactor.submit(reactor::dispatchers)
-			.get(5, java.util.concurrent.TimeUnit.SECONDS)
+			.get(5, TimeUnit.SECONDS)
 			.stream()
 			.filter((Dispatcher d) -> d.stats() == stats)
 			.count();

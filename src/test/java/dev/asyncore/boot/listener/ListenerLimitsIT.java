@@ -14,7 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import dev.asyncore.boot.Loopback;
 import dev.asyncore.boot.ServiceTest;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.ListenerStats.Counter;
 import dev.asyncore.core.Reactor;

@@ -27,8 +27,8 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.Loopback;
-import dev.asyncore.boot.config.ServiceConfiguration;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,7 +56,7 @@ class SslBundleReloadIT {
 
 	@Test
 	void whenThePemFilesAreReplacedThenNewConnectionsGetTheNewCertificateAndOpenOnesAreUntouched() {
-		new ApplicationContextRunner().withUserConfiguration(ServiceConfiguration.class)
+		new ApplicationContextRunner().withUserConfiguration(ReactorConfiguration.class)
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
 			.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=secure",
 					"asyncore.listeners[0].port=0", "asyncore.listeners[0].tls.enabled=true",

@@ -21,8 +21,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.Failures;
 import dev.asyncore.boot.Loopback;
-import dev.asyncore.boot.config.ServiceConfiguration;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.ListenerStats.Counter;
 import dev.asyncore.testsupport.TestCertificates;
@@ -46,7 +46,7 @@ class TlsListenerIT {
 	}
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner().withUserConfiguration(ServiceConfiguration.class)
+		return new ApplicationContextRunner().withUserConfiguration(ReactorConfiguration.class)
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
 			.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=secure",
 					"asyncore.listeners[0].type=echo", "asyncore.listeners[0].host=127.0.0.1",

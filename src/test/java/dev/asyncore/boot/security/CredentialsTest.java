@@ -7,10 +7,12 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.asyncore.boot.security.ApiSecurityProperties.OpenProperties;
-import dev.asyncore.boot.security.ApiSecurityProperties.RateLimitProperties;
-import dev.asyncore.boot.security.ApiSecurityProperties.TokenProperties;
-import dev.asyncore.boot.security.ApiSecurityProperties.UserProperties;
+import dev.asyncore.boot.config.ApiSecurityProperties;
+import dev.asyncore.boot.config.ApiSecurityProperties.OpenProperties;
+import dev.asyncore.boot.config.ApiSecurityProperties.RateLimitProperties;
+import dev.asyncore.boot.config.ApiSecurityProperties.TokenProperties;
+import dev.asyncore.boot.config.ApiSecurityProperties.UserProperties;
+import dev.asyncore.boot.config.Scope;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.asyncore.boot.config.ApiSecurityProperties;
 import dev.asyncore.boot.config.InvalidConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -15,8 +15,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.asyncore.boot.blackbox.BlackboxConfiguration;
 import dev.asyncore.boot.config.InvalidConfigurationException;
-import dev.asyncore.boot.config.ServiceConfiguration;
-import dev.asyncore.boot.lifecycle.ReactorLifecycle;
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProbeAccessIT {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ServiceConfiguration.class, BlackboxConfiguration.class, ExposureConfiguration.class)
+		.withUserConfiguration(ReactorConfiguration.class, BlackboxConfiguration.class, ExposureConfiguration.class)
 		.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=blackbox",
 				"asyncore.listeners[0].type=blackbox", "asyncore.listeners[0].port=0", "server.address=127.0.0.1");
 

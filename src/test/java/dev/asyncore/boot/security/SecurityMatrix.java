@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -153,7 +154,7 @@ final class SecurityMatrix {
 		if (callers.size() != statuses.length) {
 			throw new IllegalArgumentException(callers + " needs " + callers.size() + " statuses");
 		}
-		Map<Caller, Integer> row = new java.util.LinkedHashMap<>();
+		Map<Caller, Integer> row = new LinkedHashMap<>();
 		for (int i = 0; i < statuses.length; i++) {
 			row.put(callers.get(i), statuses[i]);
 		}

@@ -1,0 +1,42 @@
+package dev.asyncore.boot.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The blackbox_exporter drop-in ({@code asyncore.blackbox}), served by listeners of
+ * {@code type: blackbox}. Immutable.
+ *
+ * @param configFile blackbox_exporter's module file; unset means only the built-in modules http_2xx,
+ * tcp_connect and dns_udp (a file gets them too unless it defines them)
+ * @param allowPrivateNetworks whether probes may reach loopback and private addresses (probing
+ * internal targets is this endpoint's main use)
+ * @param allowedHosts if non-empty, the only hosts probed (exact or *.suffix)
+ * @param maxInFlight probes running at once over all listeners; more get 503
+ * @param timeoutOffset subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds
+ * @param reloadCheckInterval how often the module file's modification time is checked; 0 never
+ * @param maxBodySize body limit of a probe whose module sets no body_size_limit
+ */
+@ConfigurationProperties("asyncore.blackbox")
+public record BlackboxProperties(String configFile, @DefaultValue("true") boolean allowPrivateNetworks,
+		@DefaultValue List<String> allowedHosts, @DefaultValue("1024") int maxInFlight,
+		@DefaultValue("500ms") Duration timeoutOffset, @DefaultValue("5s") Duration reloadCheckInterval,
+		@DefaultValue("10485760") long maxBodySize) {
+
+	public BlackboxProperties {
+		allowedHosts = List.copyOf(allowedHosts);
+		if (maxInFlight < 1) {
+			throw new InvalidConfigurationException("asyncore.blackbox.max-in-flight", "must be at least 1, was " + maxInFlight);
+		}
+		if (timeoutOffset.isNegative()) {
+			throw new InvalidConfigurationException("asyncore.blackbox.timeout-offset", "must not be negative");
+		}
+		if (reloadCheckInterval.isNegative()) {
+			throw new InvalidConfigurationException("asyncore.blackbox.reload-check-interval", "must not be negative");
+		}
+	}
+
+}
