@@ -16,7 +16,7 @@ import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
-import dev.asyncore.probe.HttpProber;
+import dev.asyncore.probe.http.HttpProber;
 
 /**
  * The static probes of {@code asyncore.probes}: each runs blackbox_exporter's http prober on the
