@@ -1,0 +1,8 @@
+/**
+ * blackbox_exporter's HTTP side ({@code main.go} in its source): {@code GET /probe} on an asynchat
+ * listener, the request parsed strictly, one probe per request bounded in time and in number.
+ * <p>
+ * Depends on the SPI, {@code probe.config}, {@code chat} and {@code core}; it knows no prober: the lookup
+ * is handed in.
+ */
+package dev.asyncore.probe.exporter;
