@@ -1,11 +1,19 @@
 package dev.asyncore.architecture;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
@@ -139,6 +147,33 @@ class LayeringTest {
 					resideInAPackage("dev.asyncore.boot..").and(not(resideInAPackage("dev.asyncore.boot.config.."))))
 			.because("boot.config is the asyncore.* contract: every feature reads it, it reads no feature")
 			.check(classes);
+	}
+
+	@Test
+	void noPackageCyclesAnywhere() {
+		slices().matching("dev.asyncore.(**)").should().beFreeOfCycles().check(classes);
+	}
+
+	@Test
+	void everyMainPackageSaysWhatItHoldsAndWhoMayDependOnIt() throws IOException {
+		Path root = Path.of("src/main/java");
+		try (Stream<Path> dirs = Files.walk(root)) {
+			List<String> missing = dirs.filter(Files::isDirectory)
+				.filter(LayeringTest::holdsJavaSources)
+				.filter((dir) -> !Files.exists(dir.resolve("package-info.java")))
+				.map((dir) -> root.relativize(dir).toString().replace('/', '.'))
+				.toList();
+			assertThat(missing).as("packages without a package-info.java").isEmpty();
+		}
+	}
+
+	private static boolean holdsJavaSources(Path dir) {
+		try (Stream<Path> files = Files.list(dir)) {
+			return files.anyMatch((f) -> f.toString().endsWith(".java"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 }
