@@ -11,6 +11,7 @@ import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
@@ -49,12 +50,24 @@ import dev.asyncore.core.ListenerStats.Counter;
  * {@link ExitNow} leaves the loop. An {@link Error} is not caught: it ends the loop thread, which
  * the service reports as unhealthy. No hook runs after {@link #close()}.
  */
-public class Dispatcher extends Registration {
+public class Dispatcher extends LifecycleState {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
 	/** Connections taken per accept event: a burst of connects needs fewer passes. */
 	static final int MAX_ACCEPTS_PER_EVENT = 16;
+
+	protected final Reactor reactor;
+
+	/** Read directly by send and recv, the per-event path. */
+	Channel channel;
+
+	Transport transport;
+
+	private SocketAddress remoteAddress;
+
+	/** The selection key and the interest last written to it. */
+	private final Registration registration = new Registration();
 
 	/** A server socket's address between {@link #bind} and {@link #listen} (Java binds both at once). */
 	private SocketAddress pendingBind;
@@ -67,7 +80,8 @@ public class Dispatcher extends Registration {
 	 * call {@link #createSocket()}, {@link #createServerSocket()} or {@link #setSocket(Channel)}.
 	 */
 	public Dispatcher(Reactor reactor) {
-		super(reactor);
+		super(reactor.defaultStats());
+		this.reactor = reactor;
 	}
 
 	/**
@@ -86,6 +100,35 @@ public class Dispatcher extends Registration {
 	}
 
 	// ---------------------------------------------------------------- verbs
+
+	/**
+	 * Puts {@code channel} in the map (asyncore's {@code set_socket}); a selectable channel is made
+	 * non-blocking (and registered on its first interest), any other (a {@code FileChannel}) is
+	 * treated as always ready.
+	 */
+	public void setSocket(Channel channel) throws IOException {
+		this.reactor.checkOwner();
+		if (this.channel != null) {
+			throw new IllegalStateException(this + " already has a channel");
+		}
+		this.channel = channel;
+		if (channel instanceof SelectableChannel selectable) {
+			selectable.configureBlocking(false);
+		}
+		this.reactor.add(this, channel instanceof SelectableChannel);
+		if (channel instanceof SocketChannel socket) {
+			if (socket.isConnected()) {
+				this.remoteAddress = socket.getRemoteAddress();
+				connected();
+			}
+			else if (socket.isConnectionPending()) {
+				setLifecycle(Lifecycle.CONNECTING);
+			}
+		}
+		else if (!(channel instanceof NetworkChannel)) {
+			setLifecycle(Lifecycle.CONNECTED); // files and pipes carry data from the start
+		}
+	}
 
 	/** Opens a non-blocking TCP client socket and puts it in the map. */
 	public void createSocket() throws IOException {
@@ -148,7 +191,7 @@ public class Dispatcher extends Registration {
 	 */
 	public void connect(SocketAddress address) throws IOException {
 		setLifecycle(Lifecycle.CONNECTING);
-		setRemoteAddress(address);
+		this.remoteAddress = address;
 		SocketChannel socket = (SocketChannel) channel();
 		boolean done;
 		try {
@@ -285,7 +328,11 @@ public class Dispatcher extends Registration {
 			return;
 		}
 		setLifecycle(was.closed());
-		unregister();
+		// leave the map and the selector; the transport closes first, so that it can say goodbye
+		this.reactor.remove(this);
+		this.registration.cancel();
+		Sockets.closeQuietly(this.transport);
+		Sockets.closeQuietly(this.channel);
 		countClosed(was == Lifecycle.ACCEPTING);
 	}
 
@@ -367,22 +414,63 @@ public class Dispatcher extends Registration {
 
 	// ---------------------------------------------------------------- state
 
+	public Reactor reactor() {
+		return this.reactor;
+	}
+
+	public Channel channel() {
+		return this.channel;
+	}
+
+	/** The layer {@code send} and {@code recv} go through (TLS), or {@code null}. */
+	public Transport transport() {
+		return this.transport;
+	}
+
+	/** The peer's address, or {@code null}. */
+	public SocketAddress remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	/** The bound local address, or {@code null}. */
+	public SocketAddress localAddress() {
+		return Sockets.localAddress(this.channel);
+	}
+
 	/**
 	 * Re-reads {@link #readable()} and {@link #writable()} into the selector's interest set. Needed
 	 * only after changing, from outside this dispatcher's hooks and verbs, state they read. Cheap:
 	 * the selection key is written only when the set changes.
 	 */
 	public final void updateInterest() {
-		if (!isActivated() || isClosed() || this.connectEventPending) {
+		if (!this.registration.isActivated() || isClosed() || this.connectEventPending) {
 			return;
 		}
-		if (!isKeyValid()) {
+		if (!this.registration.isValid(this.channel)) {
 			// The channel was closed behind the dispatcher's back (a subclass constructor that failed
 			// after registering, say): there is nothing left to drive, so leave the map.
 			close();
 			return;
 		}
-		applyInterest(lifecycle().interestOps(this));
+		this.registration.apply(this, lifecycle().interestOps(this));
+	}
+
+	/** Interest may now be computed (the constructor chain has finished); whether it was not before. */
+	final boolean activateInterest() {
+		return this.registration.activate();
+	}
+
+	/** What the selector can report for this channel. */
+	final int validOps() {
+		return ((SelectableChannel) this.channel).validOps();
+	}
+
+	/**
+	 * The selection interest now set: {@code A}ccept, {@code C}onnect, {@code R}ead, {@code W}rite, or
+	 * {@code -} for none. Loop thread.
+	 */
+	public String interestString() {
+		return this.registration.toString();
 	}
 
 	/**
@@ -390,7 +478,7 @@ public class Dispatcher extends Registration {
 	 * the dispatcher closes the transport first, so that it can say goodbye (TLS close_notify).
 	 */
 	public void setTransport(Transport transport) {
-		setTransportLayer(transport);
+		this.transport = transport;
 		updateInterest();
 	}
 
