@@ -50,7 +50,7 @@ import dev.asyncore.core.ListenerStats.Counter;
  * {@link ExitNow} leaves the loop. An {@link Error} is not caught: it ends the loop thread, which
  * the service reports as unhealthy. No hook runs after {@link #close()}.
  */
-public class Dispatcher extends LifecycleState {
+public class Dispatcher {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -69,6 +69,29 @@ public class Dispatcher extends LifecycleState {
 	/** The selection key and the interest last written to it. */
 	private final Registration registration = new Registration();
 
+	/**
+	 * Where the dispatcher is in its life: asyncore's {@code connected}, {@code accepting},
+	 * {@code connecting} and {@code closing} as one value. Written on the loop thread only; volatile so
+	 * that {@link #isClosed()} and {@link #state()} are true on any thread (a health check asks
+	 * whether a listener is still open).
+	 */
+	private volatile Lifecycle state = Lifecycle.NEW;
+
+	/** The counters this dispatcher counts in: its listener's, or the reactor's default ones. */
+	private ListenerStats stats;
+
+	/** Whether this dispatcher is one of its listener's active connections now. */
+	private boolean countedActive;
+
+	private long bytesIn;
+
+	private long bytesOut;
+
+	private final long createdNanos = System.nanoTime();
+
+	/** The idle timeout that traffic keeps at bay (touched with a field write per send or receive), or {@code null}. */
+	private IdleTimeout idleTimeout;
+
 	/** A server socket's address between {@link #bind} and {@link #listen} (Java binds both at once). */
 	private SocketAddress pendingBind;
 
@@ -80,8 +103,8 @@ public class Dispatcher extends LifecycleState {
 	 * call {@link #createSocket()}, {@link #createServerSocket()} or {@link #setSocket(Channel)}.
 	 */
 	public Dispatcher(Reactor reactor) {
-		super(reactor.defaultStats());
 		this.reactor = reactor;
+		this.stats = reactor.defaultStats();
 	}
 
 	/**
@@ -414,6 +437,76 @@ public class Dispatcher extends LifecycleState {
 
 	// ---------------------------------------------------------------- state
 
+	/** Whether the channel carries data: connected, and not closed (also inside handleConnect). */
+	public boolean isConnected() {
+		return this.state.isConnected();
+	}
+
+	/** Whether this is a listening socket. */
+	public boolean isAccepting() {
+		return this.state == Lifecycle.ACCEPTING;
+	}
+
+	/** Whether {@code connect} was called and the connection is not established yet. */
+	public boolean isConnecting() {
+		return this.state == Lifecycle.CONNECTING;
+	}
+
+	/** Whether {@code close()} ran. Any thread. */
+	public boolean isClosed() {
+		return this.state.isClosed();
+	}
+
+	/** Whether end of stream was read, or the connection broke: the peer will send nothing more. */
+	public boolean isInputShutdown() {
+		return this.state.isInputShutdown();
+	}
+
+	/** Whether the connection failed with a reset or broken pipe: nothing more can be written. */
+	public boolean isBroken() {
+		return this.state.isBroken();
+	}
+
+	/** Whether a lingering close is waiting for the peer to close. */
+	public boolean isLingering() {
+		return this.state == Lifecycle.LINGERING;
+	}
+
+	/**
+	 * One word for the life-cycle state: idle, connecting, connected, input-shutdown, broken,
+	 * accepting, lingering or closed. Any thread.
+	 */
+	public String state() {
+		return this.state.word();
+	}
+
+	final Lifecycle lifecycle() {
+		return this.state;
+	}
+
+	final void setLifecycle(Lifecycle state) {
+		this.state = state;
+	}
+
+	/** The connection is established: it counts as one of its listener's active connections. */
+	final void connected() {
+		this.state = Lifecycle.CONNECTED;
+		if (!this.countedActive) {
+			this.countedActive = true;
+			this.stats.connectionOpened();
+		}
+	}
+
+	/** A reset or broken pipe was seen. */
+	final void disconnected() {
+		this.state = this.state.disconnected();
+	}
+
+	/** End of stream was read. */
+	final void endOfInput() {
+		this.state = this.state.endOfInput();
+	}
+
 	public Reactor reactor() {
 		return this.reactor;
 	}
@@ -489,7 +582,79 @@ public class Dispatcher extends LifecycleState {
 	public void setIdleTimeout(Duration timeout) {
 		stopIdleTimeout();
 		if (timeout != null && timeout.toNanos() > 0 && !isClosed()) {
-			startIdleTimeout(this.reactor, timeout, () -> ReadyEvents.idleEvent(this));
+			this.idleTimeout = new IdleTimeout(this.reactor, timeout, () -> ReadyEvents.idleEvent(this));
+		}
+	}
+
+	private void stopIdleTimeout() {
+		if (this.idleTimeout != null) {
+			this.idleTimeout.cancel();
+			this.idleTimeout = null;
+		}
+	}
+
+	/**
+	 * Counts this dispatcher in {@code stats} from now on; an open connection moves its place in the
+	 * active-connections gauge along. A listener passes its stats to its handler factory, which sets
+	 * them (or the listener does, right after the factory returns).
+	 */
+	public void setStats(ListenerStats stats) {
+		if (this.countedActive) {
+			this.stats.connectionClosed();
+			stats.connectionOpened();
+		}
+		this.stats = stats;
+	}
+
+	/** The counters this dispatcher counts in: its listener's, or the reactor's default ones. */
+	public ListenerStats stats() {
+		return this.stats;
+	}
+
+	public long bytesReceived() {
+		return this.bytesIn;
+	}
+
+	public long bytesSent() {
+		return this.bytesOut;
+	}
+
+	public Duration age() {
+		return Duration.ofNanos(System.nanoTime() - this.createdNanos);
+	}
+
+	// ---------------------------------------------------------------- counting (a few plain field writes)
+
+	final void count(Counter counter) {
+		this.stats.increment(counter);
+	}
+
+	final void sent(long n) {
+		this.stats.increment(Counter.WRITES);
+		this.bytesOut += n;
+		this.stats.add(Counter.BYTES_SENT, n);
+		if (this.idleTimeout != null) {
+			this.idleTimeout.touch();
+		}
+	}
+
+	final void received(int n) {
+		this.bytesIn += n;
+		this.stats.add(Counter.BYTES_RECEIVED, n);
+		if (this.idleTimeout != null) {
+			this.idleTimeout.touch();
+		}
+	}
+
+	/** The dispatcher closed: it leaves the active gauge, and a connection counts as a close. */
+	private void countClosed(boolean listener) {
+		stopIdleTimeout();
+		if (this.countedActive) {
+			this.countedActive = false;
+			this.stats.connectionClosed();
+		}
+		if (!listener) {
+			this.stats.increment(Counter.CLOSES);
 		}
 	}
 
