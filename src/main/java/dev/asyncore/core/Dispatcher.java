@@ -117,7 +117,7 @@ public class Dispatcher {
 			setSocket(channel);
 		}
 		catch (IOException ex) {
-			closeChannelQuietly(channel);
+			closeQuietly(channel);
 			throw new UncheckedIOException("Cannot register " + channel, ex);
 		}
 	}
@@ -354,8 +354,8 @@ public class Dispatcher {
 		// leave the map and the selector; the transport closes first, so that it can say goodbye
 		this.reactor.remove(this);
 		this.registration.cancel();
-		Sockets.closeQuietly(this.transport);
-		Sockets.closeQuietly(this.channel);
+		closeQuietly(this.transport);
+		closeQuietly(this.channel);
 		countClosed(was == Lifecycle.ACCEPTING);
 	}
 
@@ -396,7 +396,7 @@ public class Dispatcher {
 	/** A connection was accepted; wrap it in a dispatcher. The default logs and closes it. */
 	protected void handleAccepted(SocketChannel channel, SocketAddress remote) throws IOException {
 		logger.warn("{}: unhandled accepted event from {}", this, remote);
-		closeChannelQuietly(channel);
+		closeQuietly(channel);
 	}
 
 	/** Input is available (or end of stream: {@link #recv} then returns -1). */
@@ -678,9 +678,21 @@ public class Dispatcher {
 	protected void describeTo(StringBuilder sb) {
 	}
 
-	/** The one helper that closes a channel and ignores (logs at DEBUG) what that throws. */
-	public static void closeChannelQuietly(Channel channel) {
-		Sockets.closeQuietly(channel);
+	/**
+	 * The one quiet close: closes {@code resource} (a channel, a transport, a file; a dispatcher as
+	 * {@code dispatcher::close}), logging at DEBUG what that throws instead of throwing it. Does
+	 * nothing for {@code null}. Any thread for a channel; a dispatcher only on its loop thread.
+	 */
+	public static void closeQuietly(AutoCloseable resource) {
+		if (resource == null) {
+			return;
+		}
+		try {
+			resource.close();
+		}
+		catch (Exception ex) {
+			logger.debug("Closing {} failed", resource, ex);
+		}
 	}
 
 }

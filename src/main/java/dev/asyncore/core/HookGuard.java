@@ -105,7 +105,7 @@ final class HookGuard {
 			}
 			case ERROR -> {
 				logger.warn("{}: handleError failed, closing", d, failure);
-				closeQuietly(d);
+				Dispatcher.closeQuietly(d::close);
 			}
 			case CLOSE -> {
 				// asyncore: handle_close is a hook like the others, its failure goes to handle_error;
@@ -113,13 +113,13 @@ final class HookGuard {
 				if (!d.isClosed()) {
 					d.count(Counter.ERRORS);
 					run(Hook.ERROR, d, failure);
-					closeQuietly(d);
+					Dispatcher.closeQuietly(d::close);
 				}
 			}
 			case INTEREST -> {
 				// a dispatcher whose interest cannot be computed cannot be driven
 				error(d, failure);
-				closeQuietly(d);
+				Dispatcher.closeQuietly(d::close);
 			}
 			default -> error(d, failure);
 		}
@@ -175,16 +175,6 @@ final class HookGuard {
 			return 0;
 		}
 		throw new UncheckedIOException((IOException) failure);
-	}
-
-	/** Closes {@code d} without running hooks; what close() throws is logged at DEBUG. */
-	static void closeQuietly(Dispatcher d) {
-		try {
-			d.close();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("{}: close failed", d, ex);
-		}
 	}
 
 	/** Runs handleClose unless {@code d} is already closed. */

@@ -142,7 +142,7 @@ public class ServerDispatcher extends Dispatcher {
 		if (max > 0 && stats().activeConnections() >= max) {
 			stats().increment(Counter.REJECTED);
 			logger.debug("{}: {} connections open, rejecting {}", this, max, remote);
-			closeChannelQuietly(channel);
+			closeQuietly(channel);
 			return;
 		}
 		Reactor target = this.workers.get();
@@ -155,7 +155,7 @@ public class ServerDispatcher extends Dispatcher {
 			target.execute(new Connection(target, shard, channel, remote));
 		}
 		catch (RejectedExecutionException ex) {
-			closeChannelQuietly(channel);
+			closeQuietly(channel);
 			logger.warn("{}: {} is closed, dropping {}", this, target, remote);
 		}
 	}
@@ -208,7 +208,7 @@ public class ServerDispatcher extends Dispatcher {
 
 		@Override
 		public void failed(Exception failure) {
-			closeChannelQuietly(this.channel);
+			closeQuietly(this.channel);
 			Throwable cause = (failure instanceof UncheckedIOException unchecked) ? unchecked.getCause() : failure;
 			if (Disconnects.isDisconnect(cause)) {
 				this.stats.increment(Counter.CLOSES);

@@ -63,7 +63,7 @@ final class SocketMap {
 	/** Closes every dispatcher, as asyncore's {@code close_all}. */
 	void closeAll() {
 		for (Dispatcher dispatcher : this.map.toArray(new Dispatcher[0])) {
-			HookGuard.closeQuietly(dispatcher);
+			Dispatcher.closeQuietly(dispatcher::close);
 		}
 		this.alwaysReady.clear();
 	}

@@ -9,16 +9,11 @@ import java.nio.channels.Channel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * The socket calls behind {@link Dispatcher}'s set-up verbs, with the failures a user can act on
  * named: a taken address, a Unix-domain path that exists. Any thread (they touch only the channel).
  */
 final class Sockets {
-
-	private static final Logger logger = LoggerFactory.getLogger(Sockets.class);
 
 	private static final int DEFAULT_BACKLOG = 128;
 
@@ -69,18 +64,6 @@ final class Sockets {
 			}
 		}
 		return null;
-	}
-
-	static void closeQuietly(Channel channel) {
-		if (channel == null) {
-			return;
-		}
-		try {
-			channel.close();
-		}
-		catch (IOException ex) {
-			logger.debug("Closing {} failed", channel, ex);
-		}
 	}
 
 }

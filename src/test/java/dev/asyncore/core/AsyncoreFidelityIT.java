@@ -165,7 +165,7 @@ class AsyncoreFidelityIT {
 			assertThat(accepted).hasSize(Dispatcher.MAX_ACCEPTS_PER_EVENT);
 			reactor.loop(Duration.ofSeconds(5), 1);
 			assertThat(accepted).hasSize(20);
-			accepted.forEach(Dispatcher::closeChannelQuietly);
+			accepted.forEach(Dispatcher::closeQuietly);
 		}
 		finally {
 			for (Socket client : clients) {
