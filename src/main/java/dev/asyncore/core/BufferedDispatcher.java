@@ -284,7 +284,7 @@ public class BufferedDispatcher extends Dispatcher {
 
 	/** A write failure outside {@code send}: a disconnect closes, anything else is thrown. */
 	final void failedWrite(IOException ex) {
-		HookGuard.ioFailure(this, ex);
+		EventDelivery.verbFailed(this, ex);
 	}
 
 }

@@ -239,7 +239,7 @@ public class Dispatcher {
 			// until the event ran: a dispatcher that then closes never touches the selector.
 			this.connectEventPending = true;
 			IOException failed = failure;
-			this.reactor.execute(() -> ReadyEvents.connectEnded(this, failed));
+			this.reactor.execute(() -> EventDelivery.deliverConnectResult(this, failed));
 			return;
 		}
 		updateInterest();
@@ -274,7 +274,7 @@ public class Dispatcher {
 			return n;
 		}
 		catch (IOException | NotYetConnectedException ex) {
-			return HookGuard.ioFailure(this, ex);
+			return EventDelivery.verbFailed(this, ex);
 		}
 	}
 
@@ -292,7 +292,7 @@ public class Dispatcher {
 			return n;
 		}
 		catch (IOException | NotYetConnectedException ex) {
-			return HookGuard.ioFailure(this, ex);
+			return EventDelivery.verbFailed(this, ex);
 		}
 	}
 
@@ -310,12 +310,12 @@ public class Dispatcher {
 			}
 			else if (n < 0) {
 				endOfInput();
-				HookGuard.closeEvent(this);
+				EventDelivery.deliverClose(this);
 			}
 			return n;
 		}
 		catch (IOException ex) {
-			HookGuard.ioFailure(this, ex);
+			EventDelivery.verbFailed(this, ex);
 			return -1;
 		}
 	}
@@ -326,7 +326,7 @@ public class Dispatcher {
 			((SocketChannel) channel()).shutdownOutput();
 		}
 		catch (IOException ex) {
-			HookGuard.ioFailure(this, ex);
+			EventDelivery.verbFailed(this, ex);
 		}
 	}
 
@@ -582,7 +582,7 @@ public class Dispatcher {
 	public void setIdleTimeout(Duration timeout) {
 		stopIdleTimeout();
 		if (timeout != null && timeout.toNanos() > 0 && !isClosed()) {
-			this.idleTimeout = new IdleTimeout(this.reactor, timeout, () -> ReadyEvents.idleEvent(this));
+			this.idleTimeout = new IdleTimeout(this.reactor, timeout, () -> EventDelivery.deliverTimeout(this));
 		}
 	}
 

@@ -18,7 +18,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.asyncore.core.HookGuard.Hook;
 import dev.asyncore.core.ListenerStats.Counter;
 
 /**
@@ -147,7 +146,7 @@ public class ServerDispatcher extends Dispatcher {
 		}
 		Reactor target = this.workers.get();
 		if (target == this.reactor) {
-			HookGuard.run(Hook.TASK, null, new Connection(target, stats(), channel, remote));
+			EventDelivery.runTask(new Connection(target, stats(), channel, remote));
 			return;
 		}
 		ListenerStats shard = this.shards.computeIfAbsent(target, r -> stats().newShard());
@@ -167,7 +166,7 @@ public class ServerDispatcher extends Dispatcher {
 	 * as a close), and the listener keeps accepting: pausing here would let one bad connection stall
 	 * the listener for everyone.
 	 */
-	private final class Connection implements HookGuard.GuardedTask {
+	private final class Connection implements EventDelivery.GuardedTask {
 
 		private final Reactor target;
 
