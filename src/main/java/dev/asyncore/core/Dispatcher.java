@@ -2,6 +2,7 @@ package dev.asyncore.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -14,7 +15,6 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 
@@ -49,6 +49,14 @@ import dev.asyncore.core.ListenerStats.Counter;
  * dispatcher closes) reaches {@link #handleError(Throwable)}, whose default logs and closes.
  * {@link ExitNow} leaves the loop. An {@link Error} is not caught: it ends the loop thread, which
  * the service reports as unhealthy. No hook runs after {@link #close()}.
+ *
+ * <h2>Why this type is larger than the rest</h2>
+ * It is the concept, as {@code dispatcher} is in {@code asyncore.py}: its whole public contract (the
+ * verbs, the hooks with their defaults, the state questions, the figures) reads here, in one file,
+ * beside CPython's. What is mechanism rather than contract sits in fields: the selection key and
+ * its interest cache ({@link Registration}), the counters and idle timer ({@link Accounting}), the
+ * lifecycle value ({@link Lifecycle}); how the loop calls the hooks, and where what they throw goes,
+ * is {@link EventDelivery}.
  */
 public class Dispatcher {
 
@@ -66,37 +74,21 @@ public class Dispatcher {
 
 	private SocketAddress remoteAddress;
 
-	/** The selection key and the interest last written to it. */
-	private final Registration registration = new Registration();
-
 	/**
-	 * Where the dispatcher is in its life: asyncore's {@code connected}, {@code accepting},
-	 * {@code connecting} and {@code closing} as one value. Written on the loop thread only; volatile so
-	 * that {@link #isClosed()} and {@link #state()} are true on any thread (a health check asks
-	 * whether a listener is still open).
+	 * asyncore's {@code connected}, {@code accepting}, {@code connecting} and {@code closing} as one
+	 * value. Written on the loop thread; volatile so that {@link #isClosed()} and {@link #state()}
+	 * hold on any thread (a health check asks whether a listener is still open).
 	 */
 	private volatile Lifecycle state = Lifecycle.NEW;
 
-	/** The counters this dispatcher counts in: its listener's, or the reactor's default ones. */
-	private ListenerStats stats;
+	/** The selection key and the interest last written to it. */
+	final Registration registration = new Registration();
 
-	/** Whether this dispatcher is one of its listener's active connections now. */
-	private boolean countedActive;
-
-	private long bytesIn;
-
-	private long bytesOut;
-
-	private final long createdNanos = System.nanoTime();
-
-	/** The idle timeout that traffic keeps at bay (touched with a field write per send or receive), or {@code null}. */
-	private IdleTimeout idleTimeout;
+	/** Bytes each way, the listener's counters, the idle timeout. */
+	final Accounting accounting;
 
 	/** A server socket's address between {@link #bind} and {@link #listen} (Java binds both at once). */
 	private SocketAddress pendingBind;
-
-	/** A connect that ended inside {@link #connect} (done or failed), until its event ran on the next pass. */
-	boolean connectEventPending;
 
 	/**
 	 * A dispatcher with no channel yet, counting in the reactor's {@link Reactor#defaultStats()}:
@@ -104,7 +96,7 @@ public class Dispatcher {
 	 */
 	public Dispatcher(Reactor reactor) {
 		this.reactor = reactor;
-		this.stats = reactor.defaultStats();
+		this.accounting = new Accounting(reactor.defaultStats());
 	}
 
 	/**
@@ -122,7 +114,7 @@ public class Dispatcher {
 		}
 	}
 
-	// ---------------------------------------------------------------- verbs
+	// ---------------------------------------------------------------- verbs: setting up
 
 	/**
 	 * Puts {@code channel} in the map (asyncore's {@code set_socket}); a selectable channel is made
@@ -139,17 +131,15 @@ public class Dispatcher {
 			selectable.configureBlocking(false);
 		}
 		this.reactor.add(this, channel instanceof SelectableChannel);
-		if (channel instanceof SocketChannel socket) {
-			if (socket.isConnected()) {
-				this.remoteAddress = socket.getRemoteAddress();
-				connected();
-			}
-			else if (socket.isConnectionPending()) {
-				setLifecycle(Lifecycle.CONNECTING);
-			}
+		if (channel instanceof SocketChannel socket && socket.isConnected()) {
+			this.remoteAddress = socket.getRemoteAddress();
+			connected();
+		}
+		else if (channel instanceof SocketChannel socket && socket.isConnectionPending()) {
+			this.state = Lifecycle.CONNECTING;
 		}
 		else if (!(channel instanceof NetworkChannel)) {
-			setLifecycle(Lifecycle.CONNECTED); // files and pipes carry data from the start
+			this.state = Lifecycle.CONNECTED; // files and pipes carry data from the start
 		}
 	}
 
@@ -183,7 +173,7 @@ public class Dispatcher {
 	 * socket, which has no such option (asyncore's {@code set_reuse_addr} ignores the error too).
 	 */
 	public void setReuseAddr() throws IOException {
-		Sockets.setReuseAddr((NetworkChannel) channel());
+		Sockets.setReuseAddr((NetworkChannel) this.channel);
 	}
 
 	/**
@@ -192,18 +182,18 @@ public class Dispatcher {
 	 * {@link BindException} naming it.
 	 */
 	public void bind(SocketAddress address) throws IOException {
-		if (channel() instanceof ServerSocketChannel) {
+		if (this.channel instanceof ServerSocketChannel) {
 			this.pendingBind = address;
 			return;
 		}
-		Sockets.bind((NetworkChannel) channel(), address);
+		Sockets.bind((NetworkChannel) this.channel, address);
 		updateInterest();
 	}
 
 	/** Binds (see {@link #bind}) and starts listening; the dispatcher is then accepting. */
 	public void listen(int backlog) throws IOException {
-		Sockets.listen((ServerSocketChannel) channel(), this.pendingBind, backlog);
-		setLifecycle(Lifecycle.ACCEPTING);
+		Sockets.listen((ServerSocketChannel) this.channel, this.pendingBind, backlog);
+		this.state = Lifecycle.ACCEPTING;
 		updateInterest();
 	}
 
@@ -213,36 +203,9 @@ public class Dispatcher {
 	 * completed at once); a failed connect reaches {@link #handleError} and then {@link #handleClose}.
 	 */
 	public void connect(SocketAddress address) throws IOException {
-		setLifecycle(Lifecycle.CONNECTING);
+		this.state = Lifecycle.CONNECTING;
 		this.remoteAddress = address;
-		SocketChannel socket = (SocketChannel) channel();
-		boolean done;
-		try {
-			done = socket.connect(address);
-		}
-		catch (UnresolvedAddressException ex) {
-			throw new IOException("Unresolved address " + address + ": resolve it before connect()", ex);
-		}
-		IOException failure = null;
-		if (!done) {
-			// A handshake with a local peer has usually completed inside connect(): one poll tells,
-			// and saves the selector a registration and a wake-up. A refusal is delivered as an event.
-			try {
-				done = socket.finishConnect();
-			}
-			catch (IOException ex) {
-				failure = ex;
-			}
-		}
-		if (done || failure != null) {
-			// Keep the asynchronous contract (no hook runs inside a verb) and wait for nothing
-			// until the event ran: a dispatcher that then closes never touches the selector.
-			this.connectEventPending = true;
-			IOException failed = failure;
-			this.reactor.execute(() -> EventDelivery.deliverConnectResult(this, failed));
-			return;
-		}
-		updateInterest();
+		EventDelivery.connectStarted(this, Sockets.connect((SocketChannel) this.channel, address));
 	}
 
 	/**
@@ -250,14 +213,16 @@ public class Dispatcher {
 	 * @return the new non-blocking channel, or {@code null} if none was pending (not an error)
 	 */
 	public SocketChannel accept() throws IOException {
-		SocketChannel accepted = ((ServerSocketChannel) channel()).accept();
+		SocketChannel accepted = ((ServerSocketChannel) this.channel).accept();
 		if (accepted == null) {
 			return null;
 		}
-		count(Counter.ACCEPTS);
+		stats().increment(Counter.ACCEPTS);
 		accepted.configureBlocking(false);
 		return accepted;
 	}
+
+	// ---------------------------------------------------------------- verbs: data and closing
 
 	/**
 	 * Writes what the channel takes now.
@@ -269,7 +234,7 @@ public class Dispatcher {
 		try {
 			int n = ((this.transport != null) ? this.transport : (WritableByteChannel) this.channel).write(src);
 			if (n > 0) {
-				sent(n);
+				this.accounting.sent(n);
 			}
 			return n;
 		}
@@ -287,7 +252,7 @@ public class Dispatcher {
 			long n = ((this.transport != null) ? this.transport : (GatheringByteChannel) this.channel).write(srcs,
 					offset, length);
 			if (n > 0) {
-				sent(n);
+				this.accounting.sent(n);
 			}
 			return n;
 		}
@@ -306,10 +271,10 @@ public class Dispatcher {
 		try {
 			int n = ((this.transport != null) ? this.transport : (ReadableByteChannel) this.channel).read(dst);
 			if (n > 0) {
-				received(n);
+				this.accounting.received(n);
 			}
 			else if (n < 0) {
-				endOfInput();
+				this.state = this.state.endOfInput();
 				EventDelivery.deliverClose(this);
 			}
 			return n;
@@ -323,7 +288,7 @@ public class Dispatcher {
 	/** Half-closes: sends FIN after what is already written; reading goes on. */
 	public void shutdownOutput() {
 		try {
-			((SocketChannel) channel()).shutdownOutput();
+			((SocketChannel) this.channel).shutdownOutput();
 		}
 		catch (IOException ex) {
 			EventDelivery.verbFailed(this, ex);
@@ -331,11 +296,10 @@ public class Dispatcher {
 	}
 
 	/**
-	 * Closes gracefully: sends FIN after everything already written, then reads and discards input
-	 * until the peer closes too or {@code timeout} passes, then closes, so that the kernel does not
-	 * answer late input with a reset that destroys data the peer has not read yet. No hook runs
-	 * meanwhile. A connection that is not a plain TCP socket, already broken or already at end of
-	 * stream closes at once.
+	 * Closes gracefully: sends FIN after everything written, reads and drops input until the peer
+	 * closes too or {@code timeout} passes, then closes: unread input would make the kernel send a
+	 * reset that destroys data the peer has not read yet. No hook runs meanwhile. A connection that
+	 * is not a plain TCP socket, or is already broken or at end of stream, closes at once.
 	 */
 	public void lingerClose(Duration timeout) {
 		LingeringClose.start(this, timeout);
@@ -346,17 +310,17 @@ public class Dispatcher {
 	 * Subclasses that override it must call {@code super.close()}.
 	 */
 	public void close() {
-		Lifecycle was = lifecycle();
+		Lifecycle was = this.state;
 		if (was.isClosed()) {
 			return;
 		}
-		setLifecycle(was.closed());
+		this.state = was.closed();
 		// leave the map and the selector; the transport closes first, so that it can say goodbye
 		this.reactor.remove(this);
 		this.registration.cancel();
 		closeQuietly(this.transport);
 		closeQuietly(this.channel);
-		countClosed(was == Lifecycle.ACCEPTING);
+		this.accounting.closed(was == Lifecycle.ACCEPTING);
 	}
 
 	// ---------------------------------------------------------------- predicates and hooks
@@ -491,43 +455,12 @@ public class Dispatcher {
 	/** The connection is established: it counts as one of its listener's active connections. */
 	final void connected() {
 		this.state = Lifecycle.CONNECTED;
-		if (!this.countedActive) {
-			this.countedActive = true;
-			this.stats.connectionOpened();
-		}
+		this.accounting.opened();
 	}
 
 	/** A reset or broken pipe was seen. */
 	final void disconnected() {
 		this.state = this.state.disconnected();
-	}
-
-	/** End of stream was read. */
-	final void endOfInput() {
-		this.state = this.state.endOfInput();
-	}
-
-	public Reactor reactor() {
-		return this.reactor;
-	}
-
-	public Channel channel() {
-		return this.channel;
-	}
-
-	/** The layer {@code send} and {@code recv} go through (TLS), or {@code null}. */
-	public Transport transport() {
-		return this.transport;
-	}
-
-	/** The peer's address, or {@code null}. */
-	public SocketAddress remoteAddress() {
-		return this.remoteAddress;
-	}
-
-	/** The bound local address, or {@code null}. */
-	public SocketAddress localAddress() {
-		return Sockets.localAddress(this.channel);
 	}
 
 	/**
@@ -536,26 +469,7 @@ public class Dispatcher {
 	 * the selection key is written only when the set changes.
 	 */
 	public final void updateInterest() {
-		if (!this.registration.isActivated() || isClosed() || this.connectEventPending) {
-			return;
-		}
-		if (!this.registration.isValid(this.channel)) {
-			// The channel was closed behind the dispatcher's back (a subclass constructor that failed
-			// after registering, say): there is nothing left to drive, so leave the map.
-			close();
-			return;
-		}
-		this.registration.apply(this, lifecycle().interestOps(this));
-	}
-
-	/** Interest may now be computed (the constructor chain has finished); whether it was not before. */
-	final boolean activateInterest() {
-		return this.registration.activate();
-	}
-
-	/** What the selector can report for this channel. */
-	final int validOps() {
-		return ((SelectableChannel) this.channel).validOps();
+		this.registration.update(this);
 	}
 
 	/**
@@ -575,22 +489,37 @@ public class Dispatcher {
 		updateInterest();
 	}
 
+	/** The layer {@code send} and {@code recv} go through (TLS), or {@code null}. */
+	public Transport transport() {
+		return this.transport;
+	}
+
+	public Reactor reactor() {
+		return this.reactor;
+	}
+
+	public Channel channel() {
+		return this.channel;
+	}
+
+	/** The peer's address, or {@code null}. */
+	public SocketAddress remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	/** The bound local address, or {@code null}. */
+	public SocketAddress localAddress() {
+		return Sockets.localAddress(this.channel);
+	}
+
+	// ---------------------------------------------------------------- figures and idle timeout
+
 	/**
 	 * Closes the connection when no byte moved in either direction for {@code timeout}; zero or
 	 * {@code null} turns it off. Costs one timer per dispatcher, re-armed only when it fires.
 	 */
 	public void setIdleTimeout(Duration timeout) {
-		stopIdleTimeout();
-		if (timeout != null && timeout.toNanos() > 0 && !isClosed()) {
-			this.idleTimeout = new IdleTimeout(this.reactor, timeout, () -> EventDelivery.deliverTimeout(this));
-		}
-	}
-
-	private void stopIdleTimeout() {
-		if (this.idleTimeout != null) {
-			this.idleTimeout.cancel();
-			this.idleTimeout = null;
-		}
+		this.accounting.setIdleTimeout(this, timeout);
 	}
 
 	/**
@@ -599,63 +528,27 @@ public class Dispatcher {
 	 * them (or the listener does, right after the factory returns).
 	 */
 	public void setStats(ListenerStats stats) {
-		if (this.countedActive) {
-			this.stats.connectionClosed();
-			stats.connectionOpened();
-		}
-		this.stats = stats;
+		this.accounting.setStats(stats);
 	}
 
 	/** The counters this dispatcher counts in: its listener's, or the reactor's default ones. */
 	public ListenerStats stats() {
-		return this.stats;
+		return this.accounting.stats();
 	}
 
+	/** Bytes received since the dispatcher was created. */
 	public long bytesReceived() {
-		return this.bytesIn;
+		return this.accounting.bytesIn();
 	}
 
+	/** Bytes sent since the dispatcher was created. */
 	public long bytesSent() {
-		return this.bytesOut;
+		return this.accounting.bytesOut();
 	}
 
+	/** Time since the dispatcher was created. */
 	public Duration age() {
-		return Duration.ofNanos(System.nanoTime() - this.createdNanos);
-	}
-
-	// ---------------------------------------------------------------- counting (a few plain field writes)
-
-	final void count(Counter counter) {
-		this.stats.increment(counter);
-	}
-
-	final void sent(long n) {
-		this.stats.increment(Counter.WRITES);
-		this.bytesOut += n;
-		this.stats.add(Counter.BYTES_SENT, n);
-		if (this.idleTimeout != null) {
-			this.idleTimeout.touch();
-		}
-	}
-
-	final void received(int n) {
-		this.bytesIn += n;
-		this.stats.add(Counter.BYTES_RECEIVED, n);
-		if (this.idleTimeout != null) {
-			this.idleTimeout.touch();
-		}
-	}
-
-	/** The dispatcher closed: it leaves the active gauge, and a connection counts as a close. */
-	private void countClosed(boolean listener) {
-		stopIdleTimeout();
-		if (this.countedActive) {
-			this.countedActive = false;
-			this.stats.connectionClosed();
-		}
-		if (!listener) {
-			this.stats.increment(Counter.CLOSES);
-		}
+		return this.accounting.age();
 	}
 
 	@Override
@@ -665,8 +558,8 @@ public class Dispatcher {
 		if (local != null) {
 			sb.append(", ").append(local);
 		}
-		if (remoteAddress() != null) {
-			sb.append(" <-> ").append(remoteAddress());
+		if (this.remoteAddress != null) {
+			sb.append(" <-> ").append(this.remoteAddress);
 		}
 		sb.append(", interest=").append(interestString());
 		sb.append(", in=").append(bytesReceived()).append(", out=").append(bytesSent());

@@ -25,7 +25,8 @@ import dev.asyncore.core.ListenerStats.Counter;
  * <li>{@link #deliverAlwaysReady}: a channel the selector cannot watch (a file) gets one read and
  * one write per pass.</li>
  * <li>{@link #deliverTimeout}, {@link #deliverClose}, {@link #deliverError}, {@link #deliverActivation}
- * (the first interest), {@link #deliverConnectResult} (a connect that ended inside the verb).</li>
+ * (the first interest), {@link #connectStarted} (a connect that ended inside the verb is delivered
+ * on the next pass).</li>
  * <li>{@link #runTask}: a timer or a queued task, which belongs to no dispatcher.</li>
  * </ul>
  * After an event, interest is recomputed ({@code readable()} and {@code writable()} are user code
@@ -38,8 +39,8 @@ import dev.asyncore.core.ListenerStats.Counter;
  * dispatcher closes all the same; a {@code handleError} that fails is logged and the dispatcher
  * closes; so does one whose interest cannot be computed. An {@link Error} is not caught.
  *
- * <p>The per-event path allocates nothing (no lambda, no iterator) and calls nothing beyond the
- * hooks. Loop thread only.
+ * <p>An event's path allocates nothing (no lambda, no iterator, no boxed argument): typed entry
+ * points instead of a generic "run this" guard. Loop thread only.
  */
 final class EventDelivery {
 
@@ -86,7 +87,7 @@ final class EventDelivery {
 		}
 		try {
 			if (!d.isInputShutdown() && d.readable()) {
-				d.count(Counter.READS);
+				d.stats().increment(Counter.READS);
 				d.handleRead();
 			}
 			if (!d.isClosed() && d.writable()) {
@@ -107,7 +108,7 @@ final class EventDelivery {
 	 */
 	static void deliverConnect(Dispatcher d) {
 		d.connected();
-		d.count(Counter.CONNECTS);
+		d.stats().increment(Counter.CONNECTS);
 		try {
 			d.handleConnect();
 		}
@@ -125,18 +126,45 @@ final class EventDelivery {
 			return;
 		}
 		d.setLifecycle(Lifecycle.NEW);
-		d.count(Counter.ERRORS);
+		d.stats().increment(Counter.ERRORS);
 		handleError(d, failure);
 		deliverClose(d);
 	}
 
 	/**
-	 * A connect that ended inside the verb, delivered on the next pass (no hook runs inside a verb):
-	 * as if the selector had reported it (connect, then write).
+	 * {@code connect()} started {@code d}'s connection ({@code done} if it is established already).
+	 * A handshake with a local peer has usually completed inside the verb: one poll tells, and saves
+	 * the selector a registration and a wake-up. A connect that ended so (done or refused) is
+	 * delivered on the next pass, to keep the asynchronous contract (no hook runs inside a verb), and
+	 * the dispatcher waits for nothing meanwhile: one that then closes never touches the selector.
+	 * Otherwise the selector waits for the connection.
+	 */
+	static void connectStarted(Dispatcher d, boolean done) {
+		IOException failure = null;
+		if (!done) {
+			try {
+				done = ((SocketChannel) d.channel).finishConnect();
+			}
+			catch (IOException ex) {
+				failure = ex;
+			}
+		}
+		if (done || failure != null) {
+			d.registration.hold();
+			IOException failed = failure;
+			d.reactor.execute(() -> deliverConnectResult(d, failed));
+			return;
+		}
+		d.updateInterest();
+	}
+
+	/**
+	 * A connect that ended inside the verb, on the next pass: as if the selector had reported it
+	 * (connect, then write).
 	 * @param failure why it failed, or {@code null} if it completed
 	 */
-	static void deliverConnectResult(Dispatcher d, IOException failure) {
-		d.connectEventPending = false;
+	private static void deliverConnectResult(Dispatcher d, IOException failure) {
+		d.registration.release();
 		if (failure != null) {
 			deliverConnectFailure(d, failure);
 			return;
@@ -149,7 +177,7 @@ final class EventDelivery {
 		if (d.isClosed()) {
 			return;
 		}
-		d.count(Counter.TIMEOUTS);
+		d.stats().increment(Counter.TIMEOUTS);
 		try {
 			d.handleTimeout();
 		}
@@ -164,7 +192,7 @@ final class EventDelivery {
 
 	/** First interest computation, after the constructor chain finished (see {@link SocketMap}). */
 	static void deliverActivation(Dispatcher d) {
-		if (!d.isClosed() && d.activateInterest()) {
+		if (!d.isClosed() && d.registration.activate()) {
 			refreshInterest(d);
 		}
 	}
@@ -184,7 +212,7 @@ final class EventDelivery {
 			// asyncore: handle_close is a hook like the others, its failure goes to handle_error;
 			// a handleClose that failed must still leave the map
 			if (!d.isClosed()) {
-				d.count(Counter.ERRORS);
+				d.stats().increment(Counter.ERRORS);
 				handleError(d, ex);
 				Dispatcher.closeQuietly(d::close);
 			}
@@ -205,13 +233,13 @@ final class EventDelivery {
 		Transport transport = d.transport;
 		if (transport != null && transport.isServerSide() && Disconnects.isTlsFailure(failure)) {
 			// One DEBUG line, no stack trace: on a public port every scanner causes these.
-			d.count(Counter.TLS_HANDSHAKE_FAILED);
+			d.stats().increment(Counter.TLS_HANDSHAKE_FAILED);
 			logger.debug("{}: TLS failed, closing: {}", d, rootMessage(failure));
 			d.disconnected();
 			deliverClose(d);
 			return;
 		}
-		d.count(Counter.ERRORS);
+		d.stats().increment(Counter.ERRORS);
 		handleError(d, failure);
 	}
 
@@ -282,7 +310,7 @@ final class EventDelivery {
 			ready = transport.readyOps(ready);
 		}
 		if ((ready & SelectionKey.OP_READ) != 0 && !d.isClosed()) {
-			d.count(Counter.READS);
+			d.stats().increment(Counter.READS);
 			d.handleRead();
 		}
 		if ((ready & SelectionKey.OP_WRITE) != 0 && !d.isClosed()) {

@@ -254,7 +254,7 @@ final class OutputQueue {
 		if (n <= 0) {
 			return false;
 		}
-		this.owner.sent(n);
+		this.owner.accounting.sent(n);
 		this.pending -= n;
 		region.position += n;
 		if (region.position < region.end) {

@@ -1,7 +1,6 @@
 package dev.asyncore.core;
 
 import java.io.UncheckedIOException;
-import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -27,7 +26,13 @@ final class Registration {
 
 	private int interestOps = NOT_ACTIVATED;
 
-	/** Interest may now be computed (the constructor chain has finished); the next one is written. */
+	/** A connect that ended inside the verb waits for its event: no interest until it ran. */
+	private boolean held;
+
+	/**
+	 * Interest may now be computed (the constructor chain has finished); the next one is written.
+	 * @return whether it could not before
+	 */
 	boolean activate() {
 		if (this.interestOps != NOT_ACTIVATED) {
 			return false;
@@ -36,13 +41,31 @@ final class Registration {
 		return true;
 	}
 
-	boolean isActivated() {
-		return this.interestOps != NOT_ACTIVATED;
+	/** Computes no interest until {@link #release()}: a connect event is queued for the next pass. */
+	void hold() {
+		this.held = true;
 	}
 
-	/** Whether the key still works (closing the channel elsewhere cancels it), or, before one, the channel. */
-	boolean isValid(Channel channel) {
-		return (this.key != null) ? this.key.isValid() : channel.isOpen();
+	void release() {
+		this.held = false;
+	}
+
+	/**
+	 * Recomputes {@code d}'s interest from its lifecycle, {@code readable()} and {@code writable()}
+	 * (see {@link Lifecycle#interestOps}) and writes it to the key if it changed; nothing before
+	 * activation, while held, or after close.
+	 */
+	void update(Dispatcher d) {
+		if (this.interestOps == NOT_ACTIVATED || this.held || d.isClosed()) {
+			return;
+		}
+		if ((this.key != null) ? !this.key.isValid() : !d.channel.isOpen()) {
+			// The channel was closed behind the dispatcher's back (a subclass constructor that failed
+			// after registering, say): there is nothing left to drive, so leave the map.
+			d.close();
+			return;
+		}
+		apply(d, d.lifecycle().interestOps(d) & ((SelectableChannel) d.channel).validOps());
 	}
 
 	/**
@@ -50,7 +73,7 @@ final class Registration {
 	 * non-empty interest registers {@code d}'s channel, with {@code d} attached.
 	 * @throws UncheckedIOException if the channel was closed behind the dispatcher's back
 	 */
-	void apply(Dispatcher d, int ops) {
+	private void apply(Dispatcher d, int ops) {
 		if (ops == this.interestOps) {
 			return;
 		}
