@@ -201,7 +201,7 @@ public class BufferedDispatcher extends Dispatcher {
 			updateInterest();
 			return;
 		}
-		if (this.queue.flush() && this.queue.closeWhenDone && !isClosed()) {
+		if (this.queue.flush() && this.queue.isClosingWhenDone() && !isClosed()) {
 			lingerClose(LINGER);
 			return;
 		}
@@ -220,7 +220,7 @@ public class BufferedDispatcher extends Dispatcher {
 		if (isClosed()) {
 			return;
 		}
-		queue().closeWhenDone = true;
+		queue().closeWhenDone();
 		if (this.queue.isEmpty()) {
 			lingerClose(LINGER);
 		}
@@ -231,7 +231,7 @@ public class BufferedDispatcher extends Dispatcher {
 
 	/** Whether {@link #closeWhenDone()} was called. */
 	public boolean isClosingWhenDone() {
-		return this.queue != null && this.queue.closeWhenDone;
+		return this.queue != null && this.queue.isClosingWhenDone();
 	}
 
 	/** Drops everything queued, unsent (asynchat's {@code discard_buffers} for output). */
