@@ -23,7 +23,8 @@ import dev.asyncore.core.Reactor;
  * <p>Output: {@link #push(byte[])} and {@link #pushWithProducer(Producer)} queue data in order, in
  * the one output queue of {@link BufferedDispatcher} (so {@link #send(ByteBuffer) send} and
  * {@link #sendFile sendFile} keep their place among pushes); it is written when the socket is
- * writable, queued until a connection completes; {@link #closeWhenDone()} closes after the queue
+ * writable, queued until a connection completes (on a socket that never called {@code connect}, a
+ * push closes the dispatcher, as in asyncore); {@link #closeWhenDone()} closes after the queue
  * with a lingering close. The queue has no limit of its own beyond the reactor's
  * {@link dev.asyncore.core.MemoryBudget}: producers are the way to send much data, and
  * {@link #pendingBytes()} lets a sender hold back.

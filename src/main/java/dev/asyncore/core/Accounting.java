@@ -5,11 +5,12 @@ import java.time.Duration;
 import dev.asyncore.core.ListenerStats.Counter;
 
 /**
- * What a dispatcher counts: bytes each way, its age, whether it is one of its listener's active
- * connections, and the idle timeout that traffic keeps at bay. Counting is a few plain field writes
- * per send or receive (the idle timer is not touched, see {@link IdleTimeout}). Loop thread only.
+ * What a {@link Dispatcher} counts, held by it: bytes each way, its age, whether it is one of its
+ * listener's active connections, and the idle timeout that traffic keeps at bay. Counting is a few
+ * plain field writes per send or receive (the idle timer is not touched, see {@link IdleTimeout}).
+ * Loop thread only.
  */
-abstract class Accounting {
+final class Accounting {
 
 	private ListenerStats stats;
 
@@ -27,12 +28,8 @@ abstract class Accounting {
 		this.stats = stats;
 	}
 
-	/**
-	 * Counts this dispatcher in {@code stats} from now on; an open connection moves its place in the
-	 * active-connections gauge along. A listener passes its stats to its handler factory, which sets
-	 * them (or the listener does, right after the factory returns).
-	 */
-	public void setStats(ListenerStats stats) {
+	/** Counts in {@code stats} from now on; an open connection moves its place in the active gauge along. */
+	void setStats(ListenerStats stats) {
 		if (this.countedActive) {
 			this.stats.connectionClosed();
 			stats.connectionOpened();
@@ -40,28 +37,27 @@ abstract class Accounting {
 		this.stats = stats;
 	}
 
-	/** The counters this dispatcher counts in: its listener's, or the reactor's default ones. */
-	public ListenerStats stats() {
+	ListenerStats stats() {
 		return this.stats;
 	}
 
-	public long bytesReceived() {
+	long bytesIn() {
 		return this.bytesIn;
 	}
 
-	public long bytesSent() {
+	long bytesOut() {
 		return this.bytesOut;
 	}
 
-	public Duration age() {
+	Duration age() {
 		return Duration.ofNanos(System.nanoTime() - this.createdNanos);
 	}
 
-	final void count(Counter counter) {
+	void count(Counter counter) {
 		this.stats.increment(counter);
 	}
 
-	final void sent(long n) {
+	void sent(long n) {
 		this.stats.increment(Counter.WRITES);
 		this.bytesOut += n;
 		this.stats.add(Counter.BYTES_SENT, n);
@@ -70,7 +66,7 @@ abstract class Accounting {
 		}
 	}
 
-	final void received(int n) {
+	void received(int n) {
 		this.bytesIn += n;
 		this.stats.add(Counter.BYTES_RECEIVED, n);
 		if (this.idleTimeout != null) {
@@ -78,8 +74,8 @@ abstract class Accounting {
 		}
 	}
 
-	/** The connection is established: it counts as active until {@link #countClosed}. */
-	final void countOpened() {
+	/** The connection is established: it counts as active until {@link #closed}. */
+	void opened() {
 		if (!this.countedActive) {
 			this.countedActive = true;
 			this.stats.connectionOpened();
@@ -87,7 +83,7 @@ abstract class Accounting {
 	}
 
 	/** The dispatcher closed: it leaves the active gauge, and a connection counts as a close. */
-	final void countClosed(boolean listener) {
+	void closed(boolean listener) {
 		stopIdleTimeout();
 		if (this.countedActive) {
 			this.countedActive = false;
@@ -98,13 +94,18 @@ abstract class Accounting {
 		}
 	}
 
-	/** Runs {@code onIdle} once no byte moved for {@code timeout}, replacing an earlier timeout. */
-	final void startIdleTimeout(Reactor reactor, Duration timeout, Runnable onIdle) {
+	/**
+	 * Delivers a timeout to {@code d} once no byte moved for {@code timeout}, replacing an earlier
+	 * one; zero or {@code null} turns it off.
+	 */
+	void setIdleTimeout(Dispatcher d, Duration timeout) {
 		stopIdleTimeout();
-		this.idleTimeout = new IdleTimeout(reactor, timeout, onIdle);
+		if (timeout != null && timeout.toNanos() > 0 && !d.isClosed()) {
+			this.idleTimeout = new IdleTimeout(d.reactor, timeout, () -> EventDelivery.deliverTimeout(d));
+		}
 	}
 
-	final void stopIdleTimeout() {
+	private void stopIdleTimeout() {
 		if (this.idleTimeout != null) {
 			this.idleTimeout.cancel();
 			this.idleTimeout = null;

@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channel;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * asyncore's {@code dispatcher_with_send}: {@link #send(ByteBuffer)} takes every byte, writes what
@@ -14,7 +18,9 @@ import java.util.function.Supplier;
  * {@link #sendFile} queues a region of a file, sent without copying through user space.
  *
  * <p>Sending before the connection completes (after {@link #connect}) queues the bytes, as asyncore
- * does; they go out once connected. The queue is the one {@code AsyncChat} uses too, with one
+ * does; they go out once connected. Sending on a stream socket that never called {@code connect} closes
+ * the dispatcher, as asyncore's {@code ENOTCONN} does (see {@link #send(ByteBuffer)}): no bytes wait
+ * for a connection that will never come. The queue is the one {@code AsyncChat} uses too, with one
  * close-when-done: {@link #closeWhenDone()} closes with a {@link #lingerClose lingering close} once
  * everything queued is written. Unlike asyncore, a peer's end of stream does not drop queued
  * output: {@link #handleClose()} flushes it first unless the connection is broken.
@@ -27,6 +33,8 @@ import java.util.function.Supplier;
  * Loop thread only.
  */
 public class BufferedDispatcher extends Dispatcher {
+
+	private static final Logger logger = LoggerFactory.getLogger(BufferedDispatcher.class);
 
 	/** How long a closing connection waits for its peer's FIN before it closes anyway. */
 	public static final Duration LINGER = Duration.ofSeconds(2);
@@ -45,13 +53,16 @@ public class BufferedDispatcher extends Dispatcher {
 	/**
 	 * Sends all of {@code src}: what the socket does not take now (all of it before the connection
 	 * completes, or behind output already queued) is copied to the queue. Nothing is sent after
-	 * {@link #close()}.
-	 * @return the number of bytes taken, always all of them unless closed
+	 * {@link #close()}. On a stream socket that never called {@link #connect} nothing is taken and
+	 * {@link #handleClose()} runs, whose default closes: asyncore's {@code send} fails there with
+	 * {@code ENOTCONN}, one of its disconnect errors, and closes the same way ({@code sendFile},
+	 * {@code push} and producers too).
+	 * @return the number of bytes taken: all of them, or 0 if closed or never connected
 	 */
 	@Override
 	public int send(ByteBuffer src) {
 		int length = src.remaining();
-		if (isClosed()) {
+		if (isClosed() || closeIfNeverConnected()) {
 			return 0;
 		}
 		if ((this.queue == null || this.queue.isEmpty()) && isConnected()) {
@@ -83,7 +94,7 @@ public class BufferedDispatcher extends Dispatcher {
 		if (position < 0 || count < 0) {
 			throw new IllegalArgumentException("position and count must not be negative: " + position + ", " + count);
 		}
-		if (isClosed() || count == 0) {
+		if (isClosed() || count == 0 || closeIfNeverConnected()) {
 			return;
 		}
 		queue().addFile(file, position, count);
@@ -92,7 +103,7 @@ public class BufferedDispatcher extends Dispatcher {
 
 	/** Queues {@code data} itself, not a copy: it belongs to the queue until written. */
 	protected void sendOwned(ByteBuffer data) {
-		if (isClosed() || !data.hasRemaining()) {
+		if (isClosed() || !data.hasRemaining() || closeIfNeverConnected()) {
 			return;
 		}
 		queue().addOwned(data);
@@ -105,11 +116,27 @@ public class BufferedDispatcher extends Dispatcher {
 	 * ends it.
 	 */
 	protected void sendProducer(Supplier<ByteBuffer> producer) {
-		if (isClosed()) {
+		if (isClosed() || closeIfNeverConnected()) {
 			return;
 		}
 		queue().addProducer(producer);
 		initiateSend();
+	}
+
+	/**
+	 * Output on a stream socket that never called {@code connect} (or whose connect failed) can never
+	 * go out: asyncore's {@code send} fails with {@code ENOTCONN}, a disconnect, and runs
+	 * {@code handle_close}. So does this; without it the bytes would wait in the queue and
+	 * {@code loop()} would never return.
+	 * @return whether the socket was such a one (and {@link #handleClose()} ran)
+	 */
+	private boolean closeIfNeverConnected() {
+		if (lifecycle() != Lifecycle.NEW || !(channel() instanceof SocketChannel)) {
+			return false;
+		}
+		logger.warn("{}: output on a socket that is not connected (connect() was not called, or failed); closing", this);
+		EventDelivery.deliverClose(this);
+		return true;
 	}
 
 	/** The output queue, or {@code null} before anything was queued; for the memory budget's sweep. */
@@ -201,7 +228,7 @@ public class BufferedDispatcher extends Dispatcher {
 			updateInterest();
 			return;
 		}
-		if (this.queue.flush() && this.queue.closeWhenDone && !isClosed()) {
+		if (this.queue.flush() && this.queue.isClosingWhenDone() && !isClosed()) {
 			lingerClose(LINGER);
 			return;
 		}
@@ -220,7 +247,7 @@ public class BufferedDispatcher extends Dispatcher {
 		if (isClosed()) {
 			return;
 		}
-		queue().closeWhenDone = true;
+		queue().closeWhenDone();
 		if (this.queue.isEmpty()) {
 			lingerClose(LINGER);
 		}
@@ -231,7 +258,7 @@ public class BufferedDispatcher extends Dispatcher {
 
 	/** Whether {@link #closeWhenDone()} was called. */
 	public boolean isClosingWhenDone() {
-		return this.queue != null && this.queue.closeWhenDone;
+		return this.queue != null && this.queue.isClosingWhenDone();
 	}
 
 	/** Drops everything queued, unsent (asynchat's {@code discard_buffers} for output). */
@@ -284,7 +311,7 @@ public class BufferedDispatcher extends Dispatcher {
 
 	/** A write failure outside {@code send}: a disconnect closes, anything else is thrown. */
 	final void failedWrite(IOException ex) {
-		HookGuard.ioFailure(this, ex);
+		EventDelivery.verbFailed(this, ex);
 	}
 
 }

@@ -50,7 +50,7 @@ public class DatagramDispatcher extends Dispatcher {
 		int before = dst.position();
 		SocketAddress sender = datagramChannel().receive(dst);
 		if (sender != null) {
-			received(dst.position() - before);
+			this.accounting.received(dst.position() - before);
 		}
 		return sender;
 	}
@@ -63,7 +63,7 @@ public class DatagramDispatcher extends Dispatcher {
 		if (this.queue.isEmpty()) {
 			int n = datagramChannel().send(src, target);
 			if (n > 0 || !src.hasRemaining()) {
-				sent(n);
+				this.accounting.sent(n);
 				return true;
 			}
 		}
@@ -102,7 +102,7 @@ public class DatagramDispatcher extends Dispatcher {
 			if (n == 0 && next.data.hasRemaining()) {
 				return;
 			}
-			sent(n);
+			this.accounting.sent(n);
 			this.queue.poll();
 		}
 	}

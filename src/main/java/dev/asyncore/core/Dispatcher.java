@@ -2,6 +2,7 @@ package dev.asyncore.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -11,9 +12,9 @@ import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 
@@ -48,26 +49,54 @@ import dev.asyncore.core.ListenerStats.Counter;
  * dispatcher closes) reaches {@link #handleError(Throwable)}, whose default logs and closes.
  * {@link ExitNow} leaves the loop. An {@link Error} is not caught: it ends the loop thread, which
  * the service reports as unhealthy. No hook runs after {@link #close()}.
+ *
+ * <h2>Why this type is larger than the rest</h2>
+ * It is the concept, as {@code dispatcher} is in {@code asyncore.py}: its whole public contract (the
+ * verbs, the hooks with their defaults, the state questions, the figures) reads here, in one file,
+ * beside CPython's. What is mechanism rather than contract sits in fields: the selection key and
+ * its interest cache ({@link Registration}), the counters and idle timer ({@link Accounting}), the
+ * lifecycle value ({@link Lifecycle}); how the loop calls the hooks, and where what they throw goes,
+ * is {@link EventDelivery}.
  */
-public class Dispatcher extends Registration {
+public class Dispatcher {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
 	/** Connections taken per accept event: a burst of connects needs fewer passes. */
 	static final int MAX_ACCEPTS_PER_EVENT = 16;
 
+	protected final Reactor reactor;
+
+	/** Read directly by send and recv, the per-event path. */
+	Channel channel;
+
+	Transport transport;
+
+	private SocketAddress remoteAddress;
+
+	/**
+	 * asyncore's {@code connected}, {@code accepting}, {@code connecting} and {@code closing} as one
+	 * value. Written on the loop thread; volatile so that {@link #isClosed()} and {@link #state()}
+	 * hold on any thread (a health check asks whether a listener is still open).
+	 */
+	private volatile Lifecycle state = Lifecycle.NEW;
+
+	/** The selection key and the interest last written to it. */
+	final Registration registration = new Registration();
+
+	/** Bytes each way, the listener's counters, the idle timeout. */
+	final Accounting accounting;
+
 	/** A server socket's address between {@link #bind} and {@link #listen} (Java binds both at once). */
 	private SocketAddress pendingBind;
-
-	/** A connect that ended inside {@link #connect} (done or failed), until its event ran on the next pass. */
-	boolean connectEventPending;
 
 	/**
 	 * A dispatcher with no channel yet, counting in the reactor's {@link Reactor#defaultStats()}:
 	 * call {@link #createSocket()}, {@link #createServerSocket()} or {@link #setSocket(Channel)}.
 	 */
 	public Dispatcher(Reactor reactor) {
-		super(reactor);
+		this.reactor = reactor;
+		this.accounting = new Accounting(reactor.defaultStats());
 	}
 
 	/**
@@ -80,12 +109,39 @@ public class Dispatcher extends Registration {
 			setSocket(channel);
 		}
 		catch (IOException ex) {
-			closeChannelQuietly(channel);
+			closeQuietly(channel);
 			throw new UncheckedIOException("Cannot register " + channel, ex);
 		}
 	}
 
-	// ---------------------------------------------------------------- verbs
+	// ---------------------------------------------------------------- verbs: setting up
+
+	/**
+	 * Puts {@code channel} in the map (asyncore's {@code set_socket}); a selectable channel is made
+	 * non-blocking (and registered on its first interest), any other (a {@code FileChannel}) is
+	 * treated as always ready.
+	 */
+	public void setSocket(Channel channel) throws IOException {
+		this.reactor.checkOwner();
+		if (this.channel != null) {
+			throw new IllegalStateException(this + " already has a channel");
+		}
+		this.channel = channel;
+		if (channel instanceof SelectableChannel selectable) {
+			selectable.configureBlocking(false);
+		}
+		this.reactor.add(this, channel instanceof SelectableChannel);
+		if (channel instanceof SocketChannel socket && socket.isConnected()) {
+			this.remoteAddress = socket.getRemoteAddress();
+			connected();
+		}
+		else if (channel instanceof SocketChannel socket && socket.isConnectionPending()) {
+			this.state = Lifecycle.CONNECTING;
+		}
+		else if (!(channel instanceof NetworkChannel)) {
+			this.state = Lifecycle.CONNECTED; // files and pipes carry data from the start
+		}
+	}
 
 	/** Opens a non-blocking TCP client socket and puts it in the map. */
 	public void createSocket() throws IOException {
@@ -117,7 +173,7 @@ public class Dispatcher extends Registration {
 	 * socket, which has no such option (asyncore's {@code set_reuse_addr} ignores the error too).
 	 */
 	public void setReuseAddr() throws IOException {
-		Sockets.setReuseAddr((NetworkChannel) channel());
+		Sockets.setReuseAddr((NetworkChannel) this.channel);
 	}
 
 	/**
@@ -126,18 +182,18 @@ public class Dispatcher extends Registration {
 	 * {@link java.net.BindException} naming it.
 	 */
 	public void bind(SocketAddress address) throws IOException {
-		if (channel() instanceof ServerSocketChannel) {
+		if (this.channel instanceof ServerSocketChannel) {
 			this.pendingBind = address;
 			return;
 		}
-		Sockets.bind((NetworkChannel) channel(), address);
+		Sockets.bind((NetworkChannel) this.channel, address);
 		updateInterest();
 	}
 
 	/** Binds (see {@link #bind}) and starts listening; the dispatcher is then accepting. */
 	public void listen(int backlog) throws IOException {
-		Sockets.listen((ServerSocketChannel) channel(), this.pendingBind, backlog);
-		setLifecycle(Lifecycle.ACCEPTING);
+		Sockets.listen((ServerSocketChannel) this.channel, this.pendingBind, backlog);
+		this.state = Lifecycle.ACCEPTING;
 		updateInterest();
 	}
 
@@ -147,36 +203,9 @@ public class Dispatcher extends Registration {
 	 * completed at once); a failed connect reaches {@link #handleError} and then {@link #handleClose}.
 	 */
 	public void connect(SocketAddress address) throws IOException {
-		setLifecycle(Lifecycle.CONNECTING);
-		setRemoteAddress(address);
-		SocketChannel socket = (SocketChannel) channel();
-		boolean done;
-		try {
-			done = socket.connect(address);
-		}
-		catch (UnresolvedAddressException ex) {
-			throw new IOException("Unresolved address " + address + ": resolve it before connect()", ex);
-		}
-		IOException failure = null;
-		if (!done) {
-			// A handshake with a local peer has usually completed inside connect(): one poll tells,
-			// and saves the selector a registration and a wake-up. A refusal is delivered as an event.
-			try {
-				done = socket.finishConnect();
-			}
-			catch (IOException ex) {
-				failure = ex;
-			}
-		}
-		if (done || failure != null) {
-			// Keep the asynchronous contract (no hook runs inside a verb) and wait for nothing
-			// until the event ran: a dispatcher that then closes never touches the selector.
-			this.connectEventPending = true;
-			IOException failed = failure;
-			this.reactor.execute(() -> ReadyEvents.connectEnded(this, failed));
-			return;
-		}
-		updateInterest();
+		this.state = Lifecycle.CONNECTING;
+		this.remoteAddress = address;
+		EventDelivery.connectStarted(this, Sockets.connect((SocketChannel) this.channel, address));
 	}
 
 	/**
@@ -184,14 +213,16 @@ public class Dispatcher extends Registration {
 	 * @return the new non-blocking channel, or {@code null} if none was pending (not an error)
 	 */
 	public SocketChannel accept() throws IOException {
-		SocketChannel accepted = ((ServerSocketChannel) channel()).accept();
+		SocketChannel accepted = ((ServerSocketChannel) this.channel).accept();
 		if (accepted == null) {
 			return null;
 		}
-		count(Counter.ACCEPTS);
+		stats().increment(Counter.ACCEPTS);
 		accepted.configureBlocking(false);
 		return accepted;
 	}
+
+	// ---------------------------------------------------------------- verbs: data and closing
 
 	/**
 	 * Writes what the channel takes now.
@@ -203,12 +234,12 @@ public class Dispatcher extends Registration {
 		try {
 			int n = ((this.transport != null) ? this.transport : (WritableByteChannel) this.channel).write(src);
 			if (n > 0) {
-				sent(n);
+				this.accounting.sent(n);
 			}
 			return n;
 		}
 		catch (IOException | NotYetConnectedException ex) {
-			return HookGuard.ioFailure(this, ex);
+			return EventDelivery.verbFailed(this, ex);
 		}
 	}
 
@@ -221,12 +252,12 @@ public class Dispatcher extends Registration {
 			long n = ((this.transport != null) ? this.transport : (GatheringByteChannel) this.channel).write(srcs,
 					offset, length);
 			if (n > 0) {
-				sent(n);
+				this.accounting.sent(n);
 			}
 			return n;
 		}
 		catch (IOException | NotYetConnectedException ex) {
-			return HookGuard.ioFailure(this, ex);
+			return EventDelivery.verbFailed(this, ex);
 		}
 	}
 
@@ -240,16 +271,16 @@ public class Dispatcher extends Registration {
 		try {
 			int n = ((this.transport != null) ? this.transport : (ReadableByteChannel) this.channel).read(dst);
 			if (n > 0) {
-				received(n);
+				this.accounting.received(n);
 			}
 			else if (n < 0) {
-				endOfInput();
-				HookGuard.closeEvent(this);
+				this.state = this.state.endOfInput();
+				EventDelivery.deliverClose(this);
 			}
 			return n;
 		}
 		catch (IOException ex) {
-			HookGuard.ioFailure(this, ex);
+			EventDelivery.verbFailed(this, ex);
 			return -1;
 		}
 	}
@@ -257,19 +288,18 @@ public class Dispatcher extends Registration {
 	/** Half-closes: sends FIN after what is already written; reading goes on. */
 	public void shutdownOutput() {
 		try {
-			((SocketChannel) channel()).shutdownOutput();
+			((SocketChannel) this.channel).shutdownOutput();
 		}
 		catch (IOException ex) {
-			HookGuard.ioFailure(this, ex);
+			EventDelivery.verbFailed(this, ex);
 		}
 	}
 
 	/**
-	 * Closes gracefully: sends FIN after everything already written, then reads and discards input
-	 * until the peer closes too or {@code timeout} passes, then closes, so that the kernel does not
-	 * answer late input with a reset that destroys data the peer has not read yet. No hook runs
-	 * meanwhile. A connection that is not a plain TCP socket, already broken or already at end of
-	 * stream closes at once.
+	 * Closes gracefully: sends FIN after everything written, reads and drops input until the peer
+	 * closes too or {@code timeout} passes, then closes: unread input would make the kernel send a
+	 * reset that destroys data the peer has not read yet. No hook runs meanwhile. A connection that
+	 * is not a plain TCP socket, or is already broken or at end of stream, closes at once.
 	 */
 	public void lingerClose(Duration timeout) {
 		LingeringClose.start(this, timeout);
@@ -280,13 +310,17 @@ public class Dispatcher extends Registration {
 	 * Subclasses that override it must call {@code super.close()}.
 	 */
 	public void close() {
-		Lifecycle was = lifecycle();
+		Lifecycle was = this.state;
 		if (was.isClosed()) {
 			return;
 		}
-		setLifecycle(was.closed());
-		unregister();
-		countClosed(was == Lifecycle.ACCEPTING);
+		this.state = was.closed();
+		// leave the map and the selector; the transport closes first, so that it can say goodbye
+		this.reactor.remove(this);
+		this.registration.cancel();
+		closeQuietly(this.transport);
+		closeQuietly(this.channel);
+		this.accounting.closed(was == Lifecycle.ACCEPTING);
 	}
 
 	// ---------------------------------------------------------------- predicates and hooks
@@ -326,7 +360,7 @@ public class Dispatcher extends Registration {
 	/** A connection was accepted; wrap it in a dispatcher. The default logs and closes it. */
 	protected void handleAccepted(SocketChannel channel, SocketAddress remote) throws IOException {
 		logger.warn("{}: unhandled accepted event from {}", this, remote);
-		closeChannelQuietly(channel);
+		closeQuietly(channel);
 	}
 
 	/** Input is available (or end of stream: {@link #recv} then returns -1). */
@@ -367,22 +401,83 @@ public class Dispatcher extends Registration {
 
 	// ---------------------------------------------------------------- state
 
+	/** Whether the channel carries data: connected, and not closed (also inside handleConnect). */
+	public boolean isConnected() {
+		return this.state.isConnected();
+	}
+
+	/** Whether this is a listening socket. */
+	public boolean isAccepting() {
+		return this.state == Lifecycle.ACCEPTING;
+	}
+
+	/** Whether {@code connect} was called and the connection is not established yet. */
+	public boolean isConnecting() {
+		return this.state == Lifecycle.CONNECTING;
+	}
+
+	/** Whether {@code close()} ran. Any thread. */
+	public boolean isClosed() {
+		return this.state.isClosed();
+	}
+
+	/** Whether end of stream was read, or the connection broke: the peer will send nothing more. */
+	public boolean isInputShutdown() {
+		return this.state.isInputShutdown();
+	}
+
+	/** Whether the connection failed with a reset or broken pipe: nothing more can be written. */
+	public boolean isBroken() {
+		return this.state.isBroken();
+	}
+
+	/** Whether a lingering close is waiting for the peer to close. */
+	public boolean isLingering() {
+		return this.state == Lifecycle.LINGERING;
+	}
+
+	/**
+	 * One word for the life-cycle state: idle, connecting, connected, input-shutdown, broken,
+	 * accepting, lingering or closed. Any thread.
+	 */
+	public String state() {
+		return this.state.word();
+	}
+
+	final Lifecycle lifecycle() {
+		return this.state;
+	}
+
+	final void setLifecycle(Lifecycle state) {
+		this.state = state;
+	}
+
+	/** The connection is established: it counts as one of its listener's active connections. */
+	final void connected() {
+		this.state = Lifecycle.CONNECTED;
+		this.accounting.opened();
+	}
+
+	/** A reset or broken pipe was seen. */
+	final void disconnected() {
+		this.state = this.state.disconnected();
+	}
+
 	/**
 	 * Re-reads {@link #readable()} and {@link #writable()} into the selector's interest set. Needed
 	 * only after changing, from outside this dispatcher's hooks and verbs, state they read. Cheap:
 	 * the selection key is written only when the set changes.
 	 */
 	public final void updateInterest() {
-		if (!isActivated() || isClosed() || this.connectEventPending) {
-			return;
-		}
-		if (!isKeyValid()) {
-			// The channel was closed behind the dispatcher's back (a subclass constructor that failed
-			// after registering, say): there is nothing left to drive, so leave the map.
-			close();
-			return;
-		}
-		applyInterest(lifecycle().interestOps(this));
+		this.registration.update(this);
+	}
+
+	/**
+	 * The selection interest now set: {@code A}ccept, {@code C}onnect, {@code R}ead, {@code W}rite, or
+	 * {@code -} for none. Loop thread.
+	 */
+	public String interestString() {
+		return this.registration.toString();
 	}
 
 	/**
@@ -390,19 +485,70 @@ public class Dispatcher extends Registration {
 	 * the dispatcher closes the transport first, so that it can say goodbye (TLS close_notify).
 	 */
 	public void setTransport(Transport transport) {
-		setTransportLayer(transport);
+		this.transport = transport;
 		updateInterest();
 	}
+
+	/** The layer {@code send} and {@code recv} go through (TLS), or {@code null}. */
+	public Transport transport() {
+		return this.transport;
+	}
+
+	public Reactor reactor() {
+		return this.reactor;
+	}
+
+	public Channel channel() {
+		return this.channel;
+	}
+
+	/** The peer's address, or {@code null}. */
+	public SocketAddress remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	/** The bound local address, or {@code null}. */
+	public SocketAddress localAddress() {
+		return Sockets.localAddress(this.channel);
+	}
+
+	// ---------------------------------------------------------------- figures and idle timeout
 
 	/**
 	 * Closes the connection when no byte moved in either direction for {@code timeout}; zero or
 	 * {@code null} turns it off. Costs one timer per dispatcher, re-armed only when it fires.
 	 */
 	public void setIdleTimeout(Duration timeout) {
-		stopIdleTimeout();
-		if (timeout != null && timeout.toNanos() > 0 && !isClosed()) {
-			startIdleTimeout(this.reactor, timeout, () -> ReadyEvents.idleEvent(this));
-		}
+		this.accounting.setIdleTimeout(this, timeout);
+	}
+
+	/**
+	 * Counts this dispatcher in {@code stats} from now on; an open connection moves its place in the
+	 * active-connections gauge along. A listener passes its stats to its handler factory, which sets
+	 * them (or the listener does, right after the factory returns).
+	 */
+	public void setStats(ListenerStats stats) {
+		this.accounting.setStats(stats);
+	}
+
+	/** The counters this dispatcher counts in: its listener's, or the reactor's default ones. */
+	public ListenerStats stats() {
+		return this.accounting.stats();
+	}
+
+	/** Bytes received since the dispatcher was created. */
+	public long bytesReceived() {
+		return this.accounting.bytesIn();
+	}
+
+	/** Bytes sent since the dispatcher was created. */
+	public long bytesSent() {
+		return this.accounting.bytesOut();
+	}
+
+	/** Time since the dispatcher was created. */
+	public Duration age() {
+		return this.accounting.age();
 	}
 
 	@Override
@@ -412,8 +558,8 @@ public class Dispatcher extends Registration {
 		if (local != null) {
 			sb.append(", ").append(local);
 		}
-		if (remoteAddress() != null) {
-			sb.append(" <-> ").append(remoteAddress());
+		if (this.remoteAddress != null) {
+			sb.append(" <-> ").append(this.remoteAddress);
 		}
 		sb.append(", interest=").append(interestString());
 		sb.append(", in=").append(bytesReceived()).append(", out=").append(bytesSent());
@@ -425,9 +571,21 @@ public class Dispatcher extends Registration {
 	protected void describeTo(StringBuilder sb) {
 	}
 
-	/** The one helper that closes a channel and ignores (logs at DEBUG) what that throws. */
-	public static void closeChannelQuietly(Channel channel) {
-		Sockets.closeQuietly(channel);
+	/**
+	 * The one quiet close: closes {@code resource} (a channel, a transport, a file; a dispatcher as
+	 * {@code dispatcher::close}), logging at DEBUG what that throws instead of throwing it. Does
+	 * nothing for {@code null}. Any thread for a channel; a dispatcher only on its loop thread.
+	 */
+	public static void closeQuietly(AutoCloseable resource) {
+		if (resource == null) {
+			return;
+		}
+		try {
+			resource.close();
+		}
+		catch (Exception ex) {
+			logger.debug("Closing {} failed", resource, ex);
+		}
 	}
 
 }

@@ -117,10 +117,7 @@ enum Lifecycle {
 			ops |= SelectionKey.OP_WRITE;
 		}
 		Transport transport = d.transport();
-		if (transport != null) {
-			ops = transport.interestOps(ops);
-		}
-		return ops & d.validOps();
+		return (transport != null) ? transport.interestOps(ops) : ops;
 	}
 
 }

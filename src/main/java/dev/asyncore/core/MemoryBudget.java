@@ -165,10 +165,9 @@ public final class MemoryBudget {
 	// ---------------------------------------------------------------- queue side
 
 	void charge(OutputQueue queue, long bytes) {
-		if (queue.charged == 0) {
+		if (queue.addCharged(bytes)) {
 			this.holders++;
 		}
-		queue.charged += bytes;
 		long total = this.used + bytes;
 		USED.setOpaque(this, total);
 		if (total > this.peak) {
@@ -180,8 +179,7 @@ public final class MemoryBudget {
 	}
 
 	void release(OutputQueue queue, long bytes) {
-		queue.charged -= bytes;
-		if (queue.charged == 0) {
+		if (queue.removeCharged(bytes)) {
 			this.holders--;
 		}
 		long total = this.used - bytes;
@@ -196,16 +194,16 @@ public final class MemoryBudget {
 		long total = this.used;
 		boolean allowed;
 		// one chunk stays for the queues that hold nothing: a new client is served while the rest wait
-		long reserve = (queue.charged == 0) ? 0 : ChunkPool.CHUNK;
+		long charged = queue.charged();
+		long reserve = (charged == 0) ? 0 : ChunkPool.CHUNK;
 		if (total + ChunkPool.CHUNK + reserve > this.max) {
 			allowed = false;
 		}
 		else {
 			// at or above the average of the holders: the largest queues stop first
-			allowed = queue.charged == 0 || queue.charged * this.holders < total;
+			allowed = charged == 0 || charged * this.holders < total;
 		}
-		if (!allowed && !queue.paused) {
-			queue.paused = true;
+		if (!allowed && queue.pause()) {
 			this.paused.add(queue);
 		}
 		return allowed;
@@ -239,8 +237,7 @@ public final class MemoryBudget {
 		OutputQueue[] waiting = this.paused.toArray(new OutputQueue[0]);
 		this.paused.clear();
 		for (OutputQueue queue : waiting) {
-			queue.paused = false;
-			queue.owner.updateInterest();
+			queue.resume();
 		}
 	}
 
@@ -252,40 +249,31 @@ public final class MemoryBudget {
 	 */
 	private void evictOverShare() {
 		this.sweepScheduled = false;
-		this.paused.removeIf((queue) -> !queue.paused || queue.owner.isClosed());
+		this.paused.removeIf((queue) -> !queue.isPaused() || queue.owner().isClosed());
 		if (!this.tight && this.paused.isEmpty()) {
 			return;
 		}
 		long share = this.lowMark / Math.max(1, this.holders);
 		long now = System.nanoTime();
 		long timeout = this.evictionTimeout.toNanos();
+		int tightSpell = this.tight ? this.spell : 0;
 		List<OutputQueue> candidates = new ArrayList<>();
 		this.map.forEach((dispatcher) -> {
 			OutputQueue queue = (dispatcher instanceof BufferedDispatcher buffered) ? buffered.existingQueue() : null;
-			if (queue == null) {
-				return;
-			}
-			if (!this.tight || queue.charged <= share) {
-				queue.overSpell = 0;
-			}
-			else if (queue.overSpell != this.spell) {
-				queue.overSpell = this.spell;
-				queue.overSince = now;
-			}
-			else if (now - queue.overSince >= timeout) {
+			if (queue != null && queue.overShareFor(share, tightSpell, now, timeout)) {
 				candidates.add(queue);
 			}
 		});
-		candidates.sort(Comparator.comparingLong((OutputQueue queue) -> queue.charged).reversed());
+		candidates.sort(Comparator.comparingLong(OutputQueue::charged).reversed());
 		int closed = 0;
 		for (OutputQueue queue : candidates) {
 			if (this.used < this.lowMark) {
 				break;
 			}
-			BufferedDispatcher owner = queue.owner;
+			BufferedDispatcher owner = queue.owner();
 			owner.stats().increment(ListenerStats.Counter.EVICTIONS);
 			logger.debug("{}: over its share of the memory budget ({} of {} bytes) for {}, closing", owner,
-					queue.charged, share, this.evictionTimeout);
+					queue.charged(), share, this.evictionTimeout);
 			owner.close();
 			closed++;
 		}

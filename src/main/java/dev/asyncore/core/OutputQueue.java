@@ -45,7 +45,7 @@ final class OutputQueue {
 
 	}
 
-	final BufferedDispatcher owner;
+	private final BufferedDispatcher owner;
 
 	private final MemoryBudget budget;
 
@@ -57,19 +57,19 @@ final class OutputQueue {
 	/** Bytes in buffers plus the bytes of file regions not yet sent. */
 	private long pending;
 
-	/** Capacity of the buffers held, as charged to the budget (written by MemoryBudget). */
-	long charged;
+	/** Capacity of the buffers held, as charged to the budget. */
+	private long charged;
 
-	/** Whether the budget refused a read and holds this queue for resumption (written by MemoryBudget). */
-	boolean paused;
+	/** Whether the budget refused a read and holds this queue for resumption. */
+	private boolean paused;
 
-	/** The budget's tight spell in which this queue was last seen over its share, or 0 (written by MemoryBudget). */
-	int overSpell;
+	/** The budget's tight spell in which this queue was last seen over its share, or 0. */
+	private int overSpell;
 
-	/** When the budget first saw this queue over its share in {@link #overSpell} (written by MemoryBudget). */
-	long overSince;
+	/** When the budget first saw this queue over its share in {@code overSpell}. */
+	private long overSince;
 
-	boolean closeWhenDone;
+	private boolean closeWhenDone;
 
 	OutputQueue(BufferedDispatcher owner) {
 		this.owner = owner;
@@ -88,6 +88,77 @@ final class OutputQueue {
 	/** Whether the owner may read more now, as far as the memory budget goes. */
 	boolean mayRead() {
 		return !this.budget.isTight() || this.budget.allowsRead(this);
+	}
+
+	BufferedDispatcher owner() {
+		return this.owner;
+	}
+
+	/** Closes the owner once everything queued is written (see {@link BufferedDispatcher#closeWhenDone()}). */
+	void closeWhenDone() {
+		this.closeWhenDone = true;
+	}
+
+	boolean isClosingWhenDone() {
+		return this.closeWhenDone;
+	}
+
+	// ---------------------------------------------------------------- the memory budget's side
+
+	/** Capacity of the buffers held, as charged to the budget. */
+	long charged() {
+		return this.charged;
+	}
+
+	/** The budget charged {@code bytes} more; whether the queue held nothing before (one holder more). */
+	boolean addCharged(long bytes) {
+		boolean first = this.charged == 0;
+		this.charged += bytes;
+		return first;
+	}
+
+	/** The budget released {@code bytes}; whether the queue holds nothing now (one holder less). */
+	boolean removeCharged(long bytes) {
+		this.charged -= bytes;
+		return this.charged == 0;
+	}
+
+	/** The budget refused the owner a read; whether the queue was not paused yet (then the budget lists it). */
+	boolean pause() {
+		if (this.paused) {
+			return false;
+		}
+		this.paused = true;
+		return true;
+	}
+
+	boolean isPaused() {
+		return this.paused;
+	}
+
+	/** The budget drained: the owner may read again. */
+	void resume() {
+		this.paused = false;
+		this.owner.updateInterest();
+	}
+
+	/**
+	 * The budget's sweep: notes whether this queue holds more than {@code share} in tight spell
+	 * {@code spell} (0 when the budget is not tight, which clears the mark).
+	 * @return whether it has held more than its share since {@code timeoutNanos} before {@code now}
+	 * in this spell
+	 */
+	boolean overShareFor(long share, int spell, long now, long timeoutNanos) {
+		if (spell == 0 || this.charged <= share) {
+			this.overSpell = 0;
+			return false;
+		}
+		if (this.overSpell != spell) {
+			this.overSpell = spell;
+			this.overSince = now;
+			return false;
+		}
+		return now - this.overSince >= timeoutNanos;
 	}
 
 	// ---------------------------------------------------------------- adding
@@ -254,7 +325,7 @@ final class OutputQueue {
 		if (n <= 0) {
 			return false;
 		}
-		this.owner.sent(n);
+		this.owner.accounting.sent(n);
 		this.pending -= n;
 		region.position += n;
 		if (region.position < region.end) {

@@ -76,7 +76,7 @@ public final class Reactor implements Executor, Closeable {
 
 	private final Consumer<SelectionKey> keyHandler = this::dispatch;
 
-	private final Consumer<Runnable> taskRunner = Reactor::runGuarded;
+	private final Consumer<Runnable> taskRunner = EventDelivery::runTask;
 
 	private final LoopOwner owner = new LoopOwner();
 
@@ -193,12 +193,8 @@ public final class Reactor implements Executor, Closeable {
 		}
 		Dispatcher dispatcher = (Dispatcher) key.attachment();
 		if (key.isValid()) {
-			ReadyEvents.selected(dispatcher, key.readyOps());
+			EventDelivery.deliverReadiness(dispatcher, key.readyOps());
 		}
-	}
-
-	private static void runGuarded(Runnable task) {
-		HookGuard.run(HookGuard.Hook.TASK, null, task);
 	}
 
 	/**

@@ -18,7 +18,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.asyncore.core.HookGuard.Hook;
 import dev.asyncore.core.ListenerStats.Counter;
 
 /**
@@ -142,12 +141,12 @@ public class ServerDispatcher extends Dispatcher {
 		if (max > 0 && stats().activeConnections() >= max) {
 			stats().increment(Counter.REJECTED);
 			logger.debug("{}: {} connections open, rejecting {}", this, max, remote);
-			closeChannelQuietly(channel);
+			closeQuietly(channel);
 			return;
 		}
 		Reactor target = this.workers.get();
 		if (target == this.reactor) {
-			HookGuard.run(Hook.TASK, null, new Connection(target, stats(), channel, remote));
+			EventDelivery.runTask(new Connection(target, stats(), channel, remote));
 			return;
 		}
 		ListenerStats shard = this.shards.computeIfAbsent(target, r -> stats().newShard());
@@ -155,7 +154,7 @@ public class ServerDispatcher extends Dispatcher {
 			target.execute(new Connection(target, shard, channel, remote));
 		}
 		catch (RejectedExecutionException ex) {
-			closeChannelQuietly(channel);
+			closeQuietly(channel);
 			logger.warn("{}: {} is closed, dropping {}", this, target, remote);
 		}
 	}
@@ -167,7 +166,7 @@ public class ServerDispatcher extends Dispatcher {
 	 * as a close), and the listener keeps accepting: pausing here would let one bad connection stall
 	 * the listener for everyone.
 	 */
-	private final class Connection implements HookGuard.GuardedTask {
+	private final class Connection implements EventDelivery.GuardedTask {
 
 		private final Reactor target;
 
@@ -208,7 +207,7 @@ public class ServerDispatcher extends Dispatcher {
 
 		@Override
 		public void failed(Exception failure) {
-			closeChannelQuietly(this.channel);
+			closeQuietly(this.channel);
 			Throwable cause = (failure instanceof UncheckedIOException unchecked) ? unchecked.getCause() : failure;
 			if (Disconnects.isDisconnect(cause)) {
 				this.stats.increment(Counter.CLOSES);

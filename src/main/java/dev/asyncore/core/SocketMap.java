@@ -63,7 +63,7 @@ final class SocketMap {
 	/** Closes every dispatcher, as asyncore's {@code close_all}. */
 	void closeAll() {
 		for (Dispatcher dispatcher : this.map.toArray(new Dispatcher[0])) {
-			HookGuard.closeQuietly(dispatcher);
+			Dispatcher.closeQuietly(dispatcher::close);
 		}
 		this.alwaysReady.clear();
 	}
@@ -78,7 +78,7 @@ final class SocketMap {
 			return;
 		}
 		for (int i = 0; i < this.pendingActivation.size(); i++) {
-			ReadyEvents.activate(this.pendingActivation.get(i));
+			EventDelivery.deliverActivation(this.pendingActivation.get(i));
 		}
 		this.pendingActivation.clear();
 	}
@@ -116,7 +116,7 @@ final class SocketMap {
 		List<Dispatcher> due = this.readyAgain;
 		this.readyAgain = this.readyAgainSpare;
 		for (int i = 0; i < due.size(); i++) {
-			ReadyEvents.selected(due.get(i), SelectionKey.OP_READ);
+			EventDelivery.deliverReadiness(due.get(i), SelectionKey.OP_READ);
 		}
 		due.clear();
 		this.readyAgainSpare = due;
@@ -128,7 +128,7 @@ final class SocketMap {
 			return;
 		}
 		for (Dispatcher dispatcher : this.alwaysReady.toArray(new Dispatcher[0])) {
-			ReadyEvents.alwaysReady(dispatcher);
+			EventDelivery.deliverAlwaysReady(dispatcher);
 		}
 	}
 

@@ -8,17 +8,14 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
 
 /**
  * The socket calls behind {@link Dispatcher}'s set-up verbs, with the failures a user can act on
  * named: a taken address, a Unix-domain path that exists. Any thread (they touch only the channel).
  */
 final class Sockets {
-
-	private static final Logger logger = LoggerFactory.getLogger(Sockets.class);
 
 	private static final int DEFAULT_BACKLOG = 128;
 
@@ -29,6 +26,20 @@ final class Sockets {
 	static void setReuseAddr(NetworkChannel channel) throws IOException {
 		if (channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEADDR)) {
 			channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+		}
+	}
+
+	/**
+	 * Starts connecting {@code socket}.
+	 * @return whether the connection is established already
+	 * @throws IOException naming the address if it is not resolved (look names up off the loop thread)
+	 */
+	static boolean connect(SocketChannel socket, SocketAddress address) throws IOException {
+		try {
+			return socket.connect(address);
+		}
+		catch (UnresolvedAddressException ex) {
+			throw new IOException("Unresolved address " + address + ": resolve it before connect()", ex);
 		}
 	}
 
@@ -69,18 +80,6 @@ final class Sockets {
 			}
 		}
 		return null;
-	}
-
-	static void closeQuietly(Channel channel) {
-		if (channel == null) {
-			return;
-		}
-		try {
-			channel.close();
-		}
-		catch (IOException ex) {
-			logger.debug("Closing {} failed", channel, ex);
-		}
 	}
 
 }

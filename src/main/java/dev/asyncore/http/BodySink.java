@@ -64,7 +64,7 @@ public interface BodySink {
 
 			@Override
 			public void abort() {
-				Dispatcher.closeChannelQuietly(this.file);
+				Dispatcher.closeQuietly(this.file);
 			}
 
 		};

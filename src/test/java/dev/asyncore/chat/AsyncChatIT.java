@@ -273,6 +273,27 @@ class AsyncChatIT {
 	}
 
 	@Test
+	void whenAPushIsMadeOnASocketThatNeverConnectedThenTheChannelClosesAndLoopReturns() throws Exception {
+		try (Reactor reactor = new Reactor("push-never-connected")) {
+			List<String> hooks = new CopyOnWriteArrayList<>();
+			AsyncChat chat = new AsyncChat(reactor) {
+				@Override
+				protected void handleClose() {
+					hooks.add("close");
+					super.handleClose();
+				}
+			};
+			chat.createSocket();
+			chat.push(bytes("hello\n")); // CPython 3.11: the loop's first event on it fails with ENOTCONN: handle_close
+			reactor.loop(java.time.Duration.ofMillis(10), 100); // returns at once once the map is empty
+			assertThat(hooks).containsExactly("close");
+			assertThat(chat.isClosed()).isTrue();
+			assertThat(chat.pendingBytes()).isZero();
+			assertThat(reactor.size()).isZero();
+		}
+	}
+
+	@Test
 	void closeWhenDoneClosesAfterTheQueueIsSent() throws Exception {
 		CountDownLatch startResend = new CountDownLatch(1);
 		EchoServer server = new EchoServer(1, startResend);

@@ -14,6 +14,7 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ import dev.asyncore.support.ReactorThread;
 
 /**
  * asyncore behaviour CPython's test_asyncore checks, tried as a Python user would: sends before the
- * connect completes, set_reuse_addr, AF_UNIX listeners, accepts per event, the accept pause, the
+ * connect completes or on a socket that never connected, set_reuse_addr, AF_UNIX listeners, accepts per event, the accept pause, the
  * connection set-up guard, recv's return values, loop() and interrupts, toString().
  */
 @Timeout(60)
@@ -72,6 +73,63 @@ class AsyncoreFidelityIT {
 				assertThat(accepted.getInputStream().readNBytes(HELLO.length)).isEqualTo(HELLO);
 			}
 			assertThat(errors).isEmpty();
+		}
+	}
+
+	/** Records handleClose and handleError, then does what the defaults do. */
+	private static final class HookRecorder extends BufferedDispatcher {
+
+		final List<String> hooks = new ArrayList<>();
+
+		HookRecorder(Reactor reactor) {
+			super(reactor);
+		}
+
+		@Override
+		protected void handleClose() {
+			this.hooks.add("close");
+			super.handleClose();
+		}
+
+		@Override
+		protected void handleError(Throwable error) {
+			this.hooks.add("error");
+			super.handleError(error);
+		}
+
+	}
+
+	@Test
+	void whenABufferedDispatcherSendsOnASocketThatNeverConnectedThenItClosesAsAsyncoreDoesAndLoopReturns() throws Exception {
+		try (Reactor reactor = new Reactor("send-never-connected")) {
+			HookRecorder client = new HookRecorder(reactor);
+			client.createSocket();
+			// CPython: dispatcher_with_send.send -> socket.send -> ENOTCONN, a disconnect -> handle_close
+			int taken = client.send(ByteBuffer.wrap(HELLO));
+			reactor.loop(Duration.ofMillis(10), 100); // returns at once once the map is empty
+			assertThat(taken).isZero();
+			assertThat(client.hooks).containsExactly("close");
+			assertThat(client.isClosed()).isTrue();
+			assertThat(reactor.size()).isZero();
+		}
+	}
+
+	@Test
+	void whenAConnectIsRefusedWithBytesQueuedThenTheDispatcherClosesAndLoopReturns() throws Exception {
+		InetSocketAddress closedPort;
+		try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+			probe.bind(ANY_PORT);
+			closedPort = (InetSocketAddress) probe.getLocalAddress();
+		}
+		try (Reactor reactor = new Reactor("refused-with-queue")) {
+			HookRecorder client = new HookRecorder(reactor);
+			client.createSocket();
+			client.connect(closedPort);
+			assertThat(client.send(ByteBuffer.wrap(HELLO))).isEqualTo(HELLO.length); // queued while connecting
+			reactor.loop(Duration.ofMillis(10), 300);
+			assertThat(client.hooks).containsExactly("error", "close");
+			assertThat(client.isClosed()).isTrue();
+			assertThat(reactor.size()).isZero();
 		}
 	}
 
@@ -165,7 +223,7 @@ class AsyncoreFidelityIT {
 			assertThat(accepted).hasSize(Dispatcher.MAX_ACCEPTS_PER_EVENT);
 			reactor.loop(Duration.ofSeconds(5), 1);
 			assertThat(accepted).hasSize(20);
-			accepted.forEach(Dispatcher::closeChannelQuietly);
+			accepted.forEach(Dispatcher::closeQuietly);
 		}
 		finally {
 			for (Socket client : clients) {
@@ -182,6 +240,27 @@ class AsyncoreFidelityIT {
 			d.createServerSocket();
 			d.setReuseAddr();
 			assertThat(((NetworkChannel) d.channel()).getOption(StandardSocketOptions.SO_REUSEADDR)).isTrue();
+		}
+	}
+
+	/**
+	 * The JDK opens a server socket with {@code SO_REUSEADDR} already set, so the test above passes
+	 * whether or not {@code setReuseAddr()} does anything; a client TCP socket and a UDP socket start
+	 * without it.
+	 */
+	@Test
+	void whenSetReuseAddrIsCalledOnSocketsThatStartWithoutItThenTheyHaveSoReuseAddr() throws Exception {
+		try (Reactor reactor = new Reactor("reuse-off-by-default")) {
+			Dispatcher tcp = new Dispatcher(reactor);
+			tcp.createSocket();
+			Dispatcher udp = new Dispatcher(reactor);
+			udp.createDatagramSocket();
+			for (Dispatcher d : List.of(tcp, udp)) {
+				NetworkChannel channel = (NetworkChannel) d.channel();
+				assertThat(channel.getOption(StandardSocketOptions.SO_REUSEADDR)).as("%s before", d).isFalse();
+				d.setReuseAddr();
+				assertThat(channel.getOption(StandardSocketOptions.SO_REUSEADDR)).as("%s after", d).isTrue();
+			}
 		}
 	}
 

@@ -49,7 +49,7 @@ class DefaultHooksTest {
 	@Test
 	void whenReadWriteAndAcceptAreUnhandledThenEachLogsAWarningAndTheDispatcherStaysOpen() {
 		Dispatcher d = new Dispatcher(this.reactor);
-		ReadyEvents.selected(d, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
 		assertThat(messages()).containsExactly("WARN " + d + ": unhandled read event",
 				"WARN " + d + ": unhandled write event");
 		assertThat(d.isClosed()).isFalse();

@@ -199,7 +199,7 @@ class ConnectionFloodIT {
 		finally {
 			closeAll(clients);
 			for (SocketChannel channel : flood) {
-				Dispatcher.closeChannelQuietly(channel);
+				Dispatcher.closeQuietly(channel);
 			}
 		}
 	}

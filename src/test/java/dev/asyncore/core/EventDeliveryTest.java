@@ -11,19 +11,17 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.asyncore.core.HookGuard.Hook;
 import dev.asyncore.core.ListenerStats.Counter;
 
 /**
- * The one hook guard and the readiness routing, without sockets: which hook each ready flag
- * reaches, that {@link ExitNow} passes every guard, and where each kind of failure goes.
+ * The one event delivery and its guard, without sockets: which hook each ready flag reaches, that
+ * {@link ExitNow} passes every guard, and where each kind of failure goes.
  */
-class HookGuardTest {
+class EventDeliveryTest {
 
-	private final Reactor reactor = new Reactor("hook-guard");
+	private final Reactor reactor = new Reactor("event-delivery");
 
 	@AfterEach
 	void close() {
@@ -109,7 +107,7 @@ class HookGuardTest {
 	@Test
 	void whenReadIsReadyThenOnlyHandleReadRuns() {
 		Recorder d = recorder();
-		ReadyEvents.selected(d, SelectionKey.OP_READ);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_READ);
 		assertThat(d.calls).containsExactly("read");
 		assertThat(d.stats().get(Counter.READS)).isEqualTo(1);
 		assertThat(d.stats().get(Counter.WRITES)).isZero();
@@ -118,28 +116,28 @@ class HookGuardTest {
 	@Test
 	void whenWriteIsReadyThenOnlyHandleWriteRuns() {
 		Recorder d = recorder();
-		ReadyEvents.selected(d, SelectionKey.OP_WRITE);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_WRITE);
 		assertThat(d.calls).containsExactly("write");
 	}
 
 	@Test
 	void whenReadAndWriteAreReadyThenReadRunsBeforeWrite() {
 		Recorder d = recorder();
-		ReadyEvents.selected(d, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
 		assertThat(d.calls).containsExactly("read", "write");
 	}
 
 	@Test
 	void whenAcceptIsReadyThenOnlyHandleAcceptRuns() {
 		Recorder d = recorder();
-		ReadyEvents.selected(d, SelectionKey.OP_ACCEPT | SelectionKey.OP_READ);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_ACCEPT | SelectionKey.OP_READ);
 		assertThat(d.calls).containsExactly("accept");
 	}
 
 	@Test
 	void whenConnectIsReadyOnADispatcherThatIsNotConnectingThenNoHookRuns() {
 		Recorder d = recorder();
-		ReadyEvents.selected(d, SelectionKey.OP_CONNECT);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_CONNECT);
 		assertThat(d.calls).isEmpty();
 	}
 
@@ -147,15 +145,15 @@ class HookGuardTest {
 	void whenTheDispatcherIsClosedThenNoReadinessReachesAHook() {
 		Recorder d = recorder();
 		d.close();
-		ReadyEvents.selected(d, SelectionKey.OP_READ | SelectionKey.OP_WRITE | SelectionKey.OP_ACCEPT);
-		ReadyEvents.alwaysReady(d);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_READ | SelectionKey.OP_WRITE | SelectionKey.OP_ACCEPT);
+		EventDelivery.deliverAlwaysReady(d);
 		assertThat(d.calls).isEmpty();
 	}
 
 	@Test
 	void whenHandleReadFailsThenHandleWriteIsSkippedAndHandleErrorGetsTheFailure() {
 		Recorder d = new Recorder(this.reactor, "read", new IllegalStateException("bad input"));
-		ReadyEvents.selected(d, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
 		assertThat(d.calls).containsExactly("read", "error:bad input");
 		assertThat(d.stats().get(Counter.ERRORS)).isEqualTo(1);
 	}
@@ -164,7 +162,7 @@ class HookGuardTest {
 	void whenAHookFailsWithADisconnectThenHandleCloseRunsInsteadOfHandleError() {
 		Recorder d = new Recorder(this.reactor, "read",
 				new java.io.UncheckedIOException(new IOException("Connection reset by peer")));
-		ReadyEvents.selected(d, SelectionKey.OP_READ);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_READ);
 		assertThat(d.calls).containsExactly("read", "close");
 		assertThat(d.isClosed()).isTrue();
 		assertThat(d.isBroken()).isTrue();
@@ -175,7 +173,7 @@ class HookGuardTest {
 	@Test
 	void whenHandleCloseFailsThenHandleErrorGetsTheFailureAndTheDispatcherStillCloses() {
 		Recorder d = new Recorder(this.reactor, "close", new IllegalStateException("close failed"));
-		HookGuard.closeEvent(d);
+		EventDelivery.deliverClose(d);
 		assertThat(d.calls).containsExactly("close", "error:close failed");
 		assertThat(d.isClosed()).isTrue();
 		assertThat(d.stats().get(Counter.ERRORS)).isEqualTo(1);
@@ -194,30 +192,30 @@ class HookGuardTest {
 				throw new IllegalStateException("second");
 			}
 		};
-		ReadyEvents.selected(d, SelectionKey.OP_READ);
+		EventDelivery.deliverReadiness(d, SelectionKey.OP_READ);
 		assertThat(d.isClosed()).isTrue();
 	}
 
 	@Test
 	void whenAFileDispatcherPredicateFailsThenHandleErrorGetsIt() {
 		Recorder d = new Recorder(this.reactor, "readable", new IllegalStateException("predicate"));
-		ReadyEvents.alwaysReady(d);
+		EventDelivery.deliverAlwaysReady(d);
 		assertThat(d.calls).containsExactly("readable", "error:predicate");
 	}
 
 	@Test
 	void whenATaskFailsThenTheGuardReturnsFalseAndNothingEscapes() {
-		assertThat(HookGuard.run(Hook.TASK, null, (Runnable) () -> {
+		assertThat(EventDelivery.runTask(() -> {
 			throw new IllegalStateException("task");
 		})).isFalse();
-		assertThat(HookGuard.run(Hook.TASK, null, (Runnable) () -> {
+		assertThat(EventDelivery.runTask(() -> {
 		})).isTrue();
 	}
 
 	@Test
 	void whenAGuardedTaskFailsThenItHandlesItsOwnFailure() {
 		List<Exception> seen = new ArrayList<>();
-		HookGuard.GuardedTask task = new HookGuard.GuardedTask() {
+		EventDelivery.GuardedTask task = new EventDelivery.GuardedTask() {
 			@Override
 			public void run() {
 				throw new IllegalStateException("setup");
@@ -228,7 +226,7 @@ class HookGuardTest {
 				seen.add(failure);
 			}
 		};
-		HookGuard.run(Hook.TASK, null, task);
+		EventDelivery.runTask(task);
 		assertThat(seen).singleElement().extracting(Throwable::getMessage).isEqualTo("setup");
 	}
 
@@ -242,33 +240,30 @@ class HookGuardTest {
 			default -> SelectionKey.OP_WRITE;
 		};
 		if (hook.equals("readable")) {
-			assertThatExceptionOfType(ExitNow.class).isThrownBy(() -> ReadyEvents.alwaysReady(d));
+			assertThatExceptionOfType(ExitNow.class).isThrownBy(() -> EventDelivery.deliverAlwaysReady(d));
 		}
 		else {
-			assertThatExceptionOfType(ExitNow.class).isThrownBy(() -> ReadyEvents.selected(d, ready));
+			assertThatExceptionOfType(ExitNow.class).isThrownBy(() -> EventDelivery.deliverReadiness(d, ready));
 		}
 		assertThat(d.isClosed()).isFalse();
 		assertThat(d.calls).noneMatch(c -> c.startsWith("error"));
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = Hook.class, names = { "CONNECT", "CLOSE", "TIMEOUT", "ERROR", "TASK" })
-	void whenAnyOtherGuardedCodeThrowsExitNowThenItLeavesTheGuard(Hook hook) {
-		String name = switch (hook) {
-			case CONNECT -> "connect";
-			case CLOSE -> "close";
-			case TIMEOUT -> "timeout";
-			default -> "error:cause";
-		};
+	@ValueSource(strings = { "connect", "close", "timeout", "error", "task" })
+	void whenAnyOtherGuardedCodeThrowsExitNowThenItLeavesTheGuard(String event) {
+		String name = event.equals("error") ? "error:cause" : event;
 		Recorder d = new Recorder(this.reactor, name, new ExitNow(name));
-		Object arg = switch (hook) {
-			case ERROR -> new IllegalStateException("cause");
-			case TASK -> (Runnable) () -> {
+		Runnable delivery = switch (event) {
+			case "connect" -> () -> EventDelivery.deliverConnect(d);
+			case "close" -> () -> EventDelivery.deliverClose(d);
+			case "timeout" -> () -> EventDelivery.deliverTimeout(d);
+			case "error" -> () -> EventDelivery.deliverError(d, new IllegalStateException("cause"));
+			default -> () -> EventDelivery.runTask(() -> {
 				throw new ExitNow("task");
-			};
-			default -> null;
+			});
 		};
-		assertThatExceptionOfType(ExitNow.class).isThrownBy(() -> HookGuard.run(hook, d, arg));
+		assertThatExceptionOfType(ExitNow.class).isThrownBy(delivery::run);
 		assertThat(d.isClosed()).isFalse();
 	}
 
