@@ -12,6 +12,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.asyncore.boot.ContainerConfiguration;
 import dev.asyncore.boot.security.SecurityMatrix.Endpoint;
 
 import static dev.asyncore.boot.security.SecurityMatrix.row;
@@ -25,9 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * placeholders.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.location=classpath:/application.yml,file:config/application.yml",
+		properties = { ContainerConfiguration.LOCATION, ContainerConfiguration.EPHEMERAL_PORTS,
 				"HTTP_ADDRESS=127.0.0.1", "MANAGEMENT_ADDRESS=127.0.0.1", "ASYNCORE_BIND_HOST=127.0.0.1",
-				"ASYNCORE_ECHO_PORT=0", "ASYNCORE_ECHO_UDP_PORT=0", "ASYNCORE_DISCARD_PORT=0",
 				"ASYNCORE_SECURITY_USER_NAME=" + Caller.USER,
 				"ASYNCORE_SECURITY_USER_PASSWORD_HASH=" + Caller.PASSWORD_HASH,
 				"asyncore.fetch.allow-private-networks=true", "asyncore.reactor.shutdown-grace=1s" })

@@ -11,11 +11,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -27,6 +32,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A DNS server for tests on 127.0.0.1 port 0, UDP and TCP on the same port number, built with
@@ -45,11 +52,18 @@ public final class FakeDnsServer implements AutoCloseable {
 	}
 
 	/**
-	 * One message sent back.
+	 * One message sent back, or (with {@code wire == null}) a barrier.
 	 * @param fromOtherPort send the UDP reply from another socket
 	 * @param raw over TCP, send {@code wire} as it is, without the length prefix
 	 */
 	record Reply(byte[] wire, boolean fromOtherPort, boolean raw) {
+
+		/**
+		 * Over UDP, wait until the prober has read every datagram sent so far (its socket's receive
+		 * queue is empty) before sending the next: a flood sent in batches between barriers never
+		 * overflows the prober's receive buffer, however slow its loop, so the kernel drops nothing.
+		 */
+		static final Reply READ_SO_FAR = new Reply(null, false, false);
 
 		static Reply of(byte[] wire) {
 			return new Reply(wire, false, false);
@@ -69,6 +83,9 @@ public final class FakeDnsServer implements AutoCloseable {
 
 	}
 
+	/** Each UDP socket's queues on Linux; Java's dual-stack sockets are in the second. */
+	private static final List<Path> PROC_NET_UDP = List.of(Path.of("/proc/net/udp"), Path.of("/proc/net/udp6"));
+
 	static final Name WWW = name("www.example.test.");
 
 	static final Name ZONE = name("example.test.");
@@ -80,6 +97,8 @@ public final class FakeDnsServer implements AutoCloseable {
 	private final ServerSocket tcp;
 
 	private final AtomicInteger queries = new AtomicInteger();
+
+	private final AtomicInteger barriersPassed = new AtomicInteger();
 
 	private volatile Behaviour behaviour = FakeDnsServer::zone;
 
@@ -139,6 +158,16 @@ public final class FakeDnsServer implements AutoCloseable {
 		return this.queries.get();
 	}
 
+	/** Whether {@link Reply#READ_SO_FAR} can see the prober's receive queue: on Linux. */
+	static boolean canSeeReceiveQueues() {
+		return PROC_NET_UDP.stream().allMatch(Files::isReadable);
+	}
+
+	/** {@link Reply#READ_SO_FAR} barriers at which the prober had read everything sent before. */
+	int barriersPassed() {
+		return this.barriersPassed.get();
+	}
+
 	FakeDnsServer behave(Behaviour behaviour) {
 		this.behaviour = behaviour;
 		return this;
@@ -190,6 +219,10 @@ public final class FakeDnsServer implements AutoCloseable {
 				this.queries.incrementAndGet();
 				Message query = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
 				for (Reply reply : this.behaviour.answer(query)) {
+					if (reply == Reply.READ_SO_FAR) {
+						awaitRead((InetSocketAddress) packet.getSocketAddress());
+						continue;
+					}
 					DatagramSocket from = reply.fromOtherPort() ? this.otherPort : this.udp;
 					from.send(new DatagramPacket(reply.wire(), reply.wire().length, packet.getSocketAddress()));
 				}
@@ -200,6 +233,34 @@ public final class FakeDnsServer implements AutoCloseable {
 			catch (IOException ex) {
 				// a query the server cannot read: ignore it, as a server would
 			}
+		}
+	}
+
+	/**
+	 * Waits until the UDP socket at {@code client} (on this host) has nothing left to read: Linux
+	 * shows each socket's receive queue in {@code /proc/net/udp} and {@code udp6} (see {@link #canSeeReceiveQueues()}).
+	 * Gives up after 10 s, then the
+	 * replies go on and the probe shows whatever the prober made of them.
+	 */
+	private void awaitRead(InetSocketAddress client) {
+		String local = String.format(":%04X", client.getPort());
+		String remote = String.format(":%04X", port());
+		try {
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
+				for (Path table : PROC_NET_UDP) {
+					for (String line : Files.readAllLines(table)) {
+						String[] fields = line.trim().split("\\s+");
+						if (fields[1].endsWith(local) && fields[2].endsWith(remote)) {
+							return fields[4].endsWith(":00000000"); // tx_queue:rx_queue
+						}
+					}
+				}
+				return false;
+			});
+			this.barriersPassed.incrementAndGet();
+		}
+		catch (ConditionTimeoutException ex) {
+			// the prober did not read: what follows may be dropped, and the test says so
 		}
 	}
 
