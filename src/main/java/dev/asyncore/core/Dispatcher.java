@@ -386,6 +386,16 @@ public class Dispatcher extends Registration {
 	}
 
 	/**
+	 * {@link #updateInterest()} for a dispatcher whose {@link #readable()} turned true again outside
+	 * its own hooks (from a task or a timer): a transport that holds input the socket will not signal
+	 * again (TLS) gets its read on the next pass, as it does after an event. Loop thread only.
+	 */
+	public final void resumeReading() {
+		updateInterest();
+		ReadyEvents.rearmBufferedInput(this);
+	}
+
+	/**
 	 * Routes {@link #send} and {@link #recv} through {@code transport} (TLS) from now on. Closing
 	 * the dispatcher closes the transport first, so that it can say goodbye (TLS close_notify).
 	 */
