@@ -24,6 +24,7 @@ import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.RequestOptions;
 import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.Prober;
 import dev.asyncore.probe.config.IpLiteral;
@@ -35,8 +36,9 @@ import dev.asyncore.probe.tls.TlsMaterial;
 /**
  * blackbox_exporter's http prober on the reactor: one fetch on a fresh connection (through the
  * {@link Fetcher}, so the {@link FetchPolicy} guards every hop), judged by the module's options and
- * reported in blackbox_exporter's metric names ({@link HttpGauges}). Any thread may call
- * {@link #probe}; the work and the completion happen on the fetcher's loop thread.
+ * reported in blackbox_exporter's metric names ({@link HttpGauges}); what a probe holds is reserved
+ * from the {@link ProbeMemory} it is given. Any thread may call {@link #probe}; the work and the
+ * completion happen on the fetcher's loop thread.
  */
 public final class HttpProber implements Prober<HttpOptions> {
 
@@ -49,15 +51,19 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	private final Resolver resolver;
 
+	private final ProbeMemory memory;
+
 	/**
 	 * @param policy what may be probed; its timeouts are replaced by each probe's, its body limit
 	 * by a module's {@code body_size_limit}
 	 * @param resolver the name look-up (blocking; runs on the fetcher's resolver executor)
+	 * @param memory the bound on what probes hold, shared with the other probers
 	 */
-	public HttpProber(Fetcher fetcher, FetchPolicy policy, Resolver resolver) {
+	public HttpProber(Fetcher fetcher, FetchPolicy policy, Resolver resolver, ProbeMemory memory) {
 		this.fetcher = fetcher;
 		this.policy = policy;
 		this.resolver = resolver;
+		this.memory = memory;
 	}
 
 	/**
@@ -107,13 +113,24 @@ public final class HttpProber implements Prober<HttpOptions> {
 		List<RequestOptions.Hop> hops = new ArrayList<>();
 		RequestOptions request = new RequestOptions(http.method(), headers(http), body(http), context,
 				http.tls().serverName(), resolution, true, hops::add);
+		ProbeMemory.Lease lease = this.memory.lease();
+		if ("https".equalsIgnoreCase(uri.getScheme())) {
+			try {
+				lease.reserve(ProbeMemory.TLS_BYTES, "the TLS connection's buffers");
+			}
+			catch (ProbeMemory.Refused ex) {
+				lease.close();
+				log.error("Error for HTTP request", "err", ex.getMessage());
+				return CompletableFuture.completedFuture(new Outcome(false, null, ex));
+			}
+		}
 		boolean keepBody = http.needsBody() || !http.compression().isEmpty();
 		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout));
 		if (!keepBody) {
 			options = options.sink(BodySink.discard());
 		}
 		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
-		return this.fetcher.fetch(uri, options).handle((result, failure) -> {
+		return this.fetcher.fetch(uri, options).whenComplete((result, failure) -> lease.close()).handle((result, failure) -> {
 			resolution.report(uri, metrics, log);
 			metrics.phases(hops);
 			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
