@@ -16,7 +16,6 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
-import dev.asyncore.http.BodySink;
 import dev.asyncore.http.FetchOptions;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.FetchResult;
@@ -36,9 +35,10 @@ import dev.asyncore.probe.tls.TlsMaterial;
 /**
  * blackbox_exporter's http prober on the reactor: one fetch on a fresh connection (through the
  * {@link Fetcher}, so the {@link FetchPolicy} guards every hop), judged by the module's options and
- * reported in blackbox_exporter's metric names ({@link HttpGauges}); what a probe holds is reserved
- * from the {@link ProbeMemory} it is given. Any thread may call {@link #probe}; the work and the
- * completion happen on the fetcher's loop thread.
+ * reported in blackbox_exporter's metric names ({@link HttpGauges}). The body streams through a
+ * {@link ProbeBody} (decoded, counted, kept only for {@code fail_if_body_*}), and what a probe holds
+ * is reserved from the {@link ProbeMemory} it is given. Any thread may call {@link #probe}; the work
+ * and the completion happen on the fetcher's loop thread.
  */
 public final class HttpProber implements Prober<HttpOptions> {
 
@@ -124,29 +124,49 @@ public final class HttpProber implements Prober<HttpOptions> {
 				return CompletableFuture.completedFuture(new Outcome(false, null, ex));
 			}
 		}
-		boolean keepBody = http.needsBody() || !http.compression().isEmpty();
-		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout));
-		if (!keepBody) {
-			options = options.sink(BodySink.discard());
-		}
+		ProbeBody body = body(http, lease);
+		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout)).sink(body);
 		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
-		return this.fetcher.fetch(uri, options).whenComplete((result, failure) -> lease.close()).handle((result, failure) -> {
-			resolution.report(uri, metrics, log);
-			metrics.phases(hops);
-			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-			boolean success = (result != null) && new HttpJudge(http, log, metrics).judge(result, hops);
-			if (cause != null) {
-				log.error("Error for HTTP request", "err", cause.getMessage());
+		return this.fetcher.fetch(uri, options).handle((result, failure) -> {
+			try {
+				resolution.report(uri, metrics, log);
+				metrics.phases(hops);
+				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+				// the final response's head came (its hop is the last one) even if its body then failed
+				boolean answered = body.head() != null && !hops.isEmpty();
+				boolean success = answered && new HttpJudge(http, log, metrics).judge(hops, body, cause);
+				if (cause != null && !answered) {
+					log.error("Error for HTTP request", "err", cause.getMessage());
+				}
+				boolean https = hops.isEmpty() ? "https".equalsIgnoreCase(uri.getScheme()) : hops.get(hops.size() - 1).https();
+				if (https) {
+					metrics.tls(capture);
+				}
+				if (capture.verifyError() != null) {
+					log.error("Certificate verification failed", "err", capture.verifyError());
+				}
+				return new Outcome(success, result, cause);
 			}
-			boolean https = hops.isEmpty() ? "https".equalsIgnoreCase(uri.getScheme()) : hops.get(hops.size() - 1).https();
-			if (https) {
-				metrics.tls(capture);
+			finally {
+				lease.close();
 			}
-			if (capture.verifyError() != null) {
-				log.error("Certificate verification failed", "err", capture.verifyError());
-			}
-			return new Outcome(success, result, cause);
 		});
+	}
+
+	/**
+	 * The body's way through the probe: the module's {@code compression} decoded, limited by
+	 * {@code body_size_limit} (else the service's limit) on the decoded bytes, kept only for
+	 * {@code fail_if_body_*}.
+	 */
+	private ProbeBody body(HttpOptions http, ProbeMemory.Lease lease) {
+		BodyDecoder.Coding coding = switch (http.compression()) {
+			case "gzip" -> BodyDecoder.Coding.GZIP;
+			case "deflate" -> BodyDecoder.Coding.DEFLATE;
+			default -> null;
+		};
+		long limit = (http.bodySizeLimit() > 0) ? http.bodySizeLimit() : this.policy.maxBodySize();
+		String name = (http.bodySizeLimit() > 0) ? "body_size_limit" : "the service's body limit";
+		return new ProbeBody(coding, http.needsBody(), limit, name, this.fetcher.reactor(), lease);
 	}
 
 	private FetchPolicy policy(HttpOptions http, Duration timeout) {
@@ -155,7 +175,11 @@ public final class HttpProber implements Prober<HttpOptions> {
 			.readTimeout(timeout)
 			.totalTimeout(timeout)
 			.maxRedirects(http.followRedirects() ? MAX_REDIRECTS : 0);
-		if (http.bodySizeLimit() > 0) {
+		if (!http.compression().isEmpty()) {
+			// as blackbox_exporter: the limit applies to the decoded bytes (ProbeBody); what is read is not held
+			builder.maxBodySize(Long.MAX_VALUE);
+		}
+		else if (http.bodySizeLimit() > 0) {
 			builder.maxBodySize(http.bodySizeLimit());
 		}
 		return builder.build();
