@@ -55,7 +55,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	/**
 	 * @param policy what may be probed; its timeouts are replaced by each probe's, its body limit
-	 * by a module's {@code body_size_limit}
+	 * (on the bytes read after decoding) by a module's {@code body_size_limit}
 	 * @param resolver the name look-up (blocking; runs on the fetcher's resolver executor)
 	 * @param memory the bound on what probes hold, shared with the other probers
 	 */
@@ -175,14 +175,9 @@ public final class HttpProber implements Prober<HttpOptions> {
 			.readTimeout(timeout)
 			.totalTimeout(timeout)
 			.maxRedirects(http.followRedirects() ? MAX_REDIRECTS : 0);
-		if (!http.compression().isEmpty()) {
-			// as blackbox_exporter: the limit applies to the decoded bytes (ProbeBody); what is read is not held
-			builder.maxBodySize(Long.MAX_VALUE);
-		}
-		else if (http.bodySizeLimit() > 0) {
-			builder.maxBodySize(http.bodySizeLimit());
-		}
-		return builder.build();
+		// the body's limit is ProbeBody's, on what the probe reads after decoding, as blackbox_exporter's
+		// MaxBytesReader: the response is still reported; what is read and not kept is not held
+		return builder.maxBodySize(Long.MAX_VALUE).build();
 	}
 
 	private static List<Map.Entry<String, String>> headers(HttpOptions http) {

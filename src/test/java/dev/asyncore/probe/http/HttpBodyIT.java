@@ -54,6 +54,7 @@ class HttpBodyIT {
 			  identity_match: {prober: http, timeout: 10s, http: {compression: identity, fail_if_body_not_matches_regexp: ["hello"]}}
 			  plain_match: {prober: http, timeout: 10s, http: {fail_if_body_not_matches_regexp: ["hello"]}}
 			  gzip_1mb: {prober: http, timeout: 10s, http: {compression: gzip, body_size_limit: 1MB}}
+			  plain_1kb: {prober: http, timeout: 10s, http: {body_size_limit: 1KB}}
 			  gzip_2gb: {prober: http, timeout: 60s, http: {compression: gzip, body_size_limit: 2GB}}
 			""";
 
@@ -198,6 +199,22 @@ class HttpBodyIT {
 		assertThat(probe.metric("probe_http_uncompressed_body_length")).isEqualTo(1 << 20);
 		assertThat(probe.logText()).contains("the decoded body exceeds 1048576 bytes (body_size_limit)");
 		assertThat(probe.took()).as("256 MiB are not decoded").isLessThan(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aPlainBodyOverBodySizeLimitFailsAsMaxBytesReaderDoesWithTheResponseReported() throws Exception {
+		this.origin = new Origin((out, path, origin) -> Origin.respond(out, "",
+				path.equals("/short") ? Arrays.copyOf(HELLO, 1024) : Arrays.copyOf(HELLO, 1025)));
+		HttpProber prober = prober();
+		Probe fits = probe(prober, "plain_1kb", "/short");
+		assertThat(fits.outcome().success()).as(fits.logText()).isTrue();
+		assertThat(fits.metric("probe_http_uncompressed_body_length")).isEqualTo(1024);
+		Probe over = probe(prober, "plain_1kb", "/long");
+		assertThat(over.outcome().success()).isFalse();
+		assertThat(over.metric("probe_http_status_code")).isEqualTo(200);
+		assertThat(over.metric("probe_http_content_length")).isEqualTo(1025);
+		assertThat(over.metric("probe_http_uncompressed_body_length")).isEqualTo(1024);
+		assertThat(over.logText()).contains("Failed to read HTTP response body", "the body exceeds 1024 bytes (body_size_limit)");
 	}
 
 	@Test
