@@ -481,6 +481,15 @@ public class Dispatcher {
 	}
 
 	/**
+	 * {@link #updateInterest()} for a dispatcher whose {@link #readable()} turned true again outside
+	 * its own hooks (from a task or a timer): a transport that holds input the socket will not signal
+	 * again (TLS) gets its read on the next pass, as it does after an event. Loop thread only.
+	 */
+	public final void resumeReading() {
+		EventDelivery.refreshInterest(this);
+	}
+
+	/**
 	 * Routes {@link #send} and {@link #recv} through {@code transport} (TLS) from now on. Closing
 	 * the dispatcher closes the transport first, so that it can say goodbye (TLS close_notify).
 	 */

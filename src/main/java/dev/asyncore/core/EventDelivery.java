@@ -339,7 +339,7 @@ final class EventDelivery {
 	 * Recomputes interest; a layered transport (TLS) that holds decoded input the socket will not
 	 * signal again gets a read on the next pass without waiting.
 	 */
-	private static void refreshInterest(Dispatcher d) {
+	static void refreshInterest(Dispatcher d) {
 		try {
 			d.updateInterest();
 			Transport transport = d.transport;

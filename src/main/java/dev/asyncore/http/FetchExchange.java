@@ -25,9 +25,10 @@ import dev.asyncore.core.TimerHandle;
 /**
  * One fetch, hop by hop: check the URL, resolve off the loop, check the address, connect to exactly
  * that address (or reuse a pooled connection), send, parse, follow redirects, complete the future.
- * Loop thread only, apart from the resolver task it starts.
+ * It is its {@link BodySink}'s {@link BodySink.Flow}: while the sink is paused the connection is not
+ * read and the end of the body waits. Loop thread only, apart from the resolver task it starts.
  */
-final class FetchExchange implements ResponseParser.Listener {
+final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 
 	private static final Logger logger = LoggerFactory.getLogger(FetchExchange.class);
 
@@ -72,6 +73,15 @@ final class FetchExchange implements ResponseParser.Listener {
 
 	private boolean done;
 
+	/** The sink asked for a pause ({@link BodySink.Flow#pause()}): the connection is not read. */
+	private boolean sinkPaused;
+
+	/** The connection whose response ended while the sink was paused: completed on resume. */
+	private HttpConnection endedWhilePaused;
+
+	/** Whether this hop was told to {@link RequestOptions#hops()} (on completion, or on a failure in its body). */
+	private boolean hopReported;
+
 	private int hop;
 
 	private long dnsNanos;
@@ -108,6 +118,7 @@ final class FetchExchange implements ResponseParser.Listener {
 	private void hop(URI next) {
 		this.uri = next;
 		this.hop++;
+		this.hopReported = false;
 		this.dnsNanos = 0;
 		this.firstByteNanos = 0;
 		try {
@@ -226,6 +237,9 @@ final class FetchExchange implements ResponseParser.Listener {
 		if (this.memory != null && !this.following) {
 			presize(response);
 		}
+		if (this.options.sink() != null && !this.following) {
+			this.options.sink().open(response, this);
+		}
 		if (this.following && this.redirects.size() >= this.policy.maxRedirects()) {
 			String loop = this.redirects.contains(this.uri) ? " (a redirect loop)" : "";
 			throw new FetchException.TooManyRedirects("More than " + this.policy.maxRedirects() + " redirects"
@@ -270,6 +284,10 @@ final class FetchExchange implements ResponseParser.Listener {
 		if (this.done) {
 			return;
 		}
+		if (this.sinkPaused && !this.following) {
+			this.endedWhilePaused = from; // the sink still works on the body: it ends when the sink resumes
+			return;
+		}
 		reportHop(from);
 		if (this.following) {
 			followRedirect(from);
@@ -279,6 +297,10 @@ final class FetchExchange implements ResponseParser.Listener {
 			if (this.options.sink() != null) {
 				this.options.sink().complete();
 			}
+		}
+		catch (FetchException ex) {
+			fail(ex);
+			return;
 		}
 		catch (IOException ex) {
 			fail(new FetchException.Protocol("The body sink failed: " + ex.getMessage(), ex));
@@ -298,6 +320,7 @@ final class FetchExchange implements ResponseParser.Listener {
 	}
 
 	private void reportHop(HttpConnection from) {
+		this.hopReported = true;
 		RequestOptions extra = this.options.request();
 		if (extra.freshConnection()) {
 			from.close();
@@ -365,9 +388,45 @@ final class FetchExchange implements ResponseParser.Listener {
 		fail(new FetchException.Protocol("Fetching " + this.uri + " failed unexpectedly: " + cause, cause));
 	}
 
-	private void fail(FetchException failure) {
+	/** Whether the sink paused reading; the connection asks before each read. */
+	boolean readingPaused() {
+		return this.sinkPaused;
+	}
+
+	@Override
+	public void pause() {
+		if (!this.done && !this.sinkPaused) {
+			this.sinkPaused = true;
+			if (this.connection != null) {
+				this.connection.updateInterest();
+			}
+		}
+	}
+
+	@Override
+	public void resume() {
+		if (this.done || !this.sinkPaused) {
+			return;
+		}
+		this.sinkPaused = false;
+		HttpConnection ended = this.endedWhilePaused;
+		if (ended != null) {
+			this.endedWhilePaused = null;
+			responseComplete(ended);
+		}
+		else if (this.connection != null) {
+			this.connection.resumeReading();
+		}
+	}
+
+	@Override
+	public void fail(FetchException failure) {
 		if (this.done) {
 			return;
+		}
+		if (this.head != null && !this.following && !this.hopReported && this.connection != null) {
+			// the final response failed in its body: its head and timings still tell what answered
+			reportHop(this.connection);
 		}
 		this.done = true;
 		if (this.totalTimer != null) {

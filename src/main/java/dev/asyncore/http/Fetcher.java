@@ -142,7 +142,8 @@ public final class Fetcher implements AutoCloseable {
 		}
 	}
 
-	Reactor reactor() {
+	/** The loop this fetcher's work runs on (where {@link BodySink}s are called). */
+	public Reactor reactor() {
 		return this.reactor;
 	}
 

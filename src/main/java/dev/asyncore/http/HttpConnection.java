@@ -184,6 +184,12 @@ final class HttpConnection extends AsyncChat {
 		return this.requestStart;
 	}
 
+	/** Not while the exchange's body sink has paused reading (it works on what it was given). */
+	@Override
+	public boolean readable() {
+		return super.readable() && (this.exchange == null || !this.exchange.readingPaused());
+	}
+
 	@Override
 	protected void collectIncomingData(ByteBuffer data) throws IOException {
 		if (this.exchange == null) {
@@ -216,8 +222,9 @@ final class HttpConnection extends AsyncChat {
 		this.exchange = null;
 		setTerminator(Terminator.NONE);
 		setIdleTimeout(null);
-		// a server may answer before reading the whole request: unsent bytes make the connection unusable
-		if (this.parser.keepAlive() && !isClosed() && !isInputShutdown() && !writable()) {
+		// a server may answer before reading the whole request: unsent bytes make the connection unusable;
+		// an exchange whose sink still works on the body reads this connection's timings when it ends
+		if (this.parser.keepAlive() && !isClosed() && !isInputShutdown() && !writable() && !done.readingPaused()) {
 			this.pool.release(this);
 		}
 		else {

@@ -22,6 +22,7 @@ import dev.asyncore.core.Reactor;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProberLookup;
 import dev.asyncore.probe.exporter.BlackboxExporter;
 import dev.asyncore.probe.exporter.ExporterAccess;
@@ -51,7 +52,8 @@ public class BlackboxConfiguration {
 			.allowedHosts(new HashSet<>(properties.allowedHosts()))
 			.maxBodySize(properties.maxBodySize())
 			.build();
-		return new BlackboxProbers(policy, resolver.getIfAvailable(() -> InetAddress::getAllByName));
+		long memory = (properties.probeMemory() != null) ? properties.probeMemory().toBytes() : ProbeMemory.defaultMax();
+		return new BlackboxProbers(policy, resolver.getIfAvailable(() -> InetAddress::getAllByName), new ProbeMemory(memory));
 	}
 
 	@Bean
@@ -76,6 +78,8 @@ public class BlackboxConfiguration {
 
 		private final Resolver resolver;
 
+		private final ProbeMemory memory;
+
 		private final Map<Reactor, ProberLookup> probers = new ConcurrentHashMap<>();
 
 		private final Map<Reactor, Fetcher> fetchers = new ConcurrentHashMap<>();
@@ -83,9 +87,10 @@ public class BlackboxConfiguration {
 		/** Name look-ups of the tcp and udp probers, off every loop (the http prober's go through its fetcher). */
 		private final ExecutorService lookups;
 
-		BlackboxProbers(FetchPolicy policy, Resolver resolver) {
+		BlackboxProbers(FetchPolicy policy, Resolver resolver, ProbeMemory memory) {
 			this.policy = policy;
 			this.resolver = resolver;
+			this.memory = memory;
 			ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 					task -> {
 						Thread thread = new Thread(task, "blackbox-resolver");
@@ -100,6 +105,11 @@ public class BlackboxConfiguration {
 			return this.policy;
 		}
 
+		/** What the probes of every loop hold, against its bound. */
+		public ProbeMemory memory() {
+			return this.memory;
+		}
+
 		/**
 		 * The probers of {@code reactor}'s loop (the table's, {@link Probers#standard()}), by the name a
 		 * module's {@code prober:} gives.
@@ -108,7 +118,8 @@ public class BlackboxConfiguration {
 			return this.probers.computeIfAbsent(reactor, r -> {
 				Fetcher fetcher = Fetcher.builder(r).policy(this.policy).resolver(this.resolver).build();
 				this.fetchers.put(r, fetcher);
-				return Probers.standard().forLoop(new ProberContext(r, fetcher, this.policy, this.resolver, this.lookups));
+				return Probers.standard()
+					.forLoop(new ProberContext(r, fetcher, this.policy, this.resolver, this.lookups, this.memory));
 			});
 		}
 

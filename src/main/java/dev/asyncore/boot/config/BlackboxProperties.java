@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The blackbox_exporter drop-in ({@code asyncore.blackbox}), served by listeners of
@@ -19,12 +20,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeoutOffset subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds
  * @param reloadCheckInterval how often the module file's modification time is checked; 0 never
  * @param maxBodySize body limit of a probe whose module sets no body_size_limit
+ * @param probeMemory the most all probes may hold at once (kept and decoded bodies, TLS and DNS
+ * buffers), each probe at most a quarter of it; unset means a quarter of the heap limit
  */
 @ConfigurationProperties("asyncore.blackbox")
 public record BlackboxProperties(String configFile, @DefaultValue("true") boolean allowPrivateNetworks,
 		@DefaultValue List<String> allowedHosts, @DefaultValue("1024") int maxInFlight,
 		@DefaultValue("500ms") Duration timeoutOffset, @DefaultValue("5s") Duration reloadCheckInterval,
-		@DefaultValue("10485760") long maxBodySize) {
+		@DefaultValue("10485760") long maxBodySize, DataSize probeMemory) {
 
 	public BlackboxProperties {
 		allowedHosts = List.copyOf(allowedHosts);
@@ -36,6 +39,9 @@ public record BlackboxProperties(String configFile, @DefaultValue("true") boolea
 		}
 		if (reloadCheckInterval.isNegative()) {
 			throw new InvalidConfigurationException("asyncore.blackbox.reload-check-interval", "must not be negative");
+		}
+		if (probeMemory != null && probeMemory.toBytes() < (1L << 20)) {
+			throw new InvalidConfigurationException("asyncore.blackbox.probe-memory", "must be at least 1MB, was " + probeMemory);
 		}
 	}
 

@@ -16,6 +16,7 @@ import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.Resolver;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.http.HttpProber;
 
 /**
@@ -40,7 +41,8 @@ public class ProbesConfiguration {
 			}
 		}).toList();
 		return new ProbeScheduler(probes, reactorLifecycle,
-				new HttpProber(asyncoreFetcher, asyncoreFetchPolicy, resolver.getIfAvailable(() -> InetAddress::getAllByName)),
+				new HttpProber(asyncoreFetcher, asyncoreFetchPolicy, resolver.getIfAvailable(() -> InetAddress::getAllByName),
+						new ProbeMemory(ProbeMemory.defaultMax())),
 				fetchMetrics);
 	}
 

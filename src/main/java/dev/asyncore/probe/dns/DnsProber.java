@@ -14,6 +14,7 @@ import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.Prober;
 import dev.asyncore.probe.config.IpLiteral;
@@ -29,7 +30,7 @@ import dev.asyncore.probe.target.TargetAddress;
  * the http prober. {@link #run} is called on this prober's loop thread and completes there.
  *
  * <pre>{@code
- * DnsProber dns = new DnsProber(reactor, policy, InetAddress::getAllByName, executor);
+ * DnsProber dns = new DnsProber(reactor, policy, InetAddress::getAllByName, executor, new ProbeMemory(64L << 20));
  * DnsOptions options = modules.module("dns_udp").options(DnsOptions.KIND);
  * dns.run(options, "127.0.0.1:53", Duration.ofSeconds(5), report, log).thenAccept(ok -> ...);
  * }</pre>
@@ -44,6 +45,8 @@ public final class DnsProber implements Prober<DnsOptions> {
 
 	private final Executor lookups;
 
+	private final ProbeMemory memory;
+
 	/** Query IDs: unpredictable (RFC 5452), from a generator of this loop's own (no lock shared with other loops). */
 	private final SecureRandom ids = newIds();
 
@@ -52,19 +55,21 @@ public final class DnsProber implements Prober<DnsOptions> {
 	 * @param policy which hosts, ports and address classes may be probed (its timeouts are not used)
 	 * @param resolver the name look-up for a target that is not an IP literal
 	 * @param lookups where {@code resolver} runs (never the loop thread)
+	 * @param memory the bound on what probes hold (a TCP reply, TLS buffers)
 	 */
-	public DnsProber(Reactor reactor, FetchPolicy policy, Resolver resolver, Executor lookups) {
+	public DnsProber(Reactor reactor, FetchPolicy policy, Resolver resolver, Executor lookups, ProbeMemory memory) {
 		this.reactor = reactor;
 		this.policy = policy;
 		this.resolver = resolver;
 		this.lookups = lookups;
+		this.memory = memory;
 	}
 
 	@Override
 	public CompletableFuture<Boolean> run(DnsOptions dns, String target, Duration timeout, ProbeReport report,
 			ProbeLog log) {
 		DnsRun probe = new DnsRun(this.reactor, this.policy, this.ids, dns, report, log,
-				System.nanoTime() + timeout.toNanos());
+				System.nanoTime() + timeout.toNanos(), this.memory.lease());
 		if (dns.dnsOverTls() && dns.tlsMaterial() == null) {
 			log.error("Failed to create TLS configuration", "err", "no TLS material was loaded for the module");
 			return probe.fail();

@@ -23,6 +23,7 @@ import dev.asyncore.core.TimerHandle;
 import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.config.IpProtocol;
 import dev.asyncore.probe.target.IpText;
@@ -58,6 +59,8 @@ final class DnsRun implements DnsExchange.Listener {
 
 	private final SecureRandom ids;
 
+	private final ProbeMemory.Lease lease;
+
 	private Phase phase = Phase.RESOLVING;
 
 	private Message query;
@@ -80,9 +83,11 @@ final class DnsRun implements DnsExchange.Listener {
 
 	private int strays;
 
+	/** @param lease the probe's share of the probe memory, closed when the probe ends */
 	DnsRun(Reactor reactor, FetchPolicy policy, SecureRandom ids, DnsOptions dns, ProbeReport report, ProbeLog log,
-			long deadlineNanos) {
+			long deadlineNanos, ProbeMemory.Lease lease) {
 		this.reactor = reactor;
+		this.lease = lease;
 		this.ids = ids;
 		this.policy = policy;
 		this.dns = dns;
@@ -152,7 +157,7 @@ final class DnsRun implements DnsExchange.Listener {
 		try {
 			if (this.dns.tcp()) {
 				String serverName = (this.dns.tlsConfig().serverName() != null) ? this.dns.tlsConfig().serverName() : host;
-				DnsTcpExchange tcp = new DnsTcpExchange(this.reactor, this, this.dns.tlsMaterial(), serverName);
+				DnsTcpExchange tcp = new DnsTcpExchange(this.reactor, this, this.dns.tlsMaterial(), serverName, this.lease);
 				this.exchange = tcp;
 				tcp.start(this.dns.sourceAddress(), server, wire);
 			}
@@ -263,6 +268,7 @@ final class DnsRun implements DnsExchange.Listener {
 		if (this.exchange != null) {
 			this.exchange.close();
 		}
+		this.lease.close();
 		metrics();
 		this.outcome.complete(success);
 	}

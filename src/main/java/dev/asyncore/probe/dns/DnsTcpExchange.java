@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 
 import dev.asyncore.core.Reactor;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.tls.TlsCapture;
 import dev.asyncore.probe.tls.TlsChat;
 import dev.asyncore.probe.tls.TlsMaterial;
@@ -20,7 +21,8 @@ import dev.asyncore.tls.TlsTransport;
  * never exceeds 65535 bytes of memory. With TLS, a {@link TlsTransport} is installed once the socket
  * connected; the query, queued before, leaves only after the handshake, and the exchange counts as
  * connected (the end of blackbox_exporter's {@code connect} phase) only then. Each reply goes to the
- * {@link DnsExchange.Listener}. Loop thread only.
+ * {@link DnsExchange.Listener}. A reply's bytes (once its length is read) and the TLS buffers are
+ * reserved from the probe's {@link ProbeMemory.Lease}; a refusal fails the probe. Loop thread only.
  */
 final class DnsTcpExchange extends TlsChat implements DnsExchange {
 
@@ -40,6 +42,11 @@ final class DnsTcpExchange extends TlsChat implements DnsExchange {
 
 	private final TlsCapture capture = new TlsCapture();
 
+	private final ProbeMemory.Lease lease;
+
+	/** Bytes reserved for replies: the longest so far. */
+	private int reserved;
+
 	private Stage stage = Stage.CONNECTING;
 
 	/** The length of the message being read, or -1 while its prefix is. */
@@ -48,10 +55,13 @@ final class DnsTcpExchange extends TlsChat implements DnsExchange {
 	/**
 	 * @param tls the TLS material, or {@code null} for plain TCP
 	 * @param serverName the name the server's certificate must match (ignored without {@code tls})
+	 * @param lease the probe's share of the probe memory
 	 */
-	DnsTcpExchange(Reactor reactor, Listener listener, TlsMaterial tls, String serverName) throws IOException {
+	DnsTcpExchange(Reactor reactor, Listener listener, TlsMaterial tls, String serverName, ProbeMemory.Lease lease)
+			throws IOException {
 		super(reactor);
 		this.listener = listener;
+		this.lease = lease;
 		this.tls = tls;
 		this.serverName = serverName;
 		createSocket();
@@ -77,6 +87,14 @@ final class DnsTcpExchange extends TlsChat implements DnsExchange {
 		}
 		this.stage = Stage.HANDSHAKE;
 		try {
+			this.lease.reserve(ProbeMemory.TLS_BYTES, "the TLS connection's buffers");
+		}
+		catch (ProbeMemory.Refused ex) {
+			this.listener.failed(ex.getMessage());
+			close();
+			return;
+		}
+		try {
 			startTls(TlsTransport.client((SocketChannel) channel(), this.tls.newContext(this.capture),
 					this.serverName, ((InetSocketAddress) remoteAddress()).getPort(), this.tls.engineSetup()));
 		}
@@ -101,6 +119,16 @@ final class DnsTcpExchange extends TlsChat implements DnsExchange {
 			if (this.messageLength == 0) {
 				this.listener.failed("the server sent a zero-length TCP message");
 				return;
+			}
+			if (this.messageLength > this.reserved) {
+				try {
+					this.lease.reserve(this.messageLength - this.reserved, "the DNS reply");
+					this.reserved = this.messageLength;
+				}
+				catch (ProbeMemory.Refused ex) {
+					this.listener.failed(ex.getMessage());
+					return;
+				}
 			}
 			setTerminator(this.messageLength);
 			return;

@@ -1,9 +1,5 @@
 package dev.asyncore.probe.http;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
@@ -11,17 +7,17 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
-import dev.asyncore.http.FetchResult;
 import dev.asyncore.http.RequestOptions;
+import dev.asyncore.http.ResponseHead;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 
 /**
  * Judges a response by a module's options in blackbox_exporter's order (status, headers, body,
- * HTTP version, TLS) and sets the response gauges. Loop thread only; one per probe.
+ * HTTP version, TLS) and sets the response gauges, also for a response whose body failed (as
+ * blackbox_exporter reports what answered before it says the body could not be read). Loop thread
+ * only; one per probe.
  */
 final class HttpJudge {
 
@@ -37,41 +33,52 @@ final class HttpJudge {
 		this.metrics = metrics;
 	}
 
-	boolean judge(FetchResult result, List<RequestOptions.Hop> hops) {
-		RequestOptions.Hop last = hops.isEmpty() ? null : hops.get(hops.size() - 1);
-		int status = result.status();
+	/**
+	 * @param hops every hop of the fetch, the final response's last
+	 * @param body the final response's body as the probe read it
+	 * @param failure why its body could not be read to the end, or {@code null}
+	 */
+	boolean judge(List<RequestOptions.Hop> hops, ProbeBody body, Throwable failure) {
+		RequestOptions.Hop last = hops.get(hops.size() - 1);
+		ResponseHead head = last.head();
+		int status = head.status();
 		this.log.info("Received HTTP response", "status_code", status);
-		boolean redirect = status >= 300 && status < 400 && result.headers().firstValue("Location").isPresent();
-		int redirects = result.redirects().size() + ((!this.http.followRedirects() && redirect) ? 1 : 0);
+		boolean redirect = status >= 300 && status < 400 && head.headers().firstValue("Location").isPresent();
+		int redirects = hops.size() - 1 + ((!this.http.followRedirects() && redirect) ? 1 : 0);
 		this.metrics.gauge("probe_http_redirects", "The number of redirects", redirects);
 		this.metrics.gauge("probe_http_status_code", "Response HTTP status code", status);
-		long contentLength = result.headers().firstValueAsLong("Content-Length").orElse(-1);
+		long contentLength = head.headers().firstValueAsLong("Content-Length").orElse(-1);
 		this.metrics.gauge("probe_http_content_length", "Length of http content response", contentLength);
-		result.headers().firstValue("Last-Modified").ifPresent(this::lastModified);
+		head.headers().firstValue("Last-Modified").ifPresent(this::lastModified);
 		boolean success = this.http.validStatus(status);
 		if (!success) {
 			this.log.error("Invalid HTTP response status code", "status_code", status, "valid_status_codes",
 					this.http.validStatusCodes().isEmpty() ? "2xx" : this.http.validStatusCodes());
 		}
 		if (success && (!this.http.failIfHeaderMatches().isEmpty() || !this.http.failIfHeaderNotMatches().isEmpty())) {
-			success = headersMatch(result);
+			success = headersMatch(head);
 			this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", success ? 0 : 1);
 		}
-		byte[] body = decoded(result);
-		this.metrics.gauge("probe_http_uncompressed_body_length", "Length of uncompressed response body",
-				(body != null) ? body.length : result.bodySize());
-		if (success && this.http.needsBody()) {
-			success = (body != null) && bodyMatches(new String(body, StandardCharsets.UTF_8));
+		this.metrics.gauge("probe_http_uncompressed_body_length", "Length of uncompressed response body", body.length());
+		if (failure != null) {
+			this.log.error("Failed to read HTTP response body", "err", failure.getMessage());
+			if (success && this.http.needsBody()) {
+				this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", 1);
+			}
+			success = false;
+		}
+		else if (success && this.http.needsBody()) {
+			success = bodyMatches(body);
 			this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", success ? 0 : 1);
 		}
-		String version = (last != null) ? last.head().version() : "HTTP/1.1";
+		String version = last.head().version();
 		this.metrics.gauge("probe_http_version", "Returns the version of HTTP of the probe response",
 				Double.parseDouble(version.substring(5)));
 		if (success && !this.http.validHttpVersions().isEmpty() && !this.http.validHttpVersions().contains(version)) {
 			this.log.error("Invalid HTTP version number", "version", version);
 			success = false;
 		}
-		boolean ssl = (last != null) && last.https();
+		boolean ssl = last.https();
 		this.metrics.gauge("probe_http_ssl", "Indicates if SSL was used for the final redirect", ssl ? 1 : 0);
 		if (ssl && this.http.failIfSsl()) {
 			this.log.error("Final request was over SSL");
@@ -141,7 +148,7 @@ final class HttpJudge {
 		return n;
 	}
 
-	private boolean headersMatch(FetchResult result) {
+	private boolean headersMatch(ResponseHead result) {
 		for (HeaderMatch rule : this.http.failIfHeaderMatches()) {
 			List<String> values = result.headers().allValues(rule.header());
 			if (values.isEmpty()) {
@@ -182,7 +189,15 @@ final class HttpJudge {
 		return rule.allowMissing();
 	}
 
-	private boolean bodyMatches(String body) {
+	private boolean bodyMatches(ProbeBody kept) {
+		CharSequence body;
+		try {
+			body = kept.text();
+		}
+		catch (ProbeMemory.Refused ex) {
+			this.log.error("Error reading HTTP body", "err", ex.getMessage());
+			return false;
+		}
 		for (Pattern pattern : this.http.failIfBodyMatches()) {
 			if (pattern.matcher(body).find()) {
 				this.log.error("Body matched regular expression", "regexp", pattern);
@@ -196,47 +211,6 @@ final class HttpJudge {
 			}
 		}
 		return true;
-	}
-
-	/** The body after Content-Encoding is undone, or {@code null} if it was not kept. */
-	private byte[] decoded(FetchResult result) {
-		if (!this.http.needsBody() && this.http.compression().isEmpty()) {
-			return null;
-		}
-		String encoding = result.headers().firstValue("Content-Encoding").orElse("identity").strip().toLowerCase();
-		byte[] raw = result.body();
-		try {
-			return switch (encoding) {
-				case "gzip", "x-gzip" -> readAll(new GZIPInputStream(new ByteArrayInputStream(raw)));
-				case "deflate" -> inflate(raw);
-				default -> raw;
-			};
-		}
-		catch (IOException ex) {
-			this.log.error("Failed to decompress the response body", "encoding", encoding, "err", ex.getMessage());
-			return null;
-		}
-	}
-
-	private byte[] inflate(byte[] raw) throws IOException {
-		try {
-			return readAll(new InflaterInputStream(new ByteArrayInputStream(raw)));
-		}
-		catch (IOException ex) {
-			// servers differ: some send raw DEFLATE rather than the zlib format the RFC names
-			return readAll(new InflaterInputStream(new ByteArrayInputStream(raw), new Inflater(true)));
-		}
-	}
-
-	private byte[] readAll(InputStream in) throws IOException {
-		long limit = (this.http.bodySizeLimit() > 0) ? this.http.bodySizeLimit() : 64L << 20;
-		try (in) {
-			byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-			if (data.length > limit) {
-				throw new IOException("the decoded body is larger than " + limit + " bytes");
-			}
-			return data;
-		}
 	}
 
 }

@@ -36,8 +36,9 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * @param failIfHeaderMatches fail when a header value matches
  * @param failIfHeaderNotMatches fail unless a header value matches
  * @param bodySizeLimit largest body read in bytes; 0 means the service's limit
- * @param compression {@code gzip}, {@code deflate}, {@code br}... sent as Accept-Encoding and
- * decoded (gzip and deflate); empty for none
+ * @param compression {@code gzip} or {@code deflate}: sent as Accept-Encoding, and the body decoded
+ * so whatever its Content-Encoding says ({@code deflate} as raw DEFLATE, as Go reads it); empty for
+ * none (or {@code identity})
  * @param ipProtocol {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
  * @param basicAuthUser user name of {@code basic_auth}, or {@code null}
  * @param basicAuthPassword its password ({@code password} or the content of {@code password_file})

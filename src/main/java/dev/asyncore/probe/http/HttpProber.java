@@ -16,7 +16,6 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
-import dev.asyncore.http.BodySink;
 import dev.asyncore.http.FetchOptions;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.FetchResult;
@@ -24,6 +23,7 @@ import dev.asyncore.http.Fetcher;
 import dev.asyncore.http.RequestOptions;
 import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.Prober;
 import dev.asyncore.probe.config.IpLiteral;
@@ -35,8 +35,10 @@ import dev.asyncore.probe.tls.TlsMaterial;
 /**
  * blackbox_exporter's http prober on the reactor: one fetch on a fresh connection (through the
  * {@link Fetcher}, so the {@link FetchPolicy} guards every hop), judged by the module's options and
- * reported in blackbox_exporter's metric names ({@link HttpGauges}). Any thread may call
- * {@link #probe}; the work and the completion happen on the fetcher's loop thread.
+ * reported in blackbox_exporter's metric names ({@link HttpGauges}). The body streams through a
+ * {@link ProbeBody} (decoded, counted, kept only for {@code fail_if_body_*}), and what a probe holds
+ * is reserved from the {@link ProbeMemory} it is given. Any thread may call {@link #probe}; the work
+ * and the completion happen on the fetcher's loop thread.
  */
 public final class HttpProber implements Prober<HttpOptions> {
 
@@ -49,15 +51,19 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	private final Resolver resolver;
 
+	private final ProbeMemory memory;
+
 	/**
 	 * @param policy what may be probed; its timeouts are replaced by each probe's, its body limit
-	 * by a module's {@code body_size_limit}
+	 * (on the bytes read after decoding) by a module's {@code body_size_limit}
 	 * @param resolver the name look-up (blocking; runs on the fetcher's resolver executor)
+	 * @param memory the bound on what probes hold, shared with the other probers
 	 */
-	public HttpProber(Fetcher fetcher, FetchPolicy policy, Resolver resolver) {
+	public HttpProber(Fetcher fetcher, FetchPolicy policy, Resolver resolver, ProbeMemory memory) {
 		this.fetcher = fetcher;
 		this.policy = policy;
 		this.resolver = resolver;
+		this.memory = memory;
 	}
 
 	/**
@@ -107,29 +113,60 @@ public final class HttpProber implements Prober<HttpOptions> {
 		List<RequestOptions.Hop> hops = new ArrayList<>();
 		RequestOptions request = new RequestOptions(http.method(), headers(http), body(http), context,
 				(material != null) ? material.engineSetup() : null, http.tls().serverName(), resolution, true, hops::add);
-		boolean keepBody = http.needsBody() || !http.compression().isEmpty();
-		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout));
-		if (!keepBody) {
-			options = options.sink(BodySink.discard());
+		ProbeMemory.Lease lease = this.memory.lease();
+		if ("https".equalsIgnoreCase(uri.getScheme())) {
+			try {
+				lease.reserve(ProbeMemory.TLS_BYTES, "the TLS connection's buffers");
+			}
+			catch (ProbeMemory.Refused ex) {
+				lease.close();
+				log.error("Error for HTTP request", "err", ex.getMessage());
+				return CompletableFuture.completedFuture(new Outcome(false, null, ex));
+			}
 		}
+		ProbeBody body = body(http, lease);
+		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout)).sink(body);
 		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
 		return this.fetcher.fetch(uri, options).handle((result, failure) -> {
-			resolution.report(uri, metrics, log);
-			metrics.phases(hops);
-			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-			boolean success = (result != null) && new HttpJudge(http, log, metrics).judge(result, hops);
-			if (cause != null) {
-				log.error("Error for HTTP request", "err", cause.getMessage());
+			try {
+				resolution.report(uri, metrics, log);
+				metrics.phases(hops);
+				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+				// the final response's head came (its hop is the last one) even if its body then failed
+				boolean answered = body.head() != null && !hops.isEmpty();
+				boolean success = answered && new HttpJudge(http, log, metrics).judge(hops, body, cause);
+				if (cause != null && !answered) {
+					log.error("Error for HTTP request", "err", cause.getMessage());
+				}
+				boolean https = hops.isEmpty() ? "https".equalsIgnoreCase(uri.getScheme()) : hops.get(hops.size() - 1).https();
+				if (https) {
+					metrics.tls(capture);
+				}
+				if (capture.verifyError() != null) {
+					log.error("Certificate verification failed", "err", capture.verifyError());
+				}
+				return new Outcome(success, result, cause);
 			}
-			boolean https = hops.isEmpty() ? "https".equalsIgnoreCase(uri.getScheme()) : hops.get(hops.size() - 1).https();
-			if (https) {
-				metrics.tls(capture);
+			finally {
+				lease.close();
 			}
-			if (capture.verifyError() != null) {
-				log.error("Certificate verification failed", "err", capture.verifyError());
-			}
-			return new Outcome(success, result, cause);
 		});
+	}
+
+	/**
+	 * The body's way through the probe: the module's {@code compression} decoded, limited by
+	 * {@code body_size_limit} (else the service's limit) on the decoded bytes, kept only for
+	 * {@code fail_if_body_*}.
+	 */
+	private ProbeBody body(HttpOptions http, ProbeMemory.Lease lease) {
+		BodyDecoder.Coding coding = switch (http.compression()) {
+			case "gzip" -> BodyDecoder.Coding.GZIP;
+			case "deflate" -> BodyDecoder.Coding.DEFLATE;
+			default -> null;
+		};
+		long limit = (http.bodySizeLimit() > 0) ? http.bodySizeLimit() : this.policy.maxBodySize();
+		String name = (http.bodySizeLimit() > 0) ? "body_size_limit" : "the service's body limit";
+		return new ProbeBody(coding, http.needsBody(), limit, name, this.fetcher.reactor(), lease);
 	}
 
 	private FetchPolicy policy(HttpOptions http, Duration timeout) {
@@ -138,10 +175,9 @@ public final class HttpProber implements Prober<HttpOptions> {
 			.readTimeout(timeout)
 			.totalTimeout(timeout)
 			.maxRedirects(http.followRedirects() ? MAX_REDIRECTS : 0);
-		if (http.bodySizeLimit() > 0) {
-			builder.maxBodySize(http.bodySizeLimit());
-		}
-		return builder.build();
+		// the body's limit is ProbeBody's, on what the probe reads after decoding, as blackbox_exporter's
+		// MaxBytesReader: the response is still reported; what is read and not kept is not held
+		return builder.maxBodySize(Long.MAX_VALUE).build();
 	}
 
 	private static List<Map.Entry<String, String>> headers(HttpOptions http) {

@@ -29,11 +29,11 @@ import dev.asyncore.probe.udp.UdpProber;
 public final class Probers {
 
 	private static final Probers STANDARD = of(
-			entry(HttpOptions.KIND, c -> new HttpProber(c.fetcher(), c.policy(), c.resolver())),
-			entry(TcpOptions.KIND, c -> new TcpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())),
+			entry(HttpOptions.KIND, c -> new HttpProber(c.fetcher(), c.policy(), c.resolver(), c.memory())),
+			entry(TcpOptions.KIND, c -> new TcpProber(c.reactor(), c.resolver(), c.lookups(), c.policy(), c.memory())),
 			entry(UdpOptions.KIND, c -> new UdpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())),
-			entry(DnsOptions.KIND,
-					c -> new DnsProber(c.reactor(), c.policy(), c.resolver(), c.fetcher().resolverExecutor())));
+			entry(DnsOptions.KIND, c -> new DnsProber(c.reactor(), c.policy(), c.resolver(), c.fetcher().resolverExecutor(),
+					c.memory())));
 
 	/**
 	 * One prober: its kind and how it is made for a loop.

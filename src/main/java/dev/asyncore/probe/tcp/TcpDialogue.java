@@ -20,6 +20,7 @@ import dev.asyncore.chat.TooLongFrameException;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.core.TimerHandle;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.dialogue.QueryScript;
 import dev.asyncore.probe.target.IpText;
@@ -36,7 +37,9 @@ import dev.asyncore.tls.TlsTransport;
  * {@link TlsTransport} installed once what was sent has left. Input is bounded: a line may hold
  * 64 KiB less one byte (Go's {@code bufio.Scanner} limit, failing as it fails) and one
  * {@code expect} reads at most {@link #MAX_STEP_BYTES} before it counts as not matched; input that
- * no step waits for is read and dropped. One deadline covers the whole dialogue. Loop thread only.
+ * no step waits for is read and dropped. One deadline covers the whole dialogue. The line buffer
+ * (reserved at its bound when the first step reads) and the TLS buffers are reserved from the
+ * probe's {@link ProbeMemory.Lease}; a refusal fails the probe. Loop thread only.
  */
 final class TcpDialogue extends TlsChat {
 
@@ -64,6 +67,8 @@ final class TcpDialogue extends TlsChat {
 
 	private final ProbeLog log;
 
+	private final ProbeMemory.Lease lease;
+
 	private final CompletableFuture<Boolean> result = new CompletableFuture<>();
 
 	private final TlsCapture capture = new TlsCapture();
@@ -86,25 +91,31 @@ final class TcpDialogue extends TlsChat {
 
 	private long tlsNanos;
 
+	private boolean lineReserved;
+
+	private boolean tlsReserved;
+
 	private TcpDialogue(Reactor reactor, TcpOptions probe, TlsMaterial tls, String serverName, ProbeReport report,
-			ProbeLog log) {
+			ProbeLog log, ProbeMemory.Lease lease) {
 		super(reactor);
 		this.probe = probe;
 		this.tls = tls;
 		this.serverName = serverName;
 		this.report = report;
 		this.log = log;
+		this.lease = lease;
 		this.script = new QueryScript(probe.queryResponse(), report, log);
 	}
 
 	/**
 	 * Connects to {@code address} and runs the dialogue. Loop thread.
 	 * @param serverName the name TLS sends and verifies: {@code server_name} or the target's host
+	 * @param lease the probe's share of the probe memory
 	 * @return whether every step passed; never completes exceptionally
 	 */
 	static CompletableFuture<Boolean> start(Reactor reactor, TcpOptions probe, TlsMaterial tls, String serverName,
-			InetSocketAddress address, Duration budget, ProbeReport report, ProbeLog log) {
-		TcpDialogue dialogue = new TcpDialogue(reactor, probe, tls, serverName, report, log);
+			InetSocketAddress address, Duration budget, ProbeReport report, ProbeLog log, ProbeMemory.Lease lease) {
+		TcpDialogue dialogue = new TcpDialogue(reactor, probe, tls, serverName, report, log, lease);
 		dialogue.deadline = reactor.schedule(budget, dialogue::timedOut);
 		log.info(probe.tls() ? "Dialing TCP with TLS" : "Dialing TCP without TLS");
 		try {
@@ -141,6 +152,9 @@ final class TcpDialogue extends TlsChat {
 	private void drive() {
 		while (this.phase != Phase.ENDED) {
 			QueryScript.Action action = this.script.next();
+			if ((action instanceof QueryScript.Expect || action instanceof QueryScript.ExpectBytes) && !reserveLine()) {
+				return;
+			}
 			if (action instanceof QueryScript.Expect) {
 				this.phase = Phase.LINE;
 				this.lineBytes = 0;
@@ -177,7 +191,32 @@ final class TcpDialogue extends TlsChat {
 		}
 	}
 
+	/** The line buffer, at its bound, before the first step that reads; {@code false} if refused (the probe failed). */
+	private boolean reserveLine() {
+		if (!this.lineReserved) {
+			try {
+				this.lease.reserve(MAX_LINE, "the dialogue's line buffer");
+				this.lineReserved = true;
+			}
+			catch (ProbeMemory.Refused ex) {
+				fail("Refused by the probe memory budget", ex);
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private void beginTls() {
+		if (!this.tlsReserved) {
+			try {
+				this.lease.reserve(ProbeMemory.TLS_BYTES, "the TLS connection's buffers");
+				this.tlsReserved = true;
+			}
+			catch (ProbeMemory.Refused ex) {
+				fail("Refused by the probe memory budget", ex);
+				return;
+			}
+		}
 		this.phase = Phase.HANDSHAKE;
 		this.tlsStart = System.nanoTime();
 		try {

@@ -8,6 +8,7 @@ import dev.asyncore.core.Reactor;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.Prober;
 import dev.asyncore.probe.config.TlsConfig;
@@ -32,16 +33,21 @@ public final class TcpProber implements Prober<TcpOptions> {
 
 	private final FetchPolicy policy;
 
+	private final ProbeMemory memory;
+
 	/**
 	 * @param resolver the name look-up (blocking)
 	 * @param resolverExecutor where look-ups run, never the loop thread
 	 * @param policy which hosts, ports and address classes may be probed (its timeouts do not apply)
+	 * @param memory the bound on what probes hold (a dialogue's line buffer and TLS buffers)
 	 */
-	public TcpProber(Reactor reactor, Resolver resolver, Executor resolverExecutor, FetchPolicy policy) {
+	public TcpProber(Reactor reactor, Resolver resolver, Executor resolverExecutor, FetchPolicy policy,
+			ProbeMemory memory) {
 		this.reactor = reactor;
 		this.policy = policy;
 		this.resolver = resolver;
 		this.resolverExecutor = resolverExecutor;
+		this.memory = memory;
 	}
 
 	@Override
@@ -49,11 +55,13 @@ public final class TcpProber implements Prober<TcpOptions> {
 			ProbeLog log) {
 		TlsMaterial tls = (tcp.tlsMaterial() != null) ? tcp.tlsMaterial() : TlsMaterial.load(TlsConfig.DEFAULT, "tls_config");
 		QueryScript.registerGauges(tcp.queryResponse(), report);
+		ProbeMemory.Lease lease = this.memory.lease();
 		return TargetAddress.resolveThen(target, tcp.ipProtocol(), this.resolver,
 				this.resolverExecutor, this.policy, this.reactor, timeout, report, log,
 				(parsed, address, budget) -> TcpDialogue.start(this.reactor, tcp, tls,
 						(tcp.tlsConfig().serverName() != null) ? tcp.tlsConfig().serverName() : parsed.host(), address,
-						budget, report, log));
+						budget, report, log, lease))
+			.whenComplete((success, error) -> lease.close());
 	}
 
 }

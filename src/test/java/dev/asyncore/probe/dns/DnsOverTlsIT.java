@@ -29,6 +29,7 @@ import org.xbill.DNS.TXTRecord;
 
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.config.Module;
 import dev.asyncore.probe.config.ModuleFile;
@@ -92,7 +93,7 @@ class DnsOverTlsIT {
 		this.lookups = Executors.newSingleThreadExecutor();
 		this.server = new FakeDnsServer(serverTls);
 		this.prober = new DnsProber(this.loop.reactor(), FetchPolicy.builder().allowPrivateNetworks(true).build(),
-				InetAddress::getAllByName, this.lookups);
+				InetAddress::getAllByName, this.lookups, new ProbeMemory(ProbeMemory.defaultMax()));
 	}
 
 	@AfterEach

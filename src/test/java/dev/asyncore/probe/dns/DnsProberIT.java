@@ -26,6 +26,7 @@ import org.xbill.DNS.TXTRecord;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.config.IpLiteral;
 import dev.asyncore.probe.config.Module;
@@ -126,7 +127,7 @@ class DnsProberIT {
 	}
 
 	private DnsProber prober(FetchPolicy policy, Resolver resolver) {
-		return new DnsProber(this.loop.reactor(), policy, resolver, this.lookups);
+		return new DnsProber(this.loop.reactor(), policy, resolver, this.lookups, new ProbeMemory(ProbeMemory.defaultMax()));
 	}
 
 	@AfterEach
@@ -294,6 +295,25 @@ class DnsProberIT {
 		assertThat(udp.success()).isFalse();
 		assertThat(udp.logged("exceeds 512")).isTrue();
 		assertThat(probe("a_tcp", this.server.target(), TIMEOUT).success()).isTrue(); // TCP carries it
+	}
+
+	@Test
+	void whenTheProbeMemoryBudgetHasNoRoomForATcpReplyThenTheProbeFailsWithTheReason() throws Exception {
+		ProbeMemory memory = new ProbeMemory(1 << 20);
+		ProbeMemory.Lease[] hogs = { memory.lease(), memory.lease(), memory.lease(), memory.lease() };
+		for (ProbeMemory.Lease hog : hogs) {
+			hog.reserve(memory.share() - 10_000, "the test's hog"); // 40,000 bytes left for the probe
+		}
+		DnsProber tight = new DnsProber(this.loop.reactor(), FetchPolicy.builder().allowPrivateNetworks(true).build(),
+				InetAddress::getAllByName, this.lookups, memory);
+		this.server.behave(query -> List.of(FakeDnsServer.Reply.of(big(query))));
+		Result refused = probe(tight, "a_tcp", this.server.target(), TIMEOUT);
+		assertThat(refused.success()).isFalse();
+		assertThat(refused.logged("probe memory: the DNS reply needs")).isTrue();
+		assertThat(memory.used()).isEqualTo(4 * (memory.share() - 10_000));
+		hogs[0].close();
+		assertThat(probe(tight, "a_tcp", this.server.target(), TIMEOUT).success()).isTrue();
+		assertThat(memory.used()).isEqualTo(3 * (memory.share() - 10_000));
 	}
 
 	private static Message big(Message query) throws IOException {

@@ -34,6 +34,7 @@ import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.ServerDispatcher;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.config.ModuleFile;
 import dev.asyncore.probe.config.ProberKind;
 import dev.asyncore.probe.http.HttpProber;
@@ -160,7 +161,8 @@ class BlackboxExporterIT {
 		ModuleFile modules = ModuleFile.parse(MODULES, null, KINDS);
 		return this.loop.call(() -> {
 			Fetcher fetcher = Fetcher.builder(this.loop.reactor()).policy(policy).build();
-			HttpProber prober = new HttpProber(fetcher, policy, InetAddress::getAllByName);
+			HttpProber prober = new HttpProber(fetcher, policy, InetAddress::getAllByName,
+					new ProbeMemory(ProbeMemory.defaultMax()));
 			BlackboxExporter exporter = new BlackboxExporter(() -> modules, r -> name -> name.equals("http") ? prober : null,
 					() -> CompletableFuture.completedFuture(null), maxInFlight, Duration.ofMillis(500));
 			ServerDispatcher server = new ServerDispatcher(this.loop.reactor(), new InetSocketAddress("127.0.0.1", 0),

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.probe.ProbeLog;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.config.Module;
 import dev.asyncore.probe.config.ModuleFile;
@@ -79,7 +80,7 @@ class TcpProberIT {
 	void start() {
 		this.loop = new ReactorThread("tcp-prober-it");
 		this.prober = new TcpProber(this.loop.reactor(), InetAddress::getAllByName, lookups,
-				FetchPolicy.builder().allowPrivateNetworks(true).build());
+				FetchPolicy.builder().allowPrivateNetworks(true).build(), new ProbeMemory(ProbeMemory.defaultMax()));
 	}
 
 	@AfterEach
@@ -300,6 +301,35 @@ class TcpProberIT {
 	}
 
 	@Test
+		void theLineBufferAndTheTlsBuffersAreReservedFromTheProbeMemoryBudget() throws Exception {
+		ProbeMemory memory = new ProbeMemory(1 << 20);
+		ProbeMemory.Lease[] hogs = { memory.lease(), memory.lease(), memory.lease(), memory.lease() };
+		for (ProbeMemory.Lease hog : hogs) {
+			hog.reserve(memory.share() - 10_000, "the test's hog"); // 40,000 bytes left: no line buffer fits
+		}
+		this.prober = new TcpProber(this.loop.reactor(), InetAddress::getAllByName, lookups,
+				FetchPolicy.builder().allowPrivateNetworks(true).build(), memory);
+		String banner = "prober: tcp\ntimeout: 5s\ntcp:\n  query_response:\n    - expect: \"^SSH-2.0-\"\n";
+		try (ScriptedServer ssh = new ScriptedServer(s -> {
+			write(s, "SSH-2.0-OpenSSH_9.2p1 Debian\r\n");
+			reader(s).readLine();
+		})) {
+			Result refused = probe(banner, ssh.target());
+			assertThat(refused.success()).isFalse();
+			assertThat(refused.logText()).contains("Refused by the probe memory budget",
+					"probe memory: the dialogue's line buffer needs 65536 more bytes; probes hold 1008576 of the 1048576-byte");
+			Result tls = probe("prober: tcp\ntcp:\n  tls: true\n  tls_config: {ca_file: " + caFile + "}\n", "localhost:" + ssh.port());
+			assertThat(tls.success()).isFalse();
+			assertThat(tls.logText()).contains("probe memory: the TLS connection's buffers needs 65536 more bytes");
+			assertThat(memory.used()).isEqualTo(4 * (memory.share() - 10_000));
+			hogs[0].close();
+			Result fits = probe(banner, ssh.target());
+			assertThat(fits.success()).as(fits.logText()).isTrue();
+			assertThat(memory.used()).isEqualTo(3 * (memory.share() - 10_000));
+		}
+	}
+
+	@Test
 	void aServerThatNeverAnswersFailsAtTheTimeoutButConnectsForTcpConnect() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		try (ScriptedServer silent = new ScriptedServer(s -> release.await(30, TimeUnit.SECONDS))) {
@@ -403,7 +433,7 @@ class TcpProberIT {
 	@Test
 	void thePolicyRefusesWhatHttpProbesMayNotReach() throws Exception {
 		TcpProber strict = this.loop.call(() -> new TcpProber(this.loop.reactor(), InetAddress::getAllByName, lookups,
-				FetchPolicy.builder().build()));
+				FetchPolicy.builder().build(), new ProbeMemory(ProbeMemory.defaultMax())));
 		ProbeReport report = new ProbeReport();
 		ProbeLog log = new ProbeLog("m", "t");
 		boolean success = this.loop.call(() -> strict.run(ModuleFile.defaults(KINDS).module("tcp_connect").options(TcpOptions.KIND), "127.0.0.1:22",

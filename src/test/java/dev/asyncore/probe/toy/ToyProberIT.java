@@ -20,6 +20,7 @@ import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.ServerDispatcher;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
+import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProberLookup;
 import dev.asyncore.probe.config.ModuleConfigException;
 import dev.asyncore.probe.config.ModuleFile;
@@ -68,7 +69,7 @@ class ToyProberIT {
 			FetchPolicy policy = FetchPolicy.builder().allowPrivateNetworks(true).build();
 			Fetcher fetcher = Fetcher.builder(this.loop.reactor()).policy(policy).build();
 			ProberLookup probers = TABLE.forLoop(new ProberContext(this.loop.reactor(), fetcher, policy,
-					InetAddress::getAllByName, this.lookups));
+					InetAddress::getAllByName, this.lookups, new ProbeMemory(ProbeMemory.defaultMax())));
 			BlackboxExporter exporter = new BlackboxExporter(() -> modules, (reactor) -> probers,
 					() -> CompletableFuture.completedFuture(null), 8, Duration.ofMillis(500));
 			ServerDispatcher server = new ServerDispatcher(this.loop.reactor(), new InetSocketAddress("127.0.0.1", 0),

@@ -1,0 +1,70 @@
+package dev.asyncore.probe.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import dev.asyncore.probe.ProbeMemory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A kept body's chunks are charged as they are made; its text is what {@code new String(bytes, UTF_8)} gives. */
+class KeptBodyTest {
+
+	private final ProbeMemory memory = new ProbeMemory(16L << 20);
+
+	private final ProbeMemory.Lease lease = this.memory.lease();
+
+	private KeptBody keep(byte[] bytes, int piece) throws ProbeMemory.Refused {
+		KeptBody body = new KeptBody(this.lease);
+		for (int at = 0; at < bytes.length; at += piece) {
+			body.append(ByteBuffer.wrap(bytes, at, Math.min(piece, bytes.length - at)));
+		}
+		return body;
+	}
+
+	@Test
+	void asciiIsReadInPlaceAndChargedChunkByChunk() throws ProbeMemory.Refused {
+		byte[] bytes = ("<html>" + "x".repeat(3 * KeptBody.CHUNK) + "<b>found it</b></html>").getBytes(StandardCharsets.US_ASCII);
+		KeptBody body = keep(bytes, 1000);
+		assertThat(this.lease.held()).isEqualTo(4L * KeptBody.CHUNK);
+		CharSequence text = body.text();
+		assertThat(this.lease.held()).as("no copy for ASCII").isEqualTo(4L * KeptBody.CHUNK);
+		assertThat(text.toString()).isEqualTo(new String(bytes, StandardCharsets.US_ASCII));
+		assertThat(Pattern.compile("<b>([a-z ]+)</b>").matcher(text).results().map(m -> m.group(1)))
+			.containsExactly("found it");
+		assertThat(text.subSequence(1, 5).toString()).isEqualTo("html");
+	}
+
+	@Test
+	void otherTextIsDecodedAsUtf8WithItsCostReservedFirst() throws ProbeMemory.Refused {
+		StringBuilder mixed = new StringBuilder();
+		while (mixed.length() < 2 * KeptBody.CHUNK) {
+			mixed.append("grüße ✓ 𝄞 ");
+		}
+		byte[] bytes = mixed.toString().getBytes(StandardCharsets.UTF_8);
+		byte[] broken = bytes.clone();
+		broken[KeptBody.CHUNK - 1] = (byte) 0xc3; // a sequence cut by a chunk's end, and an invalid byte
+		broken[100] = (byte) 0xff;
+		for (byte[] sample : new byte[][] { bytes, broken }) {
+			KeptBody body = keep(sample, 777);
+			long before = this.lease.held();
+			assertThat(body.text().toString()).isEqualTo(new String(sample, StandardCharsets.UTF_8));
+			assertThat(this.lease.held() - before).isEqualTo(2L * sample.length);
+		}
+	}
+
+	@Test
+	void aChunkOverTheShareIsRefusedBeforeItIsMade() throws ProbeMemory.Refused {
+		ProbeMemory small = new ProbeMemory(1 << 20);
+		KeptBody body = new KeptBody(small.lease());
+		body.append(ByteBuffer.allocate((int) small.share()));
+		assertThatThrownBy(() -> body.append(ByteBuffer.allocate(1))).isInstanceOf(ProbeMemory.Refused.class)
+			.hasMessageContaining("the response body kept for fail_if_body_* needs 16384 more bytes");
+		assertThat(small.used()).isEqualTo(small.share());
+	}
+
+}
