@@ -3,15 +3,19 @@ package dev.asyncore.boot.config;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchPolicy;
 
 /**
  * Rules over {@code asyncore.probes}, checked while {@link AsyncoreProperties} is bound: unique
- * names, parseable http(s) URLs, positive durations, status codes in 100..599.
+ * names, parseable http(s) URLs without credentials, positive durations, status codes in 100..599.
  */
 final class ProbeRules {
+
+	/** {@code scheme://user:password@}: refused without echoing the URL, which would show the password. */
+	private static final Pattern CREDENTIALS = Pattern.compile("(?s)\\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*@.*");
 
 	private ProbeRules() {
 	}
@@ -45,6 +49,10 @@ final class ProbeRules {
 	}
 
 	private static void checkUrl(String property, String url) {
+		if (CREDENTIALS.matcher(url).matches()) {
+			throw new InvalidConfigurationException(property,
+					"has credentials (user:password@), which probes never send; remove them from the URL");
+		}
 		try {
 			String scheme = FetchPolicy.parseUrl(url).getScheme();
 			if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {

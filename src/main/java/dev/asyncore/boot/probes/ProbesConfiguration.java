@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
+import dev.asyncore.boot.blackbox.BlackboxModules;
 import dev.asyncore.boot.config.AsyncoreProperties;
 import dev.asyncore.boot.fetch.FetchConfiguration;
 import dev.asyncore.boot.fetch.FetchMetrics;
@@ -22,7 +23,7 @@ import dev.asyncore.probe.http.HttpProber;
 /**
  * The static probes of {@code asyncore.probes}: each runs blackbox_exporter's http prober on the
  * service's {@link Fetcher} and fetch policy, on a reactor timer; their {@code asyncore.probe.*}
- * gauges and the {@code probes} endpoint.
+ * gauges and the {@code probes} endpoint (with the blackbox modules, when the service has them).
  */
 @Configuration(proxyBeanMethods = false)
 @Import(FetchConfiguration.class)
@@ -52,8 +53,9 @@ public class ProbesConfiguration {
 	}
 
 	@Bean
-	ProbesEndpoint probesEndpoint(ProbeScheduler probeScheduler) {
-		return new ProbesEndpoint(probeScheduler.probes());
+	ProbesEndpoint probesEndpoint(ProbeScheduler probeScheduler, ObjectProvider<BlackboxModules> blackboxModules) {
+		BlackboxModules modules = blackboxModules.getIfAvailable();
+		return new ProbesEndpoint(probeScheduler.probes(), (modules != null) ? modules::current : null);
 	}
 
 }

@@ -1,29 +1,47 @@
 package dev.asyncore.boot.probes;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 import dev.asyncore.boot.fetch.FetchView;
 import dev.asyncore.http.FetchResult;
+import dev.asyncore.probe.config.Module;
+import dev.asyncore.probe.config.ModuleFile;
 
 /**
- * The {@code probes} Actuator endpoint: each configured probe with its last result. Reads the
- * probes' volatile results; any thread.
+ * The {@code probes} Actuator endpoint: each configured probe with its last result, and the
+ * blackbox modules as the module file wrote them, every secret shown as {@code <secret>}. Reads the
+ * probes' volatile results and the current module file; any thread.
  */
 @Endpoint(id = "probes")
 public class ProbesEndpoint {
 
 	private final List<Probe> probes;
 
-	public ProbesEndpoint(List<Probe> probes) {
+	private final Supplier<ModuleFile> modules;
+
+	/**
+	 * @param modules the blackbox module file in use (replaced on reload), or {@code null} for none
+	 */
+	public ProbesEndpoint(List<Probe> probes, Supplier<ModuleFile> modules) {
 		this.probes = List.copyOf(probes);
+		this.modules = modules;
 	}
 
 	@ReadOperation
 	public ProbesDescriptor probes() {
-		return new ProbesDescriptor(this.probes.stream().map(ProbesEndpoint::describe).toList());
+		Map<String, Map<String, Object>> modules = new LinkedHashMap<>();
+		if (this.modules != null) {
+			for (Module<?> module : this.modules.get().modules().values()) {
+				modules.put(module.name(), module.config());
+			}
+		}
+		return new ProbesDescriptor(this.probes.stream().map(ProbesEndpoint::describe).toList(), modules);
 	}
 
 	private static ProbeDescriptor describe(Probe probe) {
@@ -40,11 +58,13 @@ public class ProbesEndpoint {
 	}
 
 	/**
-	 * Every probe.
+	 * Every probe and blackbox module.
 	 *
-	 * @param probes in configuration order
+	 * @param probes the static probes ({@code asyncore.probes}), in configuration order
+	 * @param modules the blackbox modules by name, in file order, each as its file wrote it with every
+	 * password, token and credential header as {@code <secret>} (blackbox_exporter's {@code /config})
 	 */
-	public record ProbesDescriptor(List<ProbeDescriptor> probes) {
+	public record ProbesDescriptor(List<ProbeDescriptor> probes, Map<String, Map<String, Object>> modules) {
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.asyncore.boot.security;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +26,9 @@ import dev.asyncore.boot.config.Scope;
  * The security answers of the HTTP API as RFC 9457 problem details
  * ({@code application/problem+json}, type {@code urn:asyncore:security:<what>}): {@code 401} with
  * one {@code WWW-Authenticate} challenge per accepted scheme when credentials are missing or wrong,
- * {@code 403} with RFC 6750's {@code insufficient_scope} when they lack the scope, and the limits'
- * {@code 429} and {@code 413}. Stateless; any request thread.
+ * {@code 403} with RFC 6750's {@code insufficient_scope} when they lack the scope, {@code 429} with
+ * {@code Retry-After} for a client whose basic logins failed too often, and the limits' {@code 429}
+ * and {@code 413}. Stateless; any request thread.
  */
 final class ApiProblems implements AuthenticationEntryPoint, AccessDeniedHandler {
 
@@ -74,6 +76,20 @@ final class ApiProblems implements AuthenticationEntryPoint, AccessDeniedHandler
 		String who = (request.getUserPrincipal() != null) ? "'" + request.getUserPrincipal().getName() + "'" : "The caller";
 		write(request, response, HttpStatus.FORBIDDEN, "insufficient-scope",
 				who + " may not call " + request.getRequestURI() + ": it needs the scope '" + scope + "'");
+	}
+
+	/** Too many failed basic logins from this client ({@link LoginBackoff}): {@code 429} before any bcrypt round. */
+	void throttled(HttpServletRequest request, HttpServletResponse response, Credentials.Verdict.Throttled throttled)
+			throws IOException {
+		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(throttled.seconds()));
+		write(request, response, HttpStatus.TOO_MANY_REQUESTS, "login-backoff",
+				"Too many failed logins from this address; retry in " + throttled.seconds() + " s");
+	}
+
+	/** {@code wait} in whole seconds, rounded up, at least 1: a {@code Retry-After} value. */
+	static long retryAfterSeconds(Duration wait) {
+		long seconds = wait.toSeconds() + ((wait.toNanosPart() == 0) ? 0 : 1);
+		return Math.max(1, seconds);
 	}
 
 	/** Writes a problem detail of this family. */

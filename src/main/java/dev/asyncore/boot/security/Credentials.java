@@ -4,14 +4,23 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 import dev.asyncore.boot.config.ApiSecurityProperties;
 import dev.asyncore.boot.config.Scope;
@@ -24,29 +33,68 @@ import dev.asyncore.boot.config.Scope;
  * (an unknown user costs a bcrypt check too, so timing does not tell names apart). Spring
  * Security's filter uses it, and so can a listener on the reactor that serves {@code /probe}.
  *
- * <p>Immutable; any thread. A basic check costs one bcrypt round (tens of milliseconds at cost 10),
- * so call it off the loop thread.
+ * <p>A basic credential that passed is remembered for {@link #VERIFIED_FOR} (at most
+ * {@link #MAX_VERIFIED} of them), keyed by the SHA-256 of the header value with a random salt of this
+ * instance, never by the value itself; checks of one credential at the same time share one bcrypt
+ * round. So bcrypt runs once per credential per minute, and a client that uses the right password
+ * is answered without it. Checks that need bcrypt are backed off per client address
+ * ({@link LoginBackoff}): wrong passwords from one address are answered {@link Verdict.Throttled} after
+ * a few, without bcrypt, and cannot starve another client's login.
+ *
+ * <p>Thread-safe; any thread. A basic check that is not remembered costs one bcrypt round (tens of
+ * milliseconds at cost 10): {@link #check} runs it on the executor it is given.
  */
 public final class Credentials {
 
 	/** The realm named in every {@code WWW-Authenticate} challenge. */
 	public static final String REALM = "asyncore";
 
+	/** How long a verified basic credential is remembered. */
+	static final Duration VERIFIED_FOR = Duration.ofSeconds(60);
+
+	/** Verified basic credentials remembered at most (least recently used dropped). */
+	static final int MAX_VERIFIED = 10_000;
+
 	private static final BCryptPasswordEncoder BCRYPT = new BCryptPasswordEncoder();
 
 	/** Checked when the user name is unknown, so that the answer takes as long as for a known one. */
 	private static final String DUMMY_HASH = BCRYPT.encode("not a password of anyone");
 
+	private static final CompletableFuture<Verdict> REFUSED = CompletableFuture.completedFuture(new Verdict.Refused());
+
 	private final List<Token> tokens;
 
 	private final List<ApiSecurityProperties.UserProperties> users;
 
+	private final PasswordEncoder encoder;
+
+	private final byte[] salt = new byte[32];
+
+	/** Basic credentials verified (or being verified) by salted hash; a check that fails leaves no entry. */
+	private final AsyncCache<String, Caller> verified;
+
+	private final LoginBackoff backoff;
+
 	public Credentials(ApiSecurityProperties properties) {
+		this(properties, BCRYPT, Ticker.systemTicker());
+	}
+
+	/** With the encoder of {@code password-hash} and the clock of the cache and back-off given (tests). */
+	Credentials(ApiSecurityProperties properties, PasswordEncoder encoder, Ticker ticker) {
 		this.tokens = properties.tokens()
 			.stream()
 			.map((t) -> new Token(t.name(), HexFormat.of().parseHex(t.hash().substring("sha256:".length())), t.scopes()))
 			.toList();
 		this.users = properties.users();
+		this.encoder = encoder;
+		new SecureRandom().nextBytes(this.salt);
+		this.verified = Caffeine.newBuilder()
+			.expireAfterWrite(VERIFIED_FOR)
+			.maximumSize(MAX_VERIFIED)
+			.ticker(ticker)
+			.buildAsync();
+		this.backoff = new LoginBackoff(LoginBackoff.BURST, LoginBackoff.PER_MINUTE, properties.rateLimit().maxClients(),
+				ticker);
 	}
 
 	/** Whether no token and no user is configured: nothing can authenticate. */
@@ -55,25 +103,40 @@ public final class Credentials {
 	}
 
 	/**
-	 * The caller that {@code authorization} proves.
+	 * The caller that {@code authorization} proves, without back-off; blocks for bcrypt on this thread.
 	 * @param authorization the {@code Authorization} header's value, or {@code null}
 	 * @return empty when it is absent, malformed, of another scheme, or wrong
 	 */
 	public Optional<Caller> authenticate(String authorization) {
+		return (check(authorization, null, Runnable::run).join() instanceof Verdict.Allowed allowed)
+				? Optional.of(allowed.caller()) : Optional.empty();
+	}
+
+	/**
+	 * What {@code authorization}, sent from {@code client}, proves. Completes at once for a bearer
+	 * token, a basic credential verified within {@link #VERIFIED_FOR}, a client that must wait, and
+	 * anything malformed; otherwise when the bcrypt round that {@code hashing} runs (or the same
+	 * credential's round already running) ends.
+	 * @param authorization the {@code Authorization} header's value, or {@code null}
+	 * @param client the client's address, whose failed basic checks are backed off; {@code null} for none
+	 * @param hashing where bcrypt runs ({@code Runnable::run}: on this thread)
+	 * @throws RejectedExecutionException if {@code hashing} refuses the round (nothing is counted)
+	 */
+	public CompletableFuture<Verdict> check(String authorization, String client, Executor hashing) {
 		if (authorization == null) {
-			return Optional.empty();
+			return REFUSED;
 		}
 		String value = authorization.strip();
 		int space = value.indexOf(' ');
 		if (space < 0) {
-			return Optional.empty();
+			return REFUSED;
 		}
 		String scheme = value.substring(0, space).toLowerCase(Locale.ROOT);
 		String credentials = value.substring(space + 1).strip();
 		return switch (scheme) {
-			case "bearer" -> bearer(credentials);
-			case "basic" -> basic(credentials);
-			default -> Optional.empty();
+			case "bearer" -> CompletableFuture.completedFuture(verdict(bearer(credentials).orElse(null)));
+			case "basic" -> basic(credentials, client, hashing);
+			default -> REFUSED;
 		};
 	}
 
@@ -95,7 +158,60 @@ public final class Credentials {
 		return (match != null) ? Optional.of(new Caller(match.name(), match.scopes())) : Optional.empty();
 	}
 
-	private Optional<Caller> basic(String encoded) {
+	private CompletableFuture<Verdict> basic(String encoded, String client, Executor hashing) {
+		String key = key(encoded);
+		CompletableFuture<Caller> known = this.verified.getIfPresent(key);
+		if (known != null) {
+			return known.thenApply(Credentials::verdict);
+		}
+		Duration wait = (client != null) ? this.backoff.tryAcquire(client) : Duration.ZERO;
+		if (!wait.isZero()) {
+			return CompletableFuture.completedFuture(new Verdict.Throttled(wait));
+		}
+		CompletableFuture<Caller> mine = new CompletableFuture<>();
+		CompletableFuture<Caller> running = this.verified.asMap().putIfAbsent(key, mine);
+		if (running != null) {
+			release(client); // the same credential is being checked: wait for that round
+			return running.thenApply(Credentials::verdict);
+		}
+		try {
+			hashing.execute(() -> {
+				try {
+					Caller caller = verifyBasic(encoded).orElse(null);
+					if (caller != null) {
+						release(client);
+					}
+					mine.complete(caller); // null (wrong): Caffeine drops the entry
+				}
+				catch (RuntimeException ex) {
+					mine.completeExceptionally(ex);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			release(client);
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		return mine.thenApply(Credentials::verdict);
+	}
+
+	private void release(String client) {
+		if (client != null) {
+			this.backoff.release(client);
+		}
+	}
+
+	/** The cache key of a basic credential: SHA-256 of this instance's salt and the credential, hex. */
+	private String key(String encoded) {
+		return HexFormat.of().formatHex(sha256(this.salt, encoded.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static Verdict verdict(Caller caller) {
+		return (caller != null) ? new Verdict.Allowed(caller) : new Verdict.Refused();
+	}
+
+	private Optional<Caller> verifyBasic(String encoded) {
 		String decoded;
 		try {
 			decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -114,10 +230,10 @@ public final class Credentials {
 			.findFirst()
 			.orElse(null);
 		if (user == null) {
-			BCRYPT.matches(password, DUMMY_HASH);
+			this.encoder.matches(password, DUMMY_HASH);
 			return Optional.empty();
 		}
-		return BCRYPT.matches(password, user.passwordHash()) ? Optional.of(new Caller(user.name(), user.scopes()))
+		return this.encoder.matches(password, user.passwordHash()) ? Optional.of(new Caller(user.name(), user.scopes()))
 				: Optional.empty();
 	}
 
@@ -138,13 +254,41 @@ public final class Credentials {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
-	private static byte[] sha256(byte[] bytes) {
+	/** The SHA-256 of {@code parts}, one after the other. */
+	private static byte[] sha256(byte[]... parts) {
 		try {
-			return MessageDigest.getInstance("SHA-256").digest(bytes);
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			for (byte[] part : parts) {
+				digest.update(part);
+			}
+			return digest.digest();
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("Every JDK has SHA-256", ex);
 		}
+	}
+
+	/** What a credential check decided. */
+	public sealed interface Verdict {
+
+		/** The credential proves {@code caller}. */
+		record Allowed(Caller caller) implements Verdict {
+		}
+
+		/** Absent, malformed, of another scheme, or wrong: {@code 401}. */
+		record Refused() implements Verdict {
+		}
+
+		/** Too many failed basic checks from this client: {@code 429}, {@code Retry-After: retryAfter}. */
+		record Throttled(Duration retryAfter) implements Verdict {
+
+			/** {@link #retryAfter()} in whole seconds, rounded up, at least 1: the {@code Retry-After} value. */
+			public long seconds() {
+				return ApiProblems.retryAfterSeconds(this.retryAfter);
+			}
+
+		}
+
 	}
 
 	/**

@@ -2,7 +2,6 @@ package dev.asyncore.boot.security;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -21,8 +20,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Authenticates each request by its {@code Authorization} header through {@link Credentials}: a
  * valid one becomes the request's authentication (principal = the token's or user's name,
  * authorities = its scopes); a present but wrong one is answered {@code 401} at once, on every path,
- * so a misconfigured client hears about it; no header leaves the request to the anonymous rules.
- * Stateless: nothing is kept between requests.
+ * so a misconfigured client hears about it; a client whose basic logins failed too often gets
+ * {@code 429} without a bcrypt round; no header leaves the request to the anonymous rules. No
+ * session: what {@link Credentials} remembers is a verified credential's salted hash, for a minute.
  */
 final class CredentialsFilter extends OncePerRequestFilter {
 
@@ -43,18 +43,23 @@ final class CredentialsFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		Optional<Credentials.Caller> caller = this.credentials.authenticate(authorization);
-		if (caller.isEmpty()) {
+		Credentials.Verdict verdict = this.credentials.check(authorization, request.getRemoteAddr(), Runnable::run).join();
+		if (verdict instanceof Credentials.Verdict.Throttled throttled) {
+			this.problems.throttled(request, response, throttled);
+			return;
+		}
+		if (!(verdict instanceof Credentials.Verdict.Allowed allowed)) {
 			this.problems.commence(request, response, new BadCredentialsException("Invalid credentials"));
 			return;
 		}
-		List<SimpleGrantedAuthority> authorities = caller.get()
+		Credentials.Caller caller = allowed.caller();
+		List<SimpleGrantedAuthority> authorities = caller
 			.scopes()
 			.stream()
 			.map((scope) -> new SimpleGrantedAuthority(scope.authority()))
 			.toList();
 		SecurityContextHolder.setContext(new SecurityContextImpl(
-				UsernamePasswordAuthenticationToken.authenticated(caller.get().name(), null, authorities)));
+				UsernamePasswordAuthenticationToken.authenticated(caller.name(), null, authorities)));
 		try {
 			chain.doFilter(request, response);
 		}

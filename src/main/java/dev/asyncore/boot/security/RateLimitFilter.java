@@ -62,8 +62,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		long seconds = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds()
-				+ ((probe.getNanosToWaitForRefill() % 1_000_000_000L == 0) ? 0 : 1));
+		long seconds = ApiProblems.retryAfterSeconds(Duration.ofNanos(probe.getNanosToWaitForRefill()));
 		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
 		ApiProblems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
 				"More than " + this.limit.burst() + " requests at once or " + this.limit.perMinute()

@@ -40,7 +40,8 @@ import dev.asyncore.boot.config.Scope;
  * {@code diagnostics};</li>
  * <li>{@code /fetch}: scope {@code fetch}; {@code /probe}: scope {@code probe}; both rate limited per
  * client, and {@code POST /fetch}'s body capped;</li>
- * <li>anything else: some credential (so an unknown path tells a stranger nothing).</li>
+ * <li>anything else: some credential (so an unknown path tells a stranger nothing), {@code /error}
+ * included when asked for directly; the container's error dispatch to it is not checked again.</li>
  * </ul>
  *
  * Callers without credentials get every scope only where {@link Exposure} allows it. Answers carry
@@ -106,7 +107,7 @@ public class SecurityConfiguration {
 				new Rule(EndpointRequest.to("info"), open.info() ? null : Scope.DIAGNOSTICS),
 				new Rule(EndpointRequest.to("prometheus"), open.prometheus() ? null : Scope.DIAGNOSTICS),
 				new Rule(EndpointRequest.toAnyEndpoint(), Scope.DIAGNOSTICS), new Rule(FETCH, Scope.FETCH),
-				new Rule(PROBE, Scope.PROBE), new Rule(PathPatternRequestMatcher.pathPattern("/error"), null));
+				new Rule(PROBE, Scope.PROBE));
 	}
 
 	private static Optional<Scope> requiredScope(List<Rule> rules, HttpServletRequest request) {

@@ -1,7 +1,12 @@
 package dev.asyncore.probe.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * One module of a blackbox_exporter module file: a prober and its options. Immutable; any thread.
@@ -11,10 +16,11 @@ import java.util.Objects;
  * @param timeout the longest a probe may take; {@link Duration#ZERO} when the file leaves it out
  * (then the scrape's timeout, or 120 s, applies)
  * @param options the prober's options, read from its section (its defaults when there is none)
- * @param text the module as the file wrote it, rendered as YAML for {@code debug=true}
+ * @param config the module as the file wrote it, in file order, each {@link Secret} shown as
+ * {@code <secret>} ({@link YamlSection#masked()}): what {@code debug=true} and configuration dumps show
  * @param <O> the prober's options record
  */
-public record Module<O>(String name, ProberKind<O> kind, Duration timeout, O options, String text) {
+public record Module<O>(String name, ProberKind<O> kind, Duration timeout, O options, Map<String, Object> config) {
 
 	/** blackbox_exporter's fallback when neither the module nor the scrape gives a timeout. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
@@ -22,6 +28,14 @@ public record Module<O>(String name, ProberKind<O> kind, Duration timeout, O opt
 	public Module {
 		Objects.requireNonNull(kind);
 		Objects.requireNonNull(options);
+		Objects.requireNonNull(config);
+	}
+
+	/** {@link #config()} as YAML, the "Module configuration" of {@code debug=true}; secrets are {@code <secret>}. */
+	public String text() {
+		DumperOptions options = new DumperOptions();
+		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+		return new Yaml(new Representer(options), options).dump(this.config);
 	}
 
 	/**
@@ -50,6 +64,12 @@ public record Module<O>(String name, ProberKind<O> kind, Duration timeout, O opt
 			budget = this.timeout;
 		}
 		return budget;
+	}
+
+	/** The name and prober only: the options may hold what a log must not show. */
+	@Override
+	public String toString() {
+		return "module " + this.name + " (" + this.kind + ")";
 	}
 
 }

@@ -11,12 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * blackbox_exporter's module file ({@code blackbox.yml}): {@code modules: {name: {prober, timeout,
@@ -136,9 +134,8 @@ public final class ModuleFile {
 				Object ignored = s.raw(other); // a prober this service lacks: its section is allowed, unread
 			}
 		}
-		String text = dump(s);
 		s.finish();
-		return new Module<>(name, kind, timeout, kind.load(options, s.key(kind.name())), text);
+		return new Module<>(name, kind, timeout, kind.load(options, s.key(kind.name())), s.masked());
 	}
 
 	/** {@code http, tcp, udp or dns}. */
@@ -148,16 +145,6 @@ public final class ModuleFile {
 			text.append((i == 0) ? "" : (i == kinds.size() - 1) ? " or " : ", ").append(kinds.get(i).name());
 		}
 		return text.toString();
-	}
-
-	private static String dump(YamlSection s) {
-		Map<String, Object> raw = new LinkedHashMap<>();
-		for (String key : s.keys()) {
-			raw.put(key, s.raw(key));
-		}
-		DumperOptions options = new DumperOptions();
-		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-		return new Yaml(new Representer(options), options).dump(raw);
 	}
 
 	/** The module named {@code name}, or {@code null}. */

@@ -2,6 +2,8 @@ package dev.asyncore.probe.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.regex.Pattern;
  * fails on any key left over, naming it, so a misspelt or unsupported option never passes
  * silently. Every error is a {@link ModuleConfigException} naming the key. The typed getters are
  * the one parser of each value kind (strings, booleans, lists, regular expressions, Go durations,
- * sizes). Not thread-safe; used while parsing only.
+ * sizes). A value read with {@link #secret} is masked in {@link #masked()}, the view of the mapping
+ * that is shown ({@code debug=true}, configuration dumps). Not thread-safe; used while parsing only.
  */
 public final class YamlSection {
 
@@ -30,6 +33,11 @@ public final class YamlSection {
 	private final Set<String> read = new LinkedHashSet<>();
 
 	private final Map<String, String> unsupported = new LinkedHashMap<>();
+
+	/** The mappings read with {@link #section}, so that {@link #masked()} masks their secrets too. */
+	private final Map<String, YamlSection> children = new LinkedHashMap<>();
+
+	private final Set<String> secrets = new HashSet<>();
 
 	private final boolean present;
 
@@ -108,6 +116,16 @@ public final class YamlSection {
 		return String.valueOf(value);
 	}
 
+	/**
+	 * A scalar as a {@link Secret} (a password, token or key), or {@code null} if absent or empty; the
+	 * key shows as {@code <secret>} in {@link #masked()}.
+	 */
+	public Secret secret(String name) {
+		this.secrets.add(name);
+		String value = string(name, null);
+		return (value == null) ? null : Secret.of(value);
+	}
+
 	public boolean bool(String name, boolean fallback) {
 		Object value = raw(name);
 		if (value == null) {
@@ -121,7 +139,9 @@ public final class YamlSection {
 
 	/** The mapping under {@code name}; an absent key is an empty mapping that is not {@link #present()}. */
 	public YamlSection section(String name) {
-		return of(key(name), raw(name));
+		YamlSection child = of(key(name), raw(name));
+		this.children.put(name, child);
+		return child;
 	}
 
 	/** A list, empty if absent. */
@@ -236,6 +256,42 @@ public final class YamlSection {
 			default -> 0;
 		};
 		return amount << shift;
+	}
+
+	/**
+	 * This mapping in file order, as it is shown: each value read with {@link #secret} is
+	 * {@code <secret>}, each mapping read with {@link #section} is its own masked view, anything else
+	 * is the value as the YAML parser gave it. Immutable.
+	 */
+	public Map<String, Object> masked() {
+		Map<String, Object> view = new LinkedHashMap<>();
+		this.values.forEach((name, value) -> {
+			YamlSection child = this.children.get(name);
+			if (value != null && this.secrets.contains(name)) {
+				view.put(name, Secret.MASK);
+			}
+			else if (child != null && child.present) {
+				view.put(name, child.masked());
+			}
+			else {
+				view.put(name, frozen(value));
+			}
+		});
+		return Collections.unmodifiableMap(view);
+	}
+
+	private static Object frozen(Object value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<Object, Object> copy = new LinkedHashMap<>();
+			map.forEach((k, v) -> copy.put(k, frozen(v)));
+			return Collections.unmodifiableMap(copy);
+		}
+		if (value instanceof List<?> list) {
+			List<Object> copy = new ArrayList<>();
+			list.forEach((item) -> copy.add(frozen(item)));
+			return Collections.unmodifiableList(copy);
+		}
+		return value;
 	}
 
 	/** Fails on the first key present but never read, naming it. */

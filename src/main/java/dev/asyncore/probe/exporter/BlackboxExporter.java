@@ -1,5 +1,6 @@
 package dev.asyncore.probe.exporter;
 
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -76,12 +77,13 @@ public final class BlackboxExporter {
 	/**
 	 * Answers {@code request}; the future completes on {@code reactor}'s loop thread for probes.
 	 * Loop thread of {@code reactor}.
+	 * @param client the peer's address (for the access check), or {@code null}
 	 */
-	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest request) {
+	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest request, SocketAddress client) {
 		if (request.path().equals("/-/healthy")) {
 			return route(reactor, request);
 		}
-		CompletableFuture<ExporterResponse> refusal = this.access.check(request);
+		CompletableFuture<ExporterResponse> refusal = this.access.check(request, client);
 		if (refusal.isDone() && !refusal.isCompletedExceptionally() && refusal.join() == null) {
 			return route(reactor, request);
 		}

@@ -1,5 +1,6 @@
 package dev.asyncore.probe.exporter;
 
+import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -12,13 +13,14 @@ import java.util.concurrent.CompletableFuture;
 public interface ExporterAccess {
 
 	/** Every request is answered: for a library user's own exporter, or one bound to loopback. */
-	ExporterAccess OPEN = (request) -> CompletableFuture.completedFuture(null);
+	ExporterAccess OPEN = (request, client) -> CompletableFuture.completedFuture(null);
 
 	/**
 	 * @param request the parsed request
+	 * @param client the peer's address, for back-off of failed logins per client; {@code null} if unknown
 	 * @return completes with {@code null} when the request may be answered, or with the refusal
-	 * (401 with challenges, 403) to send instead; may complete on any thread
+	 * (401 with challenges, 403, 429) to send instead; may complete on any thread
 	 */
-	CompletableFuture<ExporterResponse> check(ExporterRequest request);
+	CompletableFuture<ExporterResponse> check(ExporterRequest request, SocketAddress client);
 
 }

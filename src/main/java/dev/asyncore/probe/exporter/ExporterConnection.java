@@ -146,7 +146,7 @@ public final class ExporterConnection extends AsyncChat {
 			this.busy = true;
 			CompletableFuture<ExporterResponse> answer;
 			try {
-				answer = this.exporter.handle(this.reactor, request);
+				answer = this.exporter.handle(this.reactor, request, remoteAddress());
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Answering {} {} failed on {}", request.method(), request.path(), this, ex);

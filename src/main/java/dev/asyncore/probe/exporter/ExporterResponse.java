@@ -11,21 +11,28 @@ import java.util.List;
  * @param contentType the Content-Type
  * @param body the body
  * @param challenges the {@code WWW-Authenticate} values of a 401, empty otherwise
+ * @param retryAfterSeconds the {@code Retry-After} of a 429 or 503 (a 503 without one says 1), else 0
  */
-public record ExporterResponse(int status, String contentType, byte[] body, List<String> challenges) {
+public record ExporterResponse(int status, String contentType, byte[] body, List<String> challenges,
+		long retryAfterSeconds) {
 
 	public static final String TEXT = "text/plain; charset=utf-8";
 
 	public static final String METRICS = "text/plain; version=0.0.4; charset=utf-8";
 
 	public ExporterResponse(int status, String contentType, byte[] body) {
-		this(status, contentType, body, List.of());
+		this(status, contentType, body, List.of(), 0);
 	}
 
 	/** A 401 asking for one of {@code challenges}. */
 	public static ExporterResponse unauthorized(List<String> challenges) {
 		return new ExporterResponse(401, TEXT, "401 Unauthorized: credentials required\n".getBytes(StandardCharsets.UTF_8),
-				List.copyOf(challenges));
+				List.copyOf(challenges), 0);
+	}
+
+	/** A 429 telling the client to come back in {@code seconds}. */
+	public static ExporterResponse tooManyRequests(long seconds, String body) {
+		return new ExporterResponse(429, TEXT, body.getBytes(StandardCharsets.UTF_8), List.of(), seconds);
 	}
 
 	public static ExporterResponse text(int status, String body) {
@@ -49,8 +56,9 @@ public record ExporterResponse(int status, String contentType, byte[] body, List
 		for (String challenge : this.challenges) {
 			head.append("WWW-Authenticate: ").append(challenge).append("\r\n");
 		}
-		if (this.status == 503) {
-			head.append("Retry-After: 1\r\n");
+		long retryAfter = (this.status == 503 && this.retryAfterSeconds == 0) ? 1 : this.retryAfterSeconds;
+		if (retryAfter > 0) {
+			head.append("Retry-After: ").append(retryAfter).append("\r\n");
 		}
 		head.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
 		byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
@@ -68,6 +76,7 @@ public record ExporterResponse(int status, String contentType, byte[] body, List
 			case 404 -> "Not Found";
 			case 405 -> "Method Not Allowed";
 			case 413 -> "Content Too Large";
+			case 429 -> "Too Many Requests";
 			case 431 -> "Request Header Fields Too Large";
 			case 500 -> "Internal Server Error";
 			case 503 -> "Service Unavailable";

@@ -15,6 +15,7 @@ import dev.asyncore.probe.config.ModuleConfigException;
 import dev.asyncore.probe.config.ModuleFile;
 import dev.asyncore.probe.config.ModuleFiles;
 import dev.asyncore.probe.config.ProberKind;
+import dev.asyncore.probe.config.Secret;
 import dev.asyncore.probe.config.TlsConfig;
 import dev.asyncore.probe.config.YamlSection;
 import dev.asyncore.probe.tls.TlsMaterial;
@@ -26,7 +27,8 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * @param validStatusCodes codes that count as success; empty means any 2xx
  * @param validHttpVersions {@code HTTP/1.1}, {@code HTTP/1.0}...; empty means any
  * @param method request method, upper case
- * @param headers request headers, in file order
+ * @param headers request headers, in file order (the values of credential headers such as
+ * {@code Authorization} or {@code X-Api-Key} are read as secrets: the module's text shows {@code <secret>})
  * @param body request body, or {@code null}
  * @param followRedirects whether redirects are followed (at most 10, as Go's client does)
  * @param failIfSsl fail when the final response came over TLS
@@ -41,7 +43,8 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * none (or {@code identity})
  * @param ipProtocol {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
  * @param basicAuthUser user name of {@code basic_auth}, or {@code null}
- * @param basicAuthPassword its password ({@code password} or the content of {@code password_file})
+ * @param basicAuthPassword its password ({@code password} or the content of {@code password_file}),
+ * {@code null} without {@code basic_auth}
  * @param bearerToken {@code bearer_token} (or the content of {@code bearer_token_file}), or {@code null}
  * @param tls the {@code tls_config}
  * @param tlsMaterial the {@code tls_config}'s loaded key and trust material, or {@code null} to use the
@@ -51,7 +54,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		Map<String, String> headers, String body, boolean followRedirects, boolean failIfSsl, boolean failIfNotSsl,
 		List<Pattern> failIfBodyMatches, List<Pattern> failIfBodyNotMatches, List<HeaderMatch> failIfHeaderMatches,
 		List<HeaderMatch> failIfHeaderNotMatches, long bodySizeLimit, String compression, IpPreference ipProtocol,
-		String basicAuthUser, String basicAuthPassword, String bearerToken, TlsConfig tls, TlsMaterial tlsMaterial) {
+		String basicAuthUser, Secret basicAuthPassword, Secret bearerToken, TlsConfig tls, TlsMaterial tlsMaterial) {
 
 	/** blackbox_exporter's defaults: GET, 2xx, follow redirects, prefer IPv6 and fall back; the fetcher's TLS context. */
 	public static final HttpOptions DEFAULT = new HttpOptions(Set.of(), List.of(), "GET", Map.of(), null, true, false,
@@ -62,6 +65,9 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 	 * The {@code http} prober in the module file: its section read by {@link #parse}, its
 	 * {@code tls_config} loaded for each module, and {@code http_2xx} in every file.
 	 */
+	/** Headers whose values are credentials, masked in the module's text: Authorization, Cookie, X-Api-Key, X-Auth-Token... */
+	private static final Pattern CREDENTIAL_HEADER = Pattern.compile("(?i).*(auth|token|secret|passw|api-?key|cookie|session).*");
+
 	public static final ProberKind<HttpOptions> KIND = ProberKind.of("http", HttpOptions::parse)
 		.loading((options, key) -> options.withTlsMaterial(TlsMaterial.load(options.tls(), key + ".tls_config")))
 		.withDefaultModule(ModuleFile.DEFAULT_MODULE, "prober: http\ntimeout: 5s\n");
@@ -123,7 +129,8 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		Map<String, String> headers = new LinkedHashMap<>();
 		YamlSection headerSection = s.section("headers");
 		for (String name : headerSection.keys()) {
-			String value = headerSection.string(name, "");
+			Secret credential = CREDENTIAL_HEADER.matcher(name).matches() ? headerSection.secret(name) : null;
+			String value = (credential != null) ? credential.reveal() : headerSection.string(name, "");
 			if (!name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+") || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
 				throw new ModuleConfigException(headerSection.key(name), "is not a valid header name and value");
 			}
@@ -140,28 +147,28 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 					"HTTP/2 is not supported (probes speak HTTP/1.1); set it to false or remove it");
 		}
 		String user = null;
-		String password = null;
+		Secret password = null;
 		YamlSection basic = s.section("basic_auth");
 		if (!basic.keys().isEmpty()) {
 			user = basic.string("username", "");
-			password = basic.string("password", null);
+			password = basic.secret("password");
 			String passwordFile = basic.string("password_file", null);
 			if (password != null && passwordFile != null) {
 				throw new ModuleConfigException(basic.key("password_file"), "set password or password_file, not both");
 			}
 			if (passwordFile != null) {
-				password = files.read(basic.key("password_file"), passwordFile);
+				password = Secret.of(files.read(basic.key("password_file"), passwordFile));
 			}
-			password = (password == null) ? "" : password;
+			password = (password == null) ? Secret.of("") : password;
 			basic.finish();
 		}
-		String token = s.string("bearer_token", null);
+		Secret token = s.secret("bearer_token");
 		String tokenFile = s.string("bearer_token_file", null);
 		if (token != null && tokenFile != null) {
 			throw new ModuleConfigException(s.key("bearer_token_file"), "set bearer_token or bearer_token_file, not both");
 		}
 		if (tokenFile != null) {
-			token = files.read(s.key("bearer_token_file"), tokenFile);
+			token = Secret.of(files.read(s.key("bearer_token_file"), tokenFile));
 		}
 		if (token != null && user != null) {
 			throw new ModuleConfigException(s.key("bearer_token"), "set basic_auth or bearer_token, not both");

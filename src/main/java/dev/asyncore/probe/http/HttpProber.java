@@ -187,12 +187,12 @@ public final class HttpProber implements Prober<HttpOptions> {
 			headers.add(Map.entry("Accept-Encoding", http.compression()));
 		}
 		if (http.basicAuthUser() != null) {
-			String pair = http.basicAuthUser() + ":" + http.basicAuthPassword();
+			String pair = http.basicAuthUser() + ":" + http.basicAuthPassword().reveal();
 			headers.add(Map.entry("Authorization",
 					"Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8))));
 		}
 		else if (http.bearerToken() != null) {
-			headers.add(Map.entry("Authorization", "Bearer " + http.bearerToken()));
+			headers.add(Map.entry("Authorization", "Bearer " + http.bearerToken().reveal()));
 		}
 		http.headers().forEach((name, value) -> headers.add(Map.entry(name, value)));
 		return headers;

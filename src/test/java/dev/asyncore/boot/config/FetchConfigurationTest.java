@@ -86,6 +86,18 @@ class FetchConfigurationTest {
 				"asyncore.probes[0].expected-status", "99"), "asyncore.probes[0].expected-status: status codes");
 	}
 
+	@Test
+	void whenAProbeUrlHoldsCredentialsThenBindingFailsWithoutShowingThem() {
+		for (String url : new String[] { "https://alice:pw-in-url@example.org/", "http://pw-in-url@example.org/",
+				"http://alice:pw-in-url@[::1" }) {
+			assertThatThrownBy(() -> bind(Map.of("asyncore.probes[0].name", "a", "asyncore.probes[0].url", url)))
+				.isInstanceOf(BindException.class)
+				.satisfies((failure) -> assertThat(Failures.messages(failure))
+					.contains("asyncore.probes[0].url: has credentials")
+					.doesNotContain("pw-in-url"));
+		}
+	}
+
 	private static void assertFails(Map<String, String> properties, String message) {
 		assertThatThrownBy(() -> bind(properties)).isInstanceOf(BindException.class)
 			.satisfies((failure) -> assertThat(Failures.messages(failure)).contains(message));

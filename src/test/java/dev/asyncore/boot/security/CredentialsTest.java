@@ -1,11 +1,25 @@
 package dev.asyncore.boot.security;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 import dev.asyncore.boot.config.ApiSecurityProperties;
 import dev.asyncore.boot.config.ApiSecurityProperties.OpenProperties;
@@ -13,17 +27,40 @@ import dev.asyncore.boot.config.ApiSecurityProperties.RateLimitProperties;
 import dev.asyncore.boot.config.ApiSecurityProperties.TokenProperties;
 import dev.asyncore.boot.config.ApiSecurityProperties.UserProperties;
 import dev.asyncore.boot.config.Scope;
+import dev.asyncore.boot.security.Credentials.Verdict;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** The credential check without a web server: header in, caller or empty out. */
+/**
+ * The credential check without a web server: header in, caller or empty out; verified basic
+ * credentials remembered for a minute, and failed basic checks backed off per client address,
+ * counted by the bcrypt rounds a counting encoder sees (the clock stands still unless a test moves it).
+ */
+@Timeout(60)
 class CredentialsTest {
 
-	private final Credentials credentials = new Credentials(new ApiSecurityProperties(false,
+	private static final ApiSecurityProperties PROPERTIES = new ApiSecurityProperties(false,
 			List.of(new TokenProperties("ci", Credentials.hashToken("s3cret"), Set.of(Scope.PROBE)),
 					new TokenProperties("blank", "", Set.of())),
 			List.of(new UserProperties("alice", Caller.PASSWORD_HASH, Set.of())), new OpenProperties(true, true, true),
-			new RateLimitProperties(120, 30, 100)));
+			new RateLimitProperties(120, 30, 100));
+
+	private final Credentials credentials = new Credentials(PROPERTIES);
+
+	private final CountingEncoder encoder = new CountingEncoder();
+
+	private final AtomicLong nanos = new AtomicLong();
+
+	private final Credentials counted = new Credentials(PROPERTIES, this.encoder, this.nanos::get);
+
+	private final ExecutorService hashing = Executors.newFixedThreadPool(2);
+
+	@AfterEach
+	void stop() {
+		this.encoder.gate.countDown();
+		this.hashing.shutdownNow();
+	}
 
 	@Test
 	void whenTheBearerTokenMatchesAHashThenItsNameAndScopesAreTheCaller() {
@@ -70,6 +107,142 @@ class CredentialsTest {
 		// the documented shell equivalent: printf %s "$TOKEN" | sha256sum
 		assertThat(Credentials.hashToken("test-token-all"))
 			.isEqualTo("sha256:b9aefc18e8c916ee614a2bc47f0044f38845e9b2704066c1227021ba29c429bd");
+	}
+
+	@Test
+	void whenABasicCredentialPassedThenBcryptRunsOnceAMinuteForItAndEveryTimeForAWrongOne() {
+		String right = basic("alice:" + Caller.PASSWORD);
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.counted.authenticate(right)).isPresent();
+		}
+		assertThat(this.encoder.matches).hasValue(1);
+		this.nanos.addAndGet(Credentials.VERIFIED_FOR.plusSeconds(1).toNanos());
+		assertThat(this.counted.authenticate(right)).isPresent();
+		assertThat(this.encoder.matches).hasValue(2);
+
+		assertThat(this.counted.authenticate(basic("alice:wrong"))).isEmpty();
+		assertThat(this.counted.authenticate(basic("alice:wrong"))).isEmpty();
+		assertThat(this.encoder.matches).as("a failure is not remembered").hasValue(4);
+	}
+
+	@Test
+	void whenOneAddressFloodsWrongPasswordsThenBcryptRunsAtMostTheBurstAndAnotherAddressLogsIn() throws Exception {
+		int threads = 16;
+		int perThread = 25;
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletableFuture<List<CompletableFuture<Verdict>>>> flood = new ArrayList<>();
+		ExecutorService attackers = Executors.newFixedThreadPool(threads);
+		try {
+			for (int t = 0; t < threads; t++) {
+				int thread = t;
+				flood.add(CompletableFuture.supplyAsync(() -> {
+					awaitOpen(go);
+					List<CompletableFuture<Verdict>> verdicts = new ArrayList<>();
+					for (int i = 0; i < perThread; i++) {
+						verdicts.add(this.counted.check(basic("alice:wrong-" + thread + "-" + i), "198.51.100.7", this.hashing));
+					}
+					return verdicts;
+				}, attackers));
+			}
+			go.countDown();
+			Verdict right = this.counted.check(basic("alice:" + Caller.PASSWORD), "198.51.100.8", this.hashing)
+				.get(30, TimeUnit.SECONDS);
+			assertThat(right).isInstanceOf(Verdict.Allowed.class);
+
+			List<Verdict> verdicts = new ArrayList<>();
+			for (CompletableFuture<List<CompletableFuture<Verdict>>> batch : flood) {
+				for (CompletableFuture<Verdict> verdict : batch.get(30, TimeUnit.SECONDS)) {
+					verdicts.add(verdict.get(30, TimeUnit.SECONDS));
+				}
+			}
+			assertThat(verdicts).hasSize(threads * perThread);
+			assertThat(verdicts.stream().filter(Verdict.Refused.class::isInstance)).hasSize(LoginBackoff.BURST);
+			assertThat(verdicts.stream().filter(Verdict.Throttled.class::isInstance))
+				.hasSize(threads * perThread - LoginBackoff.BURST);
+			assertThat(this.encoder.matches).as("bcrypt rounds: the flood's burst and the right login")
+				.hasValue(LoginBackoff.BURST + 1);
+		}
+		finally {
+			attackers.shutdownNow();
+		}
+	}
+
+	@Test
+	void whenAnAddressFailedTooOftenThenItWaitsWithoutBcryptButACredentialVerifiedBeforeStillPasses() {
+		String client = "192.0.2.1";
+		String right = basic("alice:" + Caller.PASSWORD);
+		assertThat(this.counted.check(right, client, Runnable::run).join()).isInstanceOf(Verdict.Allowed.class);
+		for (int i = 0; i < LoginBackoff.BURST; i++) {
+			assertThat(this.counted.check(basic("alice:wrong-" + i), client, Runnable::run).join())
+				.isInstanceOf(Verdict.Refused.class);
+		}
+		int rounds = this.encoder.matches.get();
+
+		Verdict throttled = this.counted.check(basic("alice:wrong-again"), client, Runnable::run).join();
+		assertThat(throttled).isInstanceOfSatisfying(Verdict.Throttled.class, (t) -> {
+			assertThat(t.retryAfter()).isEqualTo(Duration.ofSeconds(60 / LoginBackoff.PER_MINUTE));
+			assertThat(t.seconds()).isEqualTo(60 / LoginBackoff.PER_MINUTE);
+		});
+		assertThat(this.counted.check(right, client, Runnable::run).join()).isInstanceOf(Verdict.Allowed.class);
+		assertThat(this.counted.check(right, "192.0.2.2", Runnable::run).join()).isInstanceOf(Verdict.Allowed.class);
+		assertThat(this.counted.check("Bearer s3cret", client, Runnable::run).join()).isInstanceOf(Verdict.Allowed.class);
+		assertThat(this.encoder.matches).as("no bcrypt round while it waits").hasValue(rounds);
+
+		this.nanos.addAndGet(Duration.ofSeconds(60 / LoginBackoff.PER_MINUTE).toNanos());
+		assertThat(this.counted.check(basic("alice:wrong-later"), client, Runnable::run).join())
+			.isInstanceOf(Verdict.Refused.class);
+		assertThat(this.counted.check(basic("alice:wrong-later"), client, Runnable::run).join())
+			.isInstanceOf(Verdict.Throttled.class);
+	}
+
+	@Test
+	void whenManyChecksOfOneCredentialArriveTogetherThenTheyShareOneBcryptRound() throws Exception {
+		this.encoder.gate = new CountDownLatch(1);
+		String right = basic("alice:" + Caller.PASSWORD);
+		List<CompletableFuture<Verdict>> verdicts = new ArrayList<>();
+		for (int i = 0; i < 3 * LoginBackoff.BURST; i++) {
+			verdicts.add(this.counted.check(right, "192.0.2.9", this.hashing));
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.encoder.matches.get() == 1);
+		assertThat(verdicts).noneMatch(CompletableFuture::isDone);
+		this.encoder.gate.countDown();
+		for (CompletableFuture<Verdict> verdict : verdicts) {
+			assertThat(verdict.get(30, TimeUnit.SECONDS)).isInstanceOf(Verdict.Allowed.class);
+		}
+		assertThat(this.encoder.matches).hasValue(1);
+	}
+
+	private static void awaitOpen(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** bcrypt, counting its checks; a check waits for {@link #gate} first. */
+	private static final class CountingEncoder implements PasswordEncoder {
+
+		final AtomicInteger matches = new AtomicInteger();
+
+		volatile CountDownLatch gate = new CountDownLatch(0);
+
+		private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
+
+		@Override
+		public String encode(CharSequence raw) {
+			return this.bcrypt.encode(raw);
+		}
+
+		@Override
+		public boolean matches(CharSequence raw, String hash) {
+			this.matches.incrementAndGet();
+			CredentialsTest.awaitOpen(this.gate);
+			return this.bcrypt.matches(raw, hash);
+		}
+
 	}
 
 	private static String basic(String userAndPassword) {

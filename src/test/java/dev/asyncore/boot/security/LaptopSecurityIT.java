@@ -61,6 +61,18 @@ class LaptopSecurityIT {
 	}
 
 	@Test
+	void whenErrorIsAskedForDirectlyThenItServesNothingEvenToCallersWithEveryScope() throws Exception {
+		try (Socket socket = Loopback.connect(this.port)) {
+			socket.getOutputStream()
+				.write("GET /error HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			String answer = new String(Loopback.readToEnd(socket.getInputStream()), StandardCharsets.UTF_8);
+			assertThat(answer).startsWith("HTTP/1.1 404").contains("application/problem+json",
+					"urn:asyncore:request:not_found");
+		}
+	}
+
+	@Test
 	void whenTomcatRejectsAMalformedRequestThenItNamesNoServerOrVersion() throws Exception {
 		try (Socket socket = Loopback.connect(this.port)) {
 			socket.getOutputStream().write("GET /fetch?url=\u0001 BAD\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

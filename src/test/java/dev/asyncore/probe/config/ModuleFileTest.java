@@ -97,6 +97,14 @@ class ModuleFileTest {
 	}
 
 	@Test
+	void whenAModuleLevelKeyIsMisspeltThenTheErrorNamesIt() {
+		// the module's text used to be rendered by reading every key, which let any module-level key pass
+		assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m:\n    prober: http\n    timout: 5s\n", null, KINDS))
+			.isInstanceOf(ModuleConfigException.class)
+			.hasMessage("modules.m.timout: unknown key");
+	}
+
+	@Test
 	void whenAnUnsupportedBlackboxOptionIsUsedThenTheErrorSaysSo() {
 		assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m:\n    prober: http\n    http:\n      proxy_url: http://p:3128\n", null, KINDS))
 			.hasMessageStartingWith("modules.m.http.proxy_url: is a blackbox_exporter option this service does not support");
@@ -130,7 +138,7 @@ class ModuleFileTest {
 		Files.writeString(dir.resolve("token"), "s3cret\n");
 		Path file = dir.resolve("blackbox.yml");
 		Files.writeString(file, "modules:\n  m:\n    prober: http\n    http:\n      bearer_token_file: token\n");
-		assertThat(ModuleFile.read(file, KINDS).module("m").options(HttpOptions.KIND).bearerToken()).isEqualTo("s3cret");
+		assertThat(ModuleFile.read(file, KINDS).module("m").options(HttpOptions.KIND).bearerToken().reveal()).isEqualTo("s3cret");
 		Files.writeString(file, "modules:\n  m:\n    prober: http\n    http:\n      tls_config: {ca_file: ca.pem}\n");
 		assertThatThrownBy(() -> ModuleFile.read(file, KINDS)).hasMessageStartingWith("modules.m.http.tls_config.ca_file")
 			.hasMessageContaining(dir.resolve("ca.pem").toString());
