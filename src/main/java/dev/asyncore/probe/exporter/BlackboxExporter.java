@@ -133,30 +133,31 @@ public final class BlackboxExporter {
 		if (target == null || target.isEmpty()) {
 			return done(ExporterResponse.text(400, "Target parameter is missing\n"));
 		}
-		double scrapeTimeout = -1;
-		String header = request.headers().get("x-prometheus-scrape-timeout-seconds");
-		if (header != null) {
-			try {
-				scrapeTimeout = Double.parseDouble(header);
-			}
-			catch (NumberFormatException ex) {
-				return done(ExporterResponse.text(400, "Failed to parse timeout from Prometheus header: " + header + "\n"));
-			}
+		Duration timeout;
+		try {
+			timeout = module.effectiveTimeout(ScrapeTimeout.seconds(request.headers().get(ScrapeTimeout.HEADER)),
+					this.timeoutOffset);
 		}
-		Duration timeout = module.effectiveTimeout(scrapeTimeout, this.timeoutOffset);
-		if (timeout.isNegative() || timeout.isZero()) {
-			return done(ExporterResponse.text(400, "Timeout is not positive: scrape timeout " + header + " s less the offset "
-					+ this.timeoutOffset.toMillis() + " ms\n"));
-		}
-		if (this.inFlight.incrementAndGet() > this.maxInFlight) {
-			this.inFlight.decrementAndGet();
-			return done(ExporterResponse.text(503, "Too many probes in flight (" + this.maxInFlight + "); retry later\n"));
+		catch (ScrapeTimeout.Unparsable ex) {
+			return done(ExporterResponse.text(400, "Failed to parse timeout from Prometheus header: " + ex.getMessage() + "\n"));
 		}
 		boolean debug = "true".equals(query.get("debug"));
 		ProbeLog log = new ProbeLog(moduleName, target, debug);
 		ProbeReport report = new ProbeReport();
 		long start = System.nanoTime();
-		log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", timeout.toMillis() / 1000.0);
+		if (timeout.isZero()) {
+			// blackbox_exporter's context is already past its deadline: it answers at once, and so do we,
+			// without a slot and without contacting the target
+			log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", 0);
+			log.error("Error starting the probe", "err", "context deadline exceeded: X-Prometheus-Scrape-Timeout-Seconds "
+					+ request.headers().get(ScrapeTimeout.HEADER) + " less the offset leaves no time");
+			return done(answer(module, report, log, debug, start, false));
+		}
+		if (this.inFlight.incrementAndGet() > this.maxInFlight) {
+			this.inFlight.decrementAndGet();
+			return done(ExporterResponse.text(503, "Too many probes in flight (" + this.maxInFlight + "); retry later\n"));
+		}
+		log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", timeout.toNanos() / 1e9);
 		CompletableFuture<Boolean> outcome;
 		try {
 			outcome = run(module, this.probers.apply(reactor), target, timeout, report, log);
@@ -167,23 +168,28 @@ public final class BlackboxExporter {
 		}
 		return outcome.handle((ended, error) -> {
 			this.inFlight.decrementAndGet();
-			boolean ok = Boolean.TRUE.equals(ended);
-			double seconds = (System.nanoTime() - start) / 1e9;
-			report.gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds);
-			report.gauge("probe_success", "Displays whether or not the probe was a success", ok ? 1 : 0);
-			if (ok) {
-				log.info("Probe succeeded", "duration_seconds", seconds);
-			}
-			else {
-				log.error("Probe failed", "duration_seconds", seconds);
-			}
-			if (!debug) {
-				return new ExporterResponse(200, ExporterResponse.METRICS, report.render().getBytes(StandardCharsets.UTF_8));
-			}
-			return ExporterResponse.text(200, "Logs for the probe:\n" + String.join("\n", log.lines())
-					+ "\n\n\n\nMetrics that would have been returned:\n" + report.render()
-					+ "\n\n\nModule configuration:\n" + module.text());
+			return answer(module, report, log, debug, start, Boolean.TRUE.equals(ended));
 		});
+	}
+
+	/** The answer to a probe that ended: its metrics, or with {@code debug=true} its log, metrics and module. */
+	private static ExporterResponse answer(Module<?> module, ProbeReport report, ProbeLog log, boolean debug, long start,
+			boolean ok) {
+		double seconds = (System.nanoTime() - start) / 1e9;
+		report.gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds);
+		report.gauge("probe_success", "Displays whether or not the probe was a success", ok ? 1 : 0);
+		if (ok) {
+			log.info("Probe succeeded", "duration_seconds", seconds);
+		}
+		else {
+			log.error("Probe failed", "duration_seconds", seconds);
+		}
+		if (!debug) {
+			return new ExporterResponse(200, ExporterResponse.METRICS, report.render().getBytes(StandardCharsets.UTF_8));
+		}
+		return ExporterResponse.text(200, "Logs for the probe:\n" + String.join("\n", log.lines())
+				+ "\n\n\n\nMetrics that would have been returned:\n" + report.render()
+				+ "\n\n\nModule configuration:\n" + module.text());
 	}
 
 	/** Runs {@code module}'s prober of this loop with the module's options. */
