@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -23,7 +24,8 @@ import dev.asyncore.probe.config.ModuleFile;
  * into an answer; every path but {@code /-/healthy} first passes the {@link ExporterAccess} check.
  *
  * <p>Probes run on the loop of the connection that asked, with at most {@code maxInFlight} at a time
- * over all loops (beyond it: 503). Thread-safe: connections on several loops share one exporter.
+ * over all loops (beyond it: 503), each within its finite deadline ({@code Module#effectiveTimeout})
+ * and ended at once when its caller goes. Thread-safe: connections on several loops share one exporter.
  */
 public final class BlackboxExporter {
 
@@ -76,23 +78,28 @@ public final class BlackboxExporter {
 	/**
 	 * Answers {@code request}; the future completes on {@code reactor}'s loop thread for probes.
 	 * Loop thread of {@code reactor}.
+	 * @param callerGone completes (on that loop thread) when nobody waits for the answer any more:
+	 * a probe in progress then ends at once, as blackbox_exporter's does when Go cancels the
+	 * request's context, and one not yet started is not started; the answer still completes
 	 */
-	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest request) {
+	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest request,
+			CompletionStage<Void> callerGone) {
 		if (request.path().equals("/-/healthy")) {
-			return route(reactor, request);
+			return route(reactor, request, callerGone);
 		}
 		CompletableFuture<ExporterResponse> refusal = this.access.check(request);
 		if (refusal.isDone() && !refusal.isCompletedExceptionally() && refusal.join() == null) {
-			return route(reactor, request);
+			return route(reactor, request, callerGone);
 		}
 		// A check that completed elsewhere (bcrypt off the loop) comes back to the loop to probe.
-		return refusal.thenComposeAsync((refused) -> (refused != null) ? done(refused) : route(reactor, request),
+		return refusal.thenComposeAsync((refused) -> (refused != null) ? done(refused) : route(reactor, request, callerGone),
 				reactor::execute);
 	}
 
-	private CompletableFuture<ExporterResponse> route(Reactor reactor, ExporterRequest request) {
+	private CompletableFuture<ExporterResponse> route(Reactor reactor, ExporterRequest request,
+			CompletionStage<Void> callerGone) {
 		return switch (request.path()) {
-			case "/probe" -> only("GET", request, () -> probe(reactor, request));
+			case "/probe" -> only("GET", request, () -> probe(reactor, request, callerGone));
 			case "/-/reload" -> only("POST", request, () -> this.reload.get()
 				.thenApply(error -> (error == null) ? ExporterResponse.text(200, "OK\n")
 						: ExporterResponse.text(500, "failed to reload config: " + error + "\n")));
@@ -122,7 +129,8 @@ public final class BlackboxExporter {
 		return CompletableFuture.completedFuture(response);
 	}
 
-	private CompletableFuture<ExporterResponse> probe(Reactor reactor, ExporterRequest request) {
+	private CompletableFuture<ExporterResponse> probe(Reactor reactor, ExporterRequest request,
+			CompletionStage<Void> callerGone) {
 		Map<String, String> query = request.query();
 		String moduleName = query.getOrDefault("module", ModuleFile.DEFAULT_MODULE);
 		Module<?> module = this.modules.get().module(moduleName);
@@ -153,6 +161,10 @@ public final class BlackboxExporter {
 					+ request.headers().get(ScrapeTimeout.HEADER) + " less the offset leaves no time");
 			return done(answer(module, report, log, debug, start, false));
 		}
+		if (callerGone.toCompletableFuture().isDone()) {
+			log.error("Error starting the probe", "err", "context canceled: the caller has gone");
+			return done(answer(module, report, log, debug, start, false));
+		}
 		if (this.inFlight.incrementAndGet() > this.maxInFlight) {
 			this.inFlight.decrementAndGet();
 			return done(ExporterResponse.text(503, "Too many probes in flight (" + this.maxInFlight + "); retry later\n"));
@@ -160,7 +172,7 @@ public final class BlackboxExporter {
 		log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", timeout.toNanos() / 1e9);
 		CompletableFuture<Boolean> outcome;
 		try {
-			outcome = run(module, this.probers.apply(reactor), target, timeout, report, log);
+			outcome = run(module, this.probers.apply(reactor), target, timeout, report, log, callerGone);
 		}
 		catch (RuntimeException ex) {
 			this.inFlight.decrementAndGet();
@@ -194,13 +206,13 @@ public final class BlackboxExporter {
 
 	/** Runs {@code module}'s prober of this loop with the module's options. */
 	private static <O> CompletableFuture<Boolean> run(Module<O> module, ProberLookup probers, String target,
-			Duration timeout, ProbeReport report, ProbeLog log) {
+			Duration timeout, ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
 		@SuppressWarnings("unchecked") // the table pairs a kind's name with a prober of that kind's options
 		Prober<O> prober = (Prober<O>) probers.prober(module.kind().name());
 		if (prober == null) {
 			throw new IllegalStateException("no " + module.kind().name() + " prober on this loop");
 		}
-		return prober.run(module.options(), target, timeout, report, log);
+		return prober.run(module.options(), target, timeout, report, log, cancel);
 	}
 
 }

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -71,8 +73,8 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	@Override
 	public CompletableFuture<Boolean> run(HttpOptions http, String target, Duration timeout, ProbeReport report,
-			ProbeLog log) {
-		return probe(http, target, timeout, report, log).thenApply(Outcome::success);
+			ProbeLog log, CompletionStage<Void> cancel) {
+		return probe(http, target, timeout, report, log, cancel).thenApply(Outcome::success);
 	}
 
 	/**
@@ -81,6 +83,11 @@ public final class HttpProber implements Prober<HttpOptions> {
 	 */
 	public CompletableFuture<Outcome> probe(HttpOptions http, String target, Duration timeout, ProbeReport report,
 			ProbeLog log) {
+		return probe(http, target, timeout, report, log, new CompletableFuture<>());
+	}
+
+	private CompletableFuture<Outcome> probe(HttpOptions http, String target, Duration timeout, ProbeReport report,
+			ProbeLog log, CompletionStage<Void> cancel) {
 		HttpGauges metrics = new HttpGauges(report);
 		URI uri;
 		try {
@@ -113,13 +120,16 @@ public final class HttpProber implements Prober<HttpOptions> {
 			options = options.sink(BodySink.discard());
 		}
 		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
-		return this.fetcher.fetch(uri, options).handle((result, failure) -> {
+		CompletableFuture<FetchResult> fetch = this.fetcher.fetch(uri, options);
+		cancel.thenRun(() -> fetch.cancel(false)); // the fetch closes its connection and timer
+		return fetch.handle((result, failure) -> {
 			resolution.report(uri, metrics, log);
 			metrics.phases(hops);
 			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
 			boolean success = (result != null) && new HttpJudge(http, log, metrics).judge(result, hops);
 			if (cause != null) {
-				log.error("Error for HTTP request", "err", cause.getMessage());
+				log.error("Error for HTTP request", "err",
+						(cause instanceof CancellationException) ? "operation was canceled" : cause.getMessage());
 			}
 			boolean https = hops.isEmpty() ? "https".equalsIgnoreCase(uri.getScheme()) : hops.get(hops.size() - 1).https();
 			if (https) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import dev.asyncore.chat.Terminator;
 import dev.asyncore.chat.TooLongFrameException;
@@ -103,7 +104,7 @@ final class TcpDialogue extends TlsChat {
 	 * @return whether every step passed; never completes exceptionally
 	 */
 	static CompletableFuture<Boolean> start(Reactor reactor, TcpOptions probe, TlsMaterial tls, String serverName,
-			InetSocketAddress address, Duration budget, ProbeReport report, ProbeLog log) {
+			InetSocketAddress address, Duration budget, ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
 		TcpDialogue dialogue = new TcpDialogue(reactor, probe, tls, serverName, report, log);
 		dialogue.deadline = reactor.schedule(budget, dialogue::timedOut);
 		log.info(probe.tls() ? "Dialing TCP with TLS" : "Dialing TCP without TLS");
@@ -120,6 +121,7 @@ final class TcpDialogue extends TlsChat {
 		catch (IOException | RuntimeException ex) {
 			dialogue.fail("Error dialing TCP", ex);
 		}
+		cancel.thenRun(() -> dialogue.handleError(new IOException("operation was canceled")));
 		return dialogue.result;
 	}
 

@@ -45,6 +45,17 @@ final class ExporterFixture implements AutoCloseable {
 			    tcp:
 			      query_response:
 			        - expect: "^never"
+			  udp_open:
+			    prober: udp
+			    udp:
+			      query_response:
+			        - send: "anyone?"
+			        - expect: "^never"
+			  dns_open:
+			    prober: dns
+			    dns:
+			      query_name: example.org
+			      query_type: A
 			""";
 
 	final ReactorThread loop;
@@ -57,7 +68,14 @@ final class ExporterFixture implements AutoCloseable {
 
 	private final ExecutorService lookups = Executors.newFixedThreadPool(2);
 
+	final ExporterAdmission admission = new ExporterAdmission();
+
 	ExporterFixture(String name, int maxInFlight, int maxConnections) throws Exception {
+		this(name, maxInFlight, maxConnections, RequestDeadlines.DEFAULTS);
+	}
+
+	/** @param maxConnections the listener's limit, 0 for none; a full listener asks {@link #admission} for room */
+	ExporterFixture(String name, int maxInFlight, int maxConnections, RequestDeadlines deadlines) throws Exception {
 		ModuleFile modules = ModuleFile.parse(MODULES, null, Probers.standard().kinds());
 		FetchPolicy policy = FetchPolicy.builder().allowPrivateNetworks(true).build();
 		this.loop = new ReactorThread(name);
@@ -69,7 +87,9 @@ final class ExporterFixture implements AutoCloseable {
 		this.port = this.loop.call(() -> {
 			ServerDispatcher server = new ServerDispatcher(this.loop.reactor(), new InetSocketAddress("127.0.0.1", 0),
 					new ServerDispatcher.Options(1024, maxConnections, Duration.ZERO), this.stats,
-					(reactor, channel, stats) -> new ExporterConnection(reactor, channel, this.exporter));
+					(reactor, channel, stats) -> new ExporterConnection(reactor, channel, this.exporter, deadlines,
+							this.admission));
+			server.setOverflow(this.admission);
 			return ((InetSocketAddress) server.localAddress()).getPort();
 		});
 	}
@@ -126,6 +146,34 @@ final class ExporterFixture implements AutoCloseable {
 		return request.append("Connection: close\r\n\r\n").toString();
 	}
 
+	/**
+	 * Whether the other end closed {@code socket}: its end of stream (or a reset) arrives within
+	 * 200 ms, after whatever it had sent.
+	 */
+	static boolean peerClosed(Socket socket) throws IOException {
+		int timeout = socket.getSoTimeout();
+		socket.setSoTimeout(200);
+		try {
+			InputStream in = socket.getInputStream();
+			byte[] sink = new byte[4096];
+			while (in.read(sink) >= 0) {
+				// what was sent before the close
+			}
+			return true;
+		}
+		catch (SocketTimeoutException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			return true;
+		}
+		finally {
+			if (!socket.isClosed()) {
+				socket.setSoTimeout(timeout);
+			}
+		}
+	}
+
 	@Override
 	public void close() throws Exception {
 		this.loop.close();
@@ -155,7 +203,7 @@ final class ExporterFixture implements AutoCloseable {
 				}
 			}
 			catch (IOException ex) {
-				// closed
+				// the server socket closed: the test is over
 			}
 		}
 
@@ -169,25 +217,6 @@ final class ExporterFixture implements AutoCloseable {
 
 		List<Socket> accepted() {
 			return this.accepted;
-		}
-
-		/** Whether the prober closed {@code socket}: its end of stream (or a reset) has arrived. */
-		static boolean closedByProber(Socket socket) {
-			try {
-				InputStream in = socket.getInputStream();
-				byte[] sink = new byte[4096];
-				while (true) {
-					if (in.read(sink) < 0) {
-						return true;
-					}
-				}
-			}
-			catch (SocketTimeoutException ex) {
-				return false;
-			}
-			catch (IOException ex) {
-				return true;
-			}
 		}
 
 		@Override
