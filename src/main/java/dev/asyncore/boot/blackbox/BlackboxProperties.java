@@ -20,12 +20,17 @@ import dev.asyncore.boot.config.InvalidConfigurationException;
  * @param timeoutOffset subtracted from Prometheus' X-Prometheus-Scrape-Timeout-Seconds
  * @param reloadCheckInterval how often the module file's modification time is checked; 0 never
  * @param maxBodySize body limit of a probe whose module sets no body_size_limit
+ * @param requestHeadTimeout how long a request line and headers may take to arrive on a blackbox
+ * listener (from the accept for a connection's first request); then 408, or a silent close if
+ * nothing came
+ * @param requestBodyTimeout how long a request body may take to arrive after its head; then 408
  */
 @ConfigurationProperties("asyncore.blackbox")
 public record BlackboxProperties(String configFile, @DefaultValue("true") boolean allowPrivateNetworks,
 		@DefaultValue List<String> allowedHosts, @DefaultValue("1024") int maxInFlight,
 		@DefaultValue("500ms") Duration timeoutOffset, @DefaultValue("5s") Duration reloadCheckInterval,
-		@DefaultValue("10485760") long maxBodySize) {
+		@DefaultValue("10485760") long maxBodySize, @DefaultValue("10s") Duration requestHeadTimeout,
+		@DefaultValue("30s") Duration requestBodyTimeout) {
 
 	public BlackboxProperties {
 		allowedHosts = List.copyOf(allowedHosts);
@@ -37,6 +42,12 @@ public record BlackboxProperties(String configFile, @DefaultValue("true") boolea
 		}
 		if (reloadCheckInterval.isNegative()) {
 			throw new InvalidConfigurationException("asyncore.blackbox.reload-check-interval", "must not be negative");
+		}
+		if (requestHeadTimeout.isNegative() || requestHeadTimeout.isZero()) {
+			throw new InvalidConfigurationException("asyncore.blackbox.request-head-timeout", "must be positive");
+		}
+		if (requestBodyTimeout.isNegative() || requestBodyTimeout.isZero()) {
+			throw new InvalidConfigurationException("asyncore.blackbox.request-body-timeout", "must be positive");
 		}
 	}
 
