@@ -67,6 +67,7 @@ public record ExporterResponse(int status, String contentType, byte[] body, List
 			case 403 -> "Forbidden";
 			case 404 -> "Not Found";
 			case 405 -> "Method Not Allowed";
+			case 408 -> "Request Timeout";
 			case 413 -> "Content Too Large";
 			case 431 -> "Request Header Fields Too Large";
 			case 500 -> "Internal Server Error";

@@ -86,6 +86,7 @@ class ScrapeTimeoutIT {
 		long start = System.nanoTime();
 		String answer = probe("open", this.silent.url(), header);
 		long millis = (System.nanoTime() - start) / 1_000_000;
+		System.out.printf("scrape timeout %s: answered in %d ms%n", header, millis);
 		assertThat(answer).startsWith("HTTP/1.1 200 ").contains("context deadline exceeded");
 		assertThat(ExporterFixture.metric(answer, "probe_success")).isEqualTo("0");
 		assertThat(millis).isLessThan(3_000);
