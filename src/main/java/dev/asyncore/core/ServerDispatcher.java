@@ -23,7 +23,8 @@ import dev.asyncore.core.ListenerStats.Counter;
 /**
  * A listening TCP socket that hands each accepted connection to a {@link HandlerFactory}, with the
  * limits asyncore never had: a maximum number of open connections (the excess is accepted and
- * closed at once, counted as {@code rejected}) and an idle timeout applied to every connection.
+ * closed at once, counted as {@code rejected}, unless an {@link Overflow} makes room) and an idle
+ * timeout applied to every connection.
  *
  * <p>The factory is handed this listener's {@link ListenerStats} (with several reactors, the shard
  * of the reactor the connection goes to), and the handler counts in them. Setting up one connection
@@ -52,6 +53,25 @@ public class ServerDispatcher extends Dispatcher {
 		 * {@link Dispatcher#setStats}, or let the listener do it once this returns
 		 */
 		Dispatcher create(Reactor reactor, SocketChannel channel, ListenerStats stats) throws IOException;
+
+	}
+
+	/**
+	 * Makes room when the listener is full (see {@link #setOverflow}). asyncore has no limit to
+	 * overflow; HTTP servers close the connection that has waited longest without sending a whole
+	 * request, so that peers that never complete one cannot keep a fresh client out.
+	 */
+	@FunctionalInterface
+	public interface Overflow {
+
+		/**
+		 * Called on the listener's loop thread when {@code maxConnections} are open and another
+		 * connection arrives.
+		 * @return whether a connection was closed, or will be on its own loop's next pass, to make
+		 * room: the new one is admitted (until that close lands the listener is above its maximum
+		 * by one); {@code false} rejects the new one
+		 */
+		boolean evictOne();
 
 	}
 
@@ -91,6 +111,8 @@ public class ServerDispatcher extends Dispatcher {
 	private final Map<Reactor, ListenerStats> shards = new IdentityHashMap<>();
 
 	private boolean paused;
+
+	private Overflow overflow;
 
 	/**
 	 * Binds {@code address}, listens and puts the listener in the map.
@@ -138,7 +160,7 @@ public class ServerDispatcher extends Dispatcher {
 	@Override
 	protected void handleAccepted(SocketChannel channel, SocketAddress remote) throws IOException {
 		int max = this.options.maxConnections();
-		if (max > 0 && stats().activeConnections() >= max) {
+		if (max > 0 && stats().activeConnections() >= max && (this.overflow == null || !this.overflow.evictOne())) {
 			stats().increment(Counter.REJECTED);
 			logger.debug("{}: {} connections open, rejecting {}", this, max, remote);
 			closeQuietly(channel);
@@ -253,6 +275,15 @@ public class ServerDispatcher extends Dispatcher {
 
 	public Options options() {
 		return this.options;
+	}
+
+	/**
+	 * What is asked for room when {@code maxConnections} are open and another connection arrives;
+	 * {@code null} (the default): the new one is accepted and closed at once, counted as
+	 * {@code rejected}. Loop thread.
+	 */
+	public void setOverflow(Overflow overflow) {
+		this.overflow = overflow;
 	}
 
 }

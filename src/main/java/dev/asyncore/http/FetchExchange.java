@@ -20,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.asyncore.core.Reactor;
 import dev.asyncore.core.TimerHandle;
 
 /**
@@ -109,9 +110,25 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	}
 
 	void start() {
+		if (this.future.isDone()) {
+			return; // cancelled before the loop got to it
+		}
 		Duration total = this.policy.totalTimeout();
 		this.totalTimer = this.fetcher.reactor().schedule(total, () -> fail(new FetchException.Timeout("total",
 				"Fetching " + this.uri + " took longer than " + total.toMillis() + " ms (totalTimeout)")));
+		this.future.whenComplete((result, error) -> {
+			if (this.future.isCancelled()) { // nobody waits any more: the connection and the timer close now
+				Reactor reactor = this.fetcher.reactor();
+				// the future stays cancelled: this failure only says why the connection closes
+				Runnable cancel = () -> fail(new FetchException.Timeout("cancelled", "Fetching " + this.uri + " was cancelled"));
+				if (reactor.inLoopThread()) {
+					cancel.run();
+				}
+				else {
+					reactor.execute(cancel);
+				}
+			}
+		});
 		hop(this.uri);
 	}
 

@@ -96,7 +96,10 @@ public final class Fetcher implements AutoCloseable {
 		return fetch(uri, FetchOptions.get());
 	}
 
-	/** Fetches {@code uri} as {@code options} say. Any thread. */
+	/**
+	 * Fetches {@code uri} as {@code options} say. Any thread. Cancelling the returned future ends the
+	 * fetch on the loop: its connection and timer close.
+	 */
 	public CompletableFuture<FetchResult> fetch(URI uri, FetchOptions options) {
 		Objects.requireNonNull(uri, "uri");
 		Objects.requireNonNull(options, "options");

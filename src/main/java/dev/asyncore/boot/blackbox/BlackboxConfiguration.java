@@ -1,6 +1,7 @@
 package dev.asyncore.boot.blackbox;
 
 import java.net.InetAddress;
+import java.nio.channels.SocketChannel;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.asyncore.boot.config.BlackboxProperties;
+import dev.asyncore.boot.config.AsyncoreProperties.ListenerProperties;
 import dev.asyncore.boot.listener.DispatcherFactory;
+import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
@@ -26,7 +29,9 @@ import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProberLookup;
 import dev.asyncore.probe.exporter.BlackboxExporter;
 import dev.asyncore.probe.exporter.ExporterAccess;
+import dev.asyncore.probe.exporter.ExporterAdmission;
 import dev.asyncore.probe.exporter.ExporterConnection;
+import dev.asyncore.probe.exporter.RequestDeadlines;
 import dev.asyncore.probe.probers.ProberContext;
 import dev.asyncore.probe.probers.Probers;
 
@@ -64,11 +69,33 @@ public class BlackboxConfiguration {
 				properties.maxInFlight(), properties.timeoutOffset(), access.getIfAvailable(() -> ExporterAccess.OPEN));
 	}
 
-	/** {@code blackbox}: each connection is a small HTTP/1.1 server answering blackbox_exporter's API. */
+	/**
+	 * {@code blackbox}: each connection is a small HTTP/1.1 server answering blackbox_exporter's API,
+	 * with the request deadlines; a full listener closes its longest-waiting connection that answers
+	 * nothing ({@link ExporterAdmission}, one per listener) to let a new one in.
+	 */
 	@Bean
-	DispatcherFactory blackboxDispatcherFactory(BlackboxExporter blackboxExporter) {
-		return DispatcherFactory.tcp("blackbox",
-				(reactor, channel, listener) -> new ExporterConnection(reactor, channel, blackboxExporter));
+	DispatcherFactory blackboxDispatcherFactory(BlackboxExporter blackboxExporter, BlackboxProperties properties) {
+		RequestDeadlines deadlines = new RequestDeadlines(properties.requestHeadTimeout(), properties.requestBodyTimeout());
+		Map<String, ExporterAdmission> admissions = new ConcurrentHashMap<>();
+		return new DispatcherFactory() {
+
+			@Override
+			public String type() {
+				return "blackbox";
+			}
+
+			@Override
+			public Dispatcher accepted(Reactor reactor, SocketChannel channel, ListenerProperties listener) {
+				return new ExporterConnection(reactor, channel, blackboxExporter, deadlines, overflow(listener));
+			}
+
+			@Override
+			public ExporterAdmission overflow(ListenerProperties listener) {
+				return admissions.computeIfAbsent(listener.name(), (name) -> new ExporterAdmission());
+			}
+
+		};
 	}
 
 	/** The probers (and one fetcher) of each loop, made on first use. Thread-safe. */

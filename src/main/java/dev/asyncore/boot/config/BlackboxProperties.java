@@ -22,12 +22,18 @@ import org.springframework.util.unit.DataSize;
  * @param maxBodySize body limit of a probe whose module sets no body_size_limit
  * @param probeMemory the most all probes may hold at once (kept and decoded bodies, TLS and DNS
  * buffers), each probe at most a quarter of it; unset means a quarter of the heap limit
+ * @param requestHeadTimeout how long a request line and headers may take to arrive on a blackbox
+ * listener (from the accept for a connection's first request); then 408, or a silent close if
+ * nothing came
+ * @param requestBodyTimeout how long a request body may take to arrive after its head; then 408
  */
 @ConfigurationProperties("asyncore.blackbox")
 public record BlackboxProperties(String configFile, @DefaultValue("true") boolean allowPrivateNetworks,
 		@DefaultValue List<String> allowedHosts, @DefaultValue("1024") int maxInFlight,
 		@DefaultValue("500ms") Duration timeoutOffset, @DefaultValue("5s") Duration reloadCheckInterval,
-		@DefaultValue("10485760") long maxBodySize, DataSize probeMemory) {
+		@DefaultValue("10485760") long maxBodySize, DataSize probeMemory,
+		@DefaultValue("10s") Duration requestHeadTimeout,
+		@DefaultValue("30s") Duration requestBodyTimeout) {
 
 	public BlackboxProperties {
 		allowedHosts = List.copyOf(allowedHosts);
@@ -42,6 +48,12 @@ public record BlackboxProperties(String configFile, @DefaultValue("true") boolea
 		}
 		if (probeMemory != null && probeMemory.toBytes() < (1L << 20)) {
 			throw new InvalidConfigurationException("asyncore.blackbox.probe-memory", "must be at least 1MB, was " + probeMemory);
+		}
+		if (requestHeadTimeout.isNegative() || requestHeadTimeout.isZero()) {
+			throw new InvalidConfigurationException("asyncore.blackbox.request-head-timeout", "must be positive");
+		}
+		if (requestBodyTimeout.isNegative() || requestBodyTimeout.isZero()) {
+			throw new InvalidConfigurationException("asyncore.blackbox.request-body-timeout", "must be positive");
 		}
 	}
 

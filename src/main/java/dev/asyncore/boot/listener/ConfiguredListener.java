@@ -65,7 +65,7 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 			if (p.protocol() == Protocol.UDP) {
 				return factory().datagram(reactor, address, p, stats());
 			}
-			return new ServerDispatcher(reactor, address, options(p), stats(), this::accepted, workers);
+			return overflow(new ServerDispatcher(reactor, address, options(p), stats(), this::accepted, workers));
 		}
 		catch (IOException ex) {
 			// The core's BindException already names the address; keep the system's reason only.
@@ -78,14 +78,19 @@ public record ConfiguredListener(int index, ListenerProperties properties, Dispa
 
 	private Dispatcher openUnix(Reactor reactor, Supplier<Reactor> workers, ListenerProperties p) {
 		try {
-			return new ServerDispatcher(reactor, UnixDomainSocketAddress.of(p.path()), options(p), stats(), this::accepted,
-					workers);
+			return overflow(new ServerDispatcher(reactor, UnixDomainSocketAddress.of(p.path()), options(p), stats(),
+					this::accepted, workers));
 		}
 		catch (IOException | RuntimeException ex) {
 			String reason = (ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage();
 			throw new InvalidConfigurationException(path() + ".path",
 					"listener '" + name() + "' cannot bind unix " + p.path() + ": " + reason);
 		}
+	}
+
+	private ServerDispatcher overflow(ServerDispatcher server) {
+		server.setOverflow(factory().overflow(properties()));
+		return server;
 	}
 
 	private static ServerDispatcher.Options options(ListenerProperties p) {

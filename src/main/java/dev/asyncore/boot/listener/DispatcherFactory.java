@@ -9,6 +9,7 @@ import dev.asyncore.boot.config.AsyncoreProperties.Protocol;
 import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.ListenerStats;
 import dev.asyncore.core.Reactor;
+import dev.asyncore.core.ServerDispatcher;
 
 /**
  * A listener type. Every bean implementing it makes its {@link #type()} usable as
@@ -47,6 +48,16 @@ public interface DispatcherFactory {
 	 * @param listener the listener's configuration
 	 */
 	Dispatcher accepted(Reactor reactor, SocketChannel channel, ListenerProperties listener) throws IOException;
+
+	/**
+	 * What makes room in a full listener of this type ({@link ServerDispatcher#setOverflow}), asked
+	 * once when the listener opens. Default {@code null}: a connection beyond
+	 * {@code max-connections} is rejected.
+	 * @param listener the listener's configuration
+	 */
+	default ServerDispatcher.Overflow overflow(ListenerProperties listener) {
+		return null;
+	}
 
 	/**
 	 * Opens a UDP listener bound to {@code address}. Called only if {@link #supports} says UDP.

@@ -14,7 +14,7 @@ import org.yaml.snakeyaml.representer.Representer;
  * @param name the name used in {@code /probe?module=}
  * @param kind the prober, which also says what {@code options} are
  * @param timeout the longest a probe may take; {@link Duration#ZERO} when the file leaves it out
- * (then the scrape's timeout, or 120 s, applies)
+ * (then the scrape's timeout, at most 120 s, applies)
  * @param options the prober's options, read from its section (its defaults when there is none)
  * @param config the module as the file wrote it, in file order, each {@link Secret} shown as
  * {@code <secret>} ({@link YamlSection#masked()}): what {@code debug=true} and configuration dumps show
@@ -50,20 +50,35 @@ public record Module<O>(String name, ProberKind<O> kind, Duration timeout, O opt
 	}
 
 	/**
-	 * The time a probe gets: the scrape's timeout (if the header gave one) less {@code offset},
-	 * capped by the module's own timeout, as blackbox_exporter computes it.
-	 * @param scrapeTimeoutSeconds the {@code X-Prometheus-Scrape-Timeout-Seconds} value, or a
-	 * negative number when absent
+	 * The time a probe gets, as blackbox_exporter's {@code getTimeout} computes it: the scrape's
+	 * timeout ({@link #DEFAULT_TIMEOUT} when the header is absent or 0) less {@code offset}, unless
+	 * the module's own timeout is shorter, or the difference is negative (then the module's timeout,
+	 * which may be none). Beyond blackbox_exporter, the result is capped by the module's timeout, or
+	 * {@link #DEFAULT_TIMEOUT} without one, so that no header makes a probe run longer.
+	 *
+	 * <p>blackbox_exporter turns the seconds into a Go {@code time.Duration}: a result that is not a
+	 * positive number of nanoseconds below 2<sup>63</sup> (negative, zero, NaN, infinite, or as big as
+	 * {@code 1e308} or {@code 9e18}) is a deadline already past, and the probe fails at once. This
+	 * method returns {@link Duration#ZERO} for those.
+	 * @param scrapeTimeoutSeconds the {@code X-Prometheus-Scrape-Timeout-Seconds} value as Go's
+	 * {@code strconv.ParseFloat} reads it (any double), or 0 when the header is absent or empty
+	 * @param offset blackbox_exporter's {@code --timeout-offset}
+	 * @return the probe's time, at most the cap; {@link Duration#ZERO} when the probe must fail at once
 	 */
 	public Duration effectiveTimeout(double scrapeTimeoutSeconds, Duration offset) {
-		Duration budget = DEFAULT_TIMEOUT;
-		if (scrapeTimeoutSeconds >= 0) {
-			budget = Duration.ofNanos((long) (scrapeTimeoutSeconds * 1e9)).minus(offset);
+		double scrape = (scrapeTimeoutSeconds == 0) ? DEFAULT_TIMEOUT.toSeconds() : scrapeTimeoutSeconds;
+		double max = scrape - offset.toNanos() / 1e9;
+		double own = this.timeout.toNanos() / 1e9;
+		if ((own < max && own > 0) || max < 0) {
+			return this.timeout; // Go's condition, NaN comparisons false as there
 		}
-		if (!this.timeout.isZero() && (this.timeout.compareTo(budget) < 0 || budget.isNegative())) {
-			budget = this.timeout;
+		double nanos = max * 1e9;
+		if (!(nanos >= 1 && nanos < 0x1p63)) {
+			return Duration.ZERO; // Go's float-to-Duration conversion: a deadline already past
 		}
-		return budget;
+		Duration budget = Duration.ofNanos((long) nanos);
+		Duration cap = this.timeout.isZero() ? DEFAULT_TIMEOUT : this.timeout;
+		return (budget.compareTo(cap) > 0) ? cap : budget;
 	}
 
 	/** The name and prober only: the options may hold what a log must not show. */

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -67,9 +68,10 @@ public final class DnsProber implements Prober<DnsOptions> {
 
 	@Override
 	public CompletableFuture<Boolean> run(DnsOptions dns, String target, Duration timeout, ProbeReport report,
-			ProbeLog log) {
+			ProbeLog log, CompletionStage<Void> cancel) {
 		DnsRun probe = new DnsRun(this.reactor, this.policy, this.ids, dns, report, log,
 				System.nanoTime() + timeout.toNanos(), this.memory.lease());
+		cancel.thenRun(() -> probe.end("operation was canceled"));
 		if (dns.dnsOverTls() && dns.tlsMaterial() == null) {
 			log.error("Failed to create TLS configuration", "err", "no TLS material was loaded for the module");
 			return probe.fail();

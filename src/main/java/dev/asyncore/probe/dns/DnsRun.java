@@ -211,12 +211,17 @@ final class DnsRun implements DnsExchange.Listener {
 	}
 
 	private void timeout() {
+		end("i/o timeout");
+	}
+
+	/** Fails the probe now (its deadline, or nobody waits any more), logging {@code why}. Loop thread. */
+	void end(String why) {
 		if (this.phase == Phase.DONE) {
 			return;
 		}
 		String ignored = (this.strays > 0) ? " after ignoring " + this.strays + " datagram(s) that were not the reply" : "";
 		this.log.error((this.phase == Phase.RESOLVING) ? "Error resolving address" : "Error while sending a DNS query",
-				"err", "i/o timeout" + ignored);
+				"err", why + ignored);
 		finish(false);
 	}
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -24,7 +25,8 @@ import dev.asyncore.probe.config.ModuleFile;
  * into an answer; every path but {@code /-/healthy} first passes the {@link ExporterAccess} check.
  *
  * <p>Probes run on the loop of the connection that asked, with at most {@code maxInFlight} at a time
- * over all loops (beyond it: 503). Thread-safe: connections on several loops share one exporter.
+ * over all loops (beyond it: 503), each within its finite deadline ({@code Module#effectiveTimeout})
+ * and ended at once when its caller goes. Thread-safe: connections on several loops share one exporter.
  */
 public final class BlackboxExporter {
 
@@ -78,23 +80,28 @@ public final class BlackboxExporter {
 	 * Answers {@code request}; the future completes on {@code reactor}'s loop thread for probes.
 	 * Loop thread of {@code reactor}.
 	 * @param client the peer's address (for the access check), or {@code null}
+	 * @param callerGone completes (on that loop thread) when nobody waits for the answer any more:
+	 * a probe in progress then ends at once, as blackbox_exporter's does when Go cancels the
+	 * request's context, and one not yet started is not started; the answer still completes
 	 */
-	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest request, SocketAddress client) {
+	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest request, SocketAddress client,
+			CompletionStage<Void> callerGone) {
 		if (request.path().equals("/-/healthy")) {
-			return route(reactor, request);
+			return route(reactor, request, callerGone);
 		}
 		CompletableFuture<ExporterResponse> refusal = this.access.check(request, client);
 		if (refusal.isDone() && !refusal.isCompletedExceptionally() && refusal.join() == null) {
-			return route(reactor, request);
+			return route(reactor, request, callerGone);
 		}
 		// A check that completed elsewhere (bcrypt off the loop) comes back to the loop to probe.
-		return refusal.thenComposeAsync((refused) -> (refused != null) ? done(refused) : route(reactor, request),
+		return refusal.thenComposeAsync((refused) -> (refused != null) ? done(refused) : route(reactor, request, callerGone),
 				reactor::execute);
 	}
 
-	private CompletableFuture<ExporterResponse> route(Reactor reactor, ExporterRequest request) {
+	private CompletableFuture<ExporterResponse> route(Reactor reactor, ExporterRequest request,
+			CompletionStage<Void> callerGone) {
 		return switch (request.path()) {
-			case "/probe" -> only("GET", request, () -> probe(reactor, request));
+			case "/probe" -> only("GET", request, () -> probe(reactor, request, callerGone));
 			case "/-/reload" -> only("POST", request, () -> this.reload.get()
 				.thenApply(error -> (error == null) ? ExporterResponse.text(200, "OK\n")
 						: ExporterResponse.text(500, "failed to reload config: " + error + "\n")));
@@ -124,7 +131,8 @@ public final class BlackboxExporter {
 		return CompletableFuture.completedFuture(response);
 	}
 
-	private CompletableFuture<ExporterResponse> probe(Reactor reactor, ExporterRequest request) {
+	private CompletableFuture<ExporterResponse> probe(Reactor reactor, ExporterRequest request,
+			CompletionStage<Void> callerGone) {
 		Map<String, String> query = request.query();
 		String moduleName = query.getOrDefault("module", ModuleFile.DEFAULT_MODULE);
 		Module<?> module = this.modules.get().module(moduleName);
@@ -135,33 +143,38 @@ public final class BlackboxExporter {
 		if (target == null || target.isEmpty()) {
 			return done(ExporterResponse.text(400, "Target parameter is missing\n"));
 		}
-		double scrapeTimeout = -1;
-		String header = request.headers().get("x-prometheus-scrape-timeout-seconds");
-		if (header != null) {
-			try {
-				scrapeTimeout = Double.parseDouble(header);
-			}
-			catch (NumberFormatException ex) {
-				return done(ExporterResponse.text(400, "Failed to parse timeout from Prometheus header: " + header + "\n"));
-			}
+		Duration timeout;
+		try {
+			timeout = module.effectiveTimeout(ScrapeTimeout.seconds(request.headers().get(ScrapeTimeout.HEADER)),
+					this.timeoutOffset);
 		}
-		Duration timeout = module.effectiveTimeout(scrapeTimeout, this.timeoutOffset);
-		if (timeout.isNegative() || timeout.isZero()) {
-			return done(ExporterResponse.text(400, "Timeout is not positive: scrape timeout " + header + " s less the offset "
-					+ this.timeoutOffset.toMillis() + " ms\n"));
-		}
-		if (this.inFlight.incrementAndGet() > this.maxInFlight) {
-			this.inFlight.decrementAndGet();
-			return done(ExporterResponse.text(503, "Too many probes in flight (" + this.maxInFlight + "); retry later\n"));
+		catch (ScrapeTimeout.Unparsable ex) {
+			return done(ExporterResponse.text(400, "Failed to parse timeout from Prometheus header: " + ex.getMessage() + "\n"));
 		}
 		boolean debug = "true".equals(query.get("debug"));
 		ProbeLog log = new ProbeLog(moduleName, target, debug);
 		ProbeReport report = new ProbeReport();
 		long start = System.nanoTime();
-		log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", timeout.toMillis() / 1000.0);
+		if (timeout.isZero()) {
+			// blackbox_exporter's context is already past its deadline: it answers at once, and so do we,
+			// without a slot and without contacting the target
+			log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", 0);
+			log.error("Error starting the probe", "err", "context deadline exceeded: X-Prometheus-Scrape-Timeout-Seconds "
+					+ request.headers().get(ScrapeTimeout.HEADER) + " less the offset leaves no time");
+			return done(answer(module, report, log, debug, start, false));
+		}
+		if (callerGone.toCompletableFuture().isDone()) {
+			log.error("Error starting the probe", "err", "context canceled: the caller has gone");
+			return done(answer(module, report, log, debug, start, false));
+		}
+		if (this.inFlight.incrementAndGet() > this.maxInFlight) {
+			this.inFlight.decrementAndGet();
+			return done(ExporterResponse.text(503, "Too many probes in flight (" + this.maxInFlight + "); retry later\n"));
+		}
+		log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", timeout.toNanos() / 1e9);
 		CompletableFuture<Boolean> outcome;
 		try {
-			outcome = run(module, this.probers.apply(reactor), target, timeout, report, log);
+			outcome = run(module, this.probers.apply(reactor), target, timeout, report, log, callerGone);
 		}
 		catch (RuntimeException ex) {
 			this.inFlight.decrementAndGet();
@@ -169,34 +182,39 @@ public final class BlackboxExporter {
 		}
 		return outcome.handle((ended, error) -> {
 			this.inFlight.decrementAndGet();
-			boolean ok = Boolean.TRUE.equals(ended);
-			double seconds = (System.nanoTime() - start) / 1e9;
-			report.gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds);
-			report.gauge("probe_success", "Displays whether or not the probe was a success", ok ? 1 : 0);
-			if (ok) {
-				log.info("Probe succeeded", "duration_seconds", seconds);
-			}
-			else {
-				log.error("Probe failed", "duration_seconds", seconds);
-			}
-			if (!debug) {
-				return new ExporterResponse(200, ExporterResponse.METRICS, report.render().getBytes(StandardCharsets.UTF_8));
-			}
-			return ExporterResponse.text(200, "Logs for the probe:\n" + String.join("\n", log.lines())
-					+ "\n\n\n\nMetrics that would have been returned:\n" + report.render()
-					+ "\n\n\nModule configuration:\n" + module.text());
+			return answer(module, report, log, debug, start, Boolean.TRUE.equals(ended));
 		});
+	}
+
+	/** The answer to a probe that ended: its metrics, or with {@code debug=true} its log, metrics and module. */
+	private static ExporterResponse answer(Module<?> module, ProbeReport report, ProbeLog log, boolean debug, long start,
+			boolean ok) {
+		double seconds = (System.nanoTime() - start) / 1e9;
+		report.gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds);
+		report.gauge("probe_success", "Displays whether or not the probe was a success", ok ? 1 : 0);
+		if (ok) {
+			log.info("Probe succeeded", "duration_seconds", seconds);
+		}
+		else {
+			log.error("Probe failed", "duration_seconds", seconds);
+		}
+		if (!debug) {
+			return new ExporterResponse(200, ExporterResponse.METRICS, report.render().getBytes(StandardCharsets.UTF_8));
+		}
+		return ExporterResponse.text(200, "Logs for the probe:\n" + String.join("\n", log.lines())
+				+ "\n\n\n\nMetrics that would have been returned:\n" + report.render()
+				+ "\n\n\nModule configuration:\n" + module.text());
 	}
 
 	/** Runs {@code module}'s prober of this loop with the module's options. */
 	private static <O> CompletableFuture<Boolean> run(Module<O> module, ProberLookup probers, String target,
-			Duration timeout, ProbeReport report, ProbeLog log) {
+			Duration timeout, ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
 		@SuppressWarnings("unchecked") // the table pairs a kind's name with a prober of that kind's options
 		Prober<O> prober = (Prober<O>) probers.prober(module.kind().name());
 		if (prober == null) {
 			throw new IllegalStateException("no " + module.kind().name() + " prober on this loop");
 		}
-		return prober.run(module.options(), target, timeout, report, log);
+		return prober.run(module.options(), target, timeout, report, log, cancel);
 	}
 
 }

@@ -75,6 +75,7 @@ public record ExporterResponse(int status, String contentType, byte[] body, List
 			case 403 -> "Forbidden";
 			case 404 -> "Not Found";
 			case 405 -> "Method Not Allowed";
+			case 408 -> "Request Timeout";
 			case 413 -> "Content Too Large";
 			case 429 -> "Too Many Requests";
 			case 431 -> "Request Header Fields Too Large";

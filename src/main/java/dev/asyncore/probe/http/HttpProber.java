@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -77,8 +79,8 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	@Override
 	public CompletableFuture<Boolean> run(HttpOptions http, String target, Duration timeout, ProbeReport report,
-			ProbeLog log) {
-		return probe(http, target, timeout, report, log).thenApply(Outcome::success);
+			ProbeLog log, CompletionStage<Void> cancel) {
+		return probe(http, target, timeout, report, log, cancel).thenApply(Outcome::success);
 	}
 
 	/**
@@ -87,6 +89,11 @@ public final class HttpProber implements Prober<HttpOptions> {
 	 */
 	public CompletableFuture<Outcome> probe(HttpOptions http, String target, Duration timeout, ProbeReport report,
 			ProbeLog log) {
+		return probe(http, target, timeout, report, log, new CompletableFuture<>());
+	}
+
+	private CompletableFuture<Outcome> probe(HttpOptions http, String target, Duration timeout, ProbeReport report,
+			ProbeLog log, CompletionStage<Void> cancel) {
 		HttpGauges metrics = new HttpGauges(report);
 		URI uri;
 		try {
@@ -127,7 +134,9 @@ public final class HttpProber implements Prober<HttpOptions> {
 		ProbeBody body = body(http, lease);
 		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout)).sink(body);
 		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
-		return this.fetcher.fetch(uri, options).handle((result, failure) -> {
+		CompletableFuture<FetchResult> fetch = this.fetcher.fetch(uri, options);
+		cancel.thenRun(() -> fetch.cancel(false)); // the fetch closes its connection and timer
+		return fetch.handle((result, failure) -> {
 			try {
 				resolution.report(uri, metrics, log);
 				metrics.phases(hops);
@@ -136,7 +145,8 @@ public final class HttpProber implements Prober<HttpOptions> {
 				boolean answered = body.head() != null && !hops.isEmpty();
 				boolean success = answered && new HttpJudge(http, log, metrics).judge(hops, body, cause);
 				if (cause != null && !answered) {
-					log.error("Error for HTTP request", "err", cause.getMessage());
+					log.error("Error for HTTP request", "err",
+							(cause instanceof CancellationException) ? "operation was canceled" : cause.getMessage());
 				}
 				boolean https = hops.isEmpty() ? "https".equalsIgnoreCase(uri.getScheme()) : hops.get(hops.size() - 1).https();
 				if (https) {

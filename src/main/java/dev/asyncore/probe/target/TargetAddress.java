@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
@@ -48,10 +49,11 @@ public record TargetAddress(String host, int port) {
 	/**
 	 * Splits {@code target}, chooses its address, then dials it with what is left of
 	 * {@code timeout}; a target without a port or an address fails the probe, logged. Loop thread.
+	 * @param cancel ends a look-up in progress at once (the dial gets it from the caller too)
 	 */
 	public static CompletableFuture<Boolean> resolveThen(String target, IpPreference ip, Resolver resolver,
 			Executor executor, FetchPolicy policy, Reactor reactor, Duration timeout, ProbeReport report, ProbeLog log,
-			Dial dial) {
+			CompletionStage<Void> cancel, Dial dial) {
 		long start = System.nanoTime();
 		TargetAddress parsed;
 		try {
@@ -66,7 +68,7 @@ public record TargetAddress(String host, int port) {
 			log.error("Target refused by the blackbox policy", "err", ex.getMessage());
 			return CompletableFuture.completedFuture(false);
 		}
-		return parsed.choose(ip, resolver, executor, reactor, timeout, report, log).thenCompose(address -> {
+		return parsed.choose(ip, resolver, executor, reactor, timeout, report, log, cancel).thenCompose(address -> {
 			if (address == null) {
 				return CompletableFuture.completedFuture(false);
 			}
@@ -155,7 +157,7 @@ public record TargetAddress(String host, int port) {
 	 * @return the address on the loop thread; {@code null} (with the reason logged) if there is none
 	 */
 	CompletableFuture<InetSocketAddress> choose(IpPreference ip, Resolver resolver, Executor executor,
-			Reactor reactor, Duration budget, ProbeReport report, ProbeLog log) {
+			Reactor reactor, Duration budget, ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
 		report.gauge("probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6", 0);
 		report.gauge("probe_ip_addr_hash", "Specifies the hash of IP address. It's useful to detect if the IP address changes.", 0);
 		log.info("Resolving target address", "target", this.host, "ip_protocol", ip.preferred());
@@ -179,6 +181,8 @@ public record TargetAddress(String host, int port) {
 			TimerHandle timer = reactor.schedule(budget, () -> lookup.completeExceptionally(new UnknownHostException(
 					"lookup " + this.host + ": i/o timeout")));
 			lookup.whenComplete((all, error) -> timer.cancel());
+			cancel.thenRun(() -> lookup.completeExceptionally(new UnknownHostException(
+					"lookup " + this.host + ": operation was canceled")));
 		}
 		CompletableFuture<InetSocketAddress> chosen = new CompletableFuture<>();
 		lookup.whenComplete((all, error) -> onLoop(reactor, () -> {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import dev.asyncore.chat.Terminator;
 import dev.asyncore.chat.TooLongFrameException;
@@ -114,7 +115,8 @@ final class TcpDialogue extends TlsChat {
 	 * @return whether every step passed; never completes exceptionally
 	 */
 	static CompletableFuture<Boolean> start(Reactor reactor, TcpOptions probe, TlsMaterial tls, String serverName,
-			InetSocketAddress address, Duration budget, ProbeReport report, ProbeLog log, ProbeMemory.Lease lease) {
+			InetSocketAddress address, Duration budget, ProbeReport report, ProbeLog log, ProbeMemory.Lease lease,
+			CompletionStage<Void> cancel) {
 		TcpDialogue dialogue = new TcpDialogue(reactor, probe, tls, serverName, report, log, lease);
 		dialogue.deadline = reactor.schedule(budget, dialogue::timedOut);
 		log.info(probe.tls() ? "Dialing TCP with TLS" : "Dialing TCP without TLS");
@@ -131,6 +133,7 @@ final class TcpDialogue extends TlsChat {
 		catch (IOException | RuntimeException ex) {
 			dialogue.fail("Error dialing TCP", ex);
 		}
+		cancel.thenRun(() -> dialogue.handleError(new IOException("operation was canceled")));
 		return dialogue.result;
 	}
 

@@ -2,6 +2,7 @@ package dev.asyncore.probe.tcp;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import dev.asyncore.core.Reactor;
@@ -52,15 +53,15 @@ public final class TcpProber implements Prober<TcpOptions> {
 
 	@Override
 	public CompletableFuture<Boolean> run(TcpOptions tcp, String target, Duration timeout, ProbeReport report,
-			ProbeLog log) {
+			ProbeLog log, CompletionStage<Void> cancel) {
 		TlsMaterial tls = (tcp.tlsMaterial() != null) ? tcp.tlsMaterial() : TlsMaterial.load(TlsConfig.DEFAULT, "tls_config");
 		QueryScript.registerGauges(tcp.queryResponse(), report);
 		ProbeMemory.Lease lease = this.memory.lease();
 		return TargetAddress.resolveThen(target, tcp.ipProtocol(), this.resolver,
-				this.resolverExecutor, this.policy, this.reactor, timeout, report, log,
+				this.resolverExecutor, this.policy, this.reactor, timeout, report, log, cancel,
 				(parsed, address, budget) -> TcpDialogue.start(this.reactor, tcp, tls,
 						(tcp.tlsConfig().serverName() != null) ? tcp.tlsConfig().serverName() : parsed.host(), address,
-						budget, report, log, lease))
+						budget, report, log, lease, cancel))
 			.whenComplete((success, error) -> lease.close());
 	}
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import dev.asyncore.core.DatagramDispatcher;
 import dev.asyncore.core.Reactor;
@@ -66,7 +67,7 @@ final class UdpDialogue extends DatagramDispatcher {
 	 * @return whether every step passed; never completes exceptionally
 	 */
 	static CompletableFuture<Boolean> start(Reactor reactor, UdpOptions probe, InetSocketAddress target, Duration budget,
-			ProbeReport report, ProbeLog log) {
+			ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
 		UdpDialogue dialogue;
 		try {
 			dialogue = new UdpDialogue(reactor, probe, target, report, log);
@@ -89,6 +90,7 @@ final class UdpDialogue extends DatagramDispatcher {
 		catch (IOException | RuntimeException ex) {
 			dialogue.fail("Error dialing UDP", ex);
 		}
+		cancel.thenRun(() -> dialogue.fail("Error reading from connection", new IOException("operation was canceled")));
 		return dialogue.result;
 	}
 

@@ -2,6 +2,7 @@ package dev.asyncore.probe.udp;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 import dev.asyncore.core.Reactor;
@@ -38,11 +39,11 @@ public final class UdpProber implements Prober<UdpOptions> {
 
 	@Override
 	public CompletableFuture<Boolean> run(UdpOptions udp, String target, Duration timeout, ProbeReport report,
-			ProbeLog log) {
+			ProbeLog log, CompletionStage<Void> cancel) {
 		QueryScript.registerGauges(udp.queryResponse(), report);
 		return TargetAddress.resolveThen(target, udp.ipProtocol(), this.resolver,
-				this.resolverExecutor, this.policy, this.reactor, timeout, report, log,
-				(parsed, address, budget) -> UdpDialogue.start(this.reactor, udp, address, budget, report, log));
+				this.resolverExecutor, this.policy, this.reactor, timeout, report, log, cancel,
+				(parsed, address, budget) -> UdpDialogue.start(this.reactor, udp, address, budget, report, log, cancel));
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.asyncore.probe.http.HttpOptions;
 import dev.asyncore.probe.probers.Probers;
@@ -162,7 +164,21 @@ class ModuleFileTest {
 		assertThat(five.effectiveTimeout(3, Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(2500));
 		assertThat(five.effectiveTimeout(10, Duration.ofMillis(500))).isEqualTo(Duration.ofSeconds(5));
 		Module<?> open = ModuleFile.parse("modules:\n  m:\n    prober: http\n", null, KINDS).module("m");
-		assertThat(open.effectiveTimeout(-1, Duration.ZERO)).isEqualTo(Module.DEFAULT_TIMEOUT);
+		assertThat(open.effectiveTimeout(0, Duration.ZERO)).isEqualTo(Module.DEFAULT_TIMEOUT);
+	}
+
+	/** blackbox_exporter 0.23's answers, measured with its binary and offset 0.5 s; then the 120 s cap. */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			// header (0: none) | module timeout (0: none) | probe time (0: fails at once)
+			"0|0|PT1M59.5S", "3|0|PT2.5S", "-5|0|PT0S", "0.2|0|PT0S", "0.5|0|PT0S", "NaN|0|PT0S", "Infinity|0|PT0S",
+			"-Infinity|0|PT0S", "1e308|0|PT0S", "9e18|0|PT0S", "9e9|0|PT2M", "300|0|PT2M", "120.5|0|PT2M",
+			"0|5|PT5S", "2|5|PT1.5S", "-5|5|PT5S", "0.2|5|PT5S", "0.5|5|PT0S", "NaN|5|PT0S", "Infinity|5|PT5S", "-Infinity|5|PT5S",
+			"1e308|5|PT5S", "9e18|5|PT5S", "0|300|PT1M59.5S", "200|300|PT3M19.5S", "1000|300|PT5M", "Infinity|300|PT5M" })
+	void timeoutIsBlackboxExportersThenCappedAtTheModulesOrTwoMinutes(double header, int moduleSeconds, Duration expected) {
+		Module<?> module = ModuleFile.parse("modules:\n  m:\n    prober: http\n"
+				+ ((moduleSeconds > 0) ? "    timeout: " + moduleSeconds + "s\n" : ""), null, KINDS).module("m");
+		assertThat(module.effectiveTimeout(header, Duration.ofMillis(500))).isEqualTo(expected);
 	}
 
 }

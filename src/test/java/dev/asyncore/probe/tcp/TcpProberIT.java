@@ -114,7 +114,7 @@ class TcpProberIT {
 		ProbeLog log = new ProbeLog("m", target);
 		long start = System.nanoTime();
 		CompletableFuture<Boolean> outcome = this.loop
-			.call(() -> this.prober.run(module.options(TcpOptions.KIND), target, module.effectiveTimeout(-1, Duration.ZERO),
+			.call(() -> this.prober.run(module.options(TcpOptions.KIND), target, module.effectiveTimeout(0, Duration.ZERO),
 					report, log));
 		boolean success = outcome.get(30, TimeUnit.SECONDS);
 		// the report is filled on the loop thread: read it there too

@@ -2,6 +2,7 @@ package dev.asyncore.probe.toy;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import dev.asyncore.core.Reactor;
 import dev.asyncore.probe.ProbeLog;
@@ -22,7 +23,7 @@ final class ToyProber implements Prober<ToyOptions> {
 
 	@Override
 	public CompletableFuture<Boolean> run(ToyOptions options, String target, Duration timeout, ProbeReport report,
-			ProbeLog log) {
+			ProbeLog log, CompletionStage<Void> cancel) {
 		CompletableFuture<Boolean> outcome = new CompletableFuture<>();
 		this.reactor.schedule(Duration.ZERO, () -> {
 			boolean matched = options.expect().matcher(target).find();

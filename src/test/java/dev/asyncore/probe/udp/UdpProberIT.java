@@ -66,7 +66,7 @@ class UdpProberIT {
 		ProbeLog log = new ProbeLog("m", target);
 		long start = System.nanoTime();
 		CompletableFuture<Boolean> outcome = this.loop
-			.call(() -> this.prober.run(module.options(UdpOptions.KIND), target, module.effectiveTimeout(-1, Duration.ZERO),
+			.call(() -> this.prober.run(module.options(UdpOptions.KIND), target, module.effectiveTimeout(0, Duration.ZERO),
 					report, log));
 		boolean success = outcome.get(20, TimeUnit.SECONDS);
 		return this.loop.call(() -> new Result(success, report, String.join("\n", log.lines()),
