@@ -38,8 +38,8 @@ import dev.asyncore.boot.config.Scope;
  * instance, never by the value itself; checks of one credential at the same time share one bcrypt
  * round. So bcrypt runs once per credential per minute, and a client that uses the right password
  * is answered without it. Checks that need bcrypt are backed off per client address
- * ({@link LoginBackoff}): wrong passwords from one address are answered {@link Verdict.Throttled} after
- * a few, without bcrypt, and cannot starve another client's login.
+ * ({@link LoginBackoff}): wrong passwords from one address are answered {@link Verdict.Throttled}
+ * after a few (and beyond two at once), without bcrypt, and cannot starve another client's login.
  *
  * <p>Thread-safe; any thread. A basic check that is not remembered costs one bcrypt round (tens of
  * milliseconds at cost 10): {@link #check} runs it on the executor it is given.
@@ -93,8 +93,8 @@ public final class Credentials {
 			.maximumSize(MAX_VERIFIED)
 			.ticker(ticker)
 			.buildAsync();
-		this.backoff = new LoginBackoff(LoginBackoff.BURST, LoginBackoff.PER_MINUTE, properties.rateLimit().maxClients(),
-				ticker);
+		this.backoff = new LoginBackoff(LoginBackoff.BURST, LoginBackoff.PER_MINUTE, LoginBackoff.IN_FLIGHT,
+				properties.rateLimit().maxClients(), ticker);
 	}
 
 	/** Whether no token and no user is configured: nothing can authenticate. */
@@ -171,34 +171,35 @@ public final class Credentials {
 		CompletableFuture<Caller> mine = new CompletableFuture<>();
 		CompletableFuture<Caller> running = this.verified.asMap().putIfAbsent(key, mine);
 		if (running != null) {
-			release(client); // the same credential is being checked: wait for that round
+			release(client, true); // the same credential is being checked: wait for that round
 			return running.thenApply(Credentials::verdict);
 		}
 		try {
 			hashing.execute(() -> {
+				Caller caller;
 				try {
-					Caller caller = verifyBasic(encoded).orElse(null);
-					if (caller != null) {
-						release(client);
-					}
-					mine.complete(caller); // null (wrong): Caffeine drops the entry
+					caller = verifyBasic(encoded).orElse(null);
 				}
 				catch (RuntimeException ex) {
+					release(client, true);
 					mine.completeExceptionally(ex);
+					return;
 				}
+				release(client, caller != null); // before completing, so that whoever waits sees it
+				mine.complete(caller); // null (wrong): Caffeine drops the entry
 			});
 		}
 		catch (RejectedExecutionException ex) {
-			release(client);
+			release(client, true);
 			mine.completeExceptionally(ex);
 			throw ex;
 		}
 		return mine.thenApply(Credentials::verdict);
 	}
 
-	private void release(String client) {
+	private void release(String client, boolean refund) {
 		if (client != null) {
-			this.backoff.release(client);
+			this.backoff.release(client, refund);
 		}
 	}
 
@@ -279,7 +280,7 @@ public final class Credentials {
 		record Refused() implements Verdict {
 		}
 
-		/** Too many failed basic checks from this client: {@code 429}, {@code Retry-After: retryAfter}. */
+		/** Too many failed (or concurrent) basic checks from this client: {@code 429}, {@code Retry-After: retryAfter}. */
 		record Throttled(Duration retryAfter) implements Verdict {
 
 			/** {@link #retryAfter()} in whole seconds, rounded up, at least 1: the {@code Retry-After} value. */

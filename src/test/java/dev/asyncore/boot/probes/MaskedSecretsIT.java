@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -32,6 +31,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.asyncore.boot.reactor.ReactorLifecycle;
+import dev.asyncore.probe.config.SecretModules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,12 +49,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class MaskedSecretsIT {
 
-	private static final List<String> VALUES = List.of("pw-inline-1", "pw-file-2", "tok-inline-3", "tok-file-4",
-			"hdr-auth-5", "hdr-key-6", "other-section-7");
-
-	private static final List<String> MODULES = List.of("basic", "basic_file", "bearer", "bearer_file", "headers",
-			"tcp_with_http_section");
-
 	private static final Path DIR;
 
 	private static final HttpServer ORIGIN;
@@ -65,35 +59,7 @@ class MaskedSecretsIT {
 	static {
 		try {
 			DIR = Files.createTempDirectory("masked-secrets");
-			Files.writeString(DIR.resolve("password"), "pw-file-2\n");
-			Files.writeString(DIR.resolve("token"), "tok-file-4\n");
-			Files.writeString(DIR.resolve("blackbox.yml"), """
-					modules:
-					  basic:
-					    prober: http
-					    http:
-					      basic_auth: {username: alice, password: pw-inline-1}
-					  basic_file:
-					    prober: http
-					    http:
-					      basic_auth: {username: bob, password_file: password}
-					  bearer:
-					    prober: http
-					    http:
-					      bearer_token: tok-inline-3
-					  bearer_file:
-					    prober: http
-					    http:
-					      bearer_token_file: token
-					  headers:
-					    prober: http
-					    http:
-					      headers: {Authorization: Bearer hdr-auth-5, X-Api-Key: hdr-key-6}
-					  tcp_with_http_section:
-					    prober: tcp
-					    http:
-					      basic_auth: {username: carol, password: other-section-7}
-					""");
+			SecretModules.write(DIR);
 			ORIGIN = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
 			ORIGIN.createContext("/", (exchange) -> {
 				SENT.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
@@ -133,7 +99,7 @@ class MaskedSecretsIT {
 	}
 
 	private static void assertNoValue(String shown) {
-		for (String value : VALUES) {
+		for (String value : SecretModules.VALUES) {
 			assertThat(shown).doesNotContain(value);
 		}
 	}
@@ -143,7 +109,7 @@ class MaskedSecretsIT {
 			throws Exception {
 		int blackbox = this.reactor.listener("blackbox").port();
 		String origin = "127.0.0.1:" + ORIGIN.getAddress().getPort();
-		for (String module : MODULES) {
+		for (String module : SecretModules.MODULES) {
 			String target = module.startsWith("tcp") ? origin : URLEncoder.encode("http://" + origin + "/", StandardCharsets.UTF_8);
 			HttpResponse<String> debug = send(blackbox, "GET", "/probe?debug=true&module=" + module + "&target=" + target);
 			assertThat(debug.statusCode()).isEqualTo(200);

@@ -7,7 +7,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +57,7 @@ class CredentialsTest {
 
 	@AfterEach
 	void stop() {
-		this.encoder.gate.countDown();
+		this.encoder.gate.complete(null);
 		this.hashing.shutdownNow();
 	}
 
@@ -126,26 +125,28 @@ class CredentialsTest {
 	}
 
 	@Test
-	void whenOneAddressFloodsWrongPasswordsThenBcryptRunsAtMostTheBurstAndAnotherAddressLogsIn() throws Exception {
+	void whenOneAddressFloodsWrongPasswordsThenBcryptRunsAtMostTheBurstTwoAtATimeAndAnotherAddressLogsIn()
+			throws Exception {
 		int threads = 16;
 		int perThread = 25;
-		CountDownLatch go = new CountDownLatch(1);
-		List<CompletableFuture<List<CompletableFuture<Verdict>>>> flood = new ArrayList<>();
+		ExecutorService wide = Executors.newFixedThreadPool(8); // room for more rounds at once than a client may have
 		ExecutorService attackers = Executors.newFixedThreadPool(threads);
 		try {
+			CompletableFuture<Void> go = new CompletableFuture<>();
+			List<CompletableFuture<List<CompletableFuture<Verdict>>>> flood = new ArrayList<>();
 			for (int t = 0; t < threads; t++) {
 				int thread = t;
 				flood.add(CompletableFuture.supplyAsync(() -> {
-					awaitOpen(go);
+					go.join();
 					List<CompletableFuture<Verdict>> verdicts = new ArrayList<>();
 					for (int i = 0; i < perThread; i++) {
-						verdicts.add(this.counted.check(basic("alice:wrong-" + thread + "-" + i), "198.51.100.7", this.hashing));
+						verdicts.add(this.counted.check(basic("alice:wrong-" + thread + "-" + i), "198.51.100.7", wide));
 					}
 					return verdicts;
 				}, attackers));
 			}
-			go.countDown();
-			Verdict right = this.counted.check(basic("alice:" + Caller.PASSWORD), "198.51.100.8", this.hashing)
+			go.complete(null);
+			Verdict right = this.counted.check(basic("alice:" + Caller.PASSWORD), "198.51.100.8", wide)
 				.get(30, TimeUnit.SECONDS);
 			assertThat(right).isInstanceOf(Verdict.Allowed.class);
 
@@ -156,15 +157,35 @@ class CredentialsTest {
 				}
 			}
 			assertThat(verdicts).hasSize(threads * perThread);
-			assertThat(verdicts.stream().filter(Verdict.Refused.class::isInstance)).hasSize(LoginBackoff.BURST);
-			assertThat(verdicts.stream().filter(Verdict.Throttled.class::isInstance))
-				.hasSize(threads * perThread - LoginBackoff.BURST);
-			assertThat(this.encoder.matches).as("bcrypt rounds: the flood's burst and the right login")
-				.hasValue(LoginBackoff.BURST + 1);
+			long refused = verdicts.stream().filter(Verdict.Refused.class::isInstance).count();
+			assertThat(refused).isBetween(1L, (long) LoginBackoff.BURST);
+			assertThat(verdicts.stream().filter(Verdict.Throttled.class::isInstance)).hasSize(threads * perThread - (int) refused);
+			assertThat(this.encoder.matches).as("bcrypt rounds: the flood's failures and the right login")
+				.hasValue((int) refused + 1);
+			assertThat(this.encoder.mostWrongAtOnce).as("the flood's rounds at once").hasValueLessThanOrEqualTo(LoginBackoff.IN_FLIGHT);
 		}
 		finally {
 			attackers.shutdownNow();
+			wide.shutdownNow();
 		}
+	}
+
+	@Test
+	void whenAnAddressHasTwoRoundsUnderWayThenAThirdWaitsASecondWithoutBcrypt() throws Exception {
+		this.encoder.gate = new CompletableFuture<>();
+		List<CompletableFuture<Verdict>> running = List.of(this.counted.check(basic("alice:wrong-1"), "192.0.2.5", this.hashing),
+				this.counted.check(basic("alice:wrong-2"), "192.0.2.5", this.hashing));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.encoder.matches.get() == LoginBackoff.IN_FLIGHT);
+		CompletableFuture<Verdict> third = this.counted.check(basic("alice:wrong-3"), "192.0.2.5", this.hashing);
+		assertThat(third).isCompletedWithValue(new Verdict.Throttled(LoginBackoff.BUSY));
+		assertThat(third.join()).isInstanceOfSatisfying(Verdict.Throttled.class, (t) -> assertThat(t.seconds()).isEqualTo(1));
+		this.encoder.gate.complete(null);
+		for (CompletableFuture<Verdict> verdict : running) {
+			assertThat(verdict.get(30, TimeUnit.SECONDS)).isInstanceOf(Verdict.Refused.class);
+		}
+		assertThat(this.counted.check(basic("alice:wrong-3"), "192.0.2.5", Runnable::run).join())
+			.isInstanceOf(Verdict.Refused.class);
+		assertThat(this.encoder.matches).hasValue(3);
 	}
 
 	@Test
@@ -197,7 +218,7 @@ class CredentialsTest {
 
 	@Test
 	void whenManyChecksOfOneCredentialArriveTogetherThenTheyShareOneBcryptRound() throws Exception {
-		this.encoder.gate = new CountDownLatch(1);
+		this.encoder.gate = new CompletableFuture<>();
 		String right = basic("alice:" + Caller.PASSWORD);
 		List<CompletableFuture<Verdict>> verdicts = new ArrayList<>();
 		for (int i = 0; i < 3 * LoginBackoff.BURST; i++) {
@@ -205,29 +226,24 @@ class CredentialsTest {
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.encoder.matches.get() == 1);
 		assertThat(verdicts).noneMatch(CompletableFuture::isDone);
-		this.encoder.gate.countDown();
+		this.encoder.gate.complete(null);
 		for (CompletableFuture<Verdict> verdict : verdicts) {
 			assertThat(verdict.get(30, TimeUnit.SECONDS)).isInstanceOf(Verdict.Allowed.class);
 		}
 		assertThat(this.encoder.matches).hasValue(1);
 	}
 
-	private static void awaitOpen(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	/** bcrypt, counting its checks; a check waits for {@link #gate} first. */
+	/** bcrypt, counting its checks (and the most wrong ones at once); a check waits for {@link #gate} first. */
 	private static final class CountingEncoder implements PasswordEncoder {
 
 		final AtomicInteger matches = new AtomicInteger();
 
-		volatile CountDownLatch gate = new CountDownLatch(0);
+		private final AtomicInteger wrongNow = new AtomicInteger();
+
+		/** The most checks of a password starting {@code wrong} that ran at once. */
+		final AtomicInteger mostWrongAtOnce = new AtomicInteger();
+
+		volatile CompletableFuture<Void> gate = CompletableFuture.completedFuture(null);
 
 		private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
 
@@ -239,8 +255,19 @@ class CredentialsTest {
 		@Override
 		public boolean matches(CharSequence raw, String hash) {
 			this.matches.incrementAndGet();
-			CredentialsTest.awaitOpen(this.gate);
-			return this.bcrypt.matches(raw, hash);
+			boolean wrong = raw.toString().startsWith("wrong");
+			if (wrong) {
+				this.mostWrongAtOnce.accumulateAndGet(this.wrongNow.incrementAndGet(), Math::max);
+			}
+			try {
+				this.gate.join();
+				return this.bcrypt.matches(raw, hash);
+			}
+			finally {
+				if (wrong) {
+					this.wrongNow.decrementAndGet();
+				}
+			}
 		}
 
 	}

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,9 +32,9 @@ import dev.asyncore.boot.reactor.ReactorLifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Wrong passwords cannot starve right ones: 400 wrong basic logins from one address, sent at once
- * from 32 threads, while another address logs in with the right password, on the reactor's
- * {@code /probe} and on the Spring MVC side. The flood's bcrypt rounds are bounded (each {@code 401}
+ * Wrong passwords cannot starve right ones: 400 wrong basic logins from one address, sent from 32
+ * threads at once, and once they are under way another address logs in with the right password, on
+ * the reactor's {@code /probe} and on the Spring MVC side. The flood's bcrypt rounds are bounded (each {@code 401}
  * is one; the rest are {@code 429} with {@code Retry-After} before any round), and the right login
  * is answered. Addresses are 127.0.0.x, all loopback on Linux, one pair per test.
  */
@@ -43,11 +43,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"asyncore.listeners[0].type=blackbox", "asyncore.listeners[0].host=127.0.0.1",
 				"asyncore.listeners[0].port=0",
 				"asyncore.security.users[0].name=" + Caller.USER,
-				"asyncore.security.users[0].password-hash=" + Caller.PASSWORD_HASH })
+				"asyncore.security.users[0].password-hash=" + Caller.PASSWORD_HASH,
+				"asyncore.security.users[1].name=baseline",
+				"asyncore.security.users[1].password-hash=" + Caller.PASSWORD_HASH })
 @Timeout(180)
 class LoginBackoffIT {
 
 	private static final int FLOOD = 400;
+
+	private static final int THREADS = 32;
+
+	/** Flood answers before the right login is sent: each thread's first, and as many again. */
+	private static final int UNDER_WAY = 2 * THREADS;
 
 	@LocalServerPort
 	int httpPort;
@@ -76,24 +83,37 @@ class LoginBackoffIT {
 
 	/**
 	 * Sends {@link #FLOOD} wrong logins from {@code attacker} (distinct passwords, so no two share a
-	 * round) and, once they are all under way, the right one from {@code client}.
+	 * round) and, once {@link #UNDER_WAY} of them were answered, the right one from {@code client};
+	 * before the flood, a right login of another user alone, as the baseline.
 	 */
 	private Outcome flood(String attacker, String client, int port, String path) throws Exception {
-		ExecutorService threads = Executors.newFixedThreadPool(32);
+		long alone = System.nanoTime();
+		Answer baseline = get(client, port, path, basic("baseline", Caller.PASSWORD)); // its own bcrypt round
+		long baselineMillis = (System.nanoTime() - alone) / 1_000_000;
+		assertThat(baseline.status).as(baseline.raw).isEqualTo(200);
+		ExecutorService threads = Executors.newFixedThreadPool(THREADS);
 		try {
-			CountDownLatch go = new CountDownLatch(1);
+			CompletableFuture<Void> go = new CompletableFuture<>();
+			AtomicInteger answered = new AtomicInteger();
+			CompletableFuture<Void> underWay = new CompletableFuture<>();
 			List<CompletableFuture<Answer>> wrong = new ArrayList<>();
 			for (int i = 0; i < FLOOD; i++) {
 				String authorization = basic(Caller.USER, "wrong-" + i);
 				wrong.add(CompletableFuture.supplyAsync(() -> {
-					awaitOpen(go);
-					return get(attacker, port, path, authorization);
+					go.join();
+					Answer answer = get(attacker, port, path, authorization);
+					if (answered.incrementAndGet() == UNDER_WAY) {
+						underWay.complete(null);
+					}
+					return answer;
 				}, threads));
 			}
 			long start = System.nanoTime();
-			go.countDown();
+			go.complete(null);
+			underWay.get(120, TimeUnit.SECONDS); // every flood thread has had its turn and is sending again
+			long sent = System.nanoTime();
 			Answer right = get(client, port, path, basic(Caller.USER, Caller.PASSWORD));
-			long rightMillis = (System.nanoTime() - start) / 1_000_000;
+			long rightMillis = (System.nanoTime() - sent) / 1_000_000;
 			List<Answer> answers = new ArrayList<>();
 			for (CompletableFuture<Answer> answer : wrong) {
 				answers.add(answer.get(120, TimeUnit.SECONDS));
@@ -101,9 +121,9 @@ class LoginBackoffIT {
 			long floodMillis = (System.nanoTime() - start) / 1_000_000;
 			Outcome outcome = new Outcome(right, answers, floodMillis);
 			// the figures of src/docs/reliability.md
-			System.out.printf("login flood on port %d %s: right login %d %d ms; %d wrong answered in %d ms: %s%n", port,
-					path.substring(0, path.indexOf('?') < 0 ? path.length() : path.indexOf('?')), right.status,
-					rightMillis, FLOOD, floodMillis, outcome.statuses());
+			System.out.printf("login flood on port %d %s: a right login alone %d ms; under the flood %d %d ms; %d wrong "
+					+ "answered in %d ms: %s%n", port, path.substring(0, path.indexOf('?') < 0 ? path.length() : path.indexOf('?')),
+					baselineMillis, right.status, rightMillis, FLOOD, floodMillis, outcome.statuses());
 			return outcome;
 		}
 		finally {
@@ -113,16 +133,6 @@ class LoginBackoffIT {
 
 	private static String basic(String user, String password) {
 		return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static void awaitOpen(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** One request on its own connection from {@code from} (a loopback address) to 127.0.0.1. */

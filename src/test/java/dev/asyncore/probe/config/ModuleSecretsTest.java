@@ -1,6 +1,5 @@
 package dev.asyncore.probe.config;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,52 +24,17 @@ class ModuleSecretsTest {
 
 	private static final List<ProberKind<?>> KINDS = Probers.standard().kinds();
 
-	private static final List<String> VALUES = List.of("pw-inline-1", "pw-file-2", "tok-inline-3", "tok-file-4",
-			"hdr-auth-5", "hdr-key-6", "other-section-7");
+	private static final List<String> VALUES = SecretModules.VALUES;
 
 	@TempDir
 	Path dir;
 
 	private ModuleFile file() throws Exception {
-		Files.writeString(this.dir.resolve("password"), "pw-file-2\n");
-		Files.writeString(this.dir.resolve("token"), "tok-file-4\n");
-		Path file = this.dir.resolve("blackbox.yml");
-		Files.writeString(file, """
-				modules:
-				  basic:
-				    prober: http
-				    timeout: 5s
-				    http:
-				      basic_auth: {username: alice, password: pw-inline-1}
-				  basic_file:
-				    prober: http
-				    http:
-				      basic_auth: {username: bob, password_file: password}
-				  bearer:
-				    prober: http
-				    http:
-				      bearer_token: tok-inline-3
-				  bearer_file:
-				    prober: http
-				    http:
-				      bearer_token_file: token
-				  headers:
-				    prober: http
-				    http:
-				      headers:
-				        Accept: text/plain
-				        Authorization: Bearer hdr-auth-5
-				        X-Api-Key: hdr-key-6
-				  tcp_with_http_section:
-				    prober: tcp
-				    http:
-				      basic_auth: {username: carol, password: other-section-7}
-				""");
-		return ModuleFile.read(file, KINDS);
+		return ModuleFile.read(SecretModules.write(this.dir), KINDS);
 	}
 
 	@Test
-	void whenAModuleHoldsSecretsThenItsTextAndViewsShowSecretAndNeverTheValue() throws Exception {
+	void whenAModuleHoldsSecretsThenItsTextViewsAndErrorsShowSecretAndNeverTheValue() throws Exception {
 		ModuleFile modules = file();
 		for (Module<?> module : modules.modules().values()) {
 			for (String shown : List.of(module.text(), module.config().toString(), module.toString())) {
@@ -97,20 +61,8 @@ class ModuleSecretsTest {
 				"X-Api-Key: <secret>");
 		assertThat(modules.module("tcp_with_http_section").text()).contains("password: <secret>");
 		assertThat(modules.module("basic").options(HttpOptions.KIND).toString()).contains("<secret>");
-	}
 
-	@Test
-	void whenAModuleHoldsSecretsThenTheOptionsStillCarryTheValuesForTheRequest() throws Exception {
-		ModuleFile modules = file();
-		assertThat(modules.module("basic").options(HttpOptions.KIND).basicAuthPassword().reveal()).isEqualTo("pw-inline-1");
-		assertThat(modules.module("basic_file").options(HttpOptions.KIND).basicAuthPassword().reveal()).isEqualTo("pw-file-2");
-		assertThat(modules.module("bearer").options(HttpOptions.KIND).bearerToken().reveal()).isEqualTo("tok-inline-3");
-		assertThat(modules.module("bearer_file").options(HttpOptions.KIND).bearerToken().reveal()).isEqualTo("tok-file-4");
-		assertThat(modules.module("headers").options(HttpOptions.KIND).headers()).containsEntry("X-Api-Key", "hdr-key-6");
-	}
-
-	@Test
-	void whenAModuleWithASecretIsRefusedThenTheErrorDoesNotShowTheValue() {
+		// nor does a file that is refused
 		for (String body : List.of("basic_auth: {username: u, password: pw-inline-1, password_file: p}",
 				"bearer_token: tok-inline-3\n      bearer_token_file: t",
 				"bearer_token: tok-inline-3\n      basic_auth: {username: u, password: pw-inline-1}",
@@ -123,6 +75,16 @@ class ModuleSecretsTest {
 				assertThat(failure.getMessage()).as(body).doesNotContain(value);
 			}
 		}
+	}
+
+	@Test
+	void whenAModuleHoldsSecretsThenTheOptionsStillCarryTheValuesForTheRequest() throws Exception {
+		ModuleFile modules = file();
+		assertThat(modules.module("basic").options(HttpOptions.KIND).basicAuthPassword().reveal()).isEqualTo("pw-inline-1");
+		assertThat(modules.module("basic_file").options(HttpOptions.KIND).basicAuthPassword().reveal()).isEqualTo("pw-file-2");
+		assertThat(modules.module("bearer").options(HttpOptions.KIND).bearerToken().reveal()).isEqualTo("tok-inline-3");
+		assertThat(modules.module("bearer_file").options(HttpOptions.KIND).bearerToken().reveal()).isEqualTo("tok-file-4");
+		assertThat(modules.module("headers").options(HttpOptions.KIND).headers()).containsEntry("X-Api-Key", "hdr-key-6");
 	}
 
 	@Test
