@@ -310,7 +310,7 @@ public final class BenchmarkRunner {
 	private static long serverCpu(EchoPeer peer) {
 		long total = 0;
 		for (Thread thread : peer.serverThreads()) {
-			total += THREADS.getThreadCpuTime(thread.getId());
+			total += THREADS.getThreadCpuTime(thread.threadId());
 		}
 		return total;
 	}
