@@ -59,7 +59,7 @@ COPY config/application.yml config/application.yml
 # Heap from the container's memory limit; die (and get restarted) rather than limp on OOM. Two malloc
 # arenas instead of one per core and thread: the JIT's freed arenas otherwise stay resident.
 ENV MALLOC_ARENA_MAX=2
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=30 -XX:+ExitOnOutOfMemoryError"
 # AOT training run with the ENTRYPOINT's options (a cache made with others is refused): the service
 # on free loopback ports answers a few hundred /probe requests, echoes, scrapes and health checks,
 # then stops on SIGTERM and writes app.aot (classes loaded and linked, method profiles). It binds
