@@ -96,8 +96,10 @@ final class FootprintBench {
 	 */
 	static List<BenchmarkRunner.Row> run() throws Exception {
 		ImageJvm image = ImageJvm.fromDockerfile(Path.of("Dockerfile"));
-		Path dir = Files.createTempDirectory("asyncore-bench-footprint").resolve("app");
-		Path fatJar = ProbeBench.jar().toAbsolutePath();
+		Path root = Files.createTempDirectory("asyncore-bench-footprint");
+		Path dir = root.resolve("app");
+		// a copy: a build in the same tree may rewrite target/ while the benchmark runs
+		Path fatJar = Files.copy(ProbeBench.jar(), root.resolve("app-fat.jar"));
 		image.layOut(fatJar, dir);
 		long trainStart = System.nanoTime();
 		image.train(dir);
