@@ -1,26 +1,54 @@
-# asyncore-service image: build with the Maven wrapper, run the extracted Spring Boot layers on a JRE
-# with a class-data-sharing (CDS) archive made by a training run at build time.
+# asyncore-service image: build with the Maven wrapper on a Temurin 25 JDK, run the extracted Spring
+# Boot layers on a jlinked Java 25 runtime with an AOT cache made by a training run at build time.
 #   docker build -t asyncore-service:0.1.0 .
-#   docker run --rm -p 8080:8080 -p 9090:9090 -p 7007:7007 -p 7007:7007/udp -p 7009:7009 \
+#   docker run --rm -p 8080:8080 -p 9090:9090 -p 7007:7007 -p 7007:7007/udp -p 7009:7009 -p 9115:9115 \
 #     -e ASYNCORE_SECURITY_TOKEN_HASH=sha256:... asyncore-service:0.1.0
 # The HTTP API binds 0.0.0.0 here and refuses to start without a credential: make a token and its
-# hash with `java -jar app.jar hash-token` (src/docs/security.md).
+# hash with `java -jar app.jar hash-token` (src/docs/security.md). Settings and their figures:
+# src/docs/container.md.
 
-# ---- build: compile, package, and split the jar into layers ----
-FROM eclipse-temurin:17-jdk AS build
+# ---- build: compile, package, split the jar into layers, link a runtime of the modules it uses ----
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
 RUN ./mvnw -B -q dependency:go-offline
+# The runtime: the modules jdeps finds in the jar and its dependencies, plus those reached only by
+# reflection (java.management, java.logging) and jcmd for diagnostics (VM.native_memory), without
+# debug attributes, man pages and headers, its module image compressed (98 MB -> 65 MB).
+RUN jlink --add-modules java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.net.http,java.prefs,java.scripting,java.security.jgss,java.sql,jdk.jfr,jdk.management,jdk.unsupported,jdk.jcmd \
+        --strip-java-debug-attributes --no-man-pages --no-header-files --compress=zip-6 --output /runtime
 COPY src src
 RUN ./mvnw -B -q package -DskipTests \
     && cp target/asyncore-service-*.jar app.jar \
     && java -Djarmode=tools -jar app.jar extract --layers --destination /layers
 
-# ---- run: a JRE, the layers from the least to the most often changed, a non-root user ----
-FROM eclipse-temurin:17-jre
+# ---- root: the few files of Debian's slim base the service needs (a distroless-style root) ----
+# glibc and what bash, the health check and the training script use; the user; /tmp. No package
+# manager, perl, iconv modules or docs: 74 MiB of base become ~8 MiB.
+FROM debian:bookworm-slim AS root
 RUN groupadd --system --gid 10001 asyncore \
-    && useradd --system --uid 10001 --gid asyncore --no-create-home --shell /usr/sbin/nologin asyncore
+    && useradd --system --uid 10001 --gid asyncore --no-create-home --shell /usr/sbin/nologin asyncore \
+    && mkdir -p /rootfs/tmp /rootfs/etc /rootfs/usr/bin /rootfs/usr/sbin /rootfs/usr/lib/x86_64-linux-gnu /rootfs/usr/lib64 \
+    && chmod 1777 /rootfs/tmp \
+    && for link in bin sbin lib lib64; do cp -a "/$link" /rootfs/; done \
+    && cp -a /etc/passwd /etc/group /etc/nsswitch.conf /etc/host.conf /rootfs/etc/ \
+    && tools="bash dash sh cat cp cut date du env grep head id ls mkdir mktemp mv readlink rm sed seq sha256sum sleep tail tr base64 uname" \
+    && for tool in $tools; do cp -a --parents "$(command -v "$tool")" /rootfs/; done \
+    && for file in $(for tool in $tools; do command -v "$tool"; done) /usr/lib/x86_64-linux-gnu/libnss_*.so.2 /usr/lib/x86_64-linux-gnu/libresolv.so.2; do \
+         ldd "$file" 2>/dev/null | awk '/=> \// { print $3 } /^\t\// { print $1 }'; echo "$file"; \
+       done | sort -u | while read -r lib; do cp -a --parents "$lib" "$(readlink -f "$lib")" /rootfs/ 2>/dev/null || cp -a --parents "$lib" /rootfs/; done \
+    && cp -a --parents /usr/lib/x86_64-linux-gnu/libm.so.6 /usr/lib/x86_64-linux-gnu/libdl.so.2 /usr/lib/x86_64-linux-gnu/libpthread.so.0 \
+         /usr/lib/x86_64-linux-gnu/librt.so.1 /usr/lib/locale/C.utf8 /rootfs/
+
+# ---- run: that root, the runtime, the layers from the least to the most often changed ----
+FROM scratch
+COPY --from=root /rootfs/ /
+ENV JAVA_HOME=/opt/java/openjdk \
+    PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8
+COPY --from=build /runtime /opt/java/openjdk
+COPY src/main/docker/aot-training.sh /usr/local/bin/aot-training.sh
 WORKDIR /app
 COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
@@ -28,20 +56,24 @@ COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 # Spring Boot reads ./config/application.yml from the work directory: listeners bind 0.0.0.0 here.
 COPY config/application.yml config/application.yml
-# Size the heap from the container's memory limit; die (and get restarted) rather than limp on OOM.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseContainerSupport -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-# CDS training run, with the options above (the archive must match them): start the context up
-# to its refresh (no port is bound) and archive the classes it loaded. The entrypoint maps the
-# archive in (about half the time to the first echo); the JVM ignores a missing or stale one.
-# The training run binds nothing, so it may run without the credentials the service requires.
-RUN ASYNCORE_SECURITY_ALLOW_ANONYMOUS=true java -XX:ArchiveClassesAtExit=app.jsa -Xlog:cds=error -Xlog:cds+dynamic=error \
-        -Dspring.context.exit=onRefresh -jar app.jar >/dev/null
+# Heap from the container's memory limit; die (and get restarted) rather than limp on OOM. Two malloc
+# arenas instead of one per core and thread: the JIT's freed arenas otherwise stay resident.
+ENV MALLOC_ARENA_MAX=2
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=30 -XX:+ExitOnOutOfMemoryError"
+# AOT training run with the ENTRYPOINT's options (a cache made with others is refused): the service
+# on free loopback ports answers a few hundred /probe requests, echoes, scrapes and health checks,
+# then stops on SIGTERM and writes app.aot (classes loaded and linked, method profiles). It binds
+# only 127.0.0.1 and passes its own token, so it needs no credential from the builder.
+RUN aot-training.sh app.aot -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1 \
+        -XX:TrimNativeHeapInterval=2000 \
+    && rm -rf /tmp/*
 USER 10001:10001
-# 8080 the HTTP API (/fetch); 9090 Actuator (Prometheus, health); 7007 echo (TCP and UDP); 7009 discard
-EXPOSE 8080 9090 7007 7007/udp 7009
+# 8080 the HTTP API (/fetch); 9090 Actuator (Prometheus, health); 7007 echo (TCP and UDP); 7009 discard; 9115 /probe
+EXPOSE 8080 9090 7007 7007/udp 7009 9115
 # (No --start-period: dockerfilelint rejects it; 6 retries give startup a minute.)
 # The liveness group over bash's /dev/tcp, on the management port the configuration uses (MANAGEMENT_PORT), with
 # no HTTP client in the image: healthy only on a "200" status line.
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-9090} && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\n\\r\\n' >&3 && read -r -t 2 _ code _ <&3 && [ \"$code\" = 200 ]"]
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=app.jsa", "-jar", "app.jar"]
+# The options of the training run, and the cache it wrote (src/docs/container.md has each one's figure).
+ENTRYPOINT ["java", "-XX:AOTCache=app.aot", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=2000", "-jar", "app.jar"]

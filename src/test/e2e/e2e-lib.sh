@@ -1,4 +1,6 @@
 # Helpers shared by the end-to-end scripts (sourced, not run). Every wait is bounded.
+# Sourcing it also selects a JDK 25 (use_jdk below): the jar is built for release 25 and every script
+# starts it with `java`.
 
 # Waits up to $1 seconds for the command that follows to succeed.
 wait_for() {
@@ -13,6 +15,26 @@ wait_for() {
 # A TCP port free on 127.0.0.1 right now.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Exports JAVA_HOME and puts its bin/ first on PATH: a JDK of at least version $1 (default 25, the
+# pom's java.version): $JAVA_HOME if it is one, else the java on PATH, else the first under
+# /usr/lib/jvm. Returns 1 with a message naming what it found when there is none.
+use_jdk() {
+  local want=${1:-25} home version java_bin seen=()
+  java_bin="$(command -v java 2>/dev/null || true)"
+  for home in "${JAVA_HOME:-}" "${java_bin:+$(dirname "$(dirname "$(readlink -f "$java_bin")")")}" /usr/lib/jvm/*; do
+    [[ -n $home && -x $home/bin/java && -x $home/bin/javac ]] || continue
+    version="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null || true)"
+    seen+=("$home (${version:-no release file})")
+    if [[ -n $version && $version -ge $want ]]; then
+      export JAVA_HOME="$home" PATH="$home/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "No JDK $want or newer: JAVA_HOME, the java on PATH and /usr/lib/jvm/* hold ${seen[*]:-none}." \
+    "Install one (e.g. Temurin $want) and set JAVA_HOME to it." >&2
+  return 1
 }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo -n "$@"; fi; }
@@ -119,3 +141,5 @@ compare_probe() {
     FAILED=1
   fi
 }
+
+use_jdk 25 || exit 1

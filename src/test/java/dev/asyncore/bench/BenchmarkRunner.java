@@ -16,7 +16,9 @@ import java.util.function.BooleanSupplier;
  * Side-by-side echo benchmarks: ours and Netty alternate on the same loopback load in one run, and
  * a table reports each figure with the ratio ours/peer. {@code full} (the default of
  * {@code ./mvnw -Pbench verify}) runs the sizes the README quotes; {@code echo} or {@code fetch}
- * (passed as {@code -Dbench.args=fetch}) runs one half; {@code quick} runs tiny sizes.
+ * (passed as {@code -Dbench.args=fetch}) runs one half; {@code quick} runs tiny sizes; {@code probe} the
+ * {@code /probe} side by side and {@code footprint} the image's memory, start and warm-up, both
+ * against blackbox_exporter.
  */
 public final class BenchmarkRunner {
 
@@ -67,6 +69,11 @@ public final class BenchmarkRunner {
 		String mode = (args.length > 0) ? args[0] : "full";
 		Settings settings = "quick".equals(mode) ? Settings.QUICK : Settings.FULL;
 		BenchmarkRunner runner = new BenchmarkRunner(settings);
+		if ("footprint".equals(mode)) {
+			runner.runFootprint();
+			System.out.println(runner.table());
+			return;
+		}
 		if ("probe".equals(mode)) {
 			runner.runProbe();
 			System.out.println(runner.table());
@@ -125,6 +132,16 @@ public final class BenchmarkRunner {
 			fetchScenario(origin, "small.bin", origin.small, "1 KiB", this.settings.smallFetches());
 			fetchScenario(origin, "large.bin", origin.large, "1 MiB", this.settings.largeFetches());
 		}
+	}
+
+	/** The image's footprint against blackbox_exporter's (see {@link FootprintBench}), with the targets. */
+	void runFootprint() throws Exception {
+		if (!FootprintBench.available()) {
+			System.out.println("Footprint benchmark skipped: it needs prometheus-blackbox-exporter, the packaged jar, the Dockerfile and bash.");
+			return;
+		}
+		this.rows.addAll(FootprintBench.run());
+		FootprintBench.printTargets(this.rows);
 	}
 
 	/** {@code /probe} http_2xx of a 1 KiB nginx page and tcp_connect of its port: ours against the real blackbox_exporter (see {@link ProbeBench}). */
@@ -310,7 +327,7 @@ public final class BenchmarkRunner {
 	private static long serverCpu(EchoPeer peer) {
 		long total = 0;
 		for (Thread thread : peer.serverThreads()) {
-			total += THREADS.getThreadCpuTime(thread.getId());
+			total += THREADS.getThreadCpuTime(thread.threadId());
 		}
 		return total;
 	}

@@ -60,8 +60,13 @@ final class Scrapers {
 
 	/** {@code total} probes over {@link #CONNECTIONS} connections, each sent when the previous answer is read. */
 	static Load saturate(int port, byte[] request, int total) throws InterruptedException {
+		return saturate(port, request, total, CONNECTIONS);
+	}
+
+	/** {@code total} probes over {@code connections} connections (one: strictly one after the other). */
+	static Load saturate(int port, byte[] request, int total, int connections) throws InterruptedException {
 		AtomicLong left = new AtomicLong(total);
-		return run(port, CONNECTIONS, (scraper, index) -> {
+		return run(port, connections, (scraper, index) -> {
 			long failures = 0;
 			while (left.getAndDecrement() > 0) {
 				failures += scraper.probe(request) ? 0 : 1;
