@@ -29,10 +29,10 @@ import dev.asyncore.echo.EchoServer;
 import dev.asyncore.file.FileDispatcher;
 
 /**
- * The seed's four example programs, run from the jar with {@code example NAME ARGS...}:
+ * The five example programs, run from the jar with {@code example NAME ARGS...}: the seed's
  * {@code http-client URL...}, {@code echo [MESSAGE]}, {@code loop [URL...]} and
- * {@code file PATH [CHUNK]}, plus {@code send-file PATH} ({@link SendFileExample}). Each builds a map,
- * runs the loop and returns an exit code.
+ * {@code file PATH [CHUNK]}, and {@code send-file PATH} ({@link SendFileExample}). Each builds a map,
+ * runs the loop and returns an exit code; {@code example} alone lists them.
  */
 public final class Examples {
 
@@ -49,13 +49,13 @@ public final class Examples {
 	}
 
 	/**
-	 * Runs the example named by {@code args[0]}.
-	 * @return the process exit code: 0 on success, 1 when the example failed, 2 on bad usage
+	 * Runs the example named by {@code args[0]}, or lists them all on {@code out} when there is none.
+	 * @return the process exit code: 0 on success (or the list), 1 when the example failed, 2 on bad usage
 	 */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
-		if (args.length == 0) {
-			err.println(USAGE);
-			return 2;
+		if (args.length == 0) { // asked for the list: it goes to stdout and is no error
+			out.println(USAGE);
+			return 0;
 		}
 		String[] rest = Arrays.copyOfRange(args, 1, args.length);
 		try {

@@ -34,10 +34,12 @@ import java.util.stream.Collectors;
  * @param maxBodySize largest response body accepted, in bytes
  * @param maxHeaderBytes largest status line plus headers (and chunked trailers), in bytes
  * @param maxRedirects most redirects followed; 0 returns the redirect response itself
+ * @param privateNetworksSetting the setting that admits private addresses, in its user's words
+ * ({@code asyncore.fetch.allow-private-networks}, {@code --allow-private}): a refusal names it
  */
 public record FetchPolicy(boolean allowPrivateNetworks, Set<String> allowedHosts, Set<Integer> allowedPorts,
 		Duration connectTimeout, Duration readTimeout, Duration totalTimeout, long maxBodySize, int maxHeaderBytes,
-		int maxRedirects) {
+		int maxRedirects, String privateNetworksSetting) {
 
 	private static final Set<AddressClass> PRIVATE_CLASSES = EnumSet.of(AddressClass.LOOPBACK, AddressClass.PRIVATE,
 			AddressClass.SHARED);
@@ -51,6 +53,7 @@ public record FetchPolicy(boolean allowPrivateNetworks, Set<String> allowedHosts
 		if (maxBodySize < 0 || maxHeaderBytes < 256 || maxRedirects < 0) {
 			throw new IllegalArgumentException("maxBodySize >= 0, maxHeaderBytes >= 256 and maxRedirects >= 0 required");
 		}
+		Objects.requireNonNull(privateNetworksSetting, "privateNetworksSetting");
 	}
 
 	/** The defaults: public addresses only, any host and port, 5 s / 10 s / 30 s, 10 MiB, 64 KiB, 5. */
@@ -72,7 +75,8 @@ public record FetchPolicy(boolean allowPrivateNetworks, Set<String> allowedHosts
 			.totalTimeout(this.totalTimeout)
 			.maxBodySize(this.maxBodySize)
 			.maxHeaderBytes(this.maxHeaderBytes)
-			.maxRedirects(this.maxRedirects);
+			.maxRedirects(this.maxRedirects)
+			.privateNetworksSetting(this.privateNetworksSetting);
 	}
 
 	/**
@@ -108,7 +112,7 @@ public record FetchPolicy(boolean allowPrivateNetworks, Set<String> allowedHosts
 		if (kind == AddressClass.PUBLIC || (this.allowPrivateNetworks && PRIVATE_CLASSES.contains(kind))) {
 			return;
 		}
-		String hint = PRIVATE_CLASSES.contains(kind) ? " (set allowPrivateNetworks to fetch it)" : "";
+		String hint = PRIVATE_CLASSES.contains(kind) ? " (set " + this.privateNetworksSetting + " to fetch it)" : "";
 		throw new FetchException.Refused("Refusing to fetch " + host + ": it is " + address.getHostAddress() + ", a "
 				+ kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " address" + hint);
 	}
@@ -172,6 +176,8 @@ public record FetchPolicy(boolean allowPrivateNetworks, Set<String> allowedHosts
 
 		private int maxRedirects = 5;
 
+		private String privateNetworksSetting = "allowPrivateNetworks(true) on the FetchPolicy";
+
 		public Builder allowPrivateNetworks(boolean allow) {
 			this.allowPrivateNetworks = allow;
 			return this;
@@ -217,10 +223,16 @@ public record FetchPolicy(boolean allowPrivateNetworks, Set<String> allowedHosts
 			return this;
 		}
 
+		/** The setting a refusal of a private address names, as its user writes it. */
+		public Builder privateNetworksSetting(String setting) {
+			this.privateNetworksSetting = setting;
+			return this;
+		}
+
 		public FetchPolicy build() {
 			return new FetchPolicy(this.allowPrivateNetworks, this.allowedHosts, this.allowedPorts,
 					this.connectTimeout, this.readTimeout, this.totalTimeout, this.maxBodySize, this.maxHeaderBytes,
-					this.maxRedirects);
+					this.maxRedirects, this.privateNetworksSetting);
 		}
 
 	}

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The seed's four example programs, run from the built jar exactly as the README shows. */
+/** The five example programs, run from the built jar exactly as the README shows. */
 @Timeout(120)
 class ExamplesIT {
 
@@ -119,6 +119,14 @@ class ExamplesIT {
 		assertThat(result.code).isZero();
 		assertThat(result.out).contains("sent " + data.length + " bytes of " + file)
 			.contains("the client received " + data.length + " bytes, sha256 " + sha256);
+	}
+
+	@Test
+	void exampleWithoutANameListsTheFiveOnStdoutAndExitsZero() throws Exception {
+		Result result = run("example");
+		assertThat(result.code).isZero();
+		assertThat(result.out).contains("example http-client", "example echo", "example loop", "example file",
+				"example send-file");
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.asyncore.boot.config.InvalidConfigurationException;
+import dev.asyncore.probe.config.IoReason;
 import dev.asyncore.probe.config.ModuleConfigException;
 import dev.asyncore.probe.config.ModuleFile;
 import dev.asyncore.probe.config.ProberKind;
@@ -53,7 +54,7 @@ public final class BlackboxModules implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new InvalidConfigurationException("asyncore.blackbox.config-file",
-					"cannot read '" + this.file + "': " + ex.getMessage());
+					"cannot read '" + this.file + "': " + IoReason.of(ex));
 		}
 		catch (ModuleConfigException ex) {
 			throw new InvalidConfigurationException("asyncore.blackbox.config-file", this.file + ": " + ex.getMessage());

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +106,7 @@ final class FetchCommand {
 	private FetchPolicy policy() {
 		return FetchPolicy.builder()
 			.allowPrivateNetworks(this.allowPrivate)
+			.privateNetworksSetting("--allow-private")
 			.maxBodySize(MAX_BODY)
 			.totalTimeout(TOTAL_TIMEOUT)
 			.build();
@@ -130,9 +132,37 @@ final class FetchCommand {
 		return download;
 	}
 
+	/**
+	 * Prints the heads and copies the bodies. With {@code -o FILE} the bodies go to a temporary file
+	 * beside FILE, moved onto it only when every URL succeeded: a failed fetch leaves no FILE (nor
+	 * an empty or partial one) and an existing FILE untouched.
+	 */
 	private int report(List<Download> downloads) {
+		Path partial = null;
+		try {
+			if (this.output != null) {
+				Path target = this.output.toAbsolutePath();
+				partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
+			}
+			int failed = copy(downloads, partial);
+			if (partial != null && failed == 0) {
+				Files.move(partial, this.output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			}
+			return (failed == 0) ? 0 : 1;
+		}
+		catch (IOException ex) {
+			this.err.println("fetch: cannot write the output: " + ex.getMessage());
+			return 1;
+		}
+		finally {
+			deleteQuietly(partial);
+		}
+	}
+
+	/** Heads to stderr, bodies to {@code file} (or stdout); the number of URLs that failed. */
+	private int copy(List<Download> downloads, Path file) throws IOException {
 		int failed = 0;
-		try (OutputStream bodies = (this.output != null) ? Files.newOutputStream(this.output) : null) {
+		try (OutputStream bodies = (file != null) ? Files.newOutputStream(file) : null) {
 			for (Download download : downloads) {
 				if (download.failure != null) {
 					failed++;
@@ -152,11 +182,7 @@ final class FetchCommand {
 			}
 			this.out.flush();
 		}
-		catch (IOException ex) {
-			this.err.println("fetch: cannot write the output: " + ex.getMessage());
-			return 1;
-		}
-		return (failed == 0) ? 0 : 1;
+		return failed;
 	}
 
 	private void printHead(FetchResult result) {
@@ -171,6 +197,18 @@ final class FetchCommand {
 		result.headers().map().forEach((name, values) -> values
 			.forEach((value) -> head.append(name).append(": ").append(value).append('\n')));
 		this.err.println(head);
+	}
+
+	private static void deleteQuietly(Path file) {
+		if (file == null) {
+			return;
+		}
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			System.err.println("fetch: cannot delete " + file + ": " + ex.getMessage());
+		}
 	}
 
 	private static String oneLine(Throwable failure) {
@@ -220,15 +258,7 @@ final class FetchCommand {
 		}
 
 		void deleteTemporary() {
-			if (this.body == null) {
-				return;
-			}
-			try {
-				Files.deleteIfExists(this.body);
-			}
-			catch (IOException ex) {
-				System.err.println("fetch: cannot delete " + this.body + ": " + ex.getMessage());
-			}
+			deleteQuietly(this.body);
 		}
 
 	}

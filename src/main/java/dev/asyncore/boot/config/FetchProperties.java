@@ -82,6 +82,7 @@ public record FetchProperties(@DefaultValue("false") boolean allowPrivateNetwork
 	public FetchPolicy toPolicy() {
 		return FetchPolicy.builder()
 			.allowPrivateNetworks(this.allowPrivateNetworks)
+			.privateNetworksSetting(PREFIX + "allow-private-networks: true")
 			.allowedHosts(new HashSet<>(this.allowedHosts))
 			.allowedPorts(Set.of())
 			.connectTimeout(this.connectTimeout)

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
@@ -47,13 +48,18 @@ final class KnownProperties {
 
 	/**
 	 * The failure for the first of {@code names} (keys under {@code asyncore}) that is no key of
-	 * {@link AsyncoreProperties}, mentioning up to five others; empty when every name is known.
+	 * {@link AsyncoreProperties}, mentioning up to five others, each path once; empty when every name is known.
 	 */
 	static Optional<InvalidConfigurationException> unknown(List<ConfigurationPropertyName> names) {
+		// asyncore.listners[0].name and [0].port fail at the same element: one failure per path
 		List<InvalidConfigurationException> failures = names.stream()
 			.sorted()
 			.map(KnownProperties::explain)
 			.flatMap(Optional::stream)
+			.collect(Collectors.toMap(InvalidConfigurationException::property, (failure) -> failure,
+					(first, same) -> first, LinkedHashMap::new))
+			.values()
+			.stream()
 			.toList();
 		if (failures.size() <= 1) {
 			return failures.stream().findFirst();

@@ -2,7 +2,10 @@ package dev.asyncore.boot.security;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 
 import dev.asyncore.boot.config.ApiSecurityProperties;
@@ -18,47 +21,73 @@ import dev.asyncore.boot.config.InvalidConfigurationException;
  * {@code allow-anonymous} fails startup: it would be an open fetch relay.
  *
  * @param anonymousAllowed whether callers without credentials get every scope
- * @param reachable the non-loopback address HTTP is bound to, or {@code null} when loopback only
+ * @param reachable the first non-loopback address HTTP is bound to, or {@code null} when loopback only
  */
 record Exposure(boolean anonymousAllowed, String reachable) {
+
+	private static final String CONTAINER_FILE = " (the work directory's config/application.yml, the container's "
+			+ "configuration, binds every interface through placeholders)";
 
 	/**
 	 * @throws InvalidConfigurationException naming {@code asyncore.security.tokens} when the service
 	 * would be open to the network
 	 */
 	static Exposure of(ApiSecurityProperties properties, Environment environment) {
-		String reachable = reachable(environment);
+		List<Binding> reachable = reachable(environment);
+		String first = reachable.isEmpty() ? null : reachable.get(0).toString();
 		if (properties.allowAnonymous()) {
-			return new Exposure(true, reachable);
+			return new Exposure(true, first);
 		}
 		if (properties.hasCredentials()) {
-			return new Exposure(false, reachable);
+			return new Exposure(false, first);
 		}
-		if (reachable != null) {
+		if (first != null) {
+			String bindings = String.join(", ", reachable.stream().map(Binding::toString).toList());
 			throw new InvalidConfigurationException(ApiSecurityProperties.PREFIX + "tokens",
-					"HTTP listens on " + reachable + ", which is not loopback, and no credentials are configured, "
-							+ "so /fetch, /probe and the reactor and probes endpoints would be open to anyone who can "
-							+ "reach it. Configure a bearer token hash (asyncore.security.tokens[0].hash, or the "
-							+ "environment variable ASYNCORE_SECURITY_TOKEN_HASH in the container; "
-							+ ApiSecurityProperties.HOW_TO_HASH_TOKEN + ") or asyncore.security.users, bind "
-							+ "server.address to 127.0.0.1, or set asyncore.security.allow-anonymous: true to run it "
-							+ "open on purpose");
+					"HTTP listens on " + bindings + ", not loopback, and no credentials are configured, so /fetch, "
+							+ "/probe and the reactor and probes endpoints would be open to anyone who can reach them"
+							+ (readsContainerFile(environment) ? CONTAINER_FILE : "")
+							+ ". Configure a bearer token hash (asyncore.security.tokens[0].hash, or the environment "
+							+ "variable ASYNCORE_SECURITY_TOKEN_HASH in the container; "
+							+ ApiSecurityProperties.HOW_TO_HASH_TOKEN + ") or asyncore.security.users; or, to run it on "
+							+ "this machine without one, " + loopbackFix(reachable, environment)
+							+ "; or set asyncore.security.allow-anonymous: true to run it open on purpose");
 		}
 		return new Exposure(true, null);
 	}
 
-	/** The first HTTP binding that is not loopback, as {@code property=address}, or {@code null}. */
-	private static String reachable(Environment environment) {
+	/**
+	 * Every binding at once: naming one at a time costs a failed start per binding. The container's
+	 * file, read from ./config/ of the work directory (the repository root too), binds each through
+	 * a placeholder: name those.
+	 */
+	private static String loopbackFix(List<Binding> reachable, Environment environment) {
+		if (readsContainerFile(environment)) {
+			return "set HTTP_ADDRESS=127.0.0.1 MANAGEMENT_ADDRESS=127.0.0.1 ASYNCORE_BIND_HOST=127.0.0.1 (all "
+					+ "three) in the environment, or start from another directory to get the jar's loopback defaults";
+		}
+		return "bind " + String.join(", ", reachable.stream().map(Binding::property).toList()) + " to 127.0.0.1";
+	}
+
+	private static boolean readsContainerFile(Environment environment) {
+		return environment instanceof ConfigurableEnvironment configurable && configurable.getPropertySources()
+			.stream()
+			.anyMatch((source) -> source.getName().contains("config/application.yml"));
+	}
+
+	/** Every HTTP binding that is not loopback; empty when loopback only. */
+	private static List<Binding> reachable(Environment environment) {
+		List<Binding> reachable = new ArrayList<>();
 		String server = environment.getProperty("server.address");
 		if (!isLoopback(server)) {
-			return describe("server.address", server);
+			reachable.add(new Binding("server.address", server));
 		}
 		String managementPort = environment.getProperty("management.server.port");
 		boolean ownPort = managementPort != null && !managementPort.isBlank() && !"-1".equals(managementPort.strip())
 				&& !managementPort.strip().equals(environment.getProperty("server.port", "8080").strip());
 		String management = environment.getProperty("management.server.address");
 		if (ownPort && !isLoopback(management)) {
-			return describe("management.server.address", management);
+			reachable.add(new Binding("management.server.address", management));
 		}
 		// A blackbox listener serves /probe from the reactor: the same relay, on another port.
 		for (int i = 0; environment.containsProperty("asyncore.listeners[" + i + "].name"); i++) {
@@ -66,16 +95,22 @@ record Exposure(boolean anonymousAllowed, String reachable) {
 			if ("blackbox".equals(environment.getProperty(prefix + "type"))) {
 				String host = environment.getProperty(prefix + "host", "127.0.0.1");
 				if (!isLoopback(host)) {
-					return describe(prefix + "host", host);
+					reachable.add(new Binding(prefix + "host", host));
 				}
 			}
 		}
-		return null;
+		return reachable;
 	}
 
-	private static String describe(String property, String address) {
-		return (address == null || address.isBlank()) ? "every interface (" + property + " not set)"
-				: address + " (" + property + ")";
+	/** A property that binds HTTP to {@code address} ({@code null} or blank: every interface). */
+	private record Binding(String property, String address) {
+
+		@Override
+		public String toString() {
+			return (this.address == null || this.address.isBlank()) ? "every interface (" + this.property + " not set)"
+					: this.address + " (" + this.property + ")";
+		}
+
 	}
 
 	private static boolean isLoopback(String address) {

@@ -34,7 +34,7 @@ public interface ModuleFiles {
 					return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
 				}
 				catch (IOException ex) {
-					throw new ModuleConfigException(key, "cannot read '" + file + "': " + ex.getMessage());
+					throw new ModuleConfigException(key, "cannot read '" + file + "': " + IoReason.of(ex));
 				}
 			}
 

@@ -133,7 +133,7 @@ class CliIT {
 		assertThat(result.code).isEqualTo(1);
 		assertThat(result.out).isEmpty();
 		assertThat(result.err.strip()).startsWith("fetch: " + url("/one") + ": refused: ")
-			.contains("allowPrivateNetworks")
+			.contains("(set --allow-private to fetch it)")
 			.doesNotContain("\n");
 	}
 

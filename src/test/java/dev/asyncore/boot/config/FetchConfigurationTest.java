@@ -1,5 +1,6 @@
 package dev.asyncore.boot.config;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,15 @@ class FetchConfigurationTest {
 		assertThat(policy.maxRedirects()).isEqualTo(5);
 		assertThat(properties.fetch().maxConcurrent()).isEqualTo(256);
 		assertThat(properties.probes()).isEmpty();
+	}
+
+	@Test
+	void whenAPrivateAddressIsRefusedThenTheRefusalNamesTheKeyThatAdmitsIt() {
+		FetchPolicy policy = bind(Map.of()).fetch().toPolicy();
+
+		assertThatThrownBy(() -> policy.checkAddress("localhost", InetAddress.getLoopbackAddress()))
+			.hasMessageContaining("(set asyncore.fetch.allow-private-networks: true to fetch it)")
+			.hasMessageNotContaining("allowPrivateNetworks");
 	}
 
 	@Test

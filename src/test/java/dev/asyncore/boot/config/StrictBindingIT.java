@@ -51,6 +51,20 @@ class StrictBindingIT {
 	}
 
 	@Test
+	void whenSeveralKeysShareAMisspeltGroupThenTheMessageNamesItOnce() {
+		this.runner
+			.withPropertyValues("asyncore.listners[0].name=mine", "asyncore.listners[0].type=echo",
+					"asyncore.listners[0].port=17008", "asyncore.reactr.threads=2")
+			.run((context) -> {
+				assertFailure(context, "asyncore.listners: unknown property; did you mean listeners?");
+				String message = new InvalidConfigurationFailureAnalyzer().analyze(context.getStartupFailure())
+					.getDescription();
+				assertThat(message.split("asyncore\\.listners", -1)).as(message).hasSize(2);
+				assertThat(message).contains("(also unknown: asyncore.reactr)");
+			});
+	}
+
+	@Test
 	void whenNestedOrFetchKeyIsUnknownThenTheMessageNamesThatLevel() {
 		this.runner.withPropertyValues("asyncore.fetch.max-concurent=3")
 			.run((context) -> assertFailure(context, "asyncore.fetch.max-concurent: unknown property; did you mean max-concurrent?"));

@@ -38,6 +38,31 @@ class ExposureTest {
 	}
 
 	@Test
+	void whenTheContainerFileIsReadFromTheRepositoryRootThenTheFirstFailureNamesEveryBindingAndTheWholeFix() {
+		this.runner.withPropertyValues(CONTAINER).run((context) -> {
+			String message = cause(context.getStartupFailure()).getMessage();
+			assertThat(message).contains("0.0.0.0 (server.address), 0.0.0.0 (management.server.address), "
+					+ "0.0.0.0 (asyncore.listeners[0].host)")
+				.contains("config/application.yml, the container's configuration")
+				.contains("HTTP_ADDRESS=127.0.0.1 MANAGEMENT_ADDRESS=127.0.0.1 ASYNCORE_BIND_HOST=127.0.0.1")
+				.doesNotContain("bind server.address to 127.0.0.1");
+		});
+		// ... and that fix is the whole of it: no second failure blaming another address
+		this.runner
+			.withPropertyValues(CONTAINER, "HTTP_ADDRESS=127.0.0.1", "MANAGEMENT_ADDRESS=127.0.0.1",
+					"ASYNCORE_BIND_HOST=127.0.0.1")
+			.run((context) -> assertThat(context.getBean(Exposure.class)).isEqualTo(new Exposure(true, null)));
+	}
+
+	@Test
+	void whenOnlyTheBuiltInsServerAddressIsOpenThenTheFixNamesThatProperty() {
+		this.runner.withPropertyValues(BUILT_IN, "server.address=0.0.0.0")
+			.run((context) -> assertThat(cause(context.getStartupFailure()).getMessage())
+				.contains("bind server.address to 127.0.0.1")
+				.doesNotContain("HTTP_ADDRESS"));
+	}
+
+	@Test
 	void whenTheContainerConfigurationAllowsAnonymousThenItStartsOpen() {
 		this.runner.withPropertyValues(CONTAINER, "ASYNCORE_SECURITY_ALLOW_ANONYMOUS=true")
 			.run((context) -> assertThat(context.getBean(Exposure.class)).isEqualTo(new Exposure(true, "0.0.0.0 (server.address)")));
