@@ -111,7 +111,9 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 	static HttpOptions parse(YamlSection s, ModuleFiles files) {
 		s.unsupported("probes go direct; no proxy", "proxy_url", "no_proxy", "proxy_from_environment",
 				"proxy_connect_header", "skip_resolve_phase_with_proxy")
-			.unsupported("not implemented", "oauth2", "authorization", "body_file", "http_headers", "enable_http3")
+			.unsupported("not implemented", "oauth2", "authorization", "body_file", "http_headers", "enable_http3",
+					"fail_if_body_json_matches_cel", "fail_if_body_json_not_matches_cel")
+			.unsupported("probes speak HTTP/1.1", "enable_http2")
 			.unsupported("credentials come from the module file or *_file", "credentials_file");
 		Set<Integer> codes = new HashSet<>();
 		List<Object> rawCodes = s.list("valid_status_codes");
@@ -142,10 +144,6 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 			throw new ModuleConfigException(s.key("compression"), "must be gzip, deflate or identity, was '" + compression + "'");
 		}
 		IpPreference ip = IpPreference.parse(s);
-		if (s.bool("enable_http2", false)) {
-			throw new ModuleConfigException(s.key("enable_http2"),
-					"HTTP/2 is not supported (probes speak HTTP/1.1); set it to false or remove it");
-		}
 		String user = null;
 		Secret password = null;
 		YamlSection basic = s.section("basic_auth");
