@@ -44,6 +44,20 @@ public record Module<O>(String name, ProberKind<O> kind, Duration timeout, O opt
 	}
 
 	/**
+	 * This module for one probe whose {@code /probe} request gave {@code hostname}, as its prober's
+	 * kind defines it ({@link ProberKind#withHostname}); itself for an empty one.
+	 * @throws IllegalArgumentException when the module contradicts it (a Host header of another value)
+	 */
+	public Module<O> withHostname(String hostname) {
+		if (hostname == null || hostname.isEmpty()) {
+			return this;
+		}
+		Supplier<Module<O>> files = (this.pending == null) ? null : () -> this.pending.get().withHostname(hostname);
+		return new Module<>(this.name, this.kind, this.timeout, this.kind.hostname(this.options, hostname), this.config,
+				this.unavailable, files);
+	}
+
+	/**
 	 * This module with the files it names read: itself unless {@link #pending()}. Blocking I/O when
 	 * pending, so never on a loop thread.
 	 * @throws ModuleConfigException naming the file that still cannot be used

@@ -181,10 +181,17 @@ public final class BlackboxExporter {
 			CompletionStage<Void> callerGone) {
 		Map<String, String> query = request.query();
 		String moduleName = query.getOrDefault("module", ModuleFile.DEFAULT_MODULE);
-		Module<?> module = this.modules.get().module(moduleName);
-		if (module == null) {
+		Module<?> found = this.modules.get().module(moduleName);
+		if (found == null) {
 			this.unknownModules.incrementAndGet();
 			return done(ExporterResponse.text(400, "Unknown module \"" + moduleName + "\"\n"));
+		}
+		Module<?> module;
+		try {
+			module = found.withHostname(query.get("hostname"));
+		}
+		catch (IllegalArgumentException ex) {
+			return done(ExporterResponse.text(400, ex.getMessage() + "\n"));
 		}
 		String target = query.get("target");
 		if (target == null || target.isEmpty()) {

@@ -30,7 +30,8 @@ class DnsOptionsTest {
 
 	private static DnsOptions dns(String section) {
 		String file = "modules:\n  d:\n    prober: dns\n    dns:\n" + section.indent(6);
-		return ModuleFile.parse(file, null, KINDS).module("d").options(DnsOptions.KIND);
+		// withFiles: the files a module names are read when a probe needs them (issue 26), here at once
+		return ModuleFile.parse(file, null, KINDS).module("d").withFiles().options(DnsOptions.KIND);
 	}
 
 	private static void fails(String section, String key, String message) {

@@ -115,7 +115,12 @@ class TcpModuleFileTest {
 				"modules.m.tcp.query_response[0].labels", "set expect");
 		assertError("tcp:\n      query_response:\n        - expect: a\n          labels: [{name: 0a, value: b}]",
 				"modules.m.tcp.query_response[0].labels[0].name", "label name");
-		assertError("tcp:\n      tls_config: {ca_file: /nonexistent/ca.pem}", "modules.m.tcp.tls_config.ca_file", "does not exist");
+		// issue 26: a file the module names is read when a probe needs it, as blackbox_exporter does
+		String missingCa = "modules:\n  m:\n    prober: tcp\n    tcp:\n      tls_config: {ca_file: /nonexistent/ca.pem}\n";
+		assertThatThrownBy(() -> ModuleFile.parse(missingCa, null, KINDS).module("m").withFiles())
+			.isInstanceOf(ModuleConfigException.class)
+			.satisfies(ex -> assertThat(((ModuleConfigException) ex).key()).isEqualTo("modules.m.tcp.tls_config.ca_file"))
+			.hasMessageContaining("does not exist");
 		assertError("tcp:\n      query_response: {expect: a}", "modules.m.tcp.query_response", "must be a list");
 	}
 
