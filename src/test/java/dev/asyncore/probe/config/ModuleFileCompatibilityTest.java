@@ -86,6 +86,19 @@ class ModuleFileCompatibilityTest {
 	}
 
 	@Test
+	void hostnameSetsTheTcpServerNameUnlessTheModuleSetsOneAndIsTheHttpHostHeader() {
+		ModuleFile file = ModuleFile.parse("modules:\n  own:\n    prober: tcp\n    tcp:\n      tls: true\n"
+				+ "      tls_config: {server_name: fixed.example}\n  web:\n    prober: http\n", null, KINDS);
+		assertThat(file.module("tcp_connect").withHostname("vhost.example").options(TcpOptions.KIND).tlsConfig().serverName())
+			.isEqualTo("vhost.example");
+		assertThat(file.module("own").withHostname("vhost.example").options(TcpOptions.KIND).tlsConfig().serverName())
+			.isEqualTo("fixed.example");
+		assertThat(file.module("web").withHostname("vhost.example").options(dev.asyncore.probe.http.HttpOptions.KIND).headers())
+			.containsEntry("Host", "vhost.example");
+		assertThat(file.module("tcp_connect").withHostname("").options(TcpOptions.KIND).tlsConfig().serverName()).isNull();
+	}
+
+	@Test
 	void anOptionSetToItsDefaultIsNoReasonToRefuseProbes() {
 		ModuleFile file = ModuleFile.parse(
 				"modules:\n  m:\n    prober: http\n    http:\n      enable_http3: false\n      enable_http2: false\n", null, KINDS);
