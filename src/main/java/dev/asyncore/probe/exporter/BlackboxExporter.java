@@ -159,9 +159,9 @@ public final class BlackboxExporter {
 		};
 	}
 
-	/** The methods a path allows, for the Allow header of a 405. */
+	/** The methods a path allows (under any route prefix), for the Allow header of a 405. */
 	public static String allowed(String path) {
-		return path.equals("/-/reload") ? "POST" : "GET, HEAD";
+		return path.endsWith("/-/reload") ? "POST" : "GET, HEAD";
 	}
 
 	private static CompletableFuture<ExporterResponse> only(String method, ExporterRequest request,
