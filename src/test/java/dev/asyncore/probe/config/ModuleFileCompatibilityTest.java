@@ -68,6 +68,15 @@ class ModuleFileCompatibilityTest {
 	}
 
 	@Test
+	void theRepositorysOwnModuleFileLoadsWithoutItsCaFileAndTheModuleSaysWhatIsMissing() throws IOException {
+		// config/blackbox.yml names /etc/asyncore/ca.pem, which a laptop does not have; blackbox_exporter says ok
+		ModuleFile file = ModuleFile.read(Path.of("config/blackbox.yml"), KINDS);
+		assertThat(file.module("https_private_ca").pending()).isNotNull();
+		assertThat(file.unavailable().get("https_private_ca")).contains("modules.https_private_ca.http.tls_config.ca_file",
+				"/etc/asyncore/ca.pem", "its probes fail until it can be read");
+	}
+
+	@Test
 	void binaryValuesBecomeTheirBytes() throws IOException {
 		ModuleFile file = ModuleFile.parse(resource("upstream-blackbox.yml"), this.dir, KINDS);
 		QueryResponse first = file.module("postgresql").options(TcpOptions.KIND).queryResponse().get(0);
