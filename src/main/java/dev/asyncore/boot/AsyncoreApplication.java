@@ -6,6 +6,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
+import dev.asyncore.boot.cli.BlackboxFlags;
 import dev.asyncore.boot.cli.Cli;
 import dev.asyncore.examples.Examples;
 
@@ -14,7 +15,8 @@ import dev.asyncore.examples.Examples;
  * {@code example NAME ARGS...} runs one of the seed's example programs, and {@code fetch ...},
  * {@code echo-client ...}, {@code hash-token} and {@code hash-password} the command line
  * ({@link Cli}), all without Spring: no context, no web
- * server.
+ * server. blackbox_exporter's flags ({@code --config.file}, {@code --web.listen-address},
+ * {@code --config.check}...) are translated into settings first ({@link BlackboxFlags}).
  */
 // No generated user: credentials are asyncore.security.tokens and users (SecurityConfiguration).
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
@@ -27,7 +29,11 @@ public class AsyncoreApplication {
 		if (args.length > 0 && Cli.COMMANDS.contains(args[0])) {
 			System.exit(Cli.run(args, System.out, System.err));
 		}
-		SpringApplication.run(AsyncoreApplication.class, args);
+		String[] springArgs = args;
+		if (BlackboxFlags.present(args)) {
+			springArgs = Cli.dropIn(args, System.out, System.err, System::exit);
+		}
+		SpringApplication.run(AsyncoreApplication.class, springArgs);
 	}
 
 }

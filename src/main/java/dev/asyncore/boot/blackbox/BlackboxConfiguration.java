@@ -9,8 +9,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLContext;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,6 +34,7 @@ import dev.asyncore.probe.exporter.BlackboxExporter;
 import dev.asyncore.probe.exporter.ExporterAccess;
 import dev.asyncore.probe.exporter.ExporterAdmission;
 import dev.asyncore.probe.exporter.ExporterConnection;
+import dev.asyncore.probe.exporter.ExporterPages;
 import dev.asyncore.probe.exporter.RequestDeadlines;
 import dev.asyncore.probe.probers.ProberContext;
 import dev.asyncore.probe.probers.Probers;
@@ -49,6 +53,11 @@ public class BlackboxConfiguration {
 		return new BlackboxModules(properties.configFile(), properties.reloadCheckInterval());
 	}
 
+	@Bean(destroyMethod = "close")
+	SighupReload blackboxSighupReload(BlackboxModules blackboxModules) {
+		return new SighupReload(blackboxModules);
+	}
+
 	@Bean
 	BlackboxProbers blackboxProbers(BlackboxProperties properties, ObjectProvider<Resolver> resolver,
 			ObjectProvider<SSLContext> sslContext) {
@@ -63,10 +72,17 @@ public class BlackboxConfiguration {
 
 	@Bean
 	BlackboxExporter blackboxExporter(BlackboxProperties properties, BlackboxModules blackboxModules,
-			BlackboxProbers blackboxProbers, ObjectProvider<ExporterAccess> access) {
+			BlackboxProbers blackboxProbers, ObjectProvider<ExporterAccess> access,
+			ObjectProvider<PrometheusMeterRegistry> registry) {
+		AtomicReference<BlackboxExporter> made = new AtomicReference<>();
+		SelfMetrics metrics = new SelfMetrics(blackboxModules, made::get, registry.getIfAvailable());
 		// The service always has the security configuration's check; a slice without it is open.
-		return new BlackboxExporter(blackboxModules::current, blackboxProbers::forLoop, blackboxModules::reload,
-				properties.maxInFlight(), properties.timeoutOffset(), access.getIfAvailable(() -> ExporterAccess.OPEN));
+		BlackboxExporter exporter = new BlackboxExporter(blackboxModules::current, blackboxProbers::forLoop,
+				blackboxModules::reload, properties.maxInFlight(), properties.timeoutOffset(),
+				access.getIfAvailable(() -> ExporterAccess.OPEN),
+				new ExporterPages(properties.effectiveRoutePrefix(), metrics::text));
+		made.set(exporter);
+		return exporter;
 	}
 
 	/**

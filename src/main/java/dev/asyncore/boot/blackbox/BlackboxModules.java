@@ -23,9 +23,10 @@ import dev.asyncore.probe.probers.Probers;
 
 /**
  * The current module file: read at startup (an invalid file fails startup, naming the key), read
- * again on {@code POST /-/reload} and when its modification time changes; a new file that is
- * invalid is logged and the old modules stay. Reading happens on one daemon thread, never on the
- * loop. Thread-safe.
+ * again on {@code POST /-/reload}, SIGHUP and when its modification time changes; a new file that is
+ * invalid is logged, the old modules stay and {@link #lastReloadSuccessful()} is {@code false} until
+ * a good one is read. Each load logs "Loaded N modules" and a warning per module that cannot be
+ * probed as it is. Reading happens on one daemon thread, never on the loop. Thread-safe.
  */
 public final class BlackboxModules implements AutoCloseable {
 
@@ -41,16 +42,22 @@ public final class BlackboxModules implements AutoCloseable {
 
 	private volatile FileTime seen;
 
+	private volatile boolean lastReloadSuccessful = true;
+
+	private volatile long lastSuccessMillis = System.currentTimeMillis();
+
 	public BlackboxModules(String configFile, Duration checkInterval) {
 		this.file = (configFile == null || configFile.isBlank()) ? null : Path.of(configFile);
 		if (this.file == null) {
 			this.current = ModuleFile.defaults(this.kinds);
 			this.reader = null;
+			logger.info("Loaded {} built-in modules ({}); no module file is configured", this.current.modules().size(),
+					String.join(", ", this.current.modules().keySet()));
 			return;
 		}
 		try {
 			this.seen = modified();
-			this.current = ModuleFile.read(this.file, this.kinds);
+			this.current = loaded(ModuleFile.read(this.file, this.kinds));
 		}
 		catch (IOException ex) {
 			throw new InvalidConfigurationException("asyncore.blackbox.config-file",
@@ -97,14 +104,33 @@ public final class BlackboxModules implements AutoCloseable {
 	private String reloadNow() {
 		try {
 			this.seen = modified();
-			this.current = ModuleFile.read(this.file, this.kinds);
-			logger.info("Loaded {} modules from {}", this.current.modules().size(), this.file);
+			this.current = loaded(ModuleFile.read(this.file, this.kinds));
+			this.lastReloadSuccessful = true;
+			this.lastSuccessMillis = System.currentTimeMillis();
 			return null;
 		}
 		catch (IOException | ModuleConfigException ex) {
+			this.lastReloadSuccessful = false;
 			logger.error("Keeping the previous modules: {} is invalid: {}", this.file, ex.getMessage());
 			return ex.getMessage();
 		}
+	}
+
+	/** Logs what was read: the count, and each module that cannot be probed as it is. */
+	private ModuleFile loaded(ModuleFile modules) {
+		logger.info("Loaded {} modules from {}", modules.modules().size(), this.file);
+		modules.unavailable().forEach((name, why) -> logger.warn("Module {}: {}", name, why));
+		return modules;
+	}
+
+	/** Whether the last load of the file succeeded (blackbox_exporter_config_last_reload_successful). */
+	public boolean lastReloadSuccessful() {
+		return this.lastReloadSuccessful;
+	}
+
+	/** When the file was last loaded successfully, in milliseconds since the epoch. */
+	public long lastSuccessMillis() {
+		return this.lastSuccessMillis;
 	}
 
 	private FileTime modified() throws IOException {

@@ -3,6 +3,7 @@ package dev.asyncore.boot.cli;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
  * The command line: {@code fetch [--head] [--output FILE] [--allow-private] URL...},
@@ -21,6 +22,10 @@ public final class Cli {
 	static final String HELP = """
 			usage: java -jar asyncore-service.jar [--spring.option=value...]
 			         run the service (listeners, HTTP API, Actuator) until SIGTERM or Ctrl-C
+			       java -jar asyncore-service.jar [--config.file=blackbox.yml] [--web.listen-address=:9115]
+			           [--config.check] [--timeout-offset=0.5] [--log.level=info] ...
+			         blackbox_exporter's flags, in either spelling (--flag=value, --flag value); see
+			         src/docs/blackbox.md for what each becomes. SIGHUP reloads the module file
 			       java -jar asyncore-service.jar fetch [--head] [--output FILE] [--allow-private] URL...
 			       java -jar asyncore-service.jar echo-client HOST PORT TEXT
 			       java -jar asyncore-service.jar example http-client|echo|loop|file ARGS...
@@ -44,6 +49,39 @@ public final class Cli {
 			         print the bcrypt hash of the password on stdin (for asyncore.security.users)""";
 
 	private Cli() {
+	}
+
+	/**
+	 * blackbox_exporter's flags ({@link BlackboxFlags}): {@code --config.check} and {@code --version}
+	 * run here and exit, a bad flag exits 2, anything else starts the service with the translated
+	 * arguments.
+	 * @return the arguments to start Spring with, or {@code null} when the program must exit with
+	 * the code given to {@code exit}
+	 */
+	public static String[] dropIn(String[] args, PrintStream out, PrintStream err, IntConsumer exit) {
+		BlackboxFlags flags;
+		try {
+			flags = BlackboxFlags.parse(args);
+		}
+		catch (BlackboxFlags.BadFlag ex) {
+			err.println("asyncore-service: error: " + ex.getMessage() + ", try --help");
+			exit.accept(2);
+			return null;
+		}
+		flags.warnings().forEach((warning) -> err.println("WARN " + warning));
+		if (flags.version()) {
+			String version = Cli.class.getPackage().getImplementationVersion();
+			out.println("asyncore-service, version " + ((version != null) ? version : "unknown")
+					+ " (a blackbox_exporter 0.23 drop-in)");
+			exit.accept(0);
+			return null;
+		}
+		if (flags.check()) {
+			CliLogging.toStderr();
+			exit.accept(ConfigCheck.run(flags.configFile(), out, err));
+			return null;
+		}
+		return flags.springArgs().toArray(new String[0]);
 	}
 
 	/**

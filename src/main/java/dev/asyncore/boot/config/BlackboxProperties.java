@@ -26,6 +26,17 @@ import org.springframework.util.unit.DataSize;
  * listener (from the accept for a connection's first request); then 408, or a silent close if
  * nothing came
  * @param requestBodyTimeout how long a request body may take to arrive after its head; then 408
+ * @param listenAddress blackbox_exporter's --web.listen-address: host:port values (":9115" is every
+ * IPv4 address) that replace the host and port of the first blackbox listener, each further one a
+ * blackbox listener of its own (blackbox-2, ...); empty leaves the listeners as configured
+ * @param routePrefix the path prefix of every path of the blackbox listeners, such as /blackbox
+ * (blackbox_exporter's --web.route-prefix); unset means the path of external-url, or none
+ * @param externalUrl the URL under which the blackbox listener is reached through a proxy
+ * (blackbox_exporter's --web.external-url); its path is the default route-prefix
+ * @param historyLimit how many recent probes are kept for the operator pages (blackbox_exporter's
+ * --history.limit)
+ * @param logProber the level at which a failed probe's log is written to the service's log:
+ * debug, info, warn or error (blackbox_exporter's --log.prober)
  */
 @ConfigurationProperties("asyncore.blackbox")
 public record BlackboxProperties(String configFile, @DefaultValue("true") boolean allowPrivateNetworks,
@@ -33,10 +44,22 @@ public record BlackboxProperties(String configFile, @DefaultValue("true") boolea
 		@DefaultValue("500ms") Duration timeoutOffset, @DefaultValue("5s") Duration reloadCheckInterval,
 		@DefaultValue("10485760") long maxBodySize, DataSize probeMemory,
 		@DefaultValue("10s") Duration requestHeadTimeout,
-		@DefaultValue("30s") Duration requestBodyTimeout) {
+		@DefaultValue("30s") Duration requestBodyTimeout, @DefaultValue List<String> listenAddress, String routePrefix,
+		String externalUrl, @DefaultValue("100") int historyLimit, @DefaultValue("debug") String logProber) {
 
 	public BlackboxProperties {
 		allowedHosts = List.copyOf(allowedHosts);
+		listenAddress = List.copyOf(listenAddress);
+		if (historyLimit < 0) {
+			throw new InvalidConfigurationException("asyncore.blackbox.history-limit", "must not be negative, was " + historyLimit);
+		}
+		if (!List.of("debug", "info", "warn", "error").contains(logProber)) {
+			throw new InvalidConfigurationException("asyncore.blackbox.log-prober",
+					"must be debug, info, warn or error, was '" + logProber + "'");
+		}
+		if (routePrefix != null && !routePrefix.isEmpty() && !routePrefix.startsWith("/")) {
+			throw new InvalidConfigurationException("asyncore.blackbox.route-prefix", "must start with /, was '" + routePrefix + "'");
+		}
 		if (maxInFlight < 1) {
 			throw new InvalidConfigurationException("asyncore.blackbox.max-in-flight", "must be at least 1, was " + maxInFlight);
 		}
@@ -55,6 +78,21 @@ public record BlackboxProperties(String configFile, @DefaultValue("true") boolea
 		if (requestBodyTimeout.isNegative() || requestBodyTimeout.isZero()) {
 			throw new InvalidConfigurationException("asyncore.blackbox.request-body-timeout", "must be positive");
 		}
+	}
+
+	/**
+	 * The prefix of every path on the blackbox listeners, without a trailing slash: route-prefix, else
+	 * the path of external-url, else empty.
+	 */
+	public String effectiveRoutePrefix() {
+		String prefix = this.routePrefix;
+		if (prefix == null && this.externalUrl != null && !this.externalUrl.isBlank()) {
+			prefix = java.net.URI.create(this.externalUrl.strip()).getPath();
+		}
+		if (prefix == null) {
+			return "";
+		}
+		return prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
 	}
 
 }

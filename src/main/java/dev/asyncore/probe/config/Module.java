@@ -3,6 +3,7 @@ package dev.asyncore.probe.config;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -18,9 +19,15 @@ import org.yaml.snakeyaml.representer.Representer;
  * @param options the prober's options, read from its section (its defaults when there is none)
  * @param config the module as the file wrote it, in file order, each {@link Secret} shown as
  * {@code <secret>} ({@link YamlSection#masked()}): what {@code debug=true} and configuration dumps show
+ * @param unavailable why no probe of this module can run (a prober or option of blackbox_exporter
+ * that is not implemented here), or {@code null}; each probe then fails with this reason
+ * @param pending reads the files the module names ({@code ca_file}, {@code password_file}...) when
+ * they could not be read as the file loaded, or {@code null}: as blackbox_exporter, a probe reads
+ * them when it needs them, and fails naming the file if they still cannot be read
  * @param <O> the prober's options record
  */
-public record Module<O>(String name, ProberKind<O> kind, Duration timeout, O options, Map<String, Object> config) {
+public record Module<O>(String name, ProberKind<O> kind, Duration timeout, O options, Map<String, Object> config,
+		String unavailable, Supplier<Module<O>> pending) {
 
 	/** blackbox_exporter's fallback when neither the module nor the scrape gives a timeout. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
@@ -29,6 +36,34 @@ public record Module<O>(String name, ProberKind<O> kind, Duration timeout, O opt
 		Objects.requireNonNull(kind);
 		Objects.requireNonNull(options);
 		Objects.requireNonNull(config);
+	}
+
+	/** A module that can be probed as it is. */
+	public Module(String name, ProberKind<O> kind, Duration timeout, O options, Map<String, Object> config) {
+		this(name, kind, timeout, options, config, null, null);
+	}
+
+	/**
+	 * This module for one probe whose {@code /probe} request gave {@code hostname}, as its prober's
+	 * kind defines it ({@link ProberKind#withHostname}); itself for an empty one.
+	 * @throws IllegalArgumentException when the module contradicts it (a Host header of another value)
+	 */
+	public Module<O> withHostname(String hostname) {
+		if (hostname == null || hostname.isEmpty()) {
+			return this;
+		}
+		Supplier<Module<O>> files = (this.pending == null) ? null : () -> this.pending.get().withHostname(hostname);
+		return new Module<>(this.name, this.kind, this.timeout, this.kind.hostname(this.options, hostname), this.config,
+				this.unavailable, files);
+	}
+
+	/**
+	 * This module with the files it names read: itself unless {@link #pending()}. Blocking I/O when
+	 * pending, so never on a loop thread.
+	 * @throws ModuleConfigException naming the file that still cannot be used
+	 */
+	public Module<O> withFiles() {
+		return (this.pending == null) ? this : this.pending.get();
 	}
 
 	/** {@link #config()} as YAML, the "Module configuration" of {@code debug=true}; secrets are {@code <secret>}. */

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /**
  * What the module file knows of one prober: the name a module's {@code prober:} gives (also the key
@@ -59,13 +60,21 @@ public final class ProberKind<O> {
 
 	private final boolean checkedInOtherModules;
 
+	private final BiFunction<O, String, O> hostname;
+
 	private ProberKind(String name, Parser<O> parser, Loader<O> loader, Map<String, String> defaultModules,
 			boolean checkedInOtherModules) {
+		this(name, parser, loader, defaultModules, checkedInOtherModules, (options, host) -> options);
+	}
+
+	private ProberKind(String name, Parser<O> parser, Loader<O> loader, Map<String, String> defaultModules,
+			boolean checkedInOtherModules, BiFunction<O, String, O> hostname) {
 		this.name = Objects.requireNonNull(name);
 		this.parser = Objects.requireNonNull(parser);
 		this.loader = Objects.requireNonNull(loader);
 		this.defaultModules = Collections.unmodifiableMap(defaultModules);
 		this.checkedInOtherModules = checkedInOtherModules;
+		this.hostname = Objects.requireNonNull(hostname);
 	}
 
 	/** The prober called {@code name}, whose section {@code parser} reads. */
@@ -76,14 +85,14 @@ public final class ProberKind<O> {
 	/** This kind, with {@code loader} run on a module's options once the module was read. */
 	public ProberKind<O> loading(Loader<O> loader) {
 		return new ProberKind<>(this.name, this.parser, loader, new LinkedHashMap<>(this.defaultModules),
-				this.checkedInOtherModules);
+				this.checkedInOtherModules, this.hostname);
 	}
 
 	/** This kind, with a module every file has unless it defines one of that name; {@code yaml} is its body. */
 	public ProberKind<O> withDefaultModule(String module, String yaml) {
 		Map<String, String> modules = new LinkedHashMap<>(this.defaultModules);
 		modules.put(module, yaml);
-		return new ProberKind<>(this.name, this.parser, this.loader, modules, this.checkedInOtherModules);
+		return new ProberKind<>(this.name, this.parser, this.loader, modules, this.checkedInOtherModules, this.hostname);
 	}
 
 	/**
@@ -91,7 +100,19 @@ public final class ProberKind<O> {
 	 * a section is read strictly and then dropped, as blackbox_exporter reads every section present).
 	 */
 	public ProberKind<O> uncheckedInOtherModules() {
-		return new ProberKind<>(this.name, this.parser, this.loader, new LinkedHashMap<>(this.defaultModules), false);
+		return new ProberKind<>(this.name, this.parser, this.loader, new LinkedHashMap<>(this.defaultModules), false,
+				this.hostname);
+	}
+
+	/**
+	 * This kind, with what {@code /probe?hostname=} does to its options (blackbox_exporter: the Host
+	 * header and TLS server name of http, the TLS {@code server_name} of tcp); by default nothing.
+	 * @param hostname the options for one probe with that host name; throws
+	 * {@link IllegalArgumentException} when the module contradicts it
+	 */
+	public ProberKind<O> withHostname(BiFunction<O, String, O> hostname) {
+		return new ProberKind<>(this.name, this.parser, this.loader, new LinkedHashMap<>(this.defaultModules),
+				this.checkedInOtherModules, hostname);
 	}
 
 	/** {@code http}, {@code tcp}...: the value of {@code prober:} and the key of the section. */
@@ -111,6 +132,10 @@ public final class ProberKind<O> {
 
 	O parse(YamlSection section, ModuleFiles files) {
 		return this.parser.parse(section, files);
+	}
+
+	O hostname(O options, String hostname) {
+		return this.hostname.apply(options, hostname);
 	}
 
 	O load(O options, String key) {

@@ -15,21 +15,30 @@ import java.util.regex.Pattern;
  * @param expect the pattern a line must contain, or {@code null}
  * @param expectBytes the exact bytes expected next (UTF-8 of the option), or {@code null}
  * @param send the text sent (a new line is added over TCP), empty for none
+ * @param sendBytes a {@code !!binary} {@code send} value's bytes, sent as they are (no {@code ${1}}
+ * expansion), or {@code null} when {@code send} is text
  * @param startTls whether TLS starts after this entry
  * @param labels the {@code probe_expect_info} labels, values expanded from the match
  */
-public record QueryResponse(Pattern expect, byte[] expectBytes, String send, boolean startTls, List<Label> labels) {
+public record QueryResponse(Pattern expect, byte[] expectBytes, String send, byte[] sendBytes, boolean startTls,
+		List<Label> labels) {
 
 	private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
 	public QueryResponse {
 		expectBytes = (expectBytes != null) ? expectBytes.clone() : null;
+		sendBytes = (sendBytes != null) ? sendBytes.clone() : null;
 		labels = List.copyOf(labels);
 	}
 
 	@Override
 	public byte[] expectBytes() {
 		return (this.expectBytes != null) ? this.expectBytes.clone() : null;
+	}
+
+	@Override
+	public byte[] sendBytes() {
+		return (this.sendBytes != null) ? this.sendBytes.clone() : null;
 	}
 
 	/** A {@code probe_expect_info} label: its name and its value before expansion. */
@@ -52,7 +61,8 @@ public record QueryResponse(Pattern expect, byte[] expectBytes, String send, boo
 	private static QueryResponse parse(YamlSection s, boolean datagrams) {
 		String source = s.string("expect", null);
 		Pattern expect = (source != null) ? compile(s.key("expect"), source) : null;
-		String bytes = s.string("expect_bytes", null);
+		byte[] rawBytes = s.bytes("expect_bytes");
+		String bytes = (rawBytes != null) ? new String(rawBytes, StandardCharsets.ISO_8859_1) : null;
 		if (expect != null && bytes != null) {
 			throw new ModuleConfigException(s.key("expect_bytes"), "expect and expect_bytes are mutually exclusive");
 		}
@@ -77,8 +87,10 @@ public record QueryResponse(Pattern expect, byte[] expectBytes, String send, boo
 		if (!labels.isEmpty() && expect == null) {
 			throw new ModuleConfigException(s.key("labels"), "labels take their values from an expect match: set expect too");
 		}
-		QueryResponse step = new QueryResponse(expect, (bytes != null) ? bytes.getBytes(StandardCharsets.UTF_8) : null,
-				s.string("send", ""), startTls, labels);
+		boolean binary = s.has("send") && s.raw("send") instanceof byte[];
+		byte[] send = s.bytes("send");
+		QueryResponse step = new QueryResponse(expect, (bytes != null) ? rawBytes : null,
+				binary ? "" : s.string("send", ""), binary ? send : null, startTls, labels);
 		s.finish();
 		return step;
 	}

@@ -1,5 +1,6 @@
 package dev.asyncore.probe.config;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,7 +86,10 @@ public final class YamlSection {
 		return this.values.containsKey(name);
 	}
 
-	/** Declares blackbox_exporter options this implementation does not offer; finding one fails with {@code why}. */
+	/**
+	 * Declares blackbox_exporter options this implementation does not offer: a module that sets one
+	 * still loads, and is {@link #unimplemented() marked} so that each of its probes fails with {@code why}.
+	 */
 	public YamlSection unsupported(String why, String... names) {
 		for (String name : names) {
 			this.unsupported.put(name, why);
@@ -104,7 +108,7 @@ public final class YamlSection {
 		return this.values.get(name);
 	}
 
-	/** A scalar as text, or {@code fallback} if absent or empty. */
+	/** A scalar as text, or {@code fallback} if absent or empty; a {@code !!binary} value is read as UTF-8. */
 	public String string(String name, String fallback) {
 		Object value = raw(name);
 		if (value == null) {
@@ -113,7 +117,24 @@ public final class YamlSection {
 		if (value instanceof Map || value instanceof List) {
 			throw new ModuleConfigException(key(name), "must be a string, was " + describe(value));
 		}
+		if (value instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
 		return String.valueOf(value);
+	}
+
+	/**
+	 * A scalar as bytes: a {@code !!binary} value as it decodes (blackbox_exporter's Go string holds
+	 * those bytes), any other as its text in UTF-8; {@code null} if absent or empty.
+	 */
+	public byte[] bytes(String name) {
+		Object value = this.values.get(name);
+		if (value instanceof byte[] bytes) {
+			raw(name);
+			return bytes.clone();
+		}
+		String text = string(name, null);
+		return (text == null) ? null : text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -294,19 +315,40 @@ public final class YamlSection {
 		return value;
 	}
 
-	/** Fails on the first key present but never read, naming it. */
+	/**
+	 * Fails on the first key present but never read, naming it; a key declared {@link #unsupported}
+	 * is marked read and listed by {@link #unimplemented()} instead.
+	 */
 	public void finish() {
 		for (String name : this.values.keySet()) {
 			if (this.read.contains(name)) {
 				continue;
 			}
-			String why = this.unsupported.get(name);
-			if (why != null) {
-				throw new ModuleConfigException(key(name), "is a blackbox_exporter option this service does not support ("
-						+ why + "); remove it");
+			if (!this.unsupported.containsKey(name)) {
+				throw new ModuleConfigException(key(name), "unknown key");
 			}
-			throw new ModuleConfigException(key(name), "unknown key");
 		}
+	}
+
+	/**
+	 * The blackbox_exporter options of this mapping and of those read with {@link #section} that are
+	 * {@link #unsupported} here, each as {@code key: why}, in file order.
+	 */
+	public List<String> unimplemented() {
+		List<String> found = new ArrayList<>();
+		for (String name : this.values.keySet()) {
+			String why = this.unsupported.get(name);
+			Object value = this.values.get(name);
+			boolean off = value == null || Boolean.FALSE.equals(value) || "".equals(value);
+			if (why != null && !this.read.contains(name) && !off) {
+				found.add(key(name) + ": " + why);
+			}
+			YamlSection child = this.children.get(name);
+			if (child != null) {
+				found.addAll(child.unimplemented());
+			}
+		}
+		return found;
 	}
 
 	private static String describe(Object value) {
@@ -318,6 +360,9 @@ public final class YamlSection {
 		}
 		if (value instanceof List) {
 			return "a list";
+		}
+		if (value instanceof byte[] bytes) {
+			return "!!binary (" + bytes.length + " bytes)";
 		}
 		return "'" + value + "'";
 	}

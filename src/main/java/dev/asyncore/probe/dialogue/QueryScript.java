@@ -33,7 +33,18 @@ public final class QueryScript {
 	}
 
 	/** Send this text (the transport adds a new line over TCP). */
-	public record Send(String text) implements Action {
+	public record Send(String text, byte[] bytes) implements Action {
+
+		/** {@code text} sent as its UTF-8 bytes. */
+		public Send(String text) {
+			this(text, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+
+		/** What goes on the wire: the text's UTF-8 bytes, or a {@code !!binary} value's own bytes. */
+		@Override
+		public byte[] bytes() {
+			return this.bytes.clone();
+		}
 	}
 
 	/** Start TLS now, after what was sent. */
@@ -97,6 +108,10 @@ public final class QueryScript {
 					}
 				}
 				case 2 -> {
+					if (current.sendBytes() != null) {
+						this.log.info("Sending bytes", "bytes", java.util.HexFormat.of().formatHex(current.sendBytes()));
+						return new Send(current.send(), current.sendBytes());
+					}
 					String send = (this.match != null) ? QueryResponse.expand(current.send(), this.match) : current.send();
 					if (!send.isEmpty()) {
 						this.log.info("Sending line", "line", send);

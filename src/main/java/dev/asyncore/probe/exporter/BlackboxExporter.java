@@ -7,7 +7,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,8 +25,9 @@ import dev.asyncore.probe.config.Module;
 import dev.asyncore.probe.config.ModuleFile;
 
 /**
- * blackbox_exporter's HTTP API, answered on the reactor: {@code GET /probe?target=&module=[&debug=true]},
- * {@code POST /-/reload}, {@code GET /-/healthy}. This is the one place where a request is turned
+ * blackbox_exporter's HTTP API, answered on the reactor: {@code GET /probe?target=&module=[&hostname=][&debug=true]},
+ * {@code POST /-/reload}, {@code GET /-/healthy}, {@code GET /metrics}, all under the route prefix
+ * of its {@link ExporterPages}. This is the one place where a request is turned
  * into an answer; every path but {@code /-/healthy} first passes the {@link ExporterAccess} check.
  *
  * <p>Probes run on the loop of the connection that asked, with at most {@code maxInFlight} at a time
@@ -29,6 +35,9 @@ import dev.asyncore.probe.config.ModuleFile;
  * and ended at once when its caller goes. Thread-safe: connections on several loops share one exporter.
  */
 public final class BlackboxExporter {
+
+	/** Where the files of a pending module are read and /metrics is rendered: off every loop, at most two at a time. */
+	private static final Executor OFF_LOOP = files();
 
 	private final Supplier<ModuleFile> modules;
 
@@ -41,6 +50,10 @@ public final class BlackboxExporter {
 	private final Duration timeoutOffset;
 
 	private final ExporterAccess access;
+
+	private final ExporterPages pages;
+
+	private final AtomicLong unknownModules = new AtomicLong();
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -63,12 +76,38 @@ public final class BlackboxExporter {
 	 */
 	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
 			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access) {
+		this(modules, probers, reload, maxInFlight, timeoutOffset, access, ExporterPages.NONE);
+	}
+
+	/**
+	 * As the other constructors, with the route prefix and {@code /metrics} of {@code pages}.
+	 * @param pages where the paths are and what {@code /metrics} serves
+	 */
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
+			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access,
+			ExporterPages pages) {
 		this.access = Objects.requireNonNull(access);
+		this.pages = Objects.requireNonNull(pages);
 		this.modules = Objects.requireNonNull(modules);
 		this.probers = Objects.requireNonNull(probers);
 		this.reload = Objects.requireNonNull(reload);
 		this.maxInFlight = maxInFlight;
 		this.timeoutOffset = timeoutOffset;
+	}
+
+	private static Executor files() {
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
+			Thread thread = new Thread(task, "blackbox-exporter");
+			thread.setDaemon(true);
+			return thread;
+		});
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
+	}
+
+	/** Probes asked of a module the file does not have (blackbox_module_unknown_total). */
+	public long unknownModules() {
+		return this.unknownModules.get();
 	}
 
 	/** Probes running now, over all loops. */
@@ -84,8 +123,12 @@ public final class BlackboxExporter {
 	 * a probe in progress then ends at once, as blackbox_exporter's does when Go cancels the
 	 * request's context, and one not yet started is not started; the answer still completes
 	 */
-	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest request, SocketAddress client,
+	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest asked, SocketAddress client,
 			CompletionStage<Void> callerGone) {
+		ExporterRequest request = this.pages.route(asked);
+		if (request == null) {
+			return done(ExporterResponse.text(404, "404 page not found\n"));
+		}
 		if (request.path().equals("/-/healthy")) {
 			return route(reactor, request, callerGone);
 		}
@@ -106,6 +149,9 @@ public final class BlackboxExporter {
 				.thenApply(error -> (error == null) ? ExporterResponse.text(200, "OK\n")
 						: ExporterResponse.text(500, "failed to reload config: " + error + "\n")));
 			case "/-/healthy" -> only("GET", request, () -> done(ExporterResponse.text(200, "Healthy\n")));
+			case "/metrics" -> only("GET", request, () -> CompletableFuture.supplyAsync(
+					() -> new ExporterResponse(200, ExporterResponse.METRICS, this.pages.metrics().get().getBytes(StandardCharsets.UTF_8)),
+					OFF_LOOP).thenApplyAsync((response) -> response, reactor::execute));
 			case "/" -> only("GET", request, () -> done(ExporterResponse.text(200,
 					"asyncore blackbox exporter\nprobe: /probe?target=URL&module=NAME[&debug=true]\nmodules: "
 							+ String.join(", ", this.modules.get().modules().keySet()) + "\n")));
@@ -113,9 +159,9 @@ public final class BlackboxExporter {
 		};
 	}
 
-	/** The methods a path allows, for the Allow header of a 405. */
+	/** The methods a path allows (under any route prefix), for the Allow header of a 405. */
 	public static String allowed(String path) {
-		return path.equals("/-/reload") ? "POST" : "GET, HEAD";
+		return path.endsWith("/-/reload") ? "POST" : "GET, HEAD";
 	}
 
 	private static CompletableFuture<ExporterResponse> only(String method, ExporterRequest request,
@@ -135,9 +181,17 @@ public final class BlackboxExporter {
 			CompletionStage<Void> callerGone) {
 		Map<String, String> query = request.query();
 		String moduleName = query.getOrDefault("module", ModuleFile.DEFAULT_MODULE);
-		Module<?> module = this.modules.get().module(moduleName);
-		if (module == null) {
+		Module<?> found = this.modules.get().module(moduleName);
+		if (found == null) {
+			this.unknownModules.incrementAndGet();
 			return done(ExporterResponse.text(400, "Unknown module \"" + moduleName + "\"\n"));
+		}
+		Module<?> module;
+		try {
+			module = found.withHostname(query.get("hostname"));
+		}
+		catch (IllegalArgumentException ex) {
+			return done(ExporterResponse.text(400, ex.getMessage() + "\n"));
 		}
 		String target = query.get("target");
 		if (target == null || target.isEmpty()) {
@@ -163,6 +217,30 @@ public final class BlackboxExporter {
 					+ request.headers().get(ScrapeTimeout.HEADER) + " less the offset leaves no time");
 			return done(answer(module, report, log, debug, start, false));
 		}
+		if (module.unavailable() != null) {
+			log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", timeout.toNanos() / 1e9);
+			log.error("Error starting the probe", "err", module.unavailable());
+			return done(answer(module, report, log, debug, start, false));
+		}
+		if (module.pending() != null) {
+			// the files it names are read off the loop, as blackbox_exporter reads them for each probe
+			return CompletableFuture.supplyAsync(module::withFiles, OFF_LOOP)
+				.handle((ready, error) -> (error == null) ? ready : (error.getCause() != null) ? error.getCause() : error)
+				.thenComposeAsync((read) -> {
+					if (read instanceof Module<?> ready) {
+						return start(reactor, ready, target, timeout, report, log, debug, start, callerGone);
+					}
+					log.info("Beginning probe", "probe", module.kind().name(), "timeout_seconds", timeout.toNanos() / 1e9);
+					log.error("Error starting the probe", "err", ((Throwable) read).getMessage());
+					return done(answer(module, report, log, debug, start, false));
+				}, reactor::execute);
+		}
+		return start(reactor, module, target, timeout, report, log, debug, start, callerGone);
+	}
+
+	/** Takes a slot and runs the probe of a module that is ready. Loop thread of {@code reactor}. */
+	private CompletableFuture<ExporterResponse> start(Reactor reactor, Module<?> module, String target, Duration timeout,
+			ProbeReport report, ProbeLog log, boolean debug, long start, CompletionStage<Void> callerGone) {
 		if (callerGone.toCompletableFuture().isDone()) {
 			log.error("Error starting the probe", "err", "context canceled: the caller has gone");
 			return done(answer(module, report, log, debug, start, false));

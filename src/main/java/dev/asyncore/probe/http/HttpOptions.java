@@ -70,7 +70,8 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 
 	public static final ProberKind<HttpOptions> KIND = ProberKind.of("http", HttpOptions::parse)
 		.loading((options, key) -> options.withTlsMaterial(TlsMaterial.load(options.tls(), key + ".tls_config")))
-		.withDefaultModule(ModuleFile.DEFAULT_MODULE, "prober: http\ntimeout: 5s\n");
+		.withDefaultModule(ModuleFile.DEFAULT_MODULE, "prober: http\ntimeout: 5s\n")
+		.withHostname(HttpOptions::withHost);
 
 	public HttpOptions {
 		validStatusCodes = Set.copyOf(validStatusCodes);
@@ -98,6 +99,48 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 				this.ipProtocol, this.basicAuthUser, this.basicAuthPassword, this.bearerToken, this.tls, material);
 	}
 
+	/**
+	 * {@code /probe?hostname=}, as blackbox_exporter's {@code setHTTPHost}: the Host header (and so the
+	 * TLS server name, unless {@code server_name} is set).
+	 * @throws IllegalArgumentException when the module sets another Host header, with blackbox_exporter's message
+	 */
+	HttpOptions withHost(String hostname) {
+		Map<String, String> withHost = new LinkedHashMap<>();
+		this.headers.forEach((name, value) -> {
+			if (name.equalsIgnoreCase("Host") && !value.equals(hostname)) {
+				throw new IllegalArgumentException("host header defined both in module configuration (" + value
+						+ ") and with URL-parameter 'hostname' (" + hostname + ")");
+			}
+			if (!name.equalsIgnoreCase("Host")) {
+				withHost.put(name, value);
+			}
+		});
+		withHost.put("Host", hostname);
+		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, withHost, this.body,
+				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
+				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
+				this.ipProtocol, this.basicAuthUser, this.basicAuthPassword, this.bearerToken, this.tls, this.tlsMaterial);
+	}
+
+	/**
+	 * The name TLS sends and verifies: {@code server_name}, else the Host header's value (blackbox_exporter
+	 * uses it so that a target given as an IP address still verifies), else {@code null} for the URL's host.
+	 */
+	String serverName() {
+		if (this.tls.serverName() != null) {
+			return this.tls.serverName();
+		}
+		for (Map.Entry<String, String> header : this.headers.entrySet()) {
+			if (header.getKey().equalsIgnoreCase("Host")) {
+				String host = header.getValue();
+				// a Host header may carry a port; the server name is the name alone
+				return host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']')))
+						: (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) ? host.substring(0, host.indexOf(':')) : host;
+			}
+		}
+		return null;
+	}
+
 	/** Whether {@code status} counts as success. */
 	public boolean validStatus(int status) {
 		return this.validStatusCodes.isEmpty() ? (status >= 200 && status < 300) : this.validStatusCodes.contains(status);
@@ -111,7 +154,9 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 	static HttpOptions parse(YamlSection s, ModuleFiles files) {
 		s.unsupported("probes go direct; no proxy", "proxy_url", "no_proxy", "proxy_from_environment",
 				"proxy_connect_header", "skip_resolve_phase_with_proxy")
-			.unsupported("not implemented", "oauth2", "authorization", "body_file", "http_headers", "enable_http3")
+			.unsupported("not implemented", "oauth2", "authorization", "body_file", "http_headers", "enable_http3",
+					"fail_if_body_json_matches_cel", "fail_if_body_json_not_matches_cel")
+			.unsupported("probes speak HTTP/1.1", "enable_http2")
 			.unsupported("credentials come from the module file or *_file", "credentials_file");
 		Set<Integer> codes = new HashSet<>();
 		List<Object> rawCodes = s.list("valid_status_codes");
@@ -142,10 +187,6 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 			throw new ModuleConfigException(s.key("compression"), "must be gzip, deflate or identity, was '" + compression + "'");
 		}
 		IpPreference ip = IpPreference.parse(s);
-		if (s.bool("enable_http2", false)) {
-			throw new ModuleConfigException(s.key("enable_http2"),
-					"HTTP/2 is not supported (probes speak HTTP/1.1); set it to false or remove it");
-		}
 		String user = null;
 		Secret password = null;
 		YamlSection basic = s.section("basic_auth");

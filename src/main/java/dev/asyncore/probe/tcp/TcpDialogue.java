@@ -171,7 +171,10 @@ final class TcpDialogue extends TlsChat {
 				return;
 			}
 			if (action instanceof QueryScript.Send send) {
-				push((send.text() + "\n").getBytes(StandardCharsets.UTF_8));
+				byte[] bytes = send.bytes();
+				byte[] line = Arrays.copyOf(bytes, bytes.length + 1);
+				line[bytes.length] = '\n'; // as blackbox_exporter's Fprintf("%s\n"), for !!binary values too
+				push(line);
 				continue;
 			}
 			setTerminator(Terminator.NONE); // from here on, input is read and dropped

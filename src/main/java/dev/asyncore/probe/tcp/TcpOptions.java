@@ -40,7 +40,8 @@ public record TcpOptions(List<QueryResponse> queryResponse, boolean tls, TlsConf
 	 */
 	public static final ProberKind<TcpOptions> KIND = ProberKind.of("tcp", TcpOptions::parse)
 		.loading((tcp, key) -> tcp.withTlsMaterial(TlsMaterial.load(tcp.tlsConfig(), key + ".tls_config")))
-		.withDefaultModule(DEFAULT_MODULE, "prober: tcp\ntimeout: 5s\n");
+		.withDefaultModule(DEFAULT_MODULE, "prober: tcp\ntimeout: 5s\n")
+		.withHostname(TcpOptions::withHostname);
 
 	public TcpOptions {
 		queryResponse = List.copyOf(queryResponse);
@@ -49,6 +50,19 @@ public record TcpOptions(List<QueryResponse> queryResponse, boolean tls, TlsConf
 	/** These options with {@code material} as the {@code tls_config}'s loaded material. */
 	public TcpOptions withTlsMaterial(TlsMaterial material) {
 		return new TcpOptions(this.queryResponse, this.tls, this.tlsConfig, this.ipProtocol, this.sourceIpAddress, material);
+	}
+
+	/**
+	 * {@code /probe?hostname=}: the TLS server name, unless {@code tls_config} sets {@code server_name}
+	 * (blackbox_exporter's handler does the same).
+	 */
+	TcpOptions withHostname(String hostname) {
+		if (this.tlsConfig.serverName() != null) {
+			return this;
+		}
+		TlsConfig c = this.tlsConfig;
+		return new TcpOptions(this.queryResponse, this.tls, new TlsConfig(c.caFile(), c.certFile(), c.keyFile(), hostname,
+				c.insecureSkipVerify(), c.minVersion(), c.maxVersion()), this.ipProtocol, this.sourceIpAddress, this.tlsMaterial);
 	}
 
 	static TcpOptions parse(YamlSection s, ModuleFiles files) {

@@ -107,7 +107,7 @@ final class UdpDialogue extends DatagramDispatcher {
 				return;
 			}
 			if (action instanceof QueryScript.Send send) {
-				sendTo(ByteBuffer.wrap(send.text().getBytes(StandardCharsets.UTF_8)), this.target);
+				sendTo(ByteBuffer.wrap(send.bytes()), this.target);
 				continue;
 			}
 			if (action instanceof QueryScript.Done) {

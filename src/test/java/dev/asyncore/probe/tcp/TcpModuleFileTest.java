@@ -115,7 +115,12 @@ class TcpModuleFileTest {
 				"modules.m.tcp.query_response[0].labels", "set expect");
 		assertError("tcp:\n      query_response:\n        - expect: a\n          labels: [{name: 0a, value: b}]",
 				"modules.m.tcp.query_response[0].labels[0].name", "label name");
-		assertError("tcp:\n      tls_config: {ca_file: /nonexistent/ca.pem}", "modules.m.tcp.tls_config.ca_file", "does not exist");
+		// issue 26: a file the module names is read when a probe needs it, as blackbox_exporter does
+		String missingCa = "modules:\n  m:\n    prober: tcp\n    tcp:\n      tls_config: {ca_file: /nonexistent/ca.pem}\n";
+		assertThatThrownBy(() -> ModuleFile.parse(missingCa, null, KINDS).module("m").withFiles())
+			.isInstanceOf(ModuleConfigException.class)
+			.satisfies(ex -> assertThat(((ModuleConfigException) ex).key()).isEqualTo("modules.m.tcp.tls_config.ca_file"))
+			.hasMessageContaining("does not exist");
 		assertError("tcp:\n      query_response: {expect: a}", "modules.m.tcp.query_response", "must be a list");
 	}
 
@@ -143,10 +148,11 @@ class TcpModuleFileTest {
 	}
 
 	@Test
-	void otherBlackboxProbersAreRefusedClearly() {
-		for (String prober : new String[] { "icmp", "grpc" }) {
-			assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m:\n    prober: " + prober + "\n", null, KINDS))
-				.hasMessageContaining("modules.m.prober").hasMessageContaining("does not support yet");
+	void otherBlackboxProbersLoadAndSayTheyAreNotImplemented() {
+		// issue 26: they load (Debian's stock file has them) and each of their probes fails saying why
+		for (String prober : new String[] { "icmp", "grpc", "unix", "websocket" }) {
+			assertThat(ModuleFile.parse("modules:\n  m:\n    prober: " + prober + "\n", null, KINDS).module("m").unavailable())
+				.contains("prober " + prober).contains("does not implement yet");
 		}
 		assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m:\n    prober: sctp\n", null, KINDS))
 			.hasMessageContaining("unknown prober 'sctp'");

@@ -170,6 +170,27 @@ class TcpProberIT {
 	}
 
 	@Test
+	void aBinarySendGoesOutAsItsBytesAndItsNewLine() throws Exception {
+		// upstream's postgresql module: send: !!binary AAAACATSFi8= is PostgreSQL's SSLRequest (issue 26)
+		try (ScriptedServer server = new ScriptedServer(s -> {
+			byte[] request = s.getInputStream().readNBytes(9);
+			write(s, java.util.Arrays.equals(request, new byte[] { 0, 0, 0, 8, 4, (byte) 0xD2, 0x16, 0x2F, '\n' })
+					? "S\n" : "N\n");
+		})) {
+			Result r = probe("""
+					prober: tcp
+					timeout: 5s
+					tcp:
+					  query_response:
+					    - send: !!binary AAAACATSFi8=
+					    - expect: "^S$"
+					""", server.target());
+			assertThat(r.success()).as(r.logText()).isTrue();
+			assertThat(r.logText()).contains("0000000804d2162f").doesNotContain("[B@");
+		}
+	}
+
+	@Test
 	void aLineThatNeverMatchesBeforeTheEndFailsDueToRegex() throws Exception {
 		try (ScriptedServer server = new ScriptedServer(s -> write(s, "220 wrong banner\r\nlast line without end"))) {
 			Result r = probe("prober: tcp\ntcp:\n  query_response:\n    - expect: \"^SSH-\"\n", server.target());
