@@ -65,6 +65,7 @@ public class BlackboxConfiguration {
 			.allowPrivateNetworks(properties.allowPrivateNetworks())
 			.allowedHosts(new HashSet<>(properties.allowedHosts()))
 			.maxBodySize(properties.maxBodySize())
+			.privateNetworksSetting("asyncore.blackbox.allow-private-networks: true")
 			.build();
 		long memory = (properties.probeMemory() != null) ? properties.probeMemory().toBytes() : ProbeMemory.defaultMax();
 		return new BlackboxProbers(policy, resolver.getIfAvailable(() -> InetAddress::getAllByName), new ProbeMemory(memory));

@@ -101,4 +101,14 @@ class BlackboxConfigurationIT {
 		}
 	}
 
+	@Test
+	void whenThePolicyRefusesAPrivateTargetThenTheDebugOutputNamesTheSettingThatAdmitsIt() throws Exception {
+		this.runner.withPropertyValues("asyncore.blackbox.allow-private-networks=false").run(context -> {
+			int port = context.getBean(ReactorLifecycle.class).listener("blackbox").port();
+			String debug = send(port, "GET", "/probe?module=tcp_connect&target=127.0.0.1:1&debug=true").body();
+			assertThat(debug).contains("probe_success 0", "(set asyncore.blackbox.allow-private-networks: true to fetch it)")
+				.doesNotContain("allowPrivateNetworks");
+		});
+	}
+
 }
