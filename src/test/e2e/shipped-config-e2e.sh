@@ -147,6 +147,12 @@ log "probe_success: $(echo "$SUCCESS" | tr '\n' ' ')"
 grep -qx "instance=$HTTP_TARGET,job=blackbox,module=http_2xx=1" <<<"$SUCCESS" || fail "no probe_success 1 for $HTTP_TARGET (http_2xx)"
 grep -qx "instance=$TCP_TARGET,job=blackbox,module=tcp_connect=1" <<<"$SUCCESS" || fail "no probe_success 1 for $TCP_TARGET (tcp_connect)"
 count_is 'asyncore_map_size{job="asyncore"}' 1 || fail "the self-scrape has no asyncore_map_size"
+# blackbox_exporter's own self-scrape job, unchanged: /metrics on the exporter port with the token.
+wait_for 90 count_is 'up{job="blackbox_exporter"} == 1' 1 \
+  || fail "the exporter's self-scrape (job blackbox_exporter) is not up: $(prom_query 'up{job="blackbox_exporter"}')"
+count_is 'blackbox_exporter_config_last_reload_successful{job="blackbox_exporter"} == 1' 1 \
+  || fail "/metrics has no blackbox_exporter_config_last_reload_successful 1"
+count_is 'asyncore_map_size{job="blackbox_exporter"}' 1 || fail "/metrics does not carry the service's own meters"
 curl -fsS "$PROM/api/v1/rules" | grep -q '"ProbeScrapeFailing"' || fail "the alert rules are not loaded"
 
 # ---- 4. wrong credentials: down with 401, and the shipped alert says so ------------------------
