@@ -333,19 +333,11 @@ public final class MemoryBudget {
 				break;
 			}
 			if (now - queue.borrowedSince() >= loan) {
-				BufferedDispatcher owner = queue.owner();
-				owner.stats().increment(ListenerStats.Counter.EVICTIONS);
-				logger.debug("{}: kept {} bytes taken from the memory budget's reserve for {}, closing", owner,
-						queue.charged(), reserveLoan());
-				owner.close();
+				evict(queue, "kept what it took from the memory budget's reserve for " + reserveLoan());
 				closed++;
 			}
 		}
-		if (closed > 0) {
-			this.evictions += closed;
-			logger.warn("{}: closed {} connection(s) that kept the memory budget's reserve from new clients ({} of {} bytes)",
-					this.reactor, closed, this.used, this.max);
-		}
+		evicted(closed, "kept the memory budget's reserve from new clients");
 		resumeWaiting();
 		this.waiting.removeIf((queue) -> {
 			boolean stale = now - queue.waitingSince() >= 2 * loan;
@@ -432,21 +424,29 @@ public final class MemoryBudget {
 			if (this.used < this.lowMark) {
 				break;
 			}
-			BufferedDispatcher owner = queue.owner();
-			owner.stats().increment(ListenerStats.Counter.EVICTIONS);
-			logger.debug("{}: over its share of the memory budget ({} of {} bytes) for {}, closing", owner,
-					queue.charged(), share, this.evictionTimeout);
-			owner.close();
+			evict(queue, "over its share of the memory budget (" + share + " bytes) for " + this.evictionTimeout);
 			closed++;
 		}
-		if (closed > 0) {
-			this.evictions += closed;
-			logger.warn("{}: closed {} connection(s) whose peers stopped reading while the memory budget was full ({} of {} bytes)",
-					this.reactor, closed, this.used, this.max);
-		}
+		evicted(closed, "stopped reading while the memory budget was full");
 		if (this.tight || !this.paused.isEmpty() || !this.waiting.isEmpty()) {
 			this.sweepScheduled = true;
 			this.reactor.schedule(sweepInterval(), this.sweep);
+		}
+	}
+
+	/** Closes {@code queue}'s connection, counted as an eviction of its listener. */
+	private static void evict(OutputQueue queue, String why) {
+		BufferedDispatcher owner = queue.owner();
+		owner.stats().increment(ListenerStats.Counter.EVICTIONS);
+		logger.debug("{}: holds {} bytes, {}: closing", owner, queue.charged(), why);
+		owner.close();
+	}
+
+	private void evicted(int closed, String which) {
+		if (closed > 0) {
+			this.evictions += closed;
+			logger.warn("{}: closed {} connection(s) that {} ({} of {} bytes)", this.reactor, closed, which, this.used,
+					this.max);
 		}
 	}
 
