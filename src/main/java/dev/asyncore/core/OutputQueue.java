@@ -69,6 +69,15 @@ final class OutputQueue {
 	/** When the budget first saw this queue over its share in {@code overSpell}. */
 	private long overSince;
 
+	/** When this queue took memory from the budget's reserve while holding nothing, or 0 once it holds nothing again. */
+	private long borrowedSince;
+
+	/** Whether the budget lists this queue among those that borrowed from its reserve. */
+	private boolean borrowerListed;
+
+	/** When the budget first refused this queue a read while it held nothing, or 0 since it last held memory. */
+	private long waitingSince;
+
 	private boolean closeWhenDone;
 
 	OutputQueue(BufferedDispatcher owner) {
@@ -114,13 +123,65 @@ final class OutputQueue {
 	boolean addCharged(long bytes) {
 		boolean first = this.charged == 0;
 		this.charged += bytes;
+		if (first) {
+			this.waitingSince = 0;
+		}
 		return first;
 	}
 
 	/** The budget released {@code bytes}; whether the queue holds nothing now (one holder less). */
 	boolean removeCharged(long bytes) {
 		this.charged -= bytes;
-		return this.charged == 0;
+		if (this.charged == 0) {
+			this.borrowedSince = 0;
+			return true;
+		}
+		return false;
+	}
+
+	/** The queue took memory from the budget's reserve while holding nothing; whether the budget must list it. */
+	boolean borrow(long now) {
+		if (this.borrowedSince == 0) {
+			this.borrowedSince = (now == 0) ? 1 : now;
+		}
+		boolean list = !this.borrowerListed;
+		this.borrowerListed = true;
+		return list;
+	}
+
+	/**
+	 * The budget drops this queue from its borrowers: when it gives the reserve back (with
+	 * {@code endLoan}, when the budget is no longer tight), or when it no longer borrows.
+	 */
+	void unlistBorrower(boolean endLoan) {
+		this.borrowerListed = false;
+		if (endLoan) {
+			this.borrowedSince = 0;
+		}
+	}
+
+	/** The budget refused the owner a read while the queue held nothing, at {@code now}; the first such refusal counts. */
+	void waitFrom(long now) {
+		if (this.waitingSince == 0) {
+			this.waitingSince = (now == 0) ? 1 : now;
+		}
+	}
+
+	long waitingSince() {
+		return this.waitingSince;
+	}
+
+	boolean isBorrowing() {
+		return this.borrowedSince != 0;
+	}
+
+	long borrowedSince() {
+		return this.borrowedSince;
+	}
+
+	/** Whether the budget's sweep found this queue over its share in tight spell {@code spell}. */
+	boolean wasOverShareIn(int spell) {
+		return spell != 0 && this.overSpell == spell;
 	}
 
 	/** The budget refused the owner a read; whether the queue was not paused yet (then the budget lists it). */

@@ -392,9 +392,17 @@ public final class Reactor implements Executor, Closeable {
 		this.map.add(dispatcher, selectable);
 	}
 
-	/** The start of the current pass on the loop thread, else the current time. */
+	/**
+	 * On the loop thread, when this pass's select returned (its first event), else the start of the
+	 * pass; else the current time. Not the start alone: that comes before a select that may have
+	 * waited as long as a peer was silent, and an idle clock stamped there would run early.
+	 */
 	long now() {
-		return inLoopThread() ? this.figures.passStart() : System.nanoTime();
+		if (!inLoopThread()) {
+			return System.nanoTime();
+		}
+		long dispatching = this.passDispatchStart;
+		return (dispatching != 0) ? dispatching : this.figures.passStart();
 	}
 
 	void remove(Dispatcher dispatcher) {

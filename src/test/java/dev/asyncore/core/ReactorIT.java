@@ -411,6 +411,37 @@ class ReactorIT {
 		}
 	}
 
+	/**
+	 * The idle clock starts at the activity, not at the start of the loop pass that saw it: that pass
+	 * began before a select that waited, with nothing else to do, for as long as the peer was silent
+	 * (stamped there, the echo below was closed about 400 ms after it instead of a second).
+	 */
+	@Test
+	void whenAPeerSpeaksAfterASilenceThenTheIdleTimeoutCountsFromItsWordsNotFromTheSelectBefore() throws Exception {
+		Duration idle = Duration.ofSeconds(1);
+		try (ReactorThread loop = new ReactorThread("idle-stamp")) {
+			ListenerStats stats = new ListenerStats("idle-stamp");
+			EchoServer server = loop.call(() -> new EchoServer(loop.reactor(), ANY_PORT,
+					new ServerDispatcher.Options(16, 0, idle), 1024, stats));
+			InetSocketAddress address = (InetSocketAddress) server.localAddress();
+			try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+				socket.setSoTimeout(10_000);
+				socket.getOutputStream().write(1);
+				assertThat(socket.getInputStream().read()).isEqualTo(1);
+				// the input of this test: a silence shorter than the timeout, the loop blocked in select all along
+				await().pollDelay(idle.multipliedBy(6).dividedBy(10)).atMost(idle).until(() -> true);
+				long spoke = System.nanoTime();
+				socket.getOutputStream().write(2);
+				assertThat(socket.getInputStream().read()).isEqualTo(2);
+				assertThat(socket.getInputStream().read()).as("server closed the idle connection").isEqualTo(-1);
+				assertThat(Duration.ofNanos(System.nanoTime() - spoke)).as("closed after the peer spoke")
+					.isGreaterThanOrEqualTo(idle)
+					.isLessThan(Duration.ofSeconds(8));
+			}
+			assertThat(stats.get(ListenerStats.Counter.TIMEOUTS)).isEqualTo(1);
+		}
+	}
+
 	@Test
 	void whenMaxConnectionsIsReachedThenExtraConnectionsAreRejectedAndCounted() throws Exception {
 		try (ReactorThread loop = new ReactorThread("max")) {

@@ -83,7 +83,9 @@ class GracefulShutdownIT {
 			assertThat(echoedToClients).as("bytes echoed back to the clients")
 				.isEqualTo(stats.get(Counter.BYTES_RECEIVED));
 			assertThat(stats.activeConnections()).isZero();
-			assertThat(stopTook).isLessThan(GRACE.plusMillis(500));
+			// the grace is the feature: stop ends by it (then closes what is left), not by a second one
+			assertThat(stopTook).as("stop ends by the grace (generous: the machine may be busy)")
+				.isLessThan(GRACE.plusSeconds(4));
 			clients.forEach(StreamingClient::close);
 		});
 	}
@@ -103,11 +105,13 @@ class GracefulShutdownIT {
 				byte[] message = Loopback.pattern(3, 300_000);
 				CompletableFuture<byte[]> echo = CompletableFuture
 					.supplyAsync(() -> readAll(client), this.threads);
+				assertThat(closing).as("stop waits for the open connection").isNotDone();
 				client.getOutputStream().write(message);
 				client.shutdownOutput();
 				assertThat(echo.get(10, TimeUnit.SECONDS)).isEqualTo(message);
 
 				closing.get(10, TimeUnit.SECONDS);
+				// after the client finished (above) and well before the 20 s grace
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 			}
 		});
