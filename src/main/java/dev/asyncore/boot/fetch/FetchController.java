@@ -3,6 +3,7 @@ package dev.asyncore.boot.fetch;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +23,7 @@ import dev.asyncore.boot.config.AsyncoreProperties;
  * a problem detail (see {@link FetchProblems}); a batch answers 200 with one outcome per URL in
  * input order.
  */
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @RestController
 public class FetchController {
 

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -28,6 +29,7 @@ import dev.asyncore.http.FetchException;
  * before or around the controller (missing {@code url}, unreadable body, 404, 405, 415) are
  * {@link ApiProblemHandler}'s.
  */
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @RestControllerAdvice(assignableTypes = FetchController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class FetchExceptionHandler {

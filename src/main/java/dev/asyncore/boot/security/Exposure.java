@@ -16,7 +16,9 @@ import dev.asyncore.boot.config.InvalidConfigurationException;
  * the diagnostic endpoints), decided once at startup from where HTTP listens: yes when
  * {@code asyncore.security.allow-anonymous} says so, or when no credential is configured and every
  * HTTP port ({@code server.address}, {@code management.server.address} if Actuator has its own
- * port, and the host of every {@code blackbox} listener, which serves {@code /probe}) is bound to loopback, as the jar's defaults are; no when credentials are configured. A
+ * port, and the host of every {@code blackbox} listener, which serves {@code /probe}) is bound to loopback, as the jar's defaults are; no when credentials are configured. With
+ * {@code spring.main.web-application-type=none} (a blackbox_exporter slot: no Tomcat) only the
+ * blackbox listeners count: the two Tomcat addresses bind nothing then. A
  * service reachable from the network with no credential and no explicit
  * {@code allow-anonymous} fails startup: it would be an open fetch relay.
  *
@@ -44,8 +46,9 @@ record Exposure(boolean anonymousAllowed, String reachable) {
 		if (first != null) {
 			String bindings = String.join(", ", reachable.stream().map(Binding::toString).toList());
 			throw new InvalidConfigurationException(ApiSecurityProperties.PREFIX + "tokens",
-					"HTTP listens on " + bindings + ", not loopback, and no credentials are configured, so /fetch, "
-							+ "/probe and the reactor and probes endpoints would be open to anyone who can reach them"
+					"HTTP listens on " + bindings + ", not loopback, and no credentials are configured, so "
+							+ (servesTomcat(environment) ? "/fetch, /probe and the reactor and probes endpoints" : "/probe")
+							+ " would be open to anyone who can reach them"
 							+ (readsContainerFile(environment) ? CONTAINER_FILE : "")
 							+ ". Configure a bearer token hash (asyncore.security.tokens[0].hash, or the environment "
 							+ "variable ASYNCORE_SECURITY_TOKEN_HASH in the container; "
@@ -62,6 +65,10 @@ record Exposure(boolean anonymousAllowed, String reachable) {
 	 * a placeholder: name those.
 	 */
 	private static String loopbackFix(List<Binding> reachable, Environment environment) {
+		if (readsContainerFile(environment) && !servesTomcat(environment)) {
+			return "set ASYNCORE_BIND_HOST=127.0.0.1 in the environment, or start from another directory to get the "
+					+ "jar's loopback defaults";
+		}
 		if (readsContainerFile(environment)) {
 			return "set HTTP_ADDRESS=127.0.0.1 MANAGEMENT_ADDRESS=127.0.0.1 ASYNCORE_BIND_HOST=127.0.0.1 (all "
 					+ "three) in the environment, or start from another directory to get the jar's loopback defaults";
@@ -78,16 +85,19 @@ record Exposure(boolean anonymousAllowed, String reachable) {
 	/** Every HTTP binding that is not loopback; empty when loopback only. */
 	private static List<Binding> reachable(Environment environment) {
 		List<Binding> reachable = new ArrayList<>();
-		String server = environment.getProperty("server.address");
-		if (!isLoopback(server)) {
-			reachable.add(new Binding("server.address", server));
-		}
-		String managementPort = environment.getProperty("management.server.port");
-		boolean ownPort = managementPort != null && !managementPort.isBlank() && !"-1".equals(managementPort.strip())
-				&& !managementPort.strip().equals(environment.getProperty("server.port", "8080").strip());
-		String management = environment.getProperty("management.server.address");
-		if (ownPort && !isLoopback(management)) {
-			reachable.add(new Binding("management.server.address", management));
+		if (servesTomcat(environment)) {
+			String server = environment.getProperty("server.address");
+			if (!isLoopback(server)) {
+				reachable.add(new Binding("server.address", server));
+			}
+			String managementPort = environment.getProperty("management.server.port");
+			boolean ownPort = managementPort != null && !managementPort.isBlank()
+					&& !"-1".equals(managementPort.strip())
+					&& !managementPort.strip().equals(environment.getProperty("server.port", "8080").strip());
+			String management = environment.getProperty("management.server.address");
+			if (ownPort && !isLoopback(management)) {
+				reachable.add(new Binding("management.server.address", management));
+			}
 		}
 		// A blackbox listener serves /probe from the reactor: the same relay, on another port.
 		for (int i = 0; environment.containsProperty("asyncore.listeners[" + i + "].name"); i++) {
@@ -100,6 +110,14 @@ record Exposure(boolean anonymousAllowed, String reachable) {
 			}
 		}
 		return reachable;
+	}
+
+	/**
+	 * Whether Tomcat runs: unless {@code spring.main.web-application-type} is {@code none}. Any other
+	 * value (or none given) counts as yes, so that a check is never skipped by mistake.
+	 */
+	private static boolean servesTomcat(Environment environment) {
+		return !"none".equalsIgnoreCase(environment.getProperty("spring.main.web-application-type", "servlet").strip());
 	}
 
 	/** A property that binds HTTP to {@code address} ({@code null} or blank: every interface). */

@@ -2,6 +2,7 @@ package dev.asyncore.boot.web;
 
 import java.net.URI;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
@@ -21,6 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * every handler (the error may come before any controller is chosen), at the lowest precedence: a
  * feature's own advice (the fetch failures of {@code /fetch}) answers first.
  */
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class ApiProblemHandler extends ResponseEntityExceptionHandler {

@@ -121,6 +121,36 @@ class ExposureTest {
 			});
 	}
 
+	@Test
+	void whenNoWebServerRunsThenTheTomcatAddressesAreNotCheckedButTheBlackboxListenerIs() {
+		this.runner.withPropertyValues(BUILT_IN, "spring.main.web-application-type=none", "server.address=0.0.0.0",
+				"management.server.port=9090")
+			.run((context) -> assertThat(context.getBean(Exposure.class)).isEqualTo(new Exposure(true, null)));
+		this.runner
+			.withPropertyValues(BUILT_IN, "spring.main.web-application-type=none", "asyncore.listeners[1].host=0.0.0.0")
+			.run((context) -> {
+				InvalidConfigurationException failure = cause(context.getStartupFailure());
+				assertThat(failure.property()).isEqualTo("asyncore.security.tokens");
+				assertThat(failure.getMessage()).contains("0.0.0.0 (asyncore.listeners[1].host), not loopback")
+					.contains("so /probe would be open")
+					.contains("bind asyncore.listeners[1].host to 127.0.0.1")
+					.doesNotContain("server.address");
+			});
+	}
+
+	@Test
+	void whenTheContainerConfigurationRunsWithoutAWebServerThenTheFixNamesOnlyTheListenersHost() {
+		this.runner.withPropertyValues(CONTAINER, "spring.main.web-application-type=none").run((context) -> {
+			String message = cause(context.getStartupFailure()).getMessage();
+			assertThat(message).contains("HTTP listens on 0.0.0.0 (asyncore.listeners[0].host), not loopback")
+				.contains("set ASYNCORE_BIND_HOST=127.0.0.1 in the environment")
+				.doesNotContain("server.address")
+				.doesNotContain("HTTP_ADDRESS");
+		});
+		this.runner.withPropertyValues(CONTAINER, "spring.main.web-application-type=none", "ASYNCORE_BIND_HOST=127.0.0.1")
+			.run((context) -> assertThat(context.getBean(Exposure.class)).isEqualTo(new Exposure(true, null)));
+	}
+
 	private static InvalidConfigurationException cause(Throwable failure) {
 		for (Throwable t = failure; t != null; t = t.getCause()) {
 			if (t instanceof InvalidConfigurationException invalid) {
