@@ -110,8 +110,8 @@ class ModuleFileTest {
 	void whenAnUnsupportedBlackboxOptionIsUsedThenTheErrorSaysSo() {
 		assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m:\n    prober: http\n    http:\n      proxy_url: http://p:3128\n", null, KINDS))
 			.hasMessageStartingWith("modules.m.http.proxy_url: is a blackbox_exporter option this service does not support");
-		assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m:\n    prober: icmp\n", null, KINDS))
-			.hasMessageContaining("modules.m.prober").hasMessageContaining("icmp");
+		assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m:\n    prober: grpc\n", null, KINDS))
+			.hasMessageContaining("modules.m.prober").hasMessageContaining("grpc");
 	}
 
 	@Test
