@@ -64,6 +64,13 @@ final class RawPeer implements AutoCloseable {
 		return null;
 	}
 
+	/** Drops what is queued (the peer sees what it sends itself, crafted requests included). */
+	void drain() throws NativeError {
+		while (this.socket.receive(this.buffers) != null) {
+			// dropped
+		}
+	}
+
 	/** An echo reply of {@code echo}'s fields, its IPv4 checksum right (the kernel sets ICMPv6's). */
 	static byte[] reply(IcmpEcho echo, IpProtocol family) {
 		byte[] message = echo.request(family);
