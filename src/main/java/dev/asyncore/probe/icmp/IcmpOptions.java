@@ -67,7 +67,7 @@ public record IcmpOptions(IpPreference ipProtocol, InetAddress sourceIpAddress, 
 		if (interval.isNegative() || interval.isZero()) {
 			throw new ModuleConfigException(s.key("interval"), "must be positive");
 		}
-		double loss = number(s, "max_packet_loss_percent", 0);
+		double loss = number(s, "max_packet_loss_percent", 0, "must be a number").doubleValue();
 		if (!(loss >= 0 && loss <= 100)) {
 			throw new ModuleConfigException(s.key("max_packet_loss_percent"), "must be from 0 to 100, was " + loss);
 		}
@@ -76,25 +76,23 @@ public record IcmpOptions(IpPreference ipProtocol, InetAddress sourceIpAddress, 
 	}
 
 	private static int integer(YamlSection s, String name, int fallback) {
-		Object value = s.raw(name);
-		if (value == null) {
-			return fallback;
-		}
-		if (!(value instanceof Integer number)) {
+		Number value = number(s, name, fallback, "must be a whole number");
+		if (!(value instanceof Integer whole)) {
 			throw new ModuleConfigException(s.key(name), "must be a whole number, was '" + value + "'");
 		}
-		return number;
+		return whole;
 	}
 
-	private static double number(YamlSection s, String name, double fallback) {
+	/** A YAML number, or {@code fallback} if absent; anything else fails with {@code must}. */
+	private static Number number(YamlSection s, String name, Number fallback, String must) {
 		Object value = s.raw(name);
 		if (value == null) {
 			return fallback;
 		}
 		if (!(value instanceof Number number)) {
-			throw new ModuleConfigException(s.key(name), "must be a number, was '" + value + "'");
+			throw new ModuleConfigException(s.key(name), must + ", was '" + value + "'");
 		}
-		return number.doubleValue();
+		return number;
 	}
 
 }
