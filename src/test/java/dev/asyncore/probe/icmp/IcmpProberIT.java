@@ -214,9 +214,48 @@ class IcmpProberIT {
 		}
 	}
 
+	/**
+	 * The descriptors open once a probe has run (the poller's eventfd, classes loaded): the base line,
+	 * perhaps with that probe's socket still open (the poller closes it soon after); a leak per probe
+	 * is far more.
+	 */
+	private long descriptorsAfterOneProbe() throws Exception {
+		assertThat(probe("", "127.0.0.1", IcmpSocket::open).success()).isTrue();
+		return openDescriptors();
+	}
+
+	private static long openDescriptors() throws java.io.IOException {
+		try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+			return fds.count();
+		}
+	}
+
+	@Test
+	void aCancelledProbeEndsAtOnceAndItsSocketIsClosed() throws Exception {
+		assumeRoot();
+		try (Netns netns = Netns.create()) {
+			netns.silentPeers();
+			long before = descriptorsAfterOneProbe();
+			Module<?> module = module("", "10s");
+			IcmpProber prober = new IcmpProber(this.loop.reactor(), InetAddress::getAllByName, this.lookups,
+					FetchPolicy.builder().allowPrivateNetworks(true).build(), netns.opener(IcmpSocket::open));
+			ProbeLog log = new ProbeLog("m", "10.250.0.2");
+			CompletableFuture<Void> cancel = new CompletableFuture<>();
+			CompletableFuture<Boolean> outcome = this.loop.call(() -> prober.run(module.options(IcmpOptions.KIND),
+					"10.250.0.2", Duration.ofSeconds(10), new ProbeReport(), log, cancel));
+			assertThat(this.loop.call(() -> {
+				cancel.complete(null);
+				return outcome.getNow(null);
+			})).as("ended before complete(cancel) returned").isFalse();
+			assertThat(this.loop.call(() -> String.join("\n", log.lines()))).contains("operation was canceled");
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> openDescriptors() <= before);
+		}
+	}
+
 	@Test
 	void fiftyProbesAtOnceEachGetTheirOwnReply() throws Exception {
 		assumeRoot();
+		long before = descriptorsAfterOneProbe();
 		List<Pending> pending = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {
 			String target = (i % 2 == 0) ? "127.0.0.1" : "::1";
@@ -234,6 +273,8 @@ class IcmpProberIT {
 			sequences.add(sent.group(1));
 		}
 		assertThat(sequences).hasSize(50);
+		org.awaitility.Awaitility.await("every socket closed by the poller").atMost(Duration.ofSeconds(5))
+			.until(() -> openDescriptors() <= before);
 	}
 
 	@Test
