@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * ({@code icmp_echo_ignore_all}) and a raw socket of the test that answers with other identifiers,
  * other sequence numbers, other data, truncated and oversized messages, a bad checksum; replies
  * answered only in part (the loss threshold); another process pinging and spoofing replies at the
- * same time; and no permission for either socket. Assumes root (namespaces, raw sockets).
+ * same time; and no permission for either socket. Assumes root (namespaces, raw sockets), except
+ * the injected refusal of both sockets.
  */
 @Timeout(60)
 class IcmpHostileIT {
@@ -46,15 +47,16 @@ class IcmpHostileIT {
 
 	@BeforeEach
 	void start() {
-		assumeTrue(Netns.available(), "needs root (raw sockets, network namespaces) and iproute2");
 		this.loop = new ReactorThread("icmp-hostile-it");
+	}
+
+	private static void assumeRoot() {
+		assumeTrue(Netns.available(), "needs root (raw sockets, network namespaces) and iproute2");
 	}
 
 	@AfterEach
 	void stop() throws InterruptedException {
-		if (this.loop != null) {
-			this.loop.close();
-		}
+		this.loop.close();
 		this.lookups.shutdownNow();
 	}
 
@@ -142,16 +144,19 @@ class IcmpHostileIT {
 
 	@Test
 	void aRawSocketTakesOnlyTheReplyWithItsIdentifierSequenceAndData() throws Exception {
+		assumeRoot();
 		answeredOnlyWrongly(false);
 	}
 
 	@Test
 	void aDatagramSocketTakesOnlyTheReplyWithItsSequenceAndData() throws Exception {
+		assumeRoot();
 		answeredOnlyWrongly(true);
 	}
 
 	@Test
 	void theLossThresholdDecidesSuccess() throws Exception {
+		assumeRoot();
 		try (Netns netns = silentKernel(false);
 				RawPeer peer = netns.inside(() -> new RawPeer(IcmpSocket::open, IpProtocol.IP4))) {
 			IcmpSocket.Opener opener = netns.opener(IcmpSocket::open);
@@ -176,6 +181,7 @@ class IcmpHostileIT {
 
 	@Test
 	void anotherProcessPingingAndSpoofingRepliesAtTheSameTimeDoesNotMix() throws Exception {
+		assumeRoot();
 		String script = """
 				import os, random, socket, struct, sys, time
 				def csum(b):
@@ -226,6 +232,7 @@ class IcmpHostileIT {
 		assertThat(injected.outcome().get(10, TimeUnit.SECONDS)).isFalse();
 		assertThat(log(injected)).contains("Error listening to socket", "net.ipv4.ping_group_range", "CAP_NET_RAW",
 				"socket: permission denied", "socket: operation not permitted");
+		assumeRoot(); // what follows makes a namespace and drops a capability the process has
 
 		// the kernel's own refusals: the namespace's default ping_group_range ("1 0") and no CAP_NET_RAW on the loop thread
 		try (Netns netns = Netns.create()) {
