@@ -144,7 +144,7 @@ public final class BenchmarkRunner {
 		FootprintBench.printTargets(this.rows);
 	}
 
-	/** {@code /probe} http_2xx of a 1 KiB nginx page and tcp_connect of its port: ours against the real blackbox_exporter (see {@link ProbeBench}). */
+	/** {@code /probe} http_2xx of a 1 KiB nginx page, tcp_connect of its port and icmp of 127.0.0.1: ours against the real blackbox_exporter (see {@link ProbeBench}). */
 	void runProbe() throws Exception {
 		this.rows.addAll(DnsProbeBench.run(this.settings.smallFetches()));
 		if (!ProbeBench.available()) {
@@ -161,6 +161,9 @@ public final class BenchmarkRunner {
 			});
 			if (KernelFloor.available()) {
 				for (Map.Entry<String, List<ProbeBench.Result>> entry : results.entrySet()) {
+					if (entry.getKey().equals("icmp")) {
+						continue; // the floor is a TCP connection's; a ping has none
+					}
 					boolean http = !entry.getKey().equals("tcp_connect");
 					ProbeBench.Result ours = entry.getValue().get(0);
 					double floor = KernelFloor.systemMicrosPerConnection(origin.uri("small.bin"), http,
@@ -176,6 +179,9 @@ public final class BenchmarkRunner {
 	}
 
 	private static String probeScenario(String module) {
+		if (module.equals("icmp")) {
+			return "/probe icmp of 127.0.0.1, " + ProbeBench.CONNECTIONS + " scrapers";
+		}
 		return module.equals("tcp_connect") ? "/probe tcp_connect of nginx's port, " + ProbeBench.CONNECTIONS + " scrapers"
 				: "/probe of a 1 KiB page, " + ProbeBench.CONNECTIONS + " scrapers, fresh connection per probe";
 	}

@@ -17,9 +17,10 @@ import java.util.Locale;
  * {@code /probe} throughput and CPU per probe of our exporter (the service jar, a separate process)
  * and the real blackbox_exporter, driven by the same load client ({@link Scrapers}): first
  * saturated, {@link #CONNECTIONS} keep-alive connections each asking for one probe after the
- * other, then paced at {@link #PACED_PER_SECOND} probes a second, as scrapes arrive. Two
- * scenarios against the same nginx: {@code http_2xx} of a 1 KiB page and {@code tcp_connect} of
- * its port; every probe opens a fresh connection to nginx. CPU is the exporter process's (from
+ * other, then paced at {@link #PACED_PER_SECOND} probes a second, as scrapes arrive. Three
+ * scenarios: against the same nginx, {@code http_2xx} of a 1 KiB page and {@code tcp_connect} of
+ * its port (every probe opens a fresh connection to nginx), and {@code icmp} of 127.0.0.1 (the
+ * kernel's echo reply; raw sockets when run as root, as both exporters then use them). CPU is the exporter process's (from
  * /proc), divided by probes done.
  */
 final class ProbeBench {
@@ -77,9 +78,10 @@ final class ProbeBench {
 		Path dir = Files.createTempDirectory("asyncore-bench-probe");
 		Path modules = dir.resolve("blackbox.yml");
 		Files.writeString(modules, "modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http:\n      preferred_ip_protocol: ip4\n"
-				+ "  tcp_connect:\n    prober: tcp\n    timeout: 5s\n    tcp:\n      preferred_ip_protocol: ip4\n");
+				+ "  tcp_connect:\n    prober: tcp\n    timeout: 5s\n    tcp:\n      preferred_ip_protocol: ip4\n"
+				+ "  icmp:\n    prober: icmp\n    timeout: 5s\n    icmp:\n      preferred_ip_protocol: ip4\n");
 		List<Scenario> scenarios = List.of(new Scenario("http_2xx", origin.uri("small.bin").toString()),
-				new Scenario("tcp_connect", origin.uri("").getAuthority()));
+				new Scenario("tcp_connect", origin.uri("").getAuthority()), new Scenario("icmp", "127.0.0.1"));
 		Map<String, List<Result>> results = new LinkedHashMap<>();
 		try (Exporter ours = Exporter.ours(dir, modules); Exporter theirs = Exporter.theirs(dir, modules)) {
 			for (Scenario scenario : scenarios) {

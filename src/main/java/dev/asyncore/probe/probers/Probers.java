@@ -14,6 +14,8 @@ import dev.asyncore.probe.dns.DnsOptions;
 import dev.asyncore.probe.dns.DnsProber;
 import dev.asyncore.probe.http.HttpOptions;
 import dev.asyncore.probe.http.HttpProber;
+import dev.asyncore.probe.icmp.IcmpOptions;
+import dev.asyncore.probe.icmp.IcmpProber;
 import dev.asyncore.probe.tcp.TcpOptions;
 import dev.asyncore.probe.tcp.TcpProber;
 import dev.asyncore.probe.udp.UdpOptions;
@@ -33,7 +35,8 @@ public final class Probers {
 			entry(TcpOptions.KIND, c -> new TcpProber(c.reactor(), c.resolver(), c.lookups(), c.policy(), c.memory())),
 			entry(UdpOptions.KIND, c -> new UdpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())),
 			entry(DnsOptions.KIND, c -> new DnsProber(c.reactor(), c.policy(), c.resolver(), c.fetcher().resolverExecutor(),
-					c.memory())));
+					c.memory())),
+			entry(IcmpOptions.KIND, c -> new IcmpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())));
 
 	/**
 	 * One prober: its kind and how it is made for a loop.
