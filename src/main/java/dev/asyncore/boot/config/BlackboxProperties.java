@@ -12,7 +12,7 @@ import org.springframework.util.unit.DataSize;
  * {@code type: blackbox}. Immutable.
  *
  * @param configFile blackbox_exporter's module file; unset means only the built-in modules http_2xx,
- * tcp_connect and dns_udp (a file gets them too unless it defines them)
+ * tcp_connect, dns_udp and icmp (a file gets them too unless it defines them)
  * @param allowPrivateNetworks whether probes may reach loopback and private addresses (probing
  * internal targets is this endpoint's main use)
  * @param allowedHosts if non-empty, the only hosts probed (exact or *.suffix)
