@@ -3,6 +3,7 @@ package dev.asyncore.boot.blackbox;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +12,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
+
+import org.slf4j.event.Level;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -31,6 +34,7 @@ import dev.asyncore.probe.exporter.BlackboxExporter;
 import dev.asyncore.probe.exporter.ExporterAccess;
 import dev.asyncore.probe.exporter.ExporterAdmission;
 import dev.asyncore.probe.exporter.ExporterConnection;
+import dev.asyncore.probe.exporter.OperatorPages;
 import dev.asyncore.probe.exporter.RequestDeadlines;
 import dev.asyncore.probe.probers.ProberContext;
 import dev.asyncore.probe.probers.Probers;
@@ -66,7 +70,8 @@ public class BlackboxConfiguration {
 			BlackboxProbers blackboxProbers, ObjectProvider<ExporterAccess> access) {
 		// The service always has the security configuration's check; a slice without it is open.
 		return new BlackboxExporter(blackboxModules::current, blackboxProbers::forLoop, blackboxModules::reload,
-				properties.maxInFlight(), properties.timeoutOffset(), access.getIfAvailable(() -> ExporterAccess.OPEN));
+				properties.maxInFlight(), properties.timeoutOffset(), access.getIfAvailable(() -> ExporterAccess.OPEN),
+				new OperatorPages(properties.historyLimit(), Level.valueOf(properties.logProber().toUpperCase(Locale.ROOT))));
 	}
 
 	/**

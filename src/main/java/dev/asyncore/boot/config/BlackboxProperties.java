@@ -26,6 +26,10 @@ import org.springframework.util.unit.DataSize;
  * listener (from the accept for a connection's first request); then 408, or a silent close if
  * nothing came
  * @param requestBodyTimeout how long a request body may take to arrive after its head; then 408
+ * @param historyLimit how many recent probes are kept for the operator pages (blackbox_exporter's
+ * --history.limit); as many older failed probes are kept beyond them; 0 keeps none
+ * @param logProber the level at which a failed probe's log is written to the service's log:
+ * debug, info, warn or error (blackbox_exporter's --log.prober)
  */
 @ConfigurationProperties("asyncore.blackbox")
 public record BlackboxProperties(String configFile, @DefaultValue("true") boolean allowPrivateNetworks,
@@ -33,10 +37,18 @@ public record BlackboxProperties(String configFile, @DefaultValue("true") boolea
 		@DefaultValue("500ms") Duration timeoutOffset, @DefaultValue("5s") Duration reloadCheckInterval,
 		@DefaultValue("10485760") long maxBodySize, DataSize probeMemory,
 		@DefaultValue("10s") Duration requestHeadTimeout,
-		@DefaultValue("30s") Duration requestBodyTimeout) {
+		@DefaultValue("30s") Duration requestBodyTimeout, @DefaultValue("100") int historyLimit,
+		@DefaultValue("info") String logProber) {
 
 	public BlackboxProperties {
 		allowedHosts = List.copyOf(allowedHosts);
+		if (historyLimit < 0) {
+			throw new InvalidConfigurationException("asyncore.blackbox.history-limit", "must not be negative, was " + historyLimit);
+		}
+		if (!List.of("debug", "info", "warn", "error").contains(logProber)) {
+			throw new InvalidConfigurationException("asyncore.blackbox.log-prober",
+					"must be debug, info, warn or error, was '" + logProber + "'");
+		}
 		if (maxInFlight < 1) {
 			throw new InvalidConfigurationException("asyncore.blackbox.max-in-flight", "must be at least 1, was " + maxInFlight);
 		}

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.slf4j.event.Level;
+
 import dev.asyncore.core.Reactor;
 import dev.asyncore.probe.ProbeLog;
 import dev.asyncore.probe.ProbeReport;
@@ -21,7 +23,8 @@ import dev.asyncore.probe.config.ModuleFile;
 
 /**
  * blackbox_exporter's HTTP API, answered on the reactor: {@code GET /probe?target=&module=[&debug=true]},
- * {@code POST /-/reload}, {@code GET /-/healthy}. This is the one place where a request is turned
+ * {@code POST /-/reload}, {@code GET /-/healthy}, and the {@link OperatorPages} ({@code /}, {@code /logs},
+ * {@code /config}). This is the one place where a request is turned
  * into an answer; every path but {@code /-/healthy} first passes the {@link ExporterAccess} check.
  *
  * <p>Probes run on the loop of the connection that asked, with at most {@code maxInFlight} at a time
@@ -41,6 +44,8 @@ public final class BlackboxExporter {
 	private final Duration timeoutOffset;
 
 	private final ExporterAccess access;
+
+	private final OperatorPages operatorPages;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -63,6 +68,17 @@ public final class BlackboxExporter {
 	 */
 	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
 			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access) {
+		this(modules, probers, reload, maxInFlight, timeoutOffset, access, new OperatorPages(100, Level.INFO));
+	}
+
+	/**
+	 * As the other constructors, with the history, pages and failed-probe log of {@code operatorPages}.
+	 * @param operatorPages records each probe and answers {@code /}, {@code /logs} and {@code /config}
+	 */
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
+			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access,
+			OperatorPages operatorPages) {
+		this.operatorPages = Objects.requireNonNull(operatorPages);
 		this.access = Objects.requireNonNull(access);
 		this.modules = Objects.requireNonNull(modules);
 		this.probers = Objects.requireNonNull(probers);
@@ -106,9 +122,9 @@ public final class BlackboxExporter {
 				.thenApply(error -> (error == null) ? ExporterResponse.text(200, "OK\n")
 						: ExporterResponse.text(500, "failed to reload config: " + error + "\n")));
 			case "/-/healthy" -> only("GET", request, () -> done(ExporterResponse.text(200, "Healthy\n")));
-			case "/" -> only("GET", request, () -> done(ExporterResponse.text(200,
-					"asyncore blackbox exporter\nprobe: /probe?target=URL&module=NAME[&debug=true]\nmodules: "
-							+ String.join(", ", this.modules.get().modules().keySet()) + "\n")));
+			case "/" -> only("GET", request, () -> done(this.operatorPages.landing(this.modules.get())));
+			case "/logs" -> only("GET", request, () -> done(this.operatorPages.logs(request.query())));
+			case "/config" -> only("GET", request, () -> done(OperatorPages.config(this.modules.get())));
 			default -> done(ExporterResponse.text(404, "404 page not found\n"));
 		};
 	}
@@ -152,7 +168,7 @@ public final class BlackboxExporter {
 			return done(ExporterResponse.text(400, "Failed to parse timeout from Prometheus header: " + ex.getMessage() + "\n"));
 		}
 		boolean debug = "true".equals(query.get("debug"));
-		ProbeLog log = new ProbeLog(moduleName, target, debug);
+		ProbeLog log = new ProbeLog(moduleName, target, debug || this.operatorPages.keepsLogs());
 		ProbeReport report = new ProbeReport();
 		long start = System.nanoTime();
 		if (timeout.isZero()) {
@@ -186,24 +202,28 @@ public final class BlackboxExporter {
 		});
 	}
 
-	/** The answer to a probe that ended: its metrics, or with {@code debug=true} its log, metrics and module. */
-	private static ExporterResponse answer(Module<?> module, ProbeReport report, ProbeLog log, boolean debug, long start,
+	/**
+	 * The answer to a probe that ended: its metrics, or with {@code debug=true} its log, metrics and
+	 * module; the run goes to the history.
+	 */
+	private ExporterResponse answer(Module<?> module, ProbeReport report, ProbeLog log, boolean debug, long start,
 			boolean ok) {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		report.gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds);
 		report.gauge("probe_success", "Displays whether or not the probe was a success", ok ? 1 : 0);
+		String reason = log.lastError();
 		if (ok) {
 			log.info("Probe succeeded", "duration_seconds", seconds);
 		}
 		else {
 			log.error("Probe failed", "duration_seconds", seconds);
 		}
+		String metrics = report.render();
+		this.operatorPages.finished(module, log, metrics, ok, seconds, reason);
 		if (!debug) {
-			return new ExporterResponse(200, ExporterResponse.METRICS, report.render().getBytes(StandardCharsets.UTF_8));
+			return new ExporterResponse(200, ExporterResponse.METRICS, metrics.getBytes(StandardCharsets.UTF_8));
 		}
-		return ExporterResponse.text(200, "Logs for the probe:\n" + String.join("\n", log.lines())
-				+ "\n\n\n\nMetrics that would have been returned:\n" + report.render()
-				+ "\n\n\nModule configuration:\n" + module.text());
+		return ExporterResponse.text(200, OperatorPages.debugOutput(log.lines(), metrics, module.text()));
 	}
 
 	/** Runs {@code module}'s prober of this loop with the module's options. */
