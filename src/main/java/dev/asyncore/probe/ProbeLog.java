@@ -39,11 +39,7 @@ public final class ProbeLog {
 	}
 
 	public void error(String message, Object... keyValues) {
-		StringBuilder error = new StringBuilder(message);
-		for (int i = 0; i + 1 < keyValues.length; i += 2) {
-			pair(error, String.valueOf(keyValues[i]), String.valueOf(keyValues[i + 1]));
-		}
-		this.lastError = error.toString();
+		this.lastError = pairs(new StringBuilder(message), keyValues).toString();
 		add("error", message, keyValues);
 	}
 
@@ -75,10 +71,14 @@ public final class ProbeLog {
 		pair(line, "target", this.target);
 		pair(line, "level", level);
 		pair(line, "msg", message);
+		this.lines.add(pairs(line, keyValues).toString());
+	}
+
+	private static StringBuilder pairs(StringBuilder line, Object... keyValues) {
 		for (int i = 0; i + 1 < keyValues.length; i += 2) {
 			pair(line, String.valueOf(keyValues[i]), String.valueOf(keyValues[i + 1]));
 		}
-		this.lines.add(line.toString());
+		return line;
 	}
 
 	private static void pair(StringBuilder line, String key, String value) {
