@@ -19,6 +19,9 @@ public final class ProbeLog {
 
 	private final boolean enabled;
 
+	/** The last error's message and values, kept even when lines are not: why a failed probe failed. */
+	private String lastError;
+
 	/** A log that keeps its lines. */
 	public ProbeLog(String module, String target) {
 		this(module, target, true);
@@ -36,7 +39,27 @@ public final class ProbeLog {
 	}
 
 	public void error(String message, Object... keyValues) {
+		this.lastError = pairs(new StringBuilder(message), keyValues).toString();
 		add("error", message, keyValues);
+	}
+
+	/**
+	 * The message and values of the last {@link #error} so far, such as
+	 * {@code Error dialing TCP err="connection refused"}; {@code null} if there was none. Kept when
+	 * lines are not.
+	 */
+	public String lastError() {
+		return this.lastError;
+	}
+
+	/** The module name this log's lines carry. */
+	public String module() {
+		return this.module;
+	}
+
+	/** The target this log's lines carry. */
+	public String target() {
+		return this.target;
 	}
 
 	private void add(String level, String message, Object... keyValues) {
@@ -48,10 +71,14 @@ public final class ProbeLog {
 		pair(line, "target", this.target);
 		pair(line, "level", level);
 		pair(line, "msg", message);
+		this.lines.add(pairs(line, keyValues).toString());
+	}
+
+	private static StringBuilder pairs(StringBuilder line, Object... keyValues) {
 		for (int i = 0; i + 1 < keyValues.length; i += 2) {
 			pair(line, String.valueOf(keyValues[i]), String.valueOf(keyValues[i + 1]));
 		}
-		this.lines.add(line.toString());
+		return line;
 	}
 
 	private static void pair(StringBuilder line, String key, String value) {

@@ -3,6 +3,7 @@ package dev.asyncore.boot.blackbox;
 import java.net.InetAddress;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.event.Level;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -35,6 +37,7 @@ import dev.asyncore.probe.exporter.ExporterAccess;
 import dev.asyncore.probe.exporter.ExporterAdmission;
 import dev.asyncore.probe.exporter.ExporterConnection;
 import dev.asyncore.probe.exporter.ExporterPages;
+import dev.asyncore.probe.exporter.OperatorPages;
 import dev.asyncore.probe.exporter.RequestDeadlines;
 import dev.asyncore.probe.probers.ProberContext;
 import dev.asyncore.probe.probers.Probers;
@@ -81,7 +84,8 @@ public class BlackboxConfiguration {
 		BlackboxExporter exporter = new BlackboxExporter(blackboxModules::current, blackboxProbers::forLoop,
 				blackboxModules::reload, properties.maxInFlight(), properties.timeoutOffset(),
 				access.getIfAvailable(() -> ExporterAccess.OPEN),
-				new ExporterPages(properties.effectiveRoutePrefix(), metrics::text));
+				new ExporterPages(properties.effectiveRoutePrefix(), metrics::text),
+				new OperatorPages(properties.historyLimit(), Level.valueOf(properties.logProber().toUpperCase(Locale.ROOT))));
 		made.set(exporter);
 		return exporter;
 	}

@@ -34,7 +34,7 @@ import org.springframework.util.unit.DataSize;
  * @param externalUrl the URL under which the blackbox listener is reached through a proxy
  * (blackbox_exporter's --web.external-url); its path is the default route-prefix
  * @param historyLimit how many recent probes are kept for the operator pages (blackbox_exporter's
- * --history.limit)
+ * --history.limit); as many older failed probes are kept beyond them; 0 keeps none
  * @param logProber the level at which a failed probe's log is written to the service's log:
  * debug, info, warn or error (blackbox_exporter's --log.prober)
  */
@@ -45,7 +45,7 @@ public record BlackboxProperties(String configFile, @DefaultValue("true") boolea
 		@DefaultValue("10485760") long maxBodySize, DataSize probeMemory,
 		@DefaultValue("10s") Duration requestHeadTimeout,
 		@DefaultValue("30s") Duration requestBodyTimeout, @DefaultValue List<String> listenAddress, String routePrefix,
-		String externalUrl, @DefaultValue("100") int historyLimit, @DefaultValue("debug") String logProber) {
+		String externalUrl, @DefaultValue("100") int historyLimit, @DefaultValue("info") String logProber) {
 
 	public BlackboxProperties {
 		allowedHosts = List.copyOf(allowedHosts);

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.slf4j.event.Level;
+
 import dev.asyncore.core.Reactor;
 import dev.asyncore.probe.ProbeLog;
 import dev.asyncore.probe.ProbeReport;
@@ -26,8 +28,9 @@ import dev.asyncore.probe.config.ModuleFile;
 
 /**
  * blackbox_exporter's HTTP API, answered on the reactor: {@code GET /probe?target=&module=[&hostname=][&debug=true]},
- * {@code POST /-/reload}, {@code GET /-/healthy}, {@code GET /metrics}, all under the route prefix
- * of its {@link ExporterPages}. This is the one place where a request is turned
+ * {@code POST /-/reload}, {@code GET /-/healthy}, {@code GET /metrics} and the {@link OperatorPages}
+ * ({@code /}, {@code /logs}, {@code /config}), all under the route prefix of its {@link ExporterPages}.
+ * This is the one place where a request is turned
  * into an answer; every path but {@code /-/healthy} first passes the {@link ExporterAccess} check.
  *
  * <p>Probes run on the loop of the connection that asked, with at most {@code maxInFlight} at a time
@@ -52,6 +55,8 @@ public final class BlackboxExporter {
 	private final ExporterAccess access;
 
 	private final ExporterPages pages;
+
+	private final OperatorPages operatorPages;
 
 	private final AtomicLong unknownModules = new AtomicLong();
 
@@ -86,6 +91,28 @@ public final class BlackboxExporter {
 	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
 			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access,
 			ExporterPages pages) {
+		this(modules, probers, reload, maxInFlight, timeoutOffset, access, pages, new OperatorPages(100, Level.INFO));
+	}
+
+	/**
+	 * As the other constructors, with the history, pages and failed-probe log of {@code operatorPages}.
+	 * @param operatorPages records each probe and answers {@code /}, {@code /logs} and {@code /config}
+	 */
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
+			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access,
+			OperatorPages operatorPages) {
+		this(modules, probers, reload, maxInFlight, timeoutOffset, access, ExporterPages.NONE, operatorPages);
+	}
+
+	/**
+	 * The exporter with every part given.
+	 * @param pages where the paths are and what {@code /metrics} serves
+	 * @param operatorPages records each probe and answers {@code /}, {@code /logs} and {@code /config}
+	 */
+	public BlackboxExporter(Supplier<ModuleFile> modules, Function<Reactor, ProberLookup> probers,
+			Supplier<CompletableFuture<String>> reload, int maxInFlight, Duration timeoutOffset, ExporterAccess access,
+			ExporterPages pages, OperatorPages operatorPages) {
+		this.operatorPages = Objects.requireNonNull(operatorPages);
 		this.access = Objects.requireNonNull(access);
 		this.pages = Objects.requireNonNull(pages);
 		this.modules = Objects.requireNonNull(modules);
@@ -152,9 +179,9 @@ public final class BlackboxExporter {
 			case "/metrics" -> only("GET", request, () -> CompletableFuture.supplyAsync(
 					() -> new ExporterResponse(200, ExporterResponse.METRICS, this.pages.metrics().get().getBytes(StandardCharsets.UTF_8)),
 					OFF_LOOP).thenApplyAsync((response) -> response, reactor::execute));
-			case "/" -> only("GET", request, () -> done(ExporterResponse.text(200,
-					"asyncore blackbox exporter\nprobe: /probe?target=URL&module=NAME[&debug=true]\nmodules: "
-							+ String.join(", ", this.modules.get().modules().keySet()) + "\n")));
+			case "/" -> only("GET", request, () -> done(this.operatorPages.landing(this.modules.get())));
+			case "/logs" -> only("GET", request, () -> done(this.operatorPages.logs(request.query())));
+			case "/config" -> only("GET", request, () -> done(OperatorPages.config(this.modules.get())));
 			default -> done(ExporterResponse.text(404, "404 page not found\n"));
 		};
 	}
@@ -206,7 +233,7 @@ public final class BlackboxExporter {
 			return done(ExporterResponse.text(400, "Failed to parse timeout from Prometheus header: " + ex.getMessage() + "\n"));
 		}
 		boolean debug = "true".equals(query.get("debug"));
-		ProbeLog log = new ProbeLog(moduleName, target, debug);
+		ProbeLog log = new ProbeLog(moduleName, target, debug || this.operatorPages.keepsLogs());
 		ProbeReport report = new ProbeReport();
 		long start = System.nanoTime();
 		if (timeout.isZero()) {
@@ -264,24 +291,28 @@ public final class BlackboxExporter {
 		});
 	}
 
-	/** The answer to a probe that ended: its metrics, or with {@code debug=true} its log, metrics and module. */
-	private static ExporterResponse answer(Module<?> module, ProbeReport report, ProbeLog log, boolean debug, long start,
+	/**
+	 * The answer to a probe that ended: its metrics, or with {@code debug=true} its log, metrics and
+	 * module; the run goes to the history.
+	 */
+	private ExporterResponse answer(Module<?> module, ProbeReport report, ProbeLog log, boolean debug, long start,
 			boolean ok) {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		report.gauge("probe_duration_seconds", "Returns how long the probe took to complete in seconds", seconds);
 		report.gauge("probe_success", "Displays whether or not the probe was a success", ok ? 1 : 0);
+		String reason = log.lastError();
 		if (ok) {
 			log.info("Probe succeeded", "duration_seconds", seconds);
 		}
 		else {
 			log.error("Probe failed", "duration_seconds", seconds);
 		}
+		String metrics = report.render();
+		this.operatorPages.finished(module, log, metrics, ok, seconds, reason);
 		if (!debug) {
-			return new ExporterResponse(200, ExporterResponse.METRICS, report.render().getBytes(StandardCharsets.UTF_8));
+			return new ExporterResponse(200, ExporterResponse.METRICS, metrics.getBytes(StandardCharsets.UTF_8));
 		}
-		return ExporterResponse.text(200, "Logs for the probe:\n" + String.join("\n", log.lines())
-				+ "\n\n\n\nMetrics that would have been returned:\n" + report.render()
-				+ "\n\n\nModule configuration:\n" + module.text());
+		return ExporterResponse.text(200, OperatorPages.debugOutput(log.lines(), metrics, module.text()));
 	}
 
 	/** Runs {@code module}'s prober of this loop with the module's options. */
