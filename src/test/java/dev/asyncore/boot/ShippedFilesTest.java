@@ -145,7 +145,7 @@ class ShippedFilesTest {
 	@Test
 	void whenADocNamesTheBuiltInModulesThenItNamesExactlyThoseTheCodeBuildsIn() throws IOException {
 		List<String> builtIn = builtInModules();
-		assertThat(builtIn).containsExactly("http_2xx", "tcp_connect", "dns_udp");
+		assertThat(builtIn).containsExactly("http_2xx", "tcp_connect", "dns_udp", "icmp");
 		List<Path> docs = new ArrayList<>(List.of(Path.of("README.md"), Path.of("Dockerfile"),
 				Path.of("src/main/resources/application.yml"),
 				Path.of("src/main/java/dev/asyncore/boot/config/BlackboxProperties.java")));
