@@ -152,6 +152,10 @@ public final class BlackboxExporter {
 	 */
 	public CompletableFuture<ExporterResponse> handle(Reactor reactor, ExporterRequest asked, SocketAddress client,
 			CompletionStage<Void> callerGone) {
+		String elsewhere = this.pages.redirect(asked.path());
+		if (elsewhere != null && asked.method().equals("GET")) {
+			return done(ExporterResponse.found(elsewhere));
+		}
 		ExporterRequest request = this.pages.route(asked);
 		if (request == null) {
 			return done(ExporterResponse.text(404, "404 page not found\n"));

@@ -27,6 +27,16 @@ public record ExporterPages(String routePrefix, Supplier<String> metrics) {
 	}
 
 	/**
+	 * Where a {@code GET} of {@code path} is sent instead, as blackbox_exporter's mux does under a
+	 * prefix: the prefix without its slash and {@code /} go to the landing page at prefix and
+	 * {@code /} (so that its relative links stay under the prefix); else {@code null}.
+	 */
+	String redirect(String path) {
+		return (!this.routePrefix.isEmpty() && (path.equals(this.routePrefix) || path.equals("/"))) ? this.routePrefix + "/"
+				: null;
+	}
+
+	/**
 	 * {@code request} with the prefix taken off its path, or {@code null} when its path is outside
 	 * the prefix (then the answer is 404).
 	 */

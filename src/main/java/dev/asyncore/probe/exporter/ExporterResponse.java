@@ -12,27 +12,35 @@ import java.util.List;
  * @param body the body
  * @param challenges the {@code WWW-Authenticate} values of a 401, empty otherwise
  * @param retryAfterSeconds the {@code Retry-After} of a 429 or 503 (a 503 without one says 1), else 0
+ * @param location the {@code Location} of a redirect, else {@code null}
  */
 public record ExporterResponse(int status, String contentType, byte[] body, List<String> challenges,
-		long retryAfterSeconds) {
+		long retryAfterSeconds, String location) {
 
 	public static final String TEXT = "text/plain; charset=utf-8";
 
 	public static final String METRICS = "text/plain; version=0.0.4; charset=utf-8";
 
 	public ExporterResponse(int status, String contentType, byte[] body) {
-		this(status, contentType, body, List.of(), 0);
+		this(status, contentType, body, List.of(), 0, null);
 	}
 
 	/** A 401 asking for one of {@code challenges}. */
 	public static ExporterResponse unauthorized(List<String> challenges) {
 		return new ExporterResponse(401, TEXT, "401 Unauthorized: credentials required\n".getBytes(StandardCharsets.UTF_8),
-				List.copyOf(challenges), 0);
+				List.copyOf(challenges), 0, null);
 	}
 
 	/** A 429 telling the client to come back in {@code seconds}. */
 	public static ExporterResponse tooManyRequests(long seconds, String body) {
-		return new ExporterResponse(429, TEXT, body.getBytes(StandardCharsets.UTF_8), List.of(), seconds);
+		return new ExporterResponse(429, TEXT, body.getBytes(StandardCharsets.UTF_8), List.of(), seconds, null);
+	}
+
+	/** A 302 to {@code location} (a path on this listener), with Go's short HTML body. */
+	public static ExporterResponse found(String location) {
+		String body = "<a href=\"" + location + "\">Found</a>.\n\n";
+		return new ExporterResponse(302, "text/html; charset=utf-8", body.getBytes(StandardCharsets.UTF_8), List.of(), 0,
+				location);
 	}
 
 	public static ExporterResponse text(int status, String body) {
@@ -50,6 +58,9 @@ public record ExporterResponse(int status, String contentType, byte[] body, List
 			.append("\r\nContent-Length: ")
 			.append(this.body.length)
 			.append("\r\n");
+		if (this.location != null) {
+			head.append("Location: ").append(this.location).append("\r\n");
+		}
 		if (allow != null) {
 			head.append("Allow: ").append(allow).append("\r\n");
 		}
@@ -70,6 +81,7 @@ public record ExporterResponse(int status, String contentType, byte[] body, List
 	static String reason(int status) {
 		return switch (status) {
 			case 200 -> "OK";
+			case 302 -> "Found";
 			case 400 -> "Bad Request";
 			case 401 -> "Unauthorized";
 			case 403 -> "Forbidden";

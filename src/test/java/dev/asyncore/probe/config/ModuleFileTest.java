@@ -112,8 +112,8 @@ class ModuleFileTest {
 		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: http\n    http:\n      proxy_url: http://p:3128\n", null, KINDS)
 			.module("m").unavailable()).startsWith("blackbox_exporter option modules.m.http.proxy_url: probes go direct")
 			.endsWith("is not implemented by this service");
-		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: grpc\n", null, KINDS).unavailable().get("m"))
-			.contains("prober grpc").contains("does not implement");
+		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: websocket\n", null, KINDS).unavailable().get("m"))
+			.contains("prober websocket").contains("does not implement");
 	}
 
 	@Test

@@ -49,9 +49,9 @@ class DropInExporterIT {
 
 	private static final String MODULES = """
 			modules:
-			  ping:
-			    prober: icmp
-			    icmp: {ttl: 5}
+			  socket:
+			    prober: websocket
+			    websocket: {headers: {X-Probe: "1"}}
 			  proxied:
 			    prober: http
 			    http: {proxy_url: "http://127.0.0.1:3128"}
@@ -125,10 +125,10 @@ class DropInExporterIT {
 	@Test
 	void aProberOrOptionNotImplementedFailsEachProbeWithTheReasonNeverASilentPass() throws Exception {
 		int port = exporter(ExporterPages.NONE);
-		HttpResponse<String> ping = get(port, "/probe?module=ping&debug=true&target=127.0.0.1");
-		assertThat(ping.statusCode()).isEqualTo(200);
-		assertThat(ping.body()).contains("level=error", "prober icmp", "does not implement yet", "probe_success 0");
-		assertThat(get(port, "/probe?module=ping&target=127.0.0.1").body()).contains("probe_success 0");
+		HttpResponse<String> socket = get(port, "/probe?module=socket&debug=true&target=ws://127.0.0.1/");
+		assertThat(socket.statusCode()).isEqualTo(200);
+		assertThat(socket.body()).contains("level=error", "prober websocket", "does not implement yet", "probe_success 0");
+		assertThat(get(port, "/probe?module=socket&target=ws://127.0.0.1/").body()).contains("probe_success 0");
 		HttpResponse<String> proxied = get(port, "/probe?module=proxied&debug=true&target=" + target());
 		assertThat(proxied.body()).contains("modules.proxied.http.proxy_url", "probe_success 0");
 		assertThat(this.hostsSeen).as("nothing was sent to the target").isEmpty();
@@ -170,6 +170,16 @@ class DropInExporterIT {
 		assertThat(get(port, "/probe?target=" + target()).statusCode()).isEqualTo(404);
 		assertThat(get(port, "/bb/probe?target=" + target()).body()).contains("probe_success 1");
 		assertThat(get(port, "/bb/-/healthy").body()).isEqualTo("Healthy\n");
+		// the landing page is at /bb/, where its relative links stay under the prefix; /bb and / lead there
+		for (String elsewhere : new String[] { "/bb", "/" }) {
+			HttpResponse<String> redirect = get(port, elsewhere);
+			assertThat(redirect.statusCode()).as(elsewhere).isEqualTo(302);
+			assertThat(redirect.headers().firstValue("Location")).as(elsewhere).hasValue("/bb/");
+		}
+		HttpResponse<String> landing = get(port, "/bb/");
+		assertThat(landing.statusCode()).isEqualTo(200);
+		assertThat(landing.body()).contains("<a href=\"metrics\">");
+		assertThat(URI.create("http://127.0.0.1:" + port + "/bb/").resolve("metrics").getPath()).isEqualTo("/bb/metrics");
 	}
 
 }
