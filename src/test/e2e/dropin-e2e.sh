@@ -51,6 +51,7 @@ log "in network namespace $DROPIN_E2E_NETNS"
 
 # ---- the files and the target ------------------------------------------------------------------
 cp /etc/prometheus/blackbox.yml "$TMP/blackbox.yml"
+echo >>"$TMP/blackbox.yml" # Debian's file ends without a new line
 cat >>"$TMP/blackbox.yml" <<'YML'
   with_password:
     prober: http
