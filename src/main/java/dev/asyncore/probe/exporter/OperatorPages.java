@@ -102,7 +102,9 @@ public final class OperatorPages {
 				<ul>
 				""");
 		modules.modules().forEach((name, module) -> html.append("<li>").append(escape(name)).append(" (")
-			.append(escape(module.kind().name())).append(")</li>\n"));
+			.append(escape(module.kind().name())).append(")")
+			.append((module.unavailable() == null) ? "" : ": <strong>not probed</strong>, " + escape(module.unavailable()))
+			.append("</li>\n"));
 		html.append("</ul>\n<h2>Recent Probes</h2>\n<table border='1'><tr><th>Module</th><th>Target</th>"
 				+ "<th>Result</th><th>Duration</th><th>Debug</th></tr>\n");
 		for (ProbeHistory.Run run : this.history.list()) {

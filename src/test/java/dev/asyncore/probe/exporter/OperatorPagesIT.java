@@ -61,6 +61,8 @@ class OperatorPagesIT {
 			  port:
 			    prober: tcp
 			    timeout: 5s
+			  socket:
+			    prober: websocket
 			""";
 
 	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -156,7 +158,8 @@ class OperatorPagesIT {
 		assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
 		assertThat(page.body()).contains("<title>Blackbox Exporter</title>", "href=\"probe?target=", "href=\"metrics\"",
 				"href=\"config\"", "href=\"-/healthy\"", "<li>web (http)</li>", "<li>port (tcp)</li>",
-				"<li>http_2xx (http)</li>");
+				"<li>http_2xx (http)</li>",
+				"<li>socket (websocket): <strong>not probed</strong>, prober websocket is a blackbox_exporter prober");
 		String failure = "<tr><td>port</td><td>" + closed() + "</td><td><strong>Failure</strong></td>";
 		String success = "<tr><td>web</td><td>" + web("/ok") + "</td><td>Success</td>";
 		assertThat(page.body()).contains(failure, success, "<a href='logs?id=1'>Logs</a>", "<a href='logs?id=0'>Logs</a>");
