@@ -441,8 +441,10 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		if (this.done) {
 			return;
 		}
-		if (this.head != null && !this.following && !this.hopReported && this.connection != null) {
-			// the final response failed in its body: its head and timings still tell what answered
+		boolean last = !this.following || failure instanceof FetchException.TooManyRedirects;
+		if (this.head != null && last && !this.hopReported && this.connection != null) {
+			// the final response failed in its body, or was a redirect past the limit (Go's client
+			// returns that one with its error): its head and timings still tell what answered
 			reportHop(this.connection);
 		}
 		this.done = true;

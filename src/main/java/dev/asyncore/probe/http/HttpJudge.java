@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.asyncore.http.FetchException;
 import dev.asyncore.http.RequestOptions;
 import dev.asyncore.http.ResponseHead;
 import dev.asyncore.probe.ProbeLog;
@@ -44,7 +45,17 @@ final class HttpJudge {
 		int status = head.status();
 		this.log.info("Received HTTP response", "status_code", status);
 		boolean redirect = status >= 300 && status < 400 && head.headers().firstValue("Location").isPresent();
-		int redirects = hops.size() - 1 + ((!this.http.followRedirects() && redirect) ? 1 : 0);
+		// a redirect that ends the fetch (not followed, or past the limit) is, as Go's client returns it,
+		// counted, its body closed unread (length 0, unreadable to fail_if_body_*) and not an error
+		boolean notFollowed = redirect
+				&& (!this.http.followRedirects() || failure instanceof FetchException.TooManyRedirects);
+		for (RequestOptions.Hop hop : hops.subList(0, hops.size() - (notFollowed ? 0 : 1))) {
+			this.log.info("Received redirect", "location", hop.head().headers().firstValue("Location").orElse(""));
+		}
+		if (notFollowed) {
+			this.log.info("Not following redirect");
+		}
+		int redirects = hops.size() - 1 + (notFollowed ? 1 : 0);
 		this.metrics.gauge("probe_http_redirects", "The number of redirects", redirects);
 		this.metrics.gauge("probe_http_status_code", "Response HTTP status code", status);
 		long contentLength = head.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -59,8 +70,16 @@ final class HttpJudge {
 			success = headersMatch(head);
 			this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", success ? 0 : 1);
 		}
-		this.metrics.gauge("probe_http_uncompressed_body_length", "Length of uncompressed response body", body.length());
-		if (failure != null) {
+		this.metrics.gauge("probe_http_uncompressed_body_length", "Length of uncompressed response body",
+				notFollowed ? 0 : body.length());
+		if (notFollowed) {
+			if (success && this.http.needsBody()) {
+				this.log.error("Error reading HTTP body", "err", "http: read on closed response body");
+				this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", 1);
+				success = false;
+			}
+		}
+		else if (failure != null) {
 			this.log.error("Failed to read HTTP response body", "err", failure.getMessage());
 			if (success && this.http.needsBody()) {
 				this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", 1);

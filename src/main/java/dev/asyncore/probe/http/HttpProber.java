@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
+import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchOptions;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.FetchResult;
@@ -141,8 +142,10 @@ public final class HttpProber implements Prober<HttpOptions> {
 				resolution.report(uri, metrics, log);
 				metrics.phases(hops);
 				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-				// the final response's head came (its hop is the last one) even if its body then failed
-				boolean answered = body.head() != null && !hops.isEmpty();
+				// the final response's head came (its hop is the last one) even if its body then failed; past
+				// the redirect limit the last redirect is the answer, unread, as Go's client returns it
+				boolean answered = !hops.isEmpty()
+						&& (body.head() != null || cause instanceof FetchException.TooManyRedirects);
 				boolean success = answered && new HttpJudge(http, log, metrics).judge(hops, body, cause);
 				if (cause != null && !answered) {
 					log.error("Error for HTTP request", "err",

@@ -1,0 +1,131 @@
+package dev.asyncore.probe.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.asyncore.http.FetchPolicy;
+import dev.asyncore.http.Fetcher;
+import dev.asyncore.probe.ProbeMemory;
+import dev.asyncore.probe.http.HttpBodyIT.Probe;
+import dev.asyncore.support.ReactorThread;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redirects as blackbox_exporter 0.23 follows them (Go's http.Client): at most ten, the eleventh
+ * returned as the answer; a redirect not followed is counted with its body unread; relative
+ * locations resolved by RFC 3986; cookies kept per probe across hops.
+ */
+@Timeout(60)
+class HttpRedirectIT {
+
+	private static final String MODULES = """
+			modules:
+			  follow: {prober: http, timeout: 10s}
+			  follow_302: {prober: http, timeout: 10s, http: {valid_status_codes: [302]}}
+			  stay: {prober: http, timeout: 10s, http: {follow_redirects: false, valid_status_codes: [302]}}
+			  stay_match: {prober: http, timeout: 10s, http: {follow_redirects: false, valid_status_codes: [302], fail_if_body_not_matches_regexp: [moved]}}
+			""";
+
+	private final ReactorThread loop = new ReactorThread("http-redirect-it");
+
+	private Origin origin;
+
+	@AfterEach
+	void stop() throws Exception {
+		if (this.origin != null) {
+			this.origin.close();
+		}
+		this.loop.close();
+		assertThat(this.loop.failure()).isNull();
+	}
+
+	private HttpProber prober() throws Exception {
+		FetchPolicy policy = FetchPolicy.builder().allowPrivateNetworks(true).build();
+		return this.loop.call(() -> new HttpProber(Fetcher.builder(this.loop.reactor()).policy(policy).build(), policy,
+				InetAddress::getAllByName, new ProbeMemory(64L << 20)));
+	}
+
+	private Probe probe(String module, String target) throws Exception {
+		return HttpBodyIT.probe(prober(), MODULES, module, null, target);
+	}
+
+	static void redirect(OutputStream out, int status, String location, String extraHeaders) throws IOException {
+		String body = "moved";
+		out.write(("HTTP/1.1 " + status + " Found\r\nLocation: " + location + "\r\nContent-Length: " + body.length()
+				+ "\r\nConnection: close\r\n" + extraHeaders + "\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
+	}
+
+	/** Paths each request asked for, in order. */
+	private List<String> paths() {
+		return this.origin.heads().stream().map(h -> h.substring(h.indexOf(' ') + 1, h.indexOf(" HTTP/"))).toList();
+	}
+
+	@Test
+	void pastTenRedirectsTheEleventhIsTheAnswerWithItsStatusAndCount() throws Exception {
+		this.origin = new Origin((out, path, origin) -> {
+			int n = path.startsWith("/hop-") ? Integer.parseInt(path.substring(5)) : 0;
+			if (n == 12) {
+				Origin.respond(out, "", "never asked".getBytes(StandardCharsets.UTF_8));
+			}
+			else {
+				redirect(out, 302, "/hop-" + (n + 1), "");
+			}
+		});
+		Probe probe = probe("follow", this.origin.url("/"));
+		assertThat(probe.outcome().success()).isFalse();
+		assertThat(probe.metric("probe_http_redirects")).isEqualTo(11);
+		assertThat(probe.metric("probe_http_status_code")).isEqualTo(302);
+		assertThat(probe.metric("probe_http_content_length")).isEqualTo(5);
+		assertThat(probe.metric("probe_http_uncompressed_body_length")).isZero();
+		assertThat(probe.logText()).contains("Not following redirect").doesNotContain("Error for HTTP request");
+		assertThat(paths()).hasSize(11).last().isEqualTo("/hop-10");
+
+		// Go's client returns the eleventh with a nil-body error that blackbox_exporter does not judge
+		Probe accepted = probe("follow_302", this.origin.url("/"));
+		assertThat(accepted.outcome().success()).as(accepted.logText()).isTrue();
+		assertThat(accepted.metric("probe_http_redirects")).isEqualTo(11);
+	}
+
+	@Test
+	void aRedirectNotFollowedCountsOneWithItsBodyUnread() throws Exception {
+		this.origin = new Origin((out, path, origin) -> redirect(out, 302, "/elsewhere", ""));
+		Probe probe = probe("stay", this.origin.url("/"));
+		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
+		assertThat(probe.metric("probe_http_redirects")).isEqualTo(1);
+		assertThat(probe.metric("probe_http_status_code")).isEqualTo(302);
+		assertThat(probe.metric("probe_http_content_length")).isEqualTo(5);
+		assertThat(probe.metric("probe_http_uncompressed_body_length")).isZero();
+		assertThat(paths()).containsExactly("/");
+
+		Probe matched = probe("stay_match", this.origin.url("/"));
+		assertThat(matched.outcome().success()).isFalse();
+		assertThat(matched.metric("probe_failed_due_to_regex")).isEqualTo(1);
+		assertThat(matched.logText()).contains("Error reading HTTP body");
+	}
+
+	@Test
+	void aFollowedRedirectIsCountedAndTheFinalResponseJudged() throws Exception {
+		this.origin = new Origin((out, path, origin) -> {
+			if (path.equals("/")) {
+				redirect(out, 302, "/final", "");
+			}
+			else {
+				Origin.respond(out, "", "done".getBytes(StandardCharsets.UTF_8));
+			}
+		});
+		Probe probe = probe("follow", this.origin.url("/"));
+		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
+		assertThat(probe.metric("probe_http_redirects")).isEqualTo(1);
+		assertThat(probe.metric("probe_http_status_code")).isEqualTo(200);
+		assertThat(probe.metric("probe_http_uncompressed_body_length")).isEqualTo(4);
+	}
+
+}
