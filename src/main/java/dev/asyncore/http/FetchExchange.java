@@ -357,7 +357,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		String location = this.head.headers().firstValue("Location").orElseThrow();
 		URI next;
 		try {
-			next = this.uri.resolve(new URI(location.strip()));
+			next = UriReference.resolve(this.uri, location.strip());
 		}
 		catch (IllegalArgumentException | URISyntaxException ex) {
 			fail(new FetchException.Protocol("Redirect from " + this.uri + " to an invalid URL '"

@@ -128,4 +128,20 @@ class HttpRedirectIT {
 		assertThat(probe.metric("probe_http_uncompressed_body_length")).isEqualTo(4);
 	}
 
+	@Test
+	void aRelativeLocationResolvesByRfc3986KeepingTheBasePath() throws Exception {
+		this.origin = new Origin((out, path, origin) -> {
+			switch (path) {
+				case "/dir/page" -> redirect(out, 302, "?x=1", "");
+				case "/dir/page?x=1" -> redirect(out, 301, "../up/./there#frag", "");
+				case "/up/there" -> redirect(out, 307, "//127.0.0.1:" + origin.port() + "/abs", "");
+				default -> Origin.respond(out, "", path.getBytes(StandardCharsets.UTF_8));
+			}
+		});
+		Probe probe = probe("follow", this.origin.url("/dir/page"));
+		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
+		assertThat(paths()).containsExactly("/dir/page", "/dir/page?x=1", "/up/there", "/abs");
+		assertThat(probe.metric("probe_http_redirects")).isEqualTo(3);
+	}
+
 }
