@@ -1,10 +1,5 @@
 package dev.asyncore.probe.http;
 
-import java.time.DateTimeException;
-import java.time.LocalDate;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -111,60 +106,14 @@ final class HttpJudge {
 	}
 
 	private void lastModified(String value) {
-		try {
-			long seconds = imfFixdate(value);
-			if (seconds == Long.MIN_VALUE) {
-				seconds = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
-			}
+		long seconds = HttpDate.parse(value);
+		if (seconds != HttpDate.NONE) {
 			this.metrics.gauge("probe_http_last_modified_timestamp_seconds",
 					"Returns the Last-Modified HTTP response header in unixtime", seconds);
 		}
-		catch (DateTimeParseException ex) {
-			this.log.error("Error parsing last-modified header", "err", ex.getMessage());
+		else {
+			this.log.error("Error parsing last-modified header", "value", value);
 		}
-	}
-
-	private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-	/**
-	 * The date servers send (RFC 9110's IMF-fixdate, {@code Sun, 06 Nov 1994 08:49:37 GMT}) in
-	 * epoch seconds, read without a formatter; {@link Long#MIN_VALUE} for any other form.
-	 */
-	static long imfFixdate(String value) {
-		if (value.length() != 29 || value.charAt(3) != ',' || value.charAt(4) != ' ' || value.charAt(7) != ' '
-				|| value.charAt(11) != ' ' || value.charAt(16) != ' ' || value.charAt(19) != ':'
-				|| value.charAt(22) != ':' || !value.endsWith(" GMT")) {
-			return Long.MIN_VALUE;
-		}
-		int month = MONTHS.indexOf(value.substring(8, 11));
-		int day = digits(value, 5, 2);
-		int year = digits(value, 12, 4);
-		int hour = digits(value, 17, 2);
-		int minute = digits(value, 20, 2);
-		int second = digits(value, 23, 2);
-		if (month < 0 || month % 3 != 0 || day < 1 || year < 0 || (hour | minute | second) < 0 || hour > 23
-				|| minute > 59 || second > 59) {
-			return Long.MIN_VALUE;
-		}
-		try {
-			return LocalDate.of(year, month / 3 + 1, day).toEpochDay() * 86_400L + hour * 3600L
-					+ minute * 60L + second;
-		}
-		catch (DateTimeException ex) {
-			return Long.MIN_VALUE; // 31 Feb, say: the formatter gives the reason
-		}
-	}
-
-	private static int digits(String value, int from, int count) {
-		int n = 0;
-		for (int i = from; i < from + count; i++) {
-			char c = value.charAt(i);
-			if (c < '0' || c > '9') {
-				return -1;
-			}
-			n = n * 10 + (c - '0');
-		}
-		return n;
 	}
 
 	private boolean headersMatch(ResponseHead result) {
