@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -69,6 +70,21 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	private ResponseHead head;
 
 	private boolean following;
+
+	/**
+	 * Whether this hop goes where the first did, as Go's transport in blackbox_exporter tells (the
+	 * first URL's host, an address once resolved): only then is {@link RequestOptions#serverName()} used.
+	 */
+	private boolean firstHost = true;
+
+	/**
+	 * Whether {@link RequestOptions#headers()}' {@code Host} is sent on this hop: on the first, and
+	 * after a redirect to a Location without a scheme, as Go's client keeps a caller's Host.
+	 */
+	private boolean keepHost = true;
+
+	/** Whether the first hop's host is an IP address literal. */
+	private boolean firstLiteral;
 
 	private boolean retried;
 
@@ -140,6 +156,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		this.firstByteNanos = 0;
 		try {
 			this.target = this.policy.target(next);
+			this.firstLiteral = (this.hop == 1) ? this.target.host().isLiteral() : this.firstLiteral;
 		}
 		catch (FetchException ex) {
 			fail(ex);
@@ -218,7 +235,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 					new InetSocketAddress(address, this.target.port()), this.policy);
 			var context = this.options.request().sslContext();
 			fresh.tls((context != null && this.target.https()) ? context.get() : null,
-					this.options.request().sslEngineSetup(), this.options.request().serverName());
+					this.options.request().sslEngineSetup(), this.firstHost ? this.options.request().serverName() : null);
 			send(fresh);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -233,8 +250,8 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	}
 
 	private byte[] request() {
-		return RequestEncoder.encode(this.methodName, this.target, this.fetcher.userAgent(), this.options.request(),
-				this.requestBody);
+		RequestOptions request = this.keepHost ? this.options.request() : this.options.request().withoutHeader("Host");
+		return RequestEncoder.encode(this.methodName, this.target, this.fetcher.userAgent(), request, this.requestBody);
 	}
 
 	void firstByte() {
@@ -364,6 +381,12 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 					+ HttpSyntax.printable(location) + "'", ex));
 			return;
 		}
+		if (UriReference.hasAuthority(location.strip())) {
+			// the first URL's host is the address it resolved to: only a literal one can be named again
+			URI first = this.redirects.isEmpty() ? this.uri : this.redirects.get(0);
+			this.firstHost = this.firstLiteral && Objects.equals(next.getRawAuthority(), first.getRawAuthority());
+		}
+		this.keepHost = !UriReference.hasScheme(location.strip());
 		this.redirects.add(this.uri);
 		this.connection = null;
 		int status = this.head.status();

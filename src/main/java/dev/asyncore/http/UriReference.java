@@ -77,6 +77,18 @@ final class UriReference {
 		return new URI(target.toString());
 	}
 
+	/** Whether {@code reference} names a scheme (an absolute URI, in Go's {@code url.IsAbs} sense). */
+	static boolean hasScheme(String reference) {
+		Matcher r = PARTS.matcher(reference);
+		return r.matches() && r.group(1) != null;
+	}
+
+	/** Whether {@code reference} names an authority (a scheme-relative {@code //host/path} or an absolute URI with one). */
+	static boolean hasAuthority(String reference) {
+		Matcher r = PARTS.matcher(reference);
+		return r.matches() && r.group(2) != null;
+	}
+
 	/** §5.2.3: the reference's path appended to the base path without its last segment. */
 	private static String merge(URI base, String refPath) {
 		String basePath = (base.getRawPath() != null) ? base.getRawPath() : "";

@@ -3,7 +3,14 @@ package dev.asyncore.probe.http;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -32,35 +39,50 @@ class HttpTlsIT {
 
 	private final ReactorThread loop = new ReactorThread("http-tls-it");
 
-	private HttpsServer server;
+	private final List<HttpsServer> servers = new ArrayList<>();
+
+	private final Queue<String> hosts = new ConcurrentLinkedQueue<>();
 
 	@TempDir
 	Path dir;
 
 	@AfterEach
 	void stop() throws Exception {
-		if (this.server != null) {
-			this.server.stop(0);
-		}
+		this.servers.forEach(server -> server.stop(0));
 		this.loop.close();
 		assertThat(this.loop.failure()).isNull();
 	}
 
 	/** An https origin on 127.0.0.1 whose certificate names {@code subjectAltNames}; its CA in ca.pem. */
 	private int serve(String subjectAltNames) throws Exception {
-		Path store = TestCertificates.generate(this.dir, "test-origin", subjectAltNames);
-		TestCertificates.writePem(store, this.dir.resolve("ca.pem"));
-		this.server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-		this.server.setHttpsConfigurator(new HttpsConfigurator(
+		return serve("test-origin", subjectAltNames, path -> null);
+	}
+
+	/**
+	 * An https origin on 127.0.0.1 whose certificate names {@code subjectAltNames}, answering 200 or a
+	 * 302 to where {@code redirects} says; its certificate appended to ca.pem; each request's Host kept.
+	 */
+	private int serve(String name, String subjectAltNames, UnaryOperator<String> redirects) throws Exception {
+		Path store = TestCertificates.generate(this.dir, name, subjectAltNames);
+		Path pem = TestCertificates.writePem(store, this.dir.resolve(name + ".pem"));
+		Files.writeString(this.dir.resolve("ca.pem"), Files.readString(pem), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+		HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.setHttpsConfigurator(new HttpsConfigurator(
 				TlsServerContext.fromKeyStore(store, TestCertificates.PASSWORD).sslContext()));
-		this.server.createContext("/", exchange -> {
-			exchange.sendResponseHeaders(200, 2);
+		server.createContext("/", exchange -> {
+			this.hosts.add(exchange.getRequestURI().getPath() + " Host: " + exchange.getRequestHeaders().getFirst("Host"));
+			String location = redirects.apply(exchange.getRequestURI().getPath());
+			if (location != null) {
+				exchange.getResponseHeaders().add("Location", location);
+			}
+			exchange.sendResponseHeaders((location != null) ? 302 : 200, 2);
 			try (OutputStream out = exchange.getResponseBody()) {
 				out.write("ok".getBytes());
 			}
 		});
-		this.server.start();
-		return this.server.getAddress().getPort();
+		server.start();
+		this.servers.add(server);
+		return server.getAddress().getPort();
 	}
 
 	private Probe probe(String modules, String module, String target) throws Exception {
@@ -100,6 +122,20 @@ class HttpTlsIT {
 		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
 		assertThat(probe.report().render()).contains("subjectalternative=\"localhost,alt.localhost\"")
 			.doesNotContain("0:0:0:0:0:0:0:1").doesNotContain("127.0.0.1\"");
+	}
+
+	@Test
+	void theHostHeaderNamesTheServerOnlyWhileRedirectsStayOnTheFirstHost() throws Exception {
+		int second = serve("second", "dns:localhost", path -> null);
+		int first = serve("first", "dns:vhost.example",
+				path -> path.equals("/") ? "/next" : "https://localhost:" + second + "/last");
+		String modules = "modules:\n  host: {prober: http, http: {headers: {Host: vhost.example}, tls_config: {ca_file: ca.pem}}}\n";
+		Probe probe = probe(modules, "host", "https://127.0.0.1:" + first + "/");
+		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
+		assertThat(probe.metric("probe_http_redirects")).isEqualTo(2);
+		// a relative Location keeps the module's Host; an absolute one goes to its own host, as Go's client
+		assertThat(this.hosts).containsExactly("/ Host: vhost.example", "/next Host: vhost.example",
+				"/last Host: localhost:" + second);
 	}
 
 }
