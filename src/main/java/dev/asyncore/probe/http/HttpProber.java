@@ -107,6 +107,17 @@ public final class HttpProber implements Prober<HttpOptions> {
 			log.error("Could not parse target URL", "err", ex.getMessage());
 			return CompletableFuture.completedFuture(new Outcome(false, null, ex));
 		}
+		InetAddress literal = IpLiteral.parse(uri.getHost());
+		if (literal != null && http.ipProtocol().choose(literal) == null) {
+			// Go's LookupIP with the preferred family only: a literal of the other family is no address
+			String why = "address " + IpText.of(literal) + ": no suitable address found";
+			log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
+			log.error("Resolution with IP protocol failed", "target", uri.getHost(), "ip_protocol",
+					http.ipProtocol().preferred(), "err", why);
+			log.error("Error resolving address", "err", why);
+			metrics.resolved(0, null);
+			return CompletableFuture.completedFuture(new Outcome(false, null, new UnknownHostException(why)));
+		}
 		Resolution resolution = new Resolution(http, this.resolver);
 		TlsCapture capture = new TlsCapture();
 		TlsMaterial material = http.tlsMaterial();
