@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -85,6 +86,9 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 
 	/** Whether the first hop's host is an IP address literal. */
 	private boolean firstLiteral;
+
+	/** The address the first hop connected to (the cookie jar's host while on the first host). */
+	private InetAddress firstAddress;
 
 	private boolean retried;
 
@@ -230,6 +234,9 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	}
 
 	private void connect(InetAddress address) {
+		if (this.hop == 1) {
+			this.firstAddress = address;
+		}
 		try {
 			HttpConnection fresh = new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target,
 					new InetSocketAddress(address, this.target.port()), this.policy);
@@ -251,7 +258,28 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 
 	private byte[] request() {
 		RequestOptions request = this.keepHost ? this.options.request() : this.options.request().withoutHeader("Host");
-		return RequestEncoder.encode(this.methodName, this.target, this.fetcher.userAgent(), request, this.requestBody);
+		CookieJar jar = this.options.cookies();
+		String cookies = (jar != null) ? jar.header(cookieHost(), cookiePath(), this.target.https()) : null;
+		return RequestEncoder.encode(this.methodName, this.target, this.fetcher.userAgent(), request, this.requestBody,
+				cookies);
+	}
+
+	/**
+	 * The host the cookie jar sees: on the first host the address it resolved to, as blackbox_exporter
+	 * puts that in the URL its jar reads (so a cookie of the first host is sent on its relative
+	 * redirects only); elsewhere the URL's host.
+	 */
+	private String cookieHost() {
+		String name = this.target.host().name();
+		if (this.firstHost && this.firstAddress != null) {
+			name = this.firstAddress.getHostAddress();
+		}
+		return (name.startsWith("[") ? name.substring(1, name.length() - 1) : name).toLowerCase(Locale.ROOT);
+	}
+
+	private String cookiePath() {
+		String path = this.uri.getRawPath();
+		return (path == null || path.isEmpty()) ? "/" : path;
 	}
 
 	void firstByte() {
@@ -266,6 +294,9 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	@Override
 	public void onHead(ResponseHead response) throws IOException {
 		this.head = response;
+		if (this.options.cookies() != null) {
+			this.options.cookies().store(cookieHost(), cookiePath(), response.headers().allValues("Set-Cookie"));
+		}
 		this.following = isRedirect(response.status()) && response.headers().firstValue("Location").isPresent()
 				&& this.policy.maxRedirects() > 0;
 		if (this.memory != null && !this.following) {

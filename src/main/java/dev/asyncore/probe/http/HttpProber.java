@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
+import dev.asyncore.http.CookieJar;
 import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchOptions;
 import dev.asyncore.http.FetchPolicy;
@@ -144,7 +145,9 @@ public final class HttpProber implements Prober<HttpOptions> {
 			}
 		}
 		ProbeBody body = body(http, lease);
-		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout)).sink(body);
+		// a jar of its own per probe, as blackbox_exporter's: cookies set on a redirect go to the next hop
+		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout)).sink(body)
+			.cookies(new CookieJar());
 		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
 		CompletableFuture<FetchResult> fetch = this.fetcher.fetch(uri, options);
 		cancel.thenRun(() -> fetch.cancel(false)); // the fetch closes its connection and timer

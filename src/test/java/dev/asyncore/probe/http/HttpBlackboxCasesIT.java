@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Single cases of blackbox_exporter 0.23's http prober against a loopback origin: the IP family of
- * a literal target, and the date forms of {@code Last-Modified}.
+ * a literal target, the date forms of {@code Last-Modified}, and what a body over {@code body_size_limit}
+ * reports (each case's metrics as the real blackbox_exporter 0.23 gave them for the same origin).
  */
 @Timeout(60)
 class HttpBlackboxCasesIT {
@@ -27,6 +28,9 @@ class HttpBlackboxCasesIT {
 			  ip6_only: {prober: http, timeout: 5s, http: {preferred_ip_protocol: ip6, ip_protocol_fallback: false}}
 			  ip6_fallback: {prober: http, timeout: 5s, http: {preferred_ip_protocol: ip6}}
 			  ip4_only: {prober: http, timeout: 5s, http: {preferred_ip_protocol: ip4, ip_protocol_fallback: false}}
+			  limit: {prober: http, timeout: 5s, http: {body_size_limit: 128B}}
+			  limit_gzip: {prober: http, timeout: 5s, http: {body_size_limit: 128B, compression: gzip}}
+			  limit_match: {prober: http, timeout: 5s, http: {body_size_limit: 128B, fail_if_body_not_matches_regexp: [A]}}
 			""";
 
 	private final ReactorThread loop = new ReactorThread("http-cases-it");
@@ -83,6 +87,38 @@ class HttpBlackboxCasesIT {
 		Probe bad = probe("ip6_fallback", this.origin.url("/bad"));
 		assertThat(bad.outcome().success()).isTrue();
 		assertThat(bad.report().value("probe_http_last_modified_timestamp_seconds")).isNull();
+	}
+
+	@Test
+	void overBodySizeLimitTheResponseIsReportedAsBlackboxExportersMaxResponseLengthCases() throws Exception {
+		byte[] shortBody = "A".repeat(127).getBytes(StandardCharsets.UTF_8);
+		byte[] longBody = "A".repeat(129).getBytes(StandardCharsets.UTF_8);
+		byte[] shortGzip = BodyDecoderTest.gzip(shortBody);
+		byte[] longGzip = BodyDecoderTest.gzip(longBody);
+		this.origin = new Origin((out, path, origin) -> {
+			switch (path) {
+				case "/short" -> Origin.respond(out, "", shortBody);
+				case "/long" -> Origin.respond(out, "", longBody);
+				case "/short-gzip" -> Origin.respond(out, "Content-Encoding: gzip\r\n", shortGzip);
+				case "/long-gzip" -> Origin.respond(out, "Content-Encoding: gzip\r\n", longGzip);
+				default -> out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n81\r\n"
+						+ "A".repeat(129) + "\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+			}
+		});
+		record Case(String module, String path, boolean success, double contentLength, double uncompressed) {
+		}
+		for (Case c : new Case[] { new Case("limit", "/short", true, 127, 127), new Case("limit", "/long", false, 129, 128),
+				new Case("limit_gzip", "/short-gzip", true, shortGzip.length, 127),
+				new Case("limit_gzip", "/long-gzip", false, longGzip.length, 128),
+				new Case("limit", "/chunked", false, -1, 128), new Case("limit_match", "/long", false, 129, 128) }) {
+			Probe probe = probe(c.module(), this.origin.url(c.path()));
+			String what = c.module() + " " + c.path() + "\n" + probe.logText() + "\n" + probe.report().render();
+			assertThat(probe.outcome().success()).as(what).isEqualTo(c.success());
+			assertThat(probe.metric("probe_http_status_code")).as(what).isEqualTo(200);
+			assertThat(probe.metric("probe_http_content_length")).as(what).isEqualTo(c.contentLength());
+			assertThat(probe.metric("probe_http_uncompressed_body_length")).as(what).isEqualTo(c.uncompressed());
+			assertThat(probe.metric("probe_failed_due_to_regex")).as(what).isEqualTo(c.module().equals("limit_match") ? 1 : 0);
+		}
 	}
 
 }

@@ -144,4 +144,32 @@ class HttpRedirectIT {
 		assertThat(probe.metric("probe_http_redirects")).isEqualTo(3);
 	}
 
+	@Test
+	void cookiesSetOnARedirectGoToTheNextHopOfTheSameProbeOnly() throws Exception {
+		this.origin = new Origin((out, path, origin) -> {
+			switch (path) {
+				case "/" -> redirect(out, 302, "/d/next", "Set-Cookie: a=1\r\nSet-Cookie: b=2; Path=/d\r\nSet-Cookie: s=3; Secure\r\n");
+				case "/d/next" -> redirect(out, 302, "/other?x", "Set-Cookie: c=4; Path=/\r\n");
+				case "/other?x" -> redirect(out, 302, "http://localhost:" + origin.port() + "/elsewhere", "");
+				default -> Origin.respond(out, "", "done".getBytes(StandardCharsets.UTF_8));
+			}
+		});
+		Probe probe = probe("follow", this.origin.url("/"));
+		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
+		assertThat(cookies()).containsExactly("/ -", "/d/next b=2; a=1", "/other?x a=1; c=4", "/elsewhere -");
+
+		Probe again = probe("follow", this.origin.url("/d/next"));
+		assertThat(again.outcome().success()).isTrue();
+		assertThat(cookies()).as("a new jar per probe").endsWith("/d/next -", "/other?x c=4", "/elsewhere -");
+	}
+
+	/** Each request's path and its Cookie header ({@code -} for none), in order. */
+	private List<String> cookies() {
+		return this.origin.heads().stream().map(h -> {
+			String path = h.substring(h.indexOf(' ') + 1, h.indexOf(" HTTP/"));
+			return path + " " + h.lines().filter(l -> l.regionMatches(true, 0, "Cookie:", 0, 7))
+				.map(l -> l.substring(7).strip()).findFirst().orElse("-");
+		}).toList();
+	}
+
 }
