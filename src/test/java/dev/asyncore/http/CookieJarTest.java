@@ -84,4 +84,11 @@ class CookieJarTest {
 		assertThat(this.jar).hasToString("CookieJar[3 cookies]");
 	}
 
+	@Test
+	void aMultiLabelPublicSuffixIsAnOrdinaryDomain() {
+		// a deliberate difference (no public suffix list): Go's jar with the list refuses Domain=co.uk
+		set("a.example.co.uk", "/", "x=1; Domain=co.uk");
+		assertThat(this.jar.header("b.co.uk", "/", false)).isEqualTo("x=1");
+	}
+
 }

@@ -28,6 +28,7 @@ class HttpBlackboxCasesIT {
 			  ip6_only: {prober: http, timeout: 5s, http: {preferred_ip_protocol: ip6, ip_protocol_fallback: false}}
 			  ip6_fallback: {prober: http, timeout: 5s, http: {preferred_ip_protocol: ip6}}
 			  ip4_only: {prober: http, timeout: 5s, http: {preferred_ip_protocol: ip4, ip_protocol_fallback: false}}
+			  agent: {prober: http, timeout: 5s, http: {headers: {User-Agent: "Blackbox Exporter/0.23.0"}}}
 			  limit: {prober: http, timeout: 5s, http: {body_size_limit: 128B}}
 			  limit_gzip: {prober: http, timeout: 5s, http: {body_size_limit: 128B, compression: gzip}}
 			  limit_match: {prober: http, timeout: 5s, http: {body_size_limit: 128B, fail_if_body_not_matches_regexp: [A]}}
@@ -119,6 +120,17 @@ class HttpBlackboxCasesIT {
 			assertThat(probe.metric("probe_http_uncompressed_body_length")).as(what).isEqualTo(c.uncompressed());
 			assertThat(probe.metric("probe_failed_due_to_regex")).as(what).isEqualTo(c.module().equals("limit_match") ? 1 : 0);
 		}
+	}
+
+	@Test
+	void theDefaultUserAgentIsOursAndAModuleHeaderReplacesIt() throws Exception {
+		this.origin = new Origin((out, path, origin) -> Origin.respond(out, "", new byte[0]));
+		assertThat(probe("ip6_fallback", this.origin.url("/")).outcome().success()).isTrue();
+		assertThat(probe("agent", this.origin.url("/")).outcome().success()).isTrue();
+		assertThat(this.origin.heads()).hasSize(2);
+		assertThat(this.origin.heads().get(0)).contains("\r\nUser-Agent: " + Fetcher.DEFAULT_USER_AGENT + "\r\n");
+		assertThat(this.origin.heads().get(1)).contains("\r\nUser-Agent: Blackbox Exporter/0.23.0\r\n")
+			.containsOnlyOnce("User-Agent");
 	}
 
 }
