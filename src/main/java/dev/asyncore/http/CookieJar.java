@@ -1,7 +1,5 @@
 package dev.asyncore.http;
 
-import java.time.DateTimeException;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -9,8 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -42,12 +38,6 @@ public final class CookieJar {
 	}
 
 	private static final long SESSION = Long.MAX_VALUE;
-
-	/** Go's cookie {@code Expires}: time.RFC1123 or its dashed variant; any zone read as UTC. */
-	private static final Pattern EXPIRES = Pattern.compile(
-			"[A-Za-z]{3}, (\\d\\d)[ -]([A-Za-z]{3})[ -](\\d{4}) (\\d\\d):(\\d\\d):(\\d\\d) [A-Z]{3,5}");
-
-	private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
 	private final Map<String, Entry> entries = new LinkedHashMap<>();
 
@@ -183,20 +173,8 @@ public final class CookieJar {
 
 	/** Epoch milliseconds of an {@code Expires} Go reads, else 0 (a session cookie). */
 	private static long expires(String value) {
-		Matcher m = EXPIRES.matcher(value);
-		int month = m.matches() ? MONTHS.indexOf(m.group(2)) : -1;
-		if (month < 0 || month % 3 != 0) {
-			return 0;
-		}
-		try {
-			long day = LocalDate.of(Integer.parseInt(m.group(3)), month / 3 + 1, Integer.parseInt(m.group(1))).toEpochDay();
-			long seconds = day * 86_400L + Integer.parseInt(m.group(4)) * 3600L + Integer.parseInt(m.group(5)) * 60L
-					+ Integer.parseInt(m.group(6));
-			return (seconds == 0) ? 1 : seconds * 1000; // the epoch itself is a date long past, not "none"
-		}
-		catch (DateTimeException ex) {
-			return 0;
-		}
+		long seconds = HttpDate.cookieExpires(value);
+		return (seconds == HttpDate.NONE) ? 0 : (seconds == 0) ? 1 : seconds * 1000; // the epoch is long past, not "none"
 	}
 
 	private static boolean isTokenChar(int c) {

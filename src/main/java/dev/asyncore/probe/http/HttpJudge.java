@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.asyncore.http.FetchException;
+import dev.asyncore.http.HttpDate;
 import dev.asyncore.http.RequestOptions;
 import dev.asyncore.http.ResponseHead;
 import dev.asyncore.probe.ProbeLog;

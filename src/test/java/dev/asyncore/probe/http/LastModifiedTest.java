@@ -7,6 +7,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import dev.asyncore.http.HttpDate;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code probe_http_last_modified_timestamp_seconds} reads the IMF-fixdate servers send without a formatter. */

@@ -1,4 +1,4 @@
-package dev.asyncore.probe.http;
+package dev.asyncore.http;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -10,12 +10,13 @@ import java.util.regex.Pattern;
  * An HTTP date header in epoch seconds, in the three forms Go's {@code http.ParseTime} reads (and so
  * blackbox_exporter's {@code probe_http_last_modified_timestamp_seconds}): RFC 9110's IMF-fixdate
  * ({@code Sun, 06 Nov 1994 08:49:37 GMT}), the obsolete RFC 850 form ({@code Sunday, 06-Nov-94
- * 08:49:37 GMT}) and C's asctime ({@code Sun Nov  6 08:49:37 1994}). Stateless; any thread.
+ * 08:49:37 GMT}) and C's asctime ({@code Sun Nov  6 08:49:37 1994}); and a cookie's {@code Expires}
+ * as Go's {@code http.Cookie} reads it. Stateless; any thread.
  */
-final class HttpDate {
+public final class HttpDate {
 
 	/** No date: the header is in none of the three forms, or names a day that does not exist. */
-	static final long NONE = Long.MIN_VALUE;
+	public static final long NONE = Long.MIN_VALUE;
 
 	private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
@@ -32,7 +33,7 @@ final class HttpDate {
 	}
 
 	/** {@code value} in epoch seconds, or {@link #NONE}. */
-	static long parse(String value) {
+	public static long parse(String value) {
 		long seconds = imfFixdate(value);
 		if (seconds != NONE) {
 			return seconds;
@@ -47,6 +48,16 @@ final class HttpDate {
 			return of(Integer.parseInt(m.group(6)), m.group(1), m.group(2), m.group(3), m.group(4), m.group(5));
 		}
 		return NONE;
+	}
+
+	/** Go's cookie {@code Expires}: time.RFC1123 or its dashed variant; any zone read as UTC. */
+	private static final Pattern EXPIRES = Pattern.compile(
+			"[A-Za-z]{3}, (\\d\\d)[ -]([A-Za-z]{3})[ -](\\d{4}) (\\d\\d):(\\d\\d):(\\d\\d) [A-Z]{3,5}");
+
+	/** A cookie's {@code Expires} in epoch seconds, or {@link #NONE} (then Go keeps it as a session cookie). */
+	static long cookieExpires(String value) {
+		Matcher m = EXPIRES.matcher(value);
+		return m.matches() ? of(Integer.parseInt(m.group(3)), m.group(2), m.group(1), m.group(4), m.group(5), m.group(6)) : NONE;
 	}
 
 	private static long of(int year, String monthName, String day, String hour, String minute, String second) {
@@ -70,7 +81,7 @@ final class HttpDate {
 	 * The date servers send (IMF-fixdate) in epoch seconds, read without a formatter; {@link #NONE}
 	 * for any other form.
 	 */
-	static long imfFixdate(String value) {
+	public static long imfFixdate(String value) {
 		if (value.length() != 29 || value.charAt(3) != ',' || value.charAt(4) != ' ' || value.charAt(7) != ' '
 				|| value.charAt(11) != ' ' || value.charAt(16) != ' ' || value.charAt(19) != ':'
 				|| value.charAt(22) != ':' || !value.endsWith(" GMT")) {
