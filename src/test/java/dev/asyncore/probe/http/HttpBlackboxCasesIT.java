@@ -1,17 +1,13 @@
 package dev.asyncore.probe.http;
 
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
-import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.http.HttpBodyIT.Probe;
-import dev.asyncore.support.ReactorThread;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,30 +30,15 @@ class HttpBlackboxCasesIT {
 			  limit_match: {prober: http, timeout: 5s, http: {body_size_limit: 128B, fail_if_body_not_matches_regexp: [A]}}
 			""";
 
-	private final ReactorThread loop = new ReactorThread("http-cases-it");
+	@RegisterExtension
+	final ProbeFixture fixture = new ProbeFixture("http-cases-it", MODULES);
 
 	private Origin origin;
 
-	@AfterEach
-	void stop() throws Exception {
-		if (this.origin != null) {
-			this.origin.close();
-		}
-		this.loop.close();
-		assertThat(this.loop.failure()).isNull();
-	}
-
-	private Probe probe(String module, String target) throws Exception {
-		FetchPolicy policy = FetchPolicy.builder().allowPrivateNetworks(true).build();
-		HttpProber prober = this.loop.call(() -> new HttpProber(Fetcher.builder(this.loop.reactor()).policy(policy).build(),
-				policy, InetAddress::getAllByName, new ProbeMemory(64L << 20)));
-		return HttpBodyIT.probe(prober, MODULES, module, null, target);
-	}
-
 	@Test
 	void anIpv4LiteralWithIp6PreferredAndNoFallbackFailsBeforeConnecting() throws Exception {
-		this.origin = new Origin((out, path, origin) -> Origin.respond(out, "", new byte[0]));
-		Probe only6 = probe("ip6_only", this.origin.url("/"));
+		this.origin = this.fixture.serve((out, path, origin) -> Origin.respond(out, "", new byte[0]));
+		Probe only6 = this.fixture.probe("ip6_only", this.origin.url("/"));
 		assertThat(only6.outcome().success()).isFalse();
 		assertThat(only6.metric("probe_ip_protocol")).isZero();
 		assertThat(only6.metric("probe_ip_addr_hash")).isZero();
@@ -67,7 +48,7 @@ class HttpBlackboxCasesIT {
 		assertThat(this.origin.connections()).isZero();
 
 		for (String module : new String[] { "ip6_fallback", "ip4_only" }) {
-			Probe fine = probe(module, this.origin.url("/"));
+			Probe fine = this.fixture.probe(module, this.origin.url("/"));
 			assertThat(fine.outcome().success()).as(module + ": " + fine.logText()).isTrue();
 			assertThat(fine.metric("probe_ip_protocol")).isEqualTo(4);
 		}
@@ -75,17 +56,17 @@ class HttpBlackboxCasesIT {
 
 	@Test
 	void lastModifiedIsReadInTheThreeFormsOfGosParseTime() throws Exception {
-		this.origin = new Origin((out, path, origin) -> Origin.respond(out, "Last-Modified: " + switch (path) {
+		this.origin = this.fixture.serve((out, path, origin) -> Origin.respond(out, "Last-Modified: " + switch (path) {
 			case "/rfc850" -> "Sunday, 06-Nov-94 08:49:37 GMT";
 			case "/asctime" -> "Sun Nov  6 08:49:37 1994";
 			case "/bad" -> "Sun, 6 Nov 1994 08:49:37 +0000";
 			default -> "Sun, 06 Nov 1994 08:49:37 GMT";
 		} + "\r\n", "x".getBytes(StandardCharsets.UTF_8)));
 		for (String path : new String[] { "/imf", "/rfc850", "/asctime" }) {
-			Probe probe = probe("ip6_fallback", this.origin.url(path));
+			Probe probe = this.fixture.probe("ip6_fallback", this.origin.url(path));
 			assertThat(probe.metric("probe_http_last_modified_timestamp_seconds")).as(path).isEqualTo(784111777L);
 		}
-		Probe bad = probe("ip6_fallback", this.origin.url("/bad"));
+		Probe bad = this.fixture.probe("ip6_fallback", this.origin.url("/bad"));
 		assertThat(bad.outcome().success()).isTrue();
 		assertThat(bad.report().value("probe_http_last_modified_timestamp_seconds")).isNull();
 	}
@@ -96,7 +77,7 @@ class HttpBlackboxCasesIT {
 		byte[] longBody = "A".repeat(129).getBytes(StandardCharsets.UTF_8);
 		byte[] shortGzip = BodyDecoderTest.gzip(shortBody);
 		byte[] longGzip = BodyDecoderTest.gzip(longBody);
-		this.origin = new Origin((out, path, origin) -> {
+		this.origin = this.fixture.serve((out, path, origin) -> {
 			switch (path) {
 				case "/short" -> Origin.respond(out, "", shortBody);
 				case "/long" -> Origin.respond(out, "", longBody);
@@ -112,7 +93,7 @@ class HttpBlackboxCasesIT {
 				new Case("limit_gzip", "/short-gzip", true, shortGzip.length, 127),
 				new Case("limit_gzip", "/long-gzip", false, longGzip.length, 128),
 				new Case("limit", "/chunked", false, -1, 128), new Case("limit_match", "/long", false, 129, 128) }) {
-			Probe probe = probe(c.module(), this.origin.url(c.path()));
+			Probe probe = this.fixture.probe(c.module(), this.origin.url(c.path()));
 			String what = c.module() + " " + c.path() + "\n" + probe.logText() + "\n" + probe.report().render();
 			assertThat(probe.outcome().success()).as(what).isEqualTo(c.success());
 			assertThat(probe.metric("probe_http_status_code")).as(what).isEqualTo(200);
@@ -124,9 +105,9 @@ class HttpBlackboxCasesIT {
 
 	@Test
 	void theDefaultUserAgentIsOursAndAModuleHeaderReplacesIt() throws Exception {
-		this.origin = new Origin((out, path, origin) -> Origin.respond(out, "", new byte[0]));
-		assertThat(probe("ip6_fallback", this.origin.url("/")).outcome().success()).isTrue();
-		assertThat(probe("agent", this.origin.url("/")).outcome().success()).isTrue();
+		this.origin = this.fixture.serve((out, path, origin) -> Origin.respond(out, "", new byte[0]));
+		assertThat(this.fixture.probe("ip6_fallback", this.origin.url("/")).outcome().success()).isTrue();
+		assertThat(this.fixture.probe("agent", this.origin.url("/")).outcome().success()).isTrue();
 		assertThat(this.origin.heads()).hasSize(2);
 		assertThat(this.origin.heads().get(0)).contains("\r\nUser-Agent: " + Fetcher.DEFAULT_USER_AGENT + "\r\n");
 		assertThat(this.origin.heads().get(1)).contains("\r\nUser-Agent: Blackbox Exporter/0.23.0\r\n")

@@ -2,19 +2,14 @@ package dev.asyncore.probe.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.asyncore.http.FetchPolicy;
-import dev.asyncore.http.Fetcher;
-import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.http.HttpBodyIT.Probe;
-import dev.asyncore.support.ReactorThread;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,28 +29,10 @@ class HttpRedirectIT {
 			  stay_match: {prober: http, timeout: 10s, http: {follow_redirects: false, valid_status_codes: [302], fail_if_body_not_matches_regexp: [moved]}}
 			""";
 
-	private final ReactorThread loop = new ReactorThread("http-redirect-it");
+	@RegisterExtension
+	final ProbeFixture fixture = new ProbeFixture("http-redirect-it", MODULES);
 
 	private Origin origin;
-
-	@AfterEach
-	void stop() throws Exception {
-		if (this.origin != null) {
-			this.origin.close();
-		}
-		this.loop.close();
-		assertThat(this.loop.failure()).isNull();
-	}
-
-	private HttpProber prober() throws Exception {
-		FetchPolicy policy = FetchPolicy.builder().allowPrivateNetworks(true).build();
-		return this.loop.call(() -> new HttpProber(Fetcher.builder(this.loop.reactor()).policy(policy).build(), policy,
-				InetAddress::getAllByName, new ProbeMemory(64L << 20)));
-	}
-
-	private Probe probe(String module, String target) throws Exception {
-		return HttpBodyIT.probe(prober(), MODULES, module, null, target);
-	}
 
 	static void redirect(OutputStream out, int status, String location, String extraHeaders) throws IOException {
 		String body = "moved";
@@ -70,7 +47,7 @@ class HttpRedirectIT {
 
 	@Test
 	void pastTenRedirectsTheEleventhIsTheAnswerWithItsStatusAndCount() throws Exception {
-		this.origin = new Origin((out, path, origin) -> {
+		this.origin = this.fixture.serve((out, path, origin) -> {
 			int n = path.startsWith("/hop-") ? Integer.parseInt(path.substring(5)) : 0;
 			if (n == 12) {
 				Origin.respond(out, "", "never asked".getBytes(StandardCharsets.UTF_8));
@@ -79,7 +56,7 @@ class HttpRedirectIT {
 				redirect(out, 302, "/hop-" + (n + 1), "");
 			}
 		});
-		Probe probe = probe("follow", this.origin.url("/"));
+		Probe probe = this.fixture.probe("follow", this.origin.url("/"));
 		assertThat(probe.outcome().success()).isFalse();
 		assertThat(probe.metric("probe_http_redirects")).isEqualTo(11);
 		assertThat(probe.metric("probe_http_status_code")).isEqualTo(302);
@@ -89,15 +66,15 @@ class HttpRedirectIT {
 		assertThat(paths()).hasSize(11).last().isEqualTo("/hop-10");
 
 		// Go's client returns the eleventh with a nil-body error that blackbox_exporter does not judge
-		Probe accepted = probe("follow_302", this.origin.url("/"));
+		Probe accepted = this.fixture.probe("follow_302", this.origin.url("/"));
 		assertThat(accepted.outcome().success()).as(accepted.logText()).isTrue();
 		assertThat(accepted.metric("probe_http_redirects")).isEqualTo(11);
 	}
 
 	@Test
 	void aRedirectNotFollowedCountsOneWithItsBodyUnread() throws Exception {
-		this.origin = new Origin((out, path, origin) -> redirect(out, 302, "/elsewhere", ""));
-		Probe probe = probe("stay", this.origin.url("/"));
+		this.origin = this.fixture.serve((out, path, origin) -> redirect(out, 302, "/elsewhere", ""));
+		Probe probe = this.fixture.probe("stay", this.origin.url("/"));
 		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
 		assertThat(probe.metric("probe_http_redirects")).isEqualTo(1);
 		assertThat(probe.metric("probe_http_status_code")).isEqualTo(302);
@@ -105,7 +82,7 @@ class HttpRedirectIT {
 		assertThat(probe.metric("probe_http_uncompressed_body_length")).isZero();
 		assertThat(paths()).containsExactly("/");
 
-		Probe matched = probe("stay_match", this.origin.url("/"));
+		Probe matched = this.fixture.probe("stay_match", this.origin.url("/"));
 		assertThat(matched.outcome().success()).isFalse();
 		assertThat(matched.metric("probe_failed_due_to_regex")).isEqualTo(1);
 		assertThat(matched.logText()).contains("Error reading HTTP body");
@@ -113,7 +90,7 @@ class HttpRedirectIT {
 
 	@Test
 	void aFollowedRedirectIsCountedAndTheFinalResponseJudged() throws Exception {
-		this.origin = new Origin((out, path, origin) -> {
+		this.origin = this.fixture.serve((out, path, origin) -> {
 			if (path.equals("/")) {
 				redirect(out, 302, "/final", "");
 			}
@@ -121,7 +98,7 @@ class HttpRedirectIT {
 				Origin.respond(out, "", "done".getBytes(StandardCharsets.UTF_8));
 			}
 		});
-		Probe probe = probe("follow", this.origin.url("/"));
+		Probe probe = this.fixture.probe("follow", this.origin.url("/"));
 		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
 		assertThat(probe.metric("probe_http_redirects")).isEqualTo(1);
 		assertThat(probe.metric("probe_http_status_code")).isEqualTo(200);
@@ -130,7 +107,7 @@ class HttpRedirectIT {
 
 	@Test
 	void aRelativeLocationResolvesByRfc3986KeepingTheBasePath() throws Exception {
-		this.origin = new Origin((out, path, origin) -> {
+		this.origin = this.fixture.serve((out, path, origin) -> {
 			switch (path) {
 				case "/dir/page" -> redirect(out, 302, "?x=1", "");
 				case "/dir/page?x=1" -> redirect(out, 301, "../up/./there#frag", "");
@@ -138,7 +115,7 @@ class HttpRedirectIT {
 				default -> Origin.respond(out, "", path.getBytes(StandardCharsets.UTF_8));
 			}
 		});
-		Probe probe = probe("follow", this.origin.url("/dir/page"));
+		Probe probe = this.fixture.probe("follow", this.origin.url("/dir/page"));
 		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
 		assertThat(paths()).containsExactly("/dir/page", "/dir/page?x=1", "/up/there", "/abs");
 		assertThat(probe.metric("probe_http_redirects")).isEqualTo(3);
@@ -146,7 +123,7 @@ class HttpRedirectIT {
 
 	@Test
 	void cookiesSetOnARedirectGoToTheNextHopOfTheSameProbeOnly() throws Exception {
-		this.origin = new Origin((out, path, origin) -> {
+		this.origin = this.fixture.serve((out, path, origin) -> {
 			switch (path) {
 				case "/" -> redirect(out, 302, "/d/next", "Set-Cookie: a=1\r\nSet-Cookie: b=2; Path=/d\r\nSet-Cookie: s=3; Secure\r\n");
 				case "/d/next" -> redirect(out, 302, "/other?x", "Set-Cookie: c=4; Path=/\r\n");
@@ -154,11 +131,11 @@ class HttpRedirectIT {
 				default -> Origin.respond(out, "", "done".getBytes(StandardCharsets.UTF_8));
 			}
 		});
-		Probe probe = probe("follow", this.origin.url("/"));
+		Probe probe = this.fixture.probe("follow", this.origin.url("/"));
 		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
 		assertThat(cookies()).containsExactly("/ -", "/d/next b=2; a=1", "/other?x a=1; c=4", "/elsewhere -");
 
-		Probe again = probe("follow", this.origin.url("/d/next"));
+		Probe again = this.fixture.probe("follow", this.origin.url("/d/next"));
 		assertThat(again.outcome().success()).isTrue();
 		assertThat(cookies()).as("a new jar per probe").endsWith("/d/next -", "/other?x c=4", "/elsewhere -");
 	}

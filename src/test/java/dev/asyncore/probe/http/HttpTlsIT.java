@@ -1,7 +1,6 @@
 package dev.asyncore.probe.http;
 
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.asyncore.http.FetchPolicy;
-import dev.asyncore.http.Fetcher;
-import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.http.HttpBodyIT.Probe;
-import dev.asyncore.support.ReactorThread;
 import dev.asyncore.testsupport.TestCertificates;
 import dev.asyncore.tls.TlsServerContext;
 
@@ -37,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class HttpTlsIT {
 
-	private final ReactorThread loop = new ReactorThread("http-tls-it");
+	private final ProbeFixture fixture = new ProbeFixture("http-tls-it", "");
 
 	private final List<HttpsServer> servers = new ArrayList<>();
 
@@ -49,8 +44,7 @@ class HttpTlsIT {
 	@AfterEach
 	void stop() throws Exception {
 		this.servers.forEach(server -> server.stop(0));
-		this.loop.close();
-		assertThat(this.loop.failure()).isNull();
+		this.fixture.close();
 	}
 
 	/** An https origin on 127.0.0.1 whose certificate names {@code subjectAltNames}; its CA in ca.pem. */
@@ -86,10 +80,7 @@ class HttpTlsIT {
 	}
 
 	private Probe probe(String modules, String module, String target) throws Exception {
-		FetchPolicy policy = FetchPolicy.builder().allowPrivateNetworks(true).build();
-		HttpProber prober = this.loop.call(() -> new HttpProber(Fetcher.builder(this.loop.reactor()).policy(policy).build(),
-				policy, InetAddress::getAllByName, new ProbeMemory(64L << 20)));
-		return HttpBodyIT.probe(prober, modules, module, this.dir, target);
+		return this.fixture.probe(modules, module, this.dir, target);
 	}
 
 	@Test
