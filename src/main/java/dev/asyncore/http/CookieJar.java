@@ -85,20 +85,19 @@ public final class CookieJar {
 					}
 				}
 			}
-			String[] scope = domainAndType(host, domain);
+			Scope scope = domainAndType(host, domain);
 			if (scope == null) {
 				continue;
 			}
-			boolean hostOnly = scope[1] != null;
 			String cookiePath = (path.isEmpty() || path.charAt(0) != '/') ? defaultPath(requestPath) : path;
-			String id = scope[0] + ";" + cookiePath + ";" + name;
+			String id = scope.domain() + ";" + cookiePath + ";" + name;
 			long expiresAt = (maxAge != 0) ? now + maxAge * 1000L : (expires != 0) ? expires : SESSION;
 			if (maxAge < 0 || expiresAt <= now) {
 				this.entries.remove(id);
 				continue;
 			}
 			Entry old = this.entries.get(id);
-			this.entries.put(id, new Entry(name, value, scope[0], hostOnly, cookiePath, secure, expiresAt,
+			this.entries.put(id, new Entry(name, value, scope.domain(), scope.hostOnly(), cookiePath, secure, expiresAt,
 					(old != null) ? old.created() : this.created++));
 		}
 	}
@@ -129,13 +128,17 @@ public final class CookieJar {
 			.collect(Collectors.joining("; "));
 	}
 
-	/** Go's jar.domainAndType: {domain, non-null if host-only}, or {@code null} to drop the cookie. */
-	private static String[] domainAndType(String host, String domain) {
+	/** Where a cookie goes: a domain, and whether to that host only. */
+	private record Scope(String domain, boolean hostOnly) {
+	}
+
+	/** Go's jar.domainAndType: where a cookie goes, or {@code null} to drop it. */
+	private static Scope domainAndType(String host, String domain) {
 		if (domain.isEmpty()) {
-			return new String[] { host, "host" };
+			return new Scope(host, true);
 		}
 		if (host.indexOf(':') >= 0 || host.matches("[0-9.]+")) {
-			return host.equals(domain) ? new String[] { host, "host" } : null; // no leading dot stripped for an address
+			return host.equals(domain) ? new Scope(host, true) : null; // no leading dot stripped for an address
 		}
 		String d = domain.startsWith(".") ? domain.substring(1) : domain;
 		if (d.isEmpty() || d.startsWith(".") || d.endsWith(".") || !d.chars().allMatch(c -> c < 0x80)) {
@@ -143,9 +146,9 @@ public final class CookieJar {
 		}
 		d = d.toLowerCase(Locale.ROOT);
 		if (d.indexOf('.') < 0) { // a public suffix by the list's default rule
-			return host.equals(d) ? new String[] { host, "host" } : null;
+			return host.equals(d) ? new Scope(host, true) : null;
 		}
-		return (host.equals(d) || host.endsWith("." + d)) ? new String[] { d, null } : null;
+		return (host.equals(d) || host.endsWith("." + d)) ? new Scope(d, false) : null;
 	}
 
 	/** RFC 6265 5.1.4: the request path up to its last slash, {@code /} at least. */
