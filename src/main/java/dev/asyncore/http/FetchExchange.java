@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -69,6 +71,24 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	private ResponseHead head;
 
 	private boolean following;
+
+	/**
+	 * Whether this hop goes where the first did, as Go's transport in blackbox_exporter tells (the
+	 * first URL's host, an address once resolved): only then is {@link RequestOptions#serverName()} used.
+	 */
+	private boolean firstHost = true;
+
+	/**
+	 * Whether {@link RequestOptions#headers()}' {@code Host} is sent on this hop: on the first, and
+	 * after a redirect to a Location without a scheme, as Go's client keeps a caller's Host.
+	 */
+	private boolean keepHost = true;
+
+	/** Whether the first hop's host is an IP address literal. */
+	private boolean firstLiteral;
+
+	/** The address the first hop connected to (the cookie jar's host while on the first host). */
+	private InetAddress firstAddress;
 
 	private boolean retried;
 
@@ -140,6 +160,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		this.firstByteNanos = 0;
 		try {
 			this.target = this.policy.target(next);
+			this.firstLiteral = (this.hop == 1) ? this.target.host().isLiteral() : this.firstLiteral;
 		}
 		catch (FetchException ex) {
 			fail(ex);
@@ -213,12 +234,15 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	}
 
 	private void connect(InetAddress address) {
+		if (this.hop == 1) {
+			this.firstAddress = address;
+		}
 		try {
 			HttpConnection fresh = new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target,
 					new InetSocketAddress(address, this.target.port()), this.policy);
 			var context = this.options.request().sslContext();
 			fresh.tls((context != null && this.target.https()) ? context.get() : null,
-					this.options.request().sslEngineSetup(), this.options.request().serverName());
+					this.options.request().sslEngineSetup(), this.firstHost ? this.options.request().serverName() : null);
 			send(fresh);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -233,8 +257,29 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	}
 
 	private byte[] request() {
-		return RequestEncoder.encode(this.methodName, this.target, this.fetcher.userAgent(), this.options.request(),
-				this.requestBody);
+		RequestOptions request = this.keepHost ? this.options.request() : this.options.request().withoutHeader("Host");
+		CookieJar jar = this.options.cookies();
+		String cookies = (jar != null) ? jar.header(cookieHost(), cookiePath(), this.target.https()) : null;
+		return RequestEncoder.encode(this.methodName, this.target, this.fetcher.userAgent(), request, this.requestBody,
+				cookies);
+	}
+
+	/**
+	 * The host the cookie jar sees: on the first host the address it resolved to, as blackbox_exporter
+	 * puts that in the URL its jar reads (so a cookie of the first host is sent on its relative
+	 * redirects only); elsewhere the URL's host.
+	 */
+	private String cookieHost() {
+		String name = this.target.host().name();
+		if (this.firstHost && this.firstAddress != null) {
+			name = this.firstAddress.getHostAddress();
+		}
+		return (name.startsWith("[") ? name.substring(1, name.length() - 1) : name).toLowerCase(Locale.ROOT);
+	}
+
+	private String cookiePath() {
+		String path = this.uri.getRawPath();
+		return (path == null || path.isEmpty()) ? "/" : path;
 	}
 
 	void firstByte() {
@@ -249,6 +294,9 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	@Override
 	public void onHead(ResponseHead response) throws IOException {
 		this.head = response;
+		if (this.options.cookies() != null) {
+			this.options.cookies().store(cookieHost(), cookiePath(), response.headers().allValues("Set-Cookie"));
+		}
 		this.following = isRedirect(response.status()) && response.headers().firstValue("Location").isPresent()
 				&& this.policy.maxRedirects() > 0;
 		if (this.memory != null && !this.following) {
@@ -357,13 +405,19 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		String location = this.head.headers().firstValue("Location").orElseThrow();
 		URI next;
 		try {
-			next = this.uri.resolve(new URI(location.strip()));
+			next = UriReference.resolve(this.uri, location.strip());
 		}
 		catch (IllegalArgumentException | URISyntaxException ex) {
 			fail(new FetchException.Protocol("Redirect from " + this.uri + " to an invalid URL '"
 					+ HttpSyntax.printable(location) + "'", ex));
 			return;
 		}
+		if (UriReference.hasAuthority(location.strip())) {
+			// the first URL's host is the address it resolved to: only a literal one can be named again
+			URI first = this.redirects.isEmpty() ? this.uri : this.redirects.get(0);
+			this.firstHost = this.firstLiteral && Objects.equals(next.getRawAuthority(), first.getRawAuthority());
+		}
+		this.keepHost = !UriReference.hasScheme(location.strip());
 		this.redirects.add(this.uri);
 		this.connection = null;
 		int status = this.head.status();
@@ -441,8 +495,10 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		if (this.done) {
 			return;
 		}
-		if (this.head != null && !this.following && !this.hopReported && this.connection != null) {
-			// the final response failed in its body: its head and timings still tell what answered
+		boolean last = !this.following || failure instanceof FetchException.TooManyRedirects;
+		if (this.head != null && last && !this.hopReported && this.connection != null) {
+			// the final response failed in its body, or was a redirect past the limit (Go's client
+			// returns that one with its error): its head and timings still tell what answered
 			reportHop(this.connection);
 		}
 		this.done = true;

@@ -10,8 +10,10 @@ package dev.asyncore.http;
  * @param sink where the body goes, or {@code null} to keep it in memory (capped by
  * {@link FetchPolicy#maxBodySize()})
  * @param request what a prober adds (method, headers, body, TLS material, fresh connections)
+ * @param cookies the jar that keeps cookies across this fetch's redirects, or {@code null} to send none
+ * (a jar serves a single fetch, as a sink does)
  */
-public record FetchOptions(Method method, FetchPolicy policy, BodySink sink, RequestOptions request) {
+public record FetchOptions(Method method, FetchPolicy policy, BodySink sink, RequestOptions request, CookieJar cookies) {
 
 	/** The methods supported: both safe and idempotent, so a stale keep-alive connection may be retried. */
 	public enum Method {
@@ -30,7 +32,7 @@ public record FetchOptions(Method method, FetchPolicy policy, BodySink sink, Req
 	}
 
 	public FetchOptions(Method method, FetchPolicy policy, BodySink sink) {
-		this(method, policy, sink, RequestOptions.NONE);
+		this(method, policy, sink, RequestOptions.NONE, null);
 	}
 
 	/** GET, the fetcher's policy, body in memory. */
@@ -44,15 +46,20 @@ public record FetchOptions(Method method, FetchPolicy policy, BodySink sink, Req
 	}
 
 	public FetchOptions policy(FetchPolicy policy) {
-		return new FetchOptions(this.method, policy, this.sink, this.request);
+		return new FetchOptions(this.method, policy, this.sink, this.request, this.cookies);
 	}
 
 	public FetchOptions sink(BodySink sink) {
-		return new FetchOptions(this.method, this.policy, sink, this.request);
+		return new FetchOptions(this.method, this.policy, sink, this.request, this.cookies);
 	}
 
 	public FetchOptions request(RequestOptions request) {
-		return new FetchOptions(this.method, this.policy, this.sink, request);
+		return new FetchOptions(this.method, this.policy, this.sink, request, this.cookies);
+	}
+
+	/** These options with {@code cookies} kept across the fetch's redirects. */
+	public FetchOptions cookies(CookieJar cookies) {
+		return new FetchOptions(this.method, this.policy, this.sink, this.request, cookies);
 	}
 
 }

@@ -11,6 +11,15 @@ final class RequestEncoder {
 	}
 
 	static byte[] encode(String method, Target target, String userAgent, RequestOptions extra, byte[] body) {
+		return encode(method, target, userAgent, extra, body, null);
+	}
+
+	/**
+	 * @param cookies a cookie jar's {@code Cookie} value, appended to a {@code Cookie} header of
+	 * {@code extra} as Go's {@code AddCookie} does, or {@code null}
+	 */
+	static byte[] encode(String method, Target target, String userAgent, RequestOptions extra, byte[] body,
+			String cookies) {
 		StringBuilder text = new StringBuilder(160).append(method)
 			.append(' ')
 			.append(target.requestTarget())
@@ -25,8 +34,17 @@ final class RequestEncoder {
 			// the TIME_WAIT state
 			defaultHeader(text, extra, "Connection", "close");
 		}
+		boolean cookieSent = false;
 		for (Map.Entry<String, String> header : extra.headers()) {
-			text.append(header.getKey()).append(": ").append(header.getValue()).append("\r\n");
+			String value = header.getValue();
+			if (cookies != null && !cookieSent && header.getKey().equalsIgnoreCase("Cookie")) {
+				value = value.isEmpty() ? cookies : value + "; " + cookies;
+				cookieSent = true;
+			}
+			text.append(header.getKey()).append(": ").append(value).append("\r\n");
+		}
+		if (cookies != null && !cookieSent) {
+			text.append("Cookie: ").append(cookies).append("\r\n");
 		}
 		if (body != null) {
 			text.append("Content-Length: ").append(body.length).append("\r\n");

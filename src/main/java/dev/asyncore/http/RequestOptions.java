@@ -74,6 +74,13 @@ public record RequestOptions(String method, List<Map.Entry<String, String>> head
 		return this.headers.stream().anyMatch(h -> h.getKey().equalsIgnoreCase(name));
 	}
 
+	/** These options without any header named {@code name} (case-insensitively). */
+	public RequestOptions withoutHeader(String name) {
+		return new RequestOptions(this.method, this.headers.stream().filter(h -> !h.getKey().equalsIgnoreCase(name)).toList(),
+				this.body, this.sslContext, this.sslEngineSetup, this.serverName, this.resolver, this.freshConnection,
+				this.hops);
+	}
+
 	/** One completed hop of a fetch: what answered and how long each phase took, in nanoseconds. */
 	public record Hop(URI uri, InetSocketAddress address, ResponseHead head, boolean https,
 			long dnsNanos, long connectNanos, long tlsNanos, long processingNanos, long transferNanos) {

@@ -26,6 +26,19 @@ class RequestEncoderTest {
 		assertThat(encode(own)).contains("Connection: keep-alive\r\n").doesNotContain("close");
 	}
 
+	@Test
+	void theJarsCookiesFollowACookieHeaderOfTheCallerAsGosAddCookie() throws Exception {
+		Target target = Target.of(URI.create("http://h/"));
+		RequestOptions none = RequestOptions.NONE;
+		RequestOptions own = new RequestOptions(null, List.of(Map.entry("Cookie", "mine=0")), null, null, null, null, true, null);
+		assertThat(new String(RequestEncoder.encode("GET", target, "ua", none, null, "a=1; b=2"), StandardCharsets.ISO_8859_1))
+			.contains("\r\nCookie: a=1; b=2\r\n");
+		assertThat(new String(RequestEncoder.encode("GET", target, "ua", own, null, "a=1"), StandardCharsets.ISO_8859_1))
+			.contains("\r\nCookie: mine=0; a=1\r\n").containsOnlyOnce("Cookie");
+		assertThat(new String(RequestEncoder.encode("GET", target, "ua", none, null, null), StandardCharsets.ISO_8859_1))
+			.doesNotContain("Cookie");
+	}
+
 	private static String encode(RequestOptions options) {
 		Target target;
 		try {

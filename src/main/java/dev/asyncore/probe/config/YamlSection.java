@@ -25,7 +25,6 @@ public final class YamlSection {
 
 	private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d|w|y)");
 
-	private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)?");
 
 	private final String path;
 
@@ -257,26 +256,22 @@ public final class YamlSection {
 		return Duration.ofNanos(nanos);
 	}
 
-	/** A size such as {@code 1MB} or {@code 512KiB}, as blackbox_exporter reads it (powers of two); 0 if absent. */
+	/**
+	 * A size such as {@code 1MB} or {@code 512KiB}, as blackbox_exporter reads it ({@link Base2Bytes}:
+	 * powers of two, a unit required); 0 if absent.
+	 */
 	public long size(String name) {
 		String text = string(name, null);
 		if (text == null) {
 			return 0;
 		}
-		Matcher m = SIZE.matcher(text.strip());
-		if (!m.matches()) {
-			throw new ModuleConfigException(key(name), "'" + text + "' is not a size such as 512KB or 10MB");
+		try {
+			return Base2Bytes.parse(text);
 		}
-		long amount = Long.parseLong(m.group(1));
-		String unit = (m.group(2) == null) ? "B" : m.group(2);
-		int shift = switch (unit.charAt(0)) {
-			case 'K' -> 10;
-			case 'M' -> 20;
-			case 'G' -> 30;
-			case 'T' -> 40;
-			default -> 0;
-		};
-		return amount << shift;
+		catch (IllegalArgumentException ex) {
+			throw new ModuleConfigException(key(name), "'" + text + "' is not a size such as 128B, 512KB or 10MiB"
+					+ " (blackbox_exporter needs the unit: " + ex.getMessage() + ")");
+		}
 	}
 
 	/**

@@ -38,10 +38,8 @@ final class HttpGauges {
 		gauge("probe_dns_lookup_time_seconds", "Returns the time taken for probe dns lookup in seconds", nanos / 1e9);
 		gauge("probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6",
 				(address != null) ? IpProtocol.of(address).number() : 0);
-		if (address != null) {
-			gauge("probe_ip_addr_hash", "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
-					IpText.hash(address));
-		}
+		gauge("probe_ip_addr_hash", "Specifies the hash of IP address. It's useful to detect if the IP address changes.",
+				(address != null) ? IpText.hash(address) : 0);
 	}
 
 	/** {@code probe_http_duration_seconds}, each phase summed over the hops (redirects), as blackbox_exporter does. */

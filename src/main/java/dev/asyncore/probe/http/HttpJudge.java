@@ -1,13 +1,10 @@
 package dev.asyncore.probe.http;
 
-import java.time.DateTimeException;
-import java.time.LocalDate;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.asyncore.http.FetchException;
+import dev.asyncore.http.HttpDate;
 import dev.asyncore.http.RequestOptions;
 import dev.asyncore.http.ResponseHead;
 import dev.asyncore.probe.ProbeLog;
@@ -44,7 +41,17 @@ final class HttpJudge {
 		int status = head.status();
 		this.log.info("Received HTTP response", "status_code", status);
 		boolean redirect = status >= 300 && status < 400 && head.headers().firstValue("Location").isPresent();
-		int redirects = hops.size() - 1 + ((!this.http.followRedirects() && redirect) ? 1 : 0);
+		// a redirect that ends the fetch (not followed, or past the limit) is, as Go's client returns it,
+		// counted, its body closed unread (length 0, unreadable to fail_if_body_*) and not an error
+		boolean notFollowed = redirect
+				&& (!this.http.followRedirects() || failure instanceof FetchException.TooManyRedirects);
+		for (RequestOptions.Hop hop : hops.subList(0, hops.size() - (notFollowed ? 0 : 1))) {
+			this.log.info("Received redirect", "location", hop.head().headers().firstValue("Location").orElse(""));
+		}
+		if (notFollowed) {
+			this.log.info("Not following redirect");
+		}
+		int redirects = hops.size() - 1 + (notFollowed ? 1 : 0);
 		this.metrics.gauge("probe_http_redirects", "The number of redirects", redirects);
 		this.metrics.gauge("probe_http_status_code", "Response HTTP status code", status);
 		long contentLength = head.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -59,8 +66,16 @@ final class HttpJudge {
 			success = headersMatch(head);
 			this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", success ? 0 : 1);
 		}
-		this.metrics.gauge("probe_http_uncompressed_body_length", "Length of uncompressed response body", body.length());
-		if (failure != null) {
+		this.metrics.gauge("probe_http_uncompressed_body_length", "Length of uncompressed response body",
+				notFollowed ? 0 : body.length());
+		if (notFollowed) {
+			if (success && this.http.needsBody()) {
+				this.log.error("Error reading HTTP body", "err", "http: read on closed response body");
+				this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", 1);
+				success = false;
+			}
+		}
+		else if (failure != null) {
 			this.log.error("Failed to read HTTP response body", "err", failure.getMessage());
 			if (success && this.http.needsBody()) {
 				this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", 1);
@@ -92,60 +107,14 @@ final class HttpJudge {
 	}
 
 	private void lastModified(String value) {
-		try {
-			long seconds = imfFixdate(value);
-			if (seconds == Long.MIN_VALUE) {
-				seconds = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
-			}
+		long seconds = HttpDate.parse(value);
+		if (seconds != HttpDate.NONE) {
 			this.metrics.gauge("probe_http_last_modified_timestamp_seconds",
 					"Returns the Last-Modified HTTP response header in unixtime", seconds);
 		}
-		catch (DateTimeParseException ex) {
-			this.log.error("Error parsing last-modified header", "err", ex.getMessage());
+		else {
+			this.log.error("Error parsing last-modified header", "value", value);
 		}
-	}
-
-	private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
-	/**
-	 * The date servers send (RFC 9110's IMF-fixdate, {@code Sun, 06 Nov 1994 08:49:37 GMT}) in
-	 * epoch seconds, read without a formatter; {@link Long#MIN_VALUE} for any other form.
-	 */
-	static long imfFixdate(String value) {
-		if (value.length() != 29 || value.charAt(3) != ',' || value.charAt(4) != ' ' || value.charAt(7) != ' '
-				|| value.charAt(11) != ' ' || value.charAt(16) != ' ' || value.charAt(19) != ':'
-				|| value.charAt(22) != ':' || !value.endsWith(" GMT")) {
-			return Long.MIN_VALUE;
-		}
-		int month = MONTHS.indexOf(value.substring(8, 11));
-		int day = digits(value, 5, 2);
-		int year = digits(value, 12, 4);
-		int hour = digits(value, 17, 2);
-		int minute = digits(value, 20, 2);
-		int second = digits(value, 23, 2);
-		if (month < 0 || month % 3 != 0 || day < 1 || year < 0 || (hour | minute | second) < 0 || hour > 23
-				|| minute > 59 || second > 59) {
-			return Long.MIN_VALUE;
-		}
-		try {
-			return LocalDate.of(year, month / 3 + 1, day).toEpochDay() * 86_400L + hour * 3600L
-					+ minute * 60L + second;
-		}
-		catch (DateTimeException ex) {
-			return Long.MIN_VALUE; // 31 Feb, say: the formatter gives the reason
-		}
-	}
-
-	private static int digits(String value, int from, int count) {
-		int n = 0;
-		for (int i = from; i < from + count; i++) {
-			char c = value.charAt(i);
-			if (c < '0' || c > '9') {
-				return -1;
-			}
-			n = n * 10 + (c - '0');
-		}
-		return n;
 	}
 
 	private boolean headersMatch(ResponseHead result) {

@@ -18,6 +18,8 @@ import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
+import dev.asyncore.http.CookieJar;
+import dev.asyncore.http.FetchException;
 import dev.asyncore.http.FetchOptions;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.FetchResult;
@@ -106,6 +108,17 @@ public final class HttpProber implements Prober<HttpOptions> {
 			log.error("Could not parse target URL", "err", ex.getMessage());
 			return CompletableFuture.completedFuture(new Outcome(false, null, ex));
 		}
+		InetAddress literal = IpLiteral.parse(uri.getHost());
+		if (literal != null && http.ipProtocol().choose(literal) == null) {
+			// Go's LookupIP with the preferred family only: a literal of the other family is no address
+			String why = "address " + IpText.of(literal) + ": no suitable address found";
+			log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
+			log.error("Resolution with IP protocol failed", "target", uri.getHost(), "ip_protocol",
+					http.ipProtocol().preferred(), "err", why);
+			log.error("Error resolving address", "err", why);
+			metrics.resolved(0, null);
+			return CompletableFuture.completedFuture(new Outcome(false, null, new UnknownHostException(why)));
+		}
 		Resolution resolution = new Resolution(http, this.resolver);
 		TlsCapture capture = new TlsCapture();
 		TlsMaterial material = http.tlsMaterial();
@@ -132,7 +145,9 @@ public final class HttpProber implements Prober<HttpOptions> {
 			}
 		}
 		ProbeBody body = body(http, lease);
-		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout)).sink(body);
+		// a jar of its own per probe, as blackbox_exporter's: cookies set on a redirect go to the next hop
+		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout)).sink(body)
+			.cookies(new CookieJar());
 		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
 		CompletableFuture<FetchResult> fetch = this.fetcher.fetch(uri, options);
 		cancel.thenRun(() -> fetch.cancel(false)); // the fetch closes its connection and timer
@@ -141,8 +156,10 @@ public final class HttpProber implements Prober<HttpOptions> {
 				resolution.report(uri, metrics, log);
 				metrics.phases(hops);
 				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-				// the final response's head came (its hop is the last one) even if its body then failed
-				boolean answered = body.head() != null && !hops.isEmpty();
+				// the final response's head came (its hop is the last one) even if its body then failed; past
+				// the redirect limit the last redirect is the answer, unread, as Go's client returns it
+				boolean answered = !hops.isEmpty()
+						&& (body.head() != null || cause instanceof FetchException.TooManyRedirects);
 				boolean success = answered && new HttpJudge(http, log, metrics).judge(hops, body, cause);
 				if (cause != null && !answered) {
 					log.error("Error for HTTP request", "err",

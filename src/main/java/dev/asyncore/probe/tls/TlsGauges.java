@@ -53,12 +53,18 @@ public final class TlsGauges {
 		}
 	}
 
+	/** The GeneralName tag of a dNSName (RFC 5280 4.2.1.6), as {@link X509Certificate#getSubjectAlternativeNames()} gives it. */
+	private static final int DNS_NAME = 2;
+
+	/** The leaf's DNS names, comma-separated, as blackbox_exporter's {@code subjectalternative} label. */
 	private static String alternativeNames(X509Certificate certificate) {
 		List<String> names = new ArrayList<>();
 		try {
 			if (certificate.getSubjectAlternativeNames() != null) {
 				for (List<?> entry : certificate.getSubjectAlternativeNames()) {
-					names.add(String.valueOf(entry.get(1)));
+					if (Integer.valueOf(DNS_NAME).equals(entry.get(0))) { // as Go's cert.DNSNames: no IP, URI or e-mail names
+						names.add(String.valueOf(entry.get(1)));
+					}
 				}
 			}
 		}

@@ -131,6 +131,11 @@ class ModuleFileTest {
 			.hasMessageStartingWith("modules.m.http.tls_config.ca_file");
 		assertThatThrownBy(() -> parseHttp("body_size_limit: lots"))
 			.hasMessageStartingWith("modules.m.http.body_size_limit");
+		// blackbox_exporter's units.Base2Bytes needs a unit: its config check refuses 128 (issue 25)
+		assertThatThrownBy(() -> parseHttp("body_size_limit: 128"))
+			.hasMessageStartingWith("modules.m.http.body_size_limit: '128' is not a size")
+			.hasMessageContaining("units: unknown unit  in 128");
+		assertThat(parseHttp("body_size_limit: 128B").module("m").options(HttpOptions.KIND).bodySizeLimit()).isEqualTo(128);
 		assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m:\n    prober: http\n    timeout: soon\n", null, KINDS))
 			.hasMessageStartingWith("modules.m.timeout");
 		assertThatThrownBy(() -> ModuleFile.parse("modules: [a, b]\n", null, KINDS)).hasMessageStartingWith("modules: must be a mapping");

@@ -8,6 +8,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +46,8 @@ public final class Origin implements AutoCloseable {
 
 	private final AtomicInteger stalled = new AtomicInteger();
 
+	private final Queue<String> heads = new ConcurrentLinkedQueue<>();
+
 	public Origin(Reply reply) throws IOException {
 		this.server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
 		this.threads.execute(() -> {
@@ -63,6 +68,7 @@ public final class Origin implements AutoCloseable {
 		try (socket) {
 			InputStream in = socket.getInputStream();
 			String head = head(in);
+			this.heads.add(head);
 			String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
 			OutputStream out = socket.getOutputStream();
 			reply.write(out, path, this);
@@ -119,6 +125,11 @@ public final class Origin implements AutoCloseable {
 	/** Connections accepted so far. */
 	public int connections() {
 		return this.connections.get();
+	}
+
+	/** The head of each request so far (request line and headers), in arrival order. */
+	public List<String> heads() {
+		return List.copyOf(this.heads);
 	}
 
 	/** Connections hanging in {@link #stall()} now. */
