@@ -50,6 +50,10 @@ class HttpClientConfigTest {
 			http_headers: {user-agent: {values: [x]}}                             | modules.m.http.http_headers.user-agent | setting header "User-Agent" is not allowed
 			http_headers: {X-A: {value: [x]}}                                     | modules.m.http.http_headers.X-A.value | unknown key
 			http_headers: {X-A: {values: x}}                                      | modules.m.http.http_headers.X-A.values | must be a list
+			tls_config: {ca: x, ca_file: f}                                       | modules.m.http.tls_config.ca | at most one of ca & ca_file must be configured
+			tls_config: {cert: x}                                                 | modules.m.http.tls_config.cert | exactly one of key or key_file must be configured
+			tls_config: {key: x}                                                  | modules.m.http.tls_config.key | exactly one of cert or cert_file must be configured
+			tls_config: {min_version: TLS13, max_version: TLS12}                  | modules.m.http.tls_config.max_version | tls_config.max_version must be greater than or equal to tls_config.min_version
 			body: x\\nbody_file: f                                                | modules.m.http.body_file | setting body and body_file both are not allowed
 			""")
 	void whenOptionsThatExcludeEachOtherAreSetThenTheFileIsRefusedNamingTheModuleAndPrometheusRule(String http,
