@@ -41,7 +41,7 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * @param failIfHeaderMatches fail when a header value matches
  * @param failIfHeaderNotMatches fail unless a header value matches
  * @param bodySizeLimit largest body read in bytes; 0 means the service's limit
- * @param compression {@code gzip} or {@code deflate}: sent as Accept-Encoding, and the body decoded
+ * @param compression {@code gzip}, {@code br} or {@code deflate}: sent as Accept-Encoding, and the body decoded
  * so whatever its Content-Encoding says ({@code deflate} as raw DEFLATE, as Go reads it); empty for
  * none (or {@code identity})
  * @param ipProtocol {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
@@ -205,8 +205,8 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		}
 		boolean follow = s.bool("follow_redirects", !s.bool("no_follow_redirects", false));
 		String compression = s.string("compression", "").toLowerCase(Locale.ROOT);
-		if (!compression.isEmpty() && !Set.of("gzip", "deflate", "identity").contains(compression)) {
-			throw new ModuleConfigException(s.key("compression"), "must be gzip, deflate or identity, was '" + compression + "'");
+		if (!compression.isEmpty() && !Set.of("gzip", "br", "deflate", "identity").contains(compression)) {
+			throw new ModuleConfigException(s.key("compression"), "must be gzip, br, deflate or identity, was '" + compression + "'");
 		}
 		IpPreference ip = IpPreference.parse(s);
 		HttpClientConfig client = HttpClientConfig.parse(s, files);

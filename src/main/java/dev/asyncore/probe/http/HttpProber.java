@@ -186,6 +186,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 		BodyDecoder.Coding coding = switch (http.compression()) {
 			case "gzip" -> BodyDecoder.Coding.GZIP;
 			case "deflate" -> BodyDecoder.Coding.DEFLATE;
+			case "br" -> BodyDecoder.Coding.BR;
 			default -> null;
 		};
 		long limit = (http.bodySizeLimit() > 0) ? http.bodySizeLimit() : this.policy.maxBodySize();
