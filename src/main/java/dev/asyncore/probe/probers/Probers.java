@@ -18,6 +18,8 @@ import dev.asyncore.probe.tcp.TcpOptions;
 import dev.asyncore.probe.tcp.TcpProber;
 import dev.asyncore.probe.udp.UdpOptions;
 import dev.asyncore.probe.udp.UdpProber;
+import dev.asyncore.probe.unix.UnixOptions;
+import dev.asyncore.probe.unix.UnixProber;
 
 /**
  * The one table from prober name to prober, as blackbox_exporter's {@code prober.Probers} map:
@@ -33,7 +35,8 @@ public final class Probers {
 			entry(TcpOptions.KIND, c -> new TcpProber(c.reactor(), c.resolver(), c.lookups(), c.policy(), c.memory())),
 			entry(UdpOptions.KIND, c -> new UdpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())),
 			entry(DnsOptions.KIND, c -> new DnsProber(c.reactor(), c.policy(), c.resolver(), c.fetcher().resolverExecutor(),
-					c.memory())));
+					c.memory())),
+			entry(UnixOptions.KIND, c -> new UnixProber(c.reactor(), c.policy(), c.memory())));
 
 	/**
 	 * One prober: its kind and how it is made for a loop.
@@ -57,7 +60,7 @@ public final class Probers {
 		this.kinds = List.copyOf(kinds);
 	}
 
-	/** The service's probers: {@code http}, {@code tcp}, {@code udp} and {@code dns}. */
+	/** The service's probers: {@code http}, {@code tcp}, {@code udp}, {@code dns} and {@code unix}. */
 	public static Probers standard() {
 		return STANDARD;
 	}
