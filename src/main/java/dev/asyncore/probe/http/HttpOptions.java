@@ -206,7 +206,14 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		boolean follow = s.bool("follow_redirects", !s.bool("no_follow_redirects", false));
 		String compression = s.string("compression", "").toLowerCase(Locale.ROOT);
 		if (!compression.isEmpty() && !Set.of("gzip", "br", "deflate", "identity").contains(compression)) {
-			throw new ModuleConfigException(s.key("compression"), "must be gzip, br, deflate or identity, was '" + compression + "'");
+			throw new ModuleConfigException(s.key("compression"),
+					"must be gzip, br, deflate or identity, was '" + compression + "'");
+		}
+		for (Map.Entry<String, String> header : headers.entrySet()) {
+			if (header.getKey().equalsIgnoreCase("Accept-Encoding") && !acceptEncodingCovers(compression, header.getValue())) {
+				throw new ModuleConfigException(s.key("headers"), "invalid configuration \"" + header.getKey() + ": "
+						+ header.getValue() + "\", \"compression: " + compression + "\"");
+			}
 		}
 		IpPreference ip = IpPreference.parse(s);
 		HttpClientConfig client = HttpClientConfig.parse(s, files);
@@ -228,6 +235,42 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		}
 		s.finish();
 		return probe;
+	}
+
+	/**
+	 * blackbox_exporter's {@code isCompressionAcceptEncodingValid}: a module's {@code compression} must
+	 * be among the encodings its own {@code Accept-Encoding} header accepts (by name or {@code *}, the
+	 * first of them in order of quality deciding, with a quality above 0); no compression or no header
+	 * is always right.
+	 */
+	static boolean acceptEncodingCovers(String compression, String acceptEncoding) {
+		if (compression.isEmpty() || acceptEncoding.isEmpty()) {
+			return true;
+		}
+		record Accepted(String encoding, double quality) {
+		}
+		List<Accepted> accepted = new ArrayList<>();
+		for (String part : acceptEncoding.split(",", -1)) {
+			int semicolon = part.lastIndexOf(';');
+			double quality = 1.0;
+			if (semicolon >= 0) {
+				String q = part.substring(semicolon + 1).strip();
+				try {
+					quality = Math.round(Double.parseDouble(q.startsWith("q=") ? q.substring(2) : q) * 1000) / 1000.0;
+				}
+				catch (NumberFormatException ex) {
+					quality = 0; // as Go's parse error
+				}
+			}
+			accepted.add(new Accepted(((semicolon >= 0) ? part.substring(0, semicolon) : part).strip(), quality));
+		}
+		accepted.sort((a, b) -> Double.compare(b.quality(), a.quality())); // stable, as Go's SliceStable
+		for (Accepted each : accepted) {
+			if (each.encoding().equals(compression) || each.encoding().equals("*")) {
+				return each.quality() > 0;
+			}
+		}
+		return false;
 	}
 
 	private static List<HeaderMatch> headerMatches(YamlSection s, String name) {

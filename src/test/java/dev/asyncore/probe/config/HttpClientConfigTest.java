@@ -63,6 +63,22 @@ class HttpClientConfigTest {
 	}
 
 	@Test
+	void compressionMustBeAmongTheEncodingsTheModulesOwnAcceptEncodingAccepts() {
+		// blackbox_exporter's isCompressionAcceptEncodingValid, its documented examples
+		for (String accepted : List.of("br, gzip", "br;q=1.0, gzip;q=0.9", "*", "identity, *;q=0.5", "gzip")) {
+			assertThat(parse("compression: gzip\nheaders: {Accept-Encoding: \"" + accepted + "\"}").module("m"))
+				.as(accepted).isNotNull();
+		}
+		for (String refused : List.of("br, identity", "gzip;q=0", "br, *;q=0")) {
+			assertThatThrownBy(() -> parse("compression: gzip\nheaders: {Accept-Encoding: \"" + refused + "\"}"))
+				.as(refused).isInstanceOf(ModuleConfigException.class)
+				.hasMessageContaining("modules.m.http.headers: invalid configuration \"Accept-Encoding: " + refused
+						+ "\", \"compression: gzip\"");
+		}
+		assertThat(parse("headers: {Accept-Encoding: br}").module("m")).as("no compression: any header").isNotNull();
+	}
+
+	@Test
 	void authorizationHasTypeBearerByDefaultAndBearerTokenIsItsShorthand() {
 		HttpClientConfig inline = client("authorization: {credentials: c-1}");
 		assertThat(inline.authorizationType()).isEqualTo("Bearer");
