@@ -25,7 +25,8 @@ import dev.asyncore.probe.ProbeMemory;
  * paused ({@link BodySink.Flow}) and the rest of what was read is decoded on the next passes, so a
  * body that inflates a thousandfold (a "gzip bomb") never holds the loop; the {@link Output} stops
  * it at its limit. The input kept between passes (at most one read and a gzip header, or brotli's
- * look-ahead) and zlib's state (or brotli's, its window as the stream declares it) are reserved from the probe's {@link ProbeMemory.Lease}. Loop thread only.
+ * look-ahead) and zlib's state (or brotli's, its window as the stream declares it) are reserved from
+ * the probe's {@link ProbeMemory.Lease}. Loop thread only.
  */
 final class BodyDecoder {
 
