@@ -27,6 +27,7 @@ import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.Prober;
 import dev.asyncore.probe.config.IpLiteral;
 import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.config.ModuleConfigException;
 import dev.asyncore.probe.target.IpText;
 import dev.asyncore.probe.tls.TlsCapture;
 import dev.asyncore.probe.tls.TlsMaterial;
@@ -101,7 +102,9 @@ public final class HttpProber implements Prober<HttpOptions> {
 				if (read instanceof RequestParts parts) {
 					return probe(http, parts, target, timeout, report, log, cancel);
 				}
-				log.error("Error creating request", "err", ((Throwable) read).getMessage());
+				// blackbox_exporter's words: body_file fails building the request, a credential file sending it
+				boolean body = read instanceof ModuleConfigException unread && unread.key().endsWith(".body_file");
+				log.error(body ? "Error creating request" : "Error for HTTP request", "err", ((Throwable) read).getMessage());
 				return CompletableFuture.completedFuture(new Outcome(false, null, (Throwable) read));
 			}, this.fetcher.reactor()::execute);
 	}

@@ -140,7 +140,7 @@ class HttpCredentialsIT {
 		HttpProber.Outcome outcome = this.prober.probe(loaded, target(), Duration.ofSeconds(10), new ProbeReport(), log)
 			.get(20, TimeUnit.SECONDS);
 		assertThat(outcome.success()).isFalse();
-		assertThat(String.join("\n", log.lines())).contains("level=error", "modules.m.http.bearer_token_file",
+		assertThat(String.join("\n", log.lines())).contains("Error for HTTP request", "modules.m.http.bearer_token_file",
 				this.dir.resolve("token").toString(), "no such file");
 		assertThat(this.seen).as("nothing was sent").isEmpty();
 	}
