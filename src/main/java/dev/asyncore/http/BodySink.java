@@ -32,7 +32,11 @@ public interface BodySink {
 	 */
 	void write(ByteBuffer data) throws IOException;
 
-	/** The body ended normally (and the sink is not paused). A {@link FetchException} is the fetch's failure. */
+	/**
+	 * The body ended normally (and the sink is not paused). A {@link FetchException} is the fetch's
+	 * failure. A sink with work left on the body's tail (a decoder bounding each pass) may pause its
+	 * {@link Flow} here: the fetch then completes only when it resumes, calling this again.
+	 */
 	default void complete() throws IOException {
 	}
 

@@ -353,14 +353,21 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 			this.endedWhilePaused = from; // the sink still works on the body: it ends when the sink resumes
 			return;
 		}
-		reportHop(from);
-		if (this.following) {
-			followRedirect(from);
-			return;
+		if (!this.hopReported) { // reported already when the sink paused in complete() for the body's tail
+			reportHop(from);
+			if (this.following) {
+				followRedirect(from);
+				return;
+			}
 		}
 		try {
 			if (this.options.sink() != null) {
 				this.options.sink().complete();
+			}
+			if (this.sinkPaused) {
+				// the sink works on the body's tail over more passes (a decoder): complete() again on resume
+				this.endedWhilePaused = from;
+				return;
 			}
 		}
 		catch (FetchException ex) {

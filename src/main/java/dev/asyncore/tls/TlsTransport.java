@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -97,14 +98,25 @@ public final class TlsTransport implements Transport {
 		engine.setUseClientMode(true);
 		SSLParameters parameters = engine.getSSLParameters();
 		parameters.setEndpointIdentificationAlgorithm("HTTPS");
-		if (!isIpLiteral(peer)) {
-			parameters.setServerNames(List.of(new SNIHostName(peer)));
-		}
+		parameters.setServerNames(serverNames(peer));
 		engine.setSSLParameters(parameters);
 		if (configure != null) {
 			configure.accept(engine);
 		}
 		return new TlsTransport(ClientTlsChannel.newBuilder(channel, engine).build(), true);
+	}
+
+	/** The SNI name of {@code peer}; none for an IP literal or what is no host name (a Unix socket's path). */
+	private static List<SNIServerName> serverNames(String peer) {
+		if (isIpLiteral(peer)) {
+			return List.of();
+		}
+		try {
+			return List.of(new SNIHostName(peer));
+		}
+		catch (IllegalArgumentException ex) {
+			return List.of(); // the name is still verified against the certificate: it fails there unless trusted blindly
+		}
 	}
 
 	/** Server side over an accepted socket; the client's SNI is available from the session. */

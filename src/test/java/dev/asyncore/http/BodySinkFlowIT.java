@@ -133,6 +133,48 @@ class BodySinkFlowIT {
 	}
 
 	@Test
+	void aSinkThatPausesInCompleteForItsTailCompletesOnResumeAndItsHopIsReportedOnce() throws Exception {
+		this.server = new RawServer((connection, index) -> {
+			this.server.readRequest(connection);
+			RawServer.write(connection, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+		});
+		List<String> events = new CopyOnWriteArrayList<>();
+		List<RequestOptions.Hop> hops = new CopyOnWriteArrayList<>();
+		BodySink.Flow[] flow = new BodySink.Flow[1];
+		BodySink tail = new BodySink() {
+
+			@Override
+			public void open(ResponseHead head, Flow given) {
+				flow[0] = given;
+			}
+
+			@Override
+			public void write(ByteBuffer data) {
+				data.position(data.limit());
+			}
+
+			@Override
+			public void complete() {
+				events.add("complete");
+				if (events.size() == 1) {
+					flow[0].pause(); // work left on the tail: the fetch waits
+				}
+			}
+
+		};
+		Fetcher fetcher = this.loop.call(() -> Fetcher.builder(this.loop.reactor()).policy(LOOPBACK).build());
+		RequestOptions request = new RequestOptions("GET", List.of(), null, null, null, null, null, false, hops::add);
+		CompletableFuture<FetchResult> result = fetcher.fetch(this.server.uri("/"), FetchOptions.get().request(request).sink(tail));
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+		passes(10);
+		assertThat(result).isNotDone();
+		this.loop.run(() -> flow[0].resume());
+		assertThat(result.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+		assertThat(events).containsExactly("complete", "complete");
+		assertThat(hops).hasSize(1);
+	}
+
+	@Test
 	void aSinksFailureEndsTheFetchWithThatFailure() throws Exception {
 		this.server = new RawServer((connection, index) -> {
 			this.server.readRequest(connection);

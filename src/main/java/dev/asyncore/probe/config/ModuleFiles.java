@@ -22,20 +22,29 @@ public interface ModuleFiles {
 	/** {@code path} as written in the module file, resolved against the file's directory when relative. */
 	Path path(String path);
 
+	/**
+	 * The bytes of {@code file} now, for an option read each time a probe needs it ({@code body_file},
+	 * a credential's {@code *_file}). Blocking I/O, never on a loop thread.
+	 * @param key the option that names the file, for the error
+	 * @throws ModuleConfigException naming {@code key}, the file and the reason if it cannot be read
+	 */
+	static byte[] readNow(String key, Path file) {
+		try {
+			return Files.readAllBytes(file);
+		}
+		catch (IOException ex) {
+			throw new ModuleConfigException(key, "cannot read '" + file + "': " + IoReason.of(ex));
+		}
+	}
+
 	/** The files of a module file in {@code base}, or (with {@code null}) of one given as text. */
 	static ModuleFiles relativeTo(Path base) {
 		return new ModuleFiles() {
 
 			@Override
 			public String read(String key, String path) {
-				Path file = path(path);
-				try {
-					String content = Files.readString(file, StandardCharsets.UTF_8);
-					return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
-				}
-				catch (IOException ex) {
-					throw new ModuleConfigException(key, "cannot read '" + file + "': " + IoReason.of(ex));
-				}
+				String content = new String(readNow(key, path(path)), StandardCharsets.UTF_8);
+				return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
 			}
 
 			@Override

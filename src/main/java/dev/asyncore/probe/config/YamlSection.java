@@ -146,6 +146,12 @@ public final class YamlSection {
 		return (value == null) ? null : Secret.of(value);
 	}
 
+	/** A list of scalars as secrets, empty if absent; the list shows each as {@code <secret>} in {@link #masked()}. */
+	public List<Secret> secretList(String name) {
+		this.secrets.add(name);
+		return strings(name).stream().map(Secret::of).toList();
+	}
+
 	public boolean bool(String name, boolean fallback) {
 		Object value = raw(name);
 		if (value == null) {
@@ -283,7 +289,10 @@ public final class YamlSection {
 		Map<String, Object> view = new LinkedHashMap<>();
 		this.values.forEach((name, value) -> {
 			YamlSection child = this.children.get(name);
-			if (value != null && this.secrets.contains(name)) {
+			if (value instanceof List<?> list && this.secrets.contains(name)) {
+				view.put(name, list.stream().map(item -> Secret.MASK).toList());
+			}
+			else if (value != null && this.secrets.contains(name)) {
 				view.put(name, Secret.MASK);
 			}
 			else if (child != null && child.present) {

@@ -18,13 +18,15 @@ import dev.asyncore.probe.ProbeMemory;
  * it whatever the response's {@code Content-Encoding} says: {@code gzip} as Go's {@code gzip.Reader}
  * (members one after another, each header and trailer checked, nothing but another member after
  * one), {@code deflate} as Go's {@code flate.NewReader}: raw DEFLATE (RFC 1951, no zlib wrapper),
- * whatever follows the final block ignored. A body that does not decode fails with Go's reason.
+ * whatever follows the final block ignored, {@code br} as brotli (RFC 7932, through {@link BrotliFeed}),
+ * whatever follows the stream ignored. A body that does not decode fails with Go's reason.
  *
  * <p>The work of one loop pass is bounded: at most {@link #SLICE} decoded bytes, then the fetch is
  * paused ({@link BodySink.Flow}) and the rest of what was read is decoded on the next passes, so a
  * body that inflates a thousandfold (a "gzip bomb") never holds the loop; the {@link Output} stops
- * it at its limit. The input kept between passes (at most one read and a gzip header) and zlib's
- * state are reserved from the probe's {@link ProbeMemory.Lease}. Loop thread only.
+ * it at its limit. The input kept between passes (at most one read and a gzip header, or brotli's
+ * look-ahead) and zlib's state (or brotli's, its window as the stream declares it) are reserved from
+ * the probe's {@link ProbeMemory.Lease}. Loop thread only.
  */
 final class BodyDecoder {
 
@@ -42,7 +44,7 @@ final class BodyDecoder {
 	/** The codings a module's {@code compression} names. */
 	enum Coding {
 
-		GZIP, DEFLATE
+		GZIP, DEFLATE, BR
 
 	}
 
@@ -82,6 +84,11 @@ final class BodyDecoder {
 	private final Runnable slice = this::slice;
 
 	private Inflater inflater;
+
+	/** The brotli decoder's feed, for {@link Coding#BR}. */
+	private BrotliFeed brotli;
+
+	private boolean windowReserved;
 
 	private byte[] out;
 
@@ -125,8 +132,28 @@ final class BodyDecoder {
 	/** The response began: zlib's state is reserved and made. */
 	void open(BodySink.Flow flow) throws FetchException {
 		this.flow = flow;
-		reserve(INFLATER_BYTES + OUTPUT_BYTES, "the decoder");
-		this.inflater = new Inflater(true); // raw DEFLATE: gzip's framing is read here
+		if (this.coding == Coding.BR) {
+			reserve(BrotliFeed.STATE_BYTES + OUTPUT_BYTES, "the decoder"); // its window once the stream declares it
+			this.brotli = new BrotliFeed(new BrotliFeed.Source() {
+
+				@Override
+				public int available() {
+					return BodyDecoder.this.end - BodyDecoder.this.start;
+				}
+
+				@Override
+				public int take(byte[] b, int off, int len) {
+					System.arraycopy(BodyDecoder.this.pending, BodyDecoder.this.start, b, off, len);
+					BodyDecoder.this.start += len;
+					return len;
+				}
+
+			});
+		}
+		else {
+			reserve(INFLATER_BYTES + OUTPUT_BYTES, "the decoder");
+			this.inflater = new Inflater(true); // raw DEFLATE: gzip's framing is read here
+		}
 		this.out = new byte[OUTPUT_BYTES];
 	}
 
@@ -145,8 +172,29 @@ final class BodyDecoder {
 		}
 	}
 
-	/** The body ended (the decoder is not paused): the stream must have ended too. */
+	/**
+	 * The body ended (the decoder is not paused): the stream must have ended too. Brotli decodes the
+	 * last of its input now, a slice per pass: while work is left the decoder stays paused and this is
+	 * called again when it resumes.
+	 */
 	void finish() throws FetchException {
+		if (this.brotli != null && !this.ended && this.state == State.DATA) {
+			this.brotli.inputEnded();
+			try {
+				run();
+			}
+			catch (FetchException ex) {
+				end();
+				throw ex;
+			}
+			catch (IOException ex) {
+				end();
+				throw new FetchException.Protocol("Decoding the body failed: " + ex, ex);
+			}
+			if (this.paused) {
+				return;
+			}
+		}
 		try {
 			String error = switch (this.state) {
 				case DONE -> null;
@@ -239,7 +287,7 @@ final class BodyDecoder {
 					if (this.allowance <= 0) {
 						return this.start < this.end || this.outputFull;
 					}
-					if (!inflate()) {
+					if (!((this.brotli != null) ? unbrotli() : inflate())) {
 						return false;
 					}
 				}
@@ -304,6 +352,44 @@ final class BodyDecoder {
 			throw corrupt("flate: corrupt input (a preset dictionary is asked for)");
 		}
 		return false; // zlib needs more input
+	}
+
+	/**
+	 * One call of the brotli decoder into the output, once it may pull ({@link BrotliFeed#ready()}); the
+	 * window its stream declares is reserved before the first.
+	 * @return whether to go on: {@code false} when it waits for input
+	 */
+	private boolean unbrotli() throws IOException {
+		if (!this.brotli.ready() || (!this.windowReserved && this.start == this.end)) {
+			return false;
+		}
+		if (!this.windowReserved) {
+			int window = BrotliFeed.window(this.pending[this.start] & 0xff);
+			if (window < 0) {
+				throw corrupt("invalid window size");
+			}
+			reserve(window, "the brotli window");
+			this.windowReserved = true;
+		}
+		int want = Math.min(this.out.length, this.allowance);
+		int n;
+		try {
+			n = this.brotli.decode(this.out, 0, want);
+		}
+		catch (IOException ex) {
+			throw corrupt(ex.getMessage());
+		}
+		if (n < 0) {
+			this.outputFull = false;
+			this.state = State.DONE;
+			return true;
+		}
+		this.outputFull = n == want;
+		this.allowance -= n;
+		if (n > 0) {
+			this.output.accept(ByteBuffer.wrap(this.out, 0, n));
+		}
+		return n > 0;
 	}
 
 	private void append(ByteBuffer data) throws FetchException {

@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import dev.asyncore.probe.config.HttpClientConfig;
 import dev.asyncore.probe.config.IpPreference;
 import dev.asyncore.probe.config.ModuleConfigException;
 import dev.asyncore.probe.config.ModuleFile;
 import dev.asyncore.probe.config.ModuleFiles;
+import dev.asyncore.probe.config.NamedFile;
 import dev.asyncore.probe.config.ProberKind;
 import dev.asyncore.probe.config.Secret;
 import dev.asyncore.probe.config.TlsConfig;
@@ -30,6 +32,7 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * @param headers request headers, in file order (the values of credential headers such as
  * {@code Authorization} or {@code X-Api-Key} are read as secrets: the module's text shows {@code <secret>})
  * @param body request body, or {@code null}
+ * @param bodyFile {@code body_file}: the request body read from it for each probe, or {@code null}
  * @param followRedirects whether redirects are followed (at most 10, as Go's client does)
  * @param failIfSsl fail when the final response came over TLS
  * @param failIfNotSsl fail when it did not
@@ -38,28 +41,26 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * @param failIfHeaderMatches fail when a header value matches
  * @param failIfHeaderNotMatches fail unless a header value matches
  * @param bodySizeLimit largest body read in bytes; 0 means the service's limit
- * @param compression {@code gzip} or {@code deflate}: sent as Accept-Encoding, and the body decoded
+ * @param compression {@code gzip}, {@code br} or {@code deflate}: sent as Accept-Encoding, and the body decoded
  * so whatever its Content-Encoding says ({@code deflate} as raw DEFLATE, as Go reads it); empty for
  * none (or {@code identity})
  * @param ipProtocol {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
- * @param basicAuthUser user name of {@code basic_auth}, or {@code null}
- * @param basicAuthPassword its password ({@code password} or the content of {@code password_file}),
- * {@code null} without {@code basic_auth}
- * @param bearerToken {@code bearer_token} (or the content of {@code bearer_token_file}), or {@code null}
+ * @param client {@code basic_auth}, {@code bearer_token}, {@code authorization} and {@code http_headers},
+ * their files read for each probe
  * @param tls the {@code tls_config}
  * @param tlsMaterial the {@code tls_config}'s loaded key and trust material, or {@code null} to use the
  * fetcher's TLS context (then the certificate gauges come only from a completed handshake)
  */
 public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpVersions, String method,
-		Map<String, String> headers, String body, boolean followRedirects, boolean failIfSsl, boolean failIfNotSsl,
+		Map<String, String> headers, String body, NamedFile bodyFile, boolean followRedirects, boolean failIfSsl, boolean failIfNotSsl,
 		List<Pattern> failIfBodyMatches, List<Pattern> failIfBodyNotMatches, List<HeaderMatch> failIfHeaderMatches,
 		List<HeaderMatch> failIfHeaderNotMatches, long bodySizeLimit, String compression, IpPreference ipProtocol,
-		String basicAuthUser, Secret basicAuthPassword, Secret bearerToken, TlsConfig tls, TlsMaterial tlsMaterial) {
+		HttpClientConfig client, TlsConfig tls, TlsMaterial tlsMaterial) {
 
 	/** blackbox_exporter's defaults: GET, 2xx, follow redirects, prefer IPv6 and fall back; the fetcher's TLS context. */
-	public static final HttpOptions DEFAULT = new HttpOptions(Set.of(), List.of(), "GET", Map.of(), null, true, false,
-			false, List.of(), List.of(), List.of(), List.of(), 0, "", IpPreference.DEFAULT, null, null, null, TlsConfig.DEFAULT,
-			null);
+	public static final HttpOptions DEFAULT = new HttpOptions(Set.of(), List.of(), "GET", Map.of(), null, null, true,
+			false, false, List.of(), List.of(), List.of(), List.of(), 0, "", IpPreference.DEFAULT, HttpClientConfig.NONE,
+			TlsConfig.DEFAULT, null);
 
 	/**
 	 * The {@code http} prober in the module file: its section read by {@link #parse}, its
@@ -85,18 +86,18 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 
 	/** These options with {@code codes} as {@code valid_status_codes}. */
 	public HttpOptions withValidStatusCodes(Set<Integer> codes) {
-		return new HttpOptions(codes, this.validHttpVersions, this.method, this.headers, this.body, this.followRedirects,
-				this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
+		return new HttpOptions(codes, this.validHttpVersions, this.method, this.headers, this.body, this.bodyFile,
+				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.basicAuthUser, this.basicAuthPassword, this.bearerToken, this.tls, this.tlsMaterial);
+				this.ipProtocol, this.client, this.tls, this.tlsMaterial);
 	}
 
 	/** These options with {@code material} as the {@code tls_config}'s loaded material. */
 	public HttpOptions withTlsMaterial(TlsMaterial material) {
-		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, this.headers, this.body,
+		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, this.headers, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.basicAuthUser, this.basicAuthPassword, this.bearerToken, this.tls, material);
+				this.ipProtocol, this.client, this.tls, material);
 	}
 
 	/**
@@ -116,10 +117,10 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 			}
 		});
 		withHost.put("Host", hostname);
-		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, withHost, this.body,
+		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, withHost, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.basicAuthUser, this.basicAuthPassword, this.bearerToken, this.tls, this.tlsMaterial);
+				this.ipProtocol, this.client, this.tls, this.tlsMaterial);
 	}
 
 	/**
@@ -141,6 +142,27 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return null;
 	}
 
+	/** User name of {@code basic_auth} as the module file loaded, or {@code null}. */
+	public String basicAuthUser() {
+		return (this.client.username() != null) ? this.client.username().loaded().reveal() : null;
+	}
+
+	/** Password of {@code basic_auth} as the module file loaded, {@code null} without {@code basic_auth}. */
+	public Secret basicAuthPassword() {
+		return (this.client.password() != null) ? this.client.password().loaded() : null;
+	}
+
+	/** {@code bearer_token} (or {@code bearer_token_file}'s content as loaded), or {@code null}. */
+	public Secret bearerToken() {
+		return (this.client.credentials() != null && "Bearer".equals(this.client.authorizationType()))
+				? this.client.credentials().loaded() : null;
+	}
+
+	/** Whether a probe reads files for its request ({@code body_file}, credentials' files): then off its loop thread. */
+	boolean readsFiles() {
+		return this.bodyFile != null || this.client.readsFiles();
+	}
+
 	/** Whether {@code status} counts as success. */
 	public boolean validStatus(int status) {
 		return this.validStatusCodes.isEmpty() ? (status >= 200 && status < 300) : this.validStatusCodes.contains(status);
@@ -154,7 +176,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 	static HttpOptions parse(YamlSection s, ModuleFiles files) {
 		s.unsupported("probes go direct; no proxy", "proxy_url", "no_proxy", "proxy_from_environment",
 				"proxy_connect_header", "skip_resolve_phase_with_proxy")
-			.unsupported("not implemented", "oauth2", "authorization", "body_file", "http_headers", "enable_http3",
+			.unsupported("not implemented", "oauth2", "enable_http3",
 					"fail_if_body_json_matches_cel", "fail_if_body_json_not_matches_cel")
 			.unsupported("probes speak HTTP/1.1", "enable_http2")
 			.unsupported("credentials come from the module file or *_file", "credentials_file");
@@ -183,43 +205,29 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		}
 		boolean follow = s.bool("follow_redirects", !s.bool("no_follow_redirects", false));
 		String compression = s.string("compression", "").toLowerCase(Locale.ROOT);
-		if (!compression.isEmpty() && !Set.of("gzip", "deflate", "identity").contains(compression)) {
-			throw new ModuleConfigException(s.key("compression"), "must be gzip, deflate or identity, was '" + compression + "'");
+		if (!compression.isEmpty() && !Set.of("gzip", "br", "deflate", "identity").contains(compression)) {
+			throw new ModuleConfigException(s.key("compression"),
+					"must be gzip, br, deflate or identity, was '" + compression + "'");
+		}
+		for (Map.Entry<String, String> header : headers.entrySet()) {
+			if (header.getKey().equalsIgnoreCase("Accept-Encoding") && !acceptEncodingCovers(compression, header.getValue())) {
+				throw new ModuleConfigException(s.key("headers"), "invalid configuration \"" + header.getKey() + ": "
+						+ header.getValue() + "\", \"compression: " + compression + "\"");
+			}
 		}
 		IpPreference ip = IpPreference.parse(s);
-		String user = null;
-		Secret password = null;
-		YamlSection basic = s.section("basic_auth");
-		if (!basic.keys().isEmpty()) {
-			user = basic.string("username", "");
-			password = basic.secret("password");
-			String passwordFile = basic.string("password_file", null);
-			if (password != null && passwordFile != null) {
-				throw new ModuleConfigException(basic.key("password_file"), "set password or password_file, not both");
-			}
-			if (passwordFile != null) {
-				password = Secret.of(files.read(basic.key("password_file"), passwordFile));
-			}
-			password = (password == null) ? Secret.of("") : password;
-			basic.finish();
-		}
-		Secret token = s.secret("bearer_token");
-		String tokenFile = s.string("bearer_token_file", null);
-		if (token != null && tokenFile != null) {
-			throw new ModuleConfigException(s.key("bearer_token_file"), "set bearer_token or bearer_token_file, not both");
-		}
-		if (tokenFile != null) {
-			token = Secret.of(files.read(s.key("bearer_token_file"), tokenFile));
-		}
-		if (token != null && user != null) {
-			throw new ModuleConfigException(s.key("bearer_token"), "set basic_auth or bearer_token, not both");
+		HttpClientConfig client = HttpClientConfig.parse(s, files);
+		String body = s.string("body", null);
+		NamedFile bodyFile = NamedFile.parse(s, "body_file", files);
+		if (body != null && !body.isEmpty() && bodyFile != null) {
+			throw new ModuleConfigException(s.key("body_file"), "setting body and body_file both are not allowed");
 		}
 		HttpOptions probe = new HttpOptions(codes, s.strings("valid_http_versions"), method, headers,
-				s.string("body", null), follow, s.bool("fail_if_ssl", false), s.bool("fail_if_not_ssl", false),
+				body, bodyFile, follow, s.bool("fail_if_ssl", false), s.bool("fail_if_not_ssl", false),
 				s.regexps("fail_if_body_matches_regexp"), s.regexps("fail_if_body_not_matches_regexp"),
 				headerMatches(s, "fail_if_header_matches"), headerMatches(s, "fail_if_header_not_matches"),
 				s.size("body_size_limit"), compression.equals("identity") ? "" : compression, ip,
-				user, password, token, TlsConfig.parse(s.section("tls_config"), files), null);
+				client, TlsConfig.parse(s.section("tls_config"), files), null);
 		for (String version : probe.validHttpVersions) {
 			if (!version.matches("HTTP/(1\\.0|1\\.1|2(\\.0)?|3(\\.0)?)")) {
 				throw new ModuleConfigException(s.key("valid_http_versions"), "'" + version + "' is not HTTP/1.0, HTTP/1.1 or HTTP/2.0");
@@ -227,6 +235,42 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		}
 		s.finish();
 		return probe;
+	}
+
+	/**
+	 * blackbox_exporter's {@code isCompressionAcceptEncodingValid}: a module's {@code compression} must
+	 * be among the encodings its own {@code Accept-Encoding} header accepts (by name or {@code *}, the
+	 * first of them in order of quality deciding, with a quality above 0); no compression or no header
+	 * is always right.
+	 */
+	static boolean acceptEncodingCovers(String compression, String acceptEncoding) {
+		if (compression.isEmpty() || acceptEncoding.isEmpty()) {
+			return true;
+		}
+		record Accepted(String encoding, double quality) {
+		}
+		List<Accepted> accepted = new ArrayList<>();
+		for (String part : acceptEncoding.split(",", -1)) {
+			int semicolon = part.lastIndexOf(';');
+			double quality = 1.0;
+			if (semicolon >= 0) {
+				String q = part.substring(semicolon + 1).strip();
+				try {
+					quality = Math.round(Double.parseDouble(q.startsWith("q=") ? q.substring(2) : q) * 1000) / 1000.0;
+				}
+				catch (NumberFormatException ex) {
+					quality = 0; // as Go's parse error
+				}
+			}
+			accepted.add(new Accepted(((semicolon >= 0) ? part.substring(0, semicolon) : part).strip(), quality));
+		}
+		accepted.sort((a, b) -> Double.compare(b.quality(), a.quality())); // stable, as Go's SliceStable
+		for (Accepted each : accepted) {
+			if (each.encoding().equals(compression) || each.encoding().equals("*")) {
+				return each.quality() > 0;
+			}
+		}
+		return false;
 	}
 
 	private static List<HeaderMatch> headerMatches(YamlSection s, String name) {

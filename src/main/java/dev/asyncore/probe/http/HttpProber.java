@@ -3,13 +3,10 @@ package dev.asyncore.probe.http;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,6 +29,7 @@ import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.Prober;
 import dev.asyncore.probe.config.IpLiteral;
 import dev.asyncore.probe.config.IpPreference;
+import dev.asyncore.probe.config.ModuleConfigException;
 import dev.asyncore.probe.target.IpText;
 import dev.asyncore.probe.tls.TlsCapture;
 import dev.asyncore.probe.tls.TlsMaterial;
@@ -96,6 +94,25 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	private CompletableFuture<Outcome> probe(HttpOptions http, String target, Duration timeout, ProbeReport report,
 			ProbeLog log, CompletionStage<Void> cancel) {
+		if (!http.readsFiles()) {
+			return probe(http, RequestParts.of(http), target, timeout, report, log, cancel);
+		}
+		// body_file and the credentials' files are read for each probe, off the loop, as Prometheus reads them
+		return CompletableFuture.supplyAsync(() -> RequestParts.of(http), this.fetcher.resolverExecutor())
+			.handle((parts, error) -> (error == null) ? parts : (error.getCause() != null) ? error.getCause() : error)
+			.thenComposeAsync((read) -> {
+				if (read instanceof RequestParts parts) {
+					return probe(http, parts, target, timeout, report, log, cancel);
+				}
+				// blackbox_exporter's words: body_file fails building the request, a credential file sending it
+				boolean body = read instanceof ModuleConfigException unread && unread.key().endsWith(".body_file");
+				log.error(body ? "Error creating request" : "Error for HTTP request", "err", ((Throwable) read).getMessage());
+				return CompletableFuture.completedFuture(new Outcome(false, null, (Throwable) read));
+			}, this.fetcher.reactor()::execute);
+	}
+
+	private CompletableFuture<Outcome> probe(HttpOptions http, RequestParts parts, String target, Duration timeout,
+			ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
 		HttpGauges metrics = new HttpGauges(report);
 		URI uri;
 		try {
@@ -131,7 +148,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 			}
 		};
 		List<RequestOptions.Hop> hops = new ArrayList<>();
-		RequestOptions request = new RequestOptions(http.method(), headers(http), body(http), context,
+		RequestOptions request = new RequestOptions(http.method(), parts.headers(), parts.body(), context,
 				(material != null) ? material.engineSetup() : null, http.serverName(), resolution, true, hops::add);
 		ProbeMemory.Lease lease = this.memory.lease();
 		if ("https".equalsIgnoreCase(uri.getScheme())) {
@@ -189,6 +206,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 		BodyDecoder.Coding coding = switch (http.compression()) {
 			case "gzip" -> BodyDecoder.Coding.GZIP;
 			case "deflate" -> BodyDecoder.Coding.DEFLATE;
+			case "br" -> BodyDecoder.Coding.BR;
 			default -> null;
 		};
 		long limit = (http.bodySizeLimit() > 0) ? http.bodySizeLimit() : this.policy.maxBodySize();
@@ -205,28 +223,6 @@ public final class HttpProber implements Prober<HttpOptions> {
 		// the body's limit is ProbeBody's, on what the probe reads after decoding, as blackbox_exporter's
 		// MaxBytesReader: the response is still reported; what is read and not kept is not held
 		return builder.maxBodySize(Long.MAX_VALUE).build();
-	}
-
-	private static List<Map.Entry<String, String>> headers(HttpOptions http) {
-		List<Map.Entry<String, String>> headers = new ArrayList<>();
-		boolean acceptEncoding = http.headers().keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Accept-Encoding"));
-		if (!http.compression().isEmpty() && !acceptEncoding) {
-			headers.add(Map.entry("Accept-Encoding", http.compression()));
-		}
-		if (http.basicAuthUser() != null) {
-			String pair = http.basicAuthUser() + ":" + http.basicAuthPassword().reveal();
-			headers.add(Map.entry("Authorization",
-					"Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8))));
-		}
-		else if (http.bearerToken() != null) {
-			headers.add(Map.entry("Authorization", "Bearer " + http.bearerToken().reveal()));
-		}
-		http.headers().forEach((name, value) -> headers.add(Map.entry(name, value)));
-		return headers;
-	}
-
-	private static byte[] body(HttpOptions http) {
-		return (http.body() != null) ? http.body().getBytes(StandardCharsets.UTF_8) : null;
 	}
 
 	/**

@@ -20,6 +20,8 @@ import dev.asyncore.probe.tcp.TcpOptions;
 import dev.asyncore.probe.tcp.TcpProber;
 import dev.asyncore.probe.udp.UdpOptions;
 import dev.asyncore.probe.udp.UdpProber;
+import dev.asyncore.probe.unix.UnixOptions;
+import dev.asyncore.probe.unix.UnixProber;
 
 /**
  * The one table from prober name to prober, as blackbox_exporter's {@code prober.Probers} map:
@@ -36,7 +38,8 @@ public final class Probers {
 			entry(UdpOptions.KIND, c -> new UdpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())),
 			entry(DnsOptions.KIND, c -> new DnsProber(c.reactor(), c.policy(), c.resolver(), c.fetcher().resolverExecutor(),
 					c.memory())),
-			entry(IcmpOptions.KIND, c -> new IcmpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())));
+			entry(IcmpOptions.KIND, c -> new IcmpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())),
+			entry(UnixOptions.KIND, c -> new UnixProber(c.reactor(), c.policy(), c.memory())));
 
 	/**
 	 * One prober: its kind and how it is made for a loop.
@@ -60,7 +63,7 @@ public final class Probers {
 		this.kinds = List.copyOf(kinds);
 	}
 
-	/** The service's probers: {@code http}, {@code tcp}, {@code udp} and {@code dns}. */
+	/** The service's probers: {@code http}, {@code tcp}, {@code udp}, {@code dns} and {@code unix}. */
 	public static Probers standard() {
 		return STANDARD;
 	}

@@ -60,9 +60,8 @@ public record TcpOptions(List<QueryResponse> queryResponse, boolean tls, TlsConf
 		if (this.tlsConfig.serverName() != null) {
 			return this;
 		}
-		TlsConfig c = this.tlsConfig;
-		return new TcpOptions(this.queryResponse, this.tls, new TlsConfig(c.caFile(), c.certFile(), c.keyFile(), hostname,
-				c.insecureSkipVerify(), c.minVersion(), c.maxVersion()), this.ipProtocol, this.sourceIpAddress, this.tlsMaterial);
+		return new TcpOptions(this.queryResponse, this.tls, this.tlsConfig.withServerName(hostname), this.ipProtocol,
+				this.sourceIpAddress, this.tlsMaterial);
 	}
 
 	static TcpOptions parse(YamlSection s, ModuleFiles files) {

@@ -1,5 +1,7 @@
 package dev.asyncore.probe.tcp;
 
+import java.net.Inet6Address;
+import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,13 +15,14 @@ import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.Prober;
 import dev.asyncore.probe.config.TlsConfig;
+import dev.asyncore.probe.dialogue.QueryDialogue;
 import dev.asyncore.probe.dialogue.QueryScript;
 import dev.asyncore.probe.target.TargetAddress;
 import dev.asyncore.probe.tls.TlsMaterial;
 
 /**
  * blackbox_exporter's tcp prober on one loop: resolve {@code host:port} (preferred family, fallback),
- * connect, optionally TLS, then the module's {@code query_response} dialogue ({@link TcpDialogue}).
+ * connect, optionally TLS, then the module's {@code query_response} dialogue ({@link QueryDialogue}).
  * Metrics are blackbox_exporter's ({@code probe_ip_protocol}, {@code probe_ip_addr_hash},
  * {@code probe_dns_lookup_time_seconds}, {@code probe_failed_due_to_regex}, the TLS gauges) plus
  * {@code probe_tcp_duration_seconds{phase="connect"|"tls"}}. Loop thread of its reactor.
@@ -59,8 +62,10 @@ public final class TcpProber implements Prober<TcpOptions> {
 		ProbeMemory.Lease lease = this.memory.lease();
 		return TargetAddress.resolveThen(target, tcp.ipProtocol(), this.resolver,
 				this.resolverExecutor, this.policy, this.reactor, timeout, report, log, cancel,
-				(parsed, address, budget) -> TcpDialogue.start(this.reactor, tcp, tls,
-						(tcp.tlsConfig().serverName() != null) ? tcp.tlsConfig().serverName() : parsed.host(), address,
+				(parsed, address, budget) -> QueryDialogue.start(this.reactor, new QueryDialogue.Endpoint("TCP", address,
+						(address.getAddress() instanceof Inet6Address) ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET,
+						tcp.sourceIpAddress(), tcp.tls(), tcp.queryResponse()), tls,
+						(tcp.tlsConfig().serverName() != null) ? tcp.tlsConfig().serverName() : parsed.host(),
 						budget, report, log, lease, cancel))
 			.whenComplete((success, error) -> lease.close());
 	}

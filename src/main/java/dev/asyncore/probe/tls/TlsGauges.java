@@ -1,5 +1,6 @@
 package dev.asyncore.probe.tls;
 
+import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -14,7 +15,8 @@ import dev.asyncore.probe.ProbeReport;
 /**
  * The certificate gauges every TLS-speaking prober reports, under blackbox_exporter's names:
  * {@code probe_ssl_earliest_cert_expiry}, {@code probe_ssl_last_chain_expiry_timestamp_seconds},
- * {@code probe_ssl_last_chain_info} and {@code probe_tls_version_info}. Loop thread only.
+ * {@code probe_ssl_last_chain_info} (with the newest release's {@code serialnumber} label) and
+ * {@code probe_tls_version_info}. Loop thread only.
  */
 public final class TlsGauges {
 
@@ -36,12 +38,27 @@ public final class TlsGauges {
 		X509Certificate leaf = chain.get(0);
 		report.gauge("probe_ssl_last_chain_info", "Contains SSL leaf certificate information", 1,
 				"fingerprint_sha256", fingerprint(leaf), "issuer", leaf.getIssuerX500Principal().getName(),
+				"serialnumber", serialNumber(leaf.getSerialNumber()), // labels in name order, as Go's client writes them
 				"subject", leaf.getSubjectX500Principal().getName(), "subjectalternative", alternativeNames(leaf));
 		if (capture.protocol() != null) {
 			report.gauge("probe_tls_version_info", "Returns the TLS version used or NaN when unknown", 1,
 					"version", capture.protocol().replace("TLSv", "TLS "));
 		}
 		return true;
+	}
+
+	/**
+	 * The serial number as blackbox_exporter's newest release renders it ({@code fmt.Sprintf("%x",
+	 * serial.Bytes())}): its magnitude's big-endian bytes in lower-case hex, two digits each, so a
+	 * leading zero digit stays ({@code 0a1b}); no sign byte; empty for 0.
+	 */
+	static String serialNumber(BigInteger serial) {
+		byte[] bytes = serial.abs().toByteArray();
+		int from = 0;
+		while (from < bytes.length && bytes[from] == 0) {
+			from++; // Java's sign byte (and a zero serial's only byte); Go's Bytes() has neither
+		}
+		return HexFormat.of().formatHex(bytes, from, bytes.length);
 	}
 
 	private static String fingerprint(X509Certificate certificate) {

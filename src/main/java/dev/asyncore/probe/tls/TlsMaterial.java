@@ -1,7 +1,8 @@
 package dev.asyncore.probe.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
@@ -65,10 +67,11 @@ public final class TlsMaterial {
 	public static TlsMaterial load(TlsConfig config, String key) {
 		try {
 			KeyStore trustStore = null;
-			if (config.caFile() != null) {
+			if (config.caFile() != null || config.ca() != null) {
 				trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
 				trustStore.load(null, null);
-				List<Certificate> cas = certificates(config.caFile(), key + ".ca_file");
+				List<Certificate> cas = (config.ca() != null) ? certificates(Pem.inline(config.ca(), key + ".ca"))
+						: certificates(Pem.file(config.caFile(), key + ".ca_file"));
 				for (int i = 0; i < cas.size(); i++) {
 					trustStore.setCertificateEntry("ca-" + i, cas.get(i));
 				}
@@ -77,9 +80,11 @@ public final class TlsMaterial {
 			tmf.init(trustStore);
 			X509ExtendedTrustManager trust = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
 			KeyManager[] keys = null;
-			if (config.certFile() != null) {
-				List<Certificate> chain = certificates(config.certFile(), key + ".cert_file");
-				PrivateKey privateKey = privateKey(config.keyFile(), key + ".key_file");
+			if (config.clientCertificate()) {
+				List<Certificate> chain = certificates((config.cert() != null) ? Pem.inline(config.cert(), key + ".cert")
+						: Pem.file(config.certFile(), key + ".cert_file"));
+				PrivateKey privateKey = privateKey((config.key() != null) ? Pem.inline(config.key().reveal(), key + ".key")
+						: Pem.file(config.keyFile(), key + ".key_file"));
 				KeyStore keyStore = KeyStore.getInstance("PKCS12");
 				keyStore.load(null, null);
 				keyStore.setKeyEntry("client", privateKey, new char[0], chain.toArray(new Certificate[0]));
@@ -134,30 +139,51 @@ public final class TlsMaterial {
 			.toArray(String[]::new);
 	}
 
-	private static List<Certificate> certificates(Path file, String key) throws IOException, GeneralSecurityException {
+	/** PEM text with where it came from: the option's key and, for a file, its path. */
+	private record Pem(String text, String key, String where) {
+
+		static Pem inline(String text, String key) {
+			return new Pem(text, key, "the inline PEM");
+		}
+
+		static Pem file(Path file, String key) throws IOException {
+			try {
+				return new Pem(Files.readString(file, StandardCharsets.ISO_8859_1), key, "'" + file + "'");
+			}
+			catch (NoSuchFileException ex) {
+				throw new ModuleConfigException(key, "file '" + file + "' does not exist");
+			}
+		}
+
+	}
+
+	private static List<Certificate> certificates(Pem pem) throws GeneralSecurityException {
 		List<Certificate> certificates = new ArrayList<>();
 		CertificateFactory factory = CertificateFactory.getInstance("X.509");
-		try (InputStream in = Files.newInputStream(file)) {
-			certificates.addAll(factory.generateCertificates(in));
-		}
-		catch (NoSuchFileException ex) {
-			throw new ModuleConfigException(key, "file '" + file + "' does not exist");
+		Matcher m = PEM.matcher(pem.text());
+		while (m.find()) {
+			if (m.group(1).equals("CERTIFICATE")) {
+				byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+				certificates.add(factory.generateCertificate(new ByteArrayInputStream(der)));
+			}
 		}
 		if (certificates.isEmpty()) {
-			throw new ModuleConfigException(key, "'" + file + "' holds no PEM certificate");
+			try { // DER, or whatever else the JDK's factory reads, as a file could hold before inline PEM came
+				certificates.addAll(factory.generateCertificates(
+						new ByteArrayInputStream(pem.text().getBytes(StandardCharsets.ISO_8859_1))));
+			}
+			catch (CertificateException ex) {
+				// none: said below
+			}
+		}
+		if (certificates.isEmpty()) {
+			throw new ModuleConfigException(pem.key(), pem.where() + " holds no PEM certificate");
 		}
 		return certificates;
 	}
 
-	private static PrivateKey privateKey(Path file, String key) throws IOException {
-		String text;
-		try {
-			text = Files.readString(file);
-		}
-		catch (NoSuchFileException ex) {
-			throw new ModuleConfigException(key, "file '" + file + "' does not exist");
-		}
-		Matcher m = PEM.matcher(text);
+	private static PrivateKey privateKey(Pem pem) {
+		Matcher m = PEM.matcher(pem.text());
 		while (m.find()) {
 			if (!m.group(1).equals("PRIVATE KEY")) {
 				continue;
@@ -172,7 +198,7 @@ public final class TlsMaterial {
 				}
 			}
 		}
-		throw new ModuleConfigException(key, "'" + file + "' holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY); "
+		throw new ModuleConfigException(pem.key(), pem.where() + " holds no unencrypted PKCS#8 key (BEGIN PRIVATE KEY); "
 				+ "convert it with openssl pkcs8 -topk8 -nocrypt");
 	}
 

@@ -183,9 +183,9 @@ class DnsOptionsTest {
 		fails(tcp + "tls_config: {cert_file: /nonexistent/c.pem}\n", "modules.d.dns.tls_config.cert_file",
 				"cert_file and key_file go together");
 		fails(tcp + "tls_config: {min_version: TLS14}\n", "modules.d.dns.tls_config.min_version", "TLS10, TLS11, TLS12 or TLS13");
-		// issue 26: an option blackbox_exporter has and this service lacks loads; each probe fails saying why
+		// issue 25: inline PEM is read; text that is not PEM is named, and each probe fails saying why
 		assertThat(ModuleFile.parse("modules:\n  d:\n    prober: dns\n    dns:\n" + (tcp + "tls_config: {ca: inline}\n").indent(6),
-				null, KINDS).module("d").unavailable()).contains("modules.d.dns.tls_config.ca").contains("inline PEM is not read");
+				null, KINDS).unavailable().get("d")).contains("modules.d.dns.tls_config.ca").contains("holds no PEM certificate");
 		fails(tcp + "tls_config: {server_nmae: x}\n", "modules.d.dns.tls_config.server_nmae", "unknown key");
 	}
 

@@ -149,11 +149,14 @@ class TcpModuleFileTest {
 
 	@Test
 	void otherBlackboxProbersLoadAndSayTheyAreNotImplemented() {
-		// issue 26: they load (icmp is a prober of the table now: IcmpOptionsTest) (Debian's stock file has them) and each of their probes fails saying why
-		for (String prober : new String[] { "grpc", "unix", "websocket" }) {
+		// issue 26: they load (Debian's stock file has them) and each of their probes fails saying why;
+		// icmp and unix are probers of the table now (IcmpOptionsTest, UnixProberIT)
+		for (String prober : new String[] { "grpc", "websocket" }) {
 			assertThat(ModuleFile.parse("modules:\n  m:\n    prober: " + prober + "\n", null, KINDS).module("m").unavailable())
 				.contains("prober " + prober).contains("does not implement yet");
 		}
+		// issue 25: unix is implemented (dev.asyncore.probe.unix)
+		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: unix\n", null, KINDS).module("m").unavailable()).isNull();
 		assertThatThrownBy(() -> ModuleFile.parse("modules:\n  m:\n    prober: sctp\n", null, KINDS))
 			.hasMessageContaining("unknown prober 'sctp'");
 	}

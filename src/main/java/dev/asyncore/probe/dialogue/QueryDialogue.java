@@ -1,10 +1,11 @@
-package dev.asyncore.probe.tcp;
+package dev.asyncore.probe.dialogue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,7 +25,7 @@ import dev.asyncore.core.TimerHandle;
 import dev.asyncore.probe.ProbeLog;
 import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.ProbeReport;
-import dev.asyncore.probe.dialogue.QueryScript;
+import dev.asyncore.probe.config.QueryResponse;
 import dev.asyncore.probe.target.IpText;
 import dev.asyncore.probe.tls.TlsCapture;
 import dev.asyncore.probe.tls.TlsChat;
@@ -32,7 +34,8 @@ import dev.asyncore.probe.tls.TlsMaterial;
 import dev.asyncore.tls.TlsTransport;
 
 /**
- * One tcp probe's connection: blackbox_exporter's {@code query_response} as an asynchat dialogue.
+ * One stream probe's connection (tcp, or unix over AF_UNIX): blackbox_exporter's {@code query_response}
+ * as an asynchat dialogue.
  * Each {@code expect} is a framing step (terminator {@code \n}, lines read until one matches),
  * {@code expect_bytes} a count terminator, {@code send} a push, {@code starttls} a
  * {@link TlsTransport} installed once what was sent has left. Input is bounded: a line may hold
@@ -42,7 +45,7 @@ import dev.asyncore.tls.TlsTransport;
  * (reserved at its bound when the first step reads) and the TLS buffers are reserved from the
  * probe's {@link ProbeMemory.Lease}; a refusal fails the probe. Loop thread only.
  */
-final class TcpDialogue extends TlsChat {
+public final class QueryDialogue extends TlsChat {
 
 	/** Go's {@code bufio.MaxScanTokenSize}: a line and its new line must fit in this. */
 	static final int MAX_LINE = 64 * 1024;
@@ -56,7 +59,20 @@ final class TcpDialogue extends TlsChat {
 		CONNECTING, HANDSHAKE, LINE, BYTES, FLUSH_FOR_TLS, FLUSH_TO_END, ENDED
 	}
 
-	private final TcpOptions probe;
+	/**
+	 * Where and how a dialogue connects.
+	 * @param kind the prober's word in log lines: {@code TCP} ("Dialing TCP with TLS") or {@code unix}
+	 * @param address an {@link InetSocketAddress} or a {@link java.net.UnixDomainSocketAddress}
+	 * @param family the socket's family for {@code address}
+	 * @param source the local address to bind first, or {@code null}
+	 * @param tls whether TLS starts at once
+	 * @param steps the module's {@code query_response}
+	 */
+	public record Endpoint(String kind, SocketAddress address, ProtocolFamily family, InetAddress source, boolean tls,
+			List<QueryResponse> steps) {
+	}
+
+	private final Endpoint probe;
 
 	private final TlsMaterial tls;
 
@@ -96,7 +112,7 @@ final class TcpDialogue extends TlsChat {
 
 	private boolean tlsReserved;
 
-	private TcpDialogue(Reactor reactor, TcpOptions probe, TlsMaterial tls, String serverName, ProbeReport report,
+	private QueryDialogue(Reactor reactor, Endpoint probe, TlsMaterial tls, String serverName, ProbeReport report,
 			ProbeLog log, ProbeMemory.Lease lease) {
 		super(reactor);
 		this.probe = probe;
@@ -105,33 +121,32 @@ final class TcpDialogue extends TlsChat {
 		this.report = report;
 		this.log = log;
 		this.lease = lease;
-		this.script = new QueryScript(probe.queryResponse(), report, log);
+		this.script = new QueryScript(probe.steps(), report, log);
 	}
 
 	/**
-	 * Connects to {@code address} and runs the dialogue. Loop thread.
-	 * @param serverName the name TLS sends and verifies: {@code server_name} or the target's host
+	 * Connects to the endpoint's address and runs the dialogue. Loop thread.
+	 * @param serverName the name TLS sends and verifies: {@code server_name}, the target's host, or
+	 * (unix) the socket's path, as Go's {@code tls.Dial} takes it from the address
 	 * @param lease the probe's share of the probe memory
 	 * @return whether every step passed; never completes exceptionally
 	 */
-	static CompletableFuture<Boolean> start(Reactor reactor, TcpOptions probe, TlsMaterial tls, String serverName,
-			InetSocketAddress address, Duration budget, ProbeReport report, ProbeLog log, ProbeMemory.Lease lease,
-			CompletionStage<Void> cancel) {
-		TcpDialogue dialogue = new TcpDialogue(reactor, probe, tls, serverName, report, log, lease);
+	public static CompletableFuture<Boolean> start(Reactor reactor, Endpoint endpoint, TlsMaterial tls, String serverName,
+			Duration budget, ProbeReport report, ProbeLog log, ProbeMemory.Lease lease, CompletionStage<Void> cancel) {
+		QueryDialogue dialogue = new QueryDialogue(reactor, endpoint, tls, serverName, report, log, lease);
 		dialogue.deadline = reactor.schedule(budget, dialogue::timedOut);
-		log.info(probe.tls() ? "Dialing TCP with TLS" : "Dialing TCP without TLS");
+		log.info("Dialing " + endpoint.kind() + (endpoint.tls() ? " with TLS" : " without TLS"));
 		try {
-			dialogue.createSocket((address.getAddress() instanceof Inet6Address) ? StandardProtocolFamily.INET6
-					: StandardProtocolFamily.INET);
-			InetAddress source = probe.sourceIpAddress();
+			dialogue.createSocket(endpoint.family());
+			InetAddress source = endpoint.source();
 			if (source != null) {
 				log.info("Using local address", "srcIP", IpText.of(source));
 				dialogue.bind(new InetSocketAddress(source, 0));
 			}
-			dialogue.connect(address);
+			dialogue.connect(endpoint.address());
 		}
 		catch (IOException | RuntimeException ex) {
-			dialogue.fail("Error dialing TCP", ex);
+			dialogue.fail("Error dialing " + endpoint.kind(), ex);
 		}
 		cancel.thenRun(() -> dialogue.handleError(new IOException("operation was canceled")));
 		return dialogue.result;
@@ -226,8 +241,9 @@ final class TcpDialogue extends TlsChat {
 		this.phase = Phase.HANDSHAKE;
 		this.tlsStart = System.nanoTime();
 		try {
+			int port = (remoteAddress() instanceof InetSocketAddress inet) ? inet.getPort() : -1;
 			startTls(TlsTransport.client((SocketChannel) channel(), this.tls.newContext(this.capture),
-					this.serverName, ((InetSocketAddress) remoteAddress()).getPort(), this.tls.engineSetup()));
+					this.serverName, port, this.tls.engineSetup()));
 		}
 		catch (GeneralSecurityException | RuntimeException ex) {
 			fail("Failed to create TLS configuration", ex);
@@ -336,7 +352,7 @@ final class TcpDialogue extends TlsChat {
 				}
 				// else: the peer only ended its output; what is queued still goes out
 			}
-			case CONNECTING -> fail("Error dialing TCP", new IOException("connection closed"));
+			case CONNECTING -> fail("Error dialing " + this.probe.kind(), new IOException("connection closed"));
 			case HANDSHAKE -> fail(handshakeFailure(), new IOException("EOF"));
 			case FLUSH_FOR_TLS -> fail("Failed to send", new IOException("connection closed before STARTTLS"));
 			case ENDED -> close();
@@ -347,7 +363,7 @@ final class TcpDialogue extends TlsChat {
 	protected void handleError(Throwable error) {
 		Throwable cause = (error instanceof UncheckedIOException unchecked) ? unchecked.getCause() : error;
 		fail(switch (this.phase) {
-			case CONNECTING -> "Error dialing TCP";
+			case CONNECTING -> "Error dialing " + this.probe.kind();
 			case HANDSHAKE -> handshakeFailure();
 			case LINE, BYTES -> "Error reading from connection";
 			default -> "Failed to send";
@@ -360,7 +376,7 @@ final class TcpDialogue extends TlsChat {
 	}
 
 	private String handshakeFailure() {
-		return (this.probe.tls() && this.tlsNanos == 0) ? "Error dialing TCP" : "TLS Handshake (client) failed";
+		return (this.probe.tls() && this.tlsNanos == 0) ? "Error dialing " + this.probe.kind() : "TLS Handshake (client) failed";
 	}
 
 	private void fail(String message, Throwable cause) {
@@ -383,9 +399,11 @@ final class TcpDialogue extends TlsChat {
 		if (this.deadline != null) {
 			this.deadline.cancel();
 		}
-		String help = "Duration of tcp probe by phase (asyncore; blackbox_exporter has none)";
-		this.report.gauge("probe_tcp_duration_seconds", help, this.connectNanos / 1e9, "phase", "connect");
-		this.report.gauge("probe_tcp_duration_seconds", help, this.tlsNanos / 1e9, "phase", "tls");
+		if (this.probe.family() != StandardProtocolFamily.UNIX) {
+			String help = "Duration of tcp probe by phase (asyncore; blackbox_exporter has none)";
+			this.report.gauge("probe_tcp_duration_seconds", help, this.connectNanos / 1e9, "phase", "connect");
+			this.report.gauge("probe_tcp_duration_seconds", help, this.tlsNanos / 1e9, "phase", "tls");
+		}
 		close();
 		this.result.complete(success);
 	}
