@@ -46,11 +46,13 @@ class ModuleFileCompatibilityTest {
 	}
 
 	@Test
-	void debiansFileMarksItsGrpcAndIcmpModulesAndNothingElse() throws IOException {
+	void debiansFileMarksItsIcmpModulesAndNothingElse() throws IOException {
 		ModuleFile file = ModuleFile.parse(resource("debian-blackbox.yml"), this.dir, KINDS);
-		assertThat(file.unavailable()).containsOnlyKeys("grpc", "grpc_plain", "icmp", "icmp_ttl5");
+		assertThat(file.unavailable()).containsOnlyKeys("icmp", "icmp_ttl5");
 		assertThat(file.module("icmp_ttl5").unavailable()).contains("prober icmp").contains("does not implement");
-		assertThat(file.module("grpc").unavailable()).contains("prober grpc");
+		// grpc is implemented (dev.asyncore.probe.grpc): its modules load as probes
+		assertThat(file.module("grpc").unavailable()).isNull();
+		assertThat(file.module("grpc_plain").options(dev.asyncore.probe.grpc.GrpcOptions.KIND).service()).isEqualTo("service1");
 		assertThat(file.module("pop3s_banner").unavailable()).isNull();
 	}
 
