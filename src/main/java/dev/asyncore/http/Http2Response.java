@@ -23,13 +23,16 @@ final class Http2Response implements Http2Session.Listener {
 
 	private final long maxBodySize;
 
+	private final boolean headRequest;
+
 	private final Runnable done;
 
 	private long bodyBytes;
 
-	Http2Response(FetchExchange exchange, long maxBodySize, Runnable done) {
+	Http2Response(FetchExchange exchange, long maxBodySize, boolean headRequest, Runnable done) {
 		this.exchange = exchange;
 		this.maxBodySize = maxBodySize;
+		this.headRequest = headRequest;
 		this.done = done;
 	}
 
@@ -42,7 +45,8 @@ final class Http2Response implements Http2Session.Listener {
 		}
 		HttpHeaders headers = HttpHeaders.of(map, (name, value) -> true);
 		List<String> lengths = headers.allValues("content-length");
-		if (!lengths.isEmpty()) {
+		// a HEAD, 204 or 304 response has no body whatever its Content-Length says
+		if (!lengths.isEmpty() && !this.headRequest && status != 204 && status != 304) {
 			checkBodySize(HttpSyntax.contentLength(lengths));
 		}
 		this.exchange.onHead(new ResponseHead(VERSION, status, "", headers));
@@ -61,9 +65,7 @@ final class Http2Response implements Http2Session.Listener {
 	}
 
 	private void checkBodySize(long size) throws FetchException.TooLarge {
-		if (size > this.maxBodySize) {
-			throw new FetchException.TooLarge("Response body exceeds the limit of " + this.maxBodySize + " bytes");
-		}
+		HttpSyntax.checkBodySize(size, this.maxBodySize);
 	}
 
 }

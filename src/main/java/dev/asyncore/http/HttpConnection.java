@@ -89,6 +89,8 @@ final class HttpConnection extends AsyncChat {
 
 	private byte[] pendingBody;
 
+	private boolean headRequest;
+
 	private Http2Session http2;
 
 	HttpConnection(Reactor reactor, ConnectionPool pool, Target target, InetSocketAddress address, FetchPolicy policy)
@@ -131,10 +133,7 @@ final class HttpConnection extends AsyncChat {
 		this.offerHttp2 = http2 && this.target.https();
 	}
 
-	/** Whether this connection speaks HTTP/2 (ALPN chose {@code h2}). */
-	boolean isHttp2() {
-		return this.http2 != null;
-	}
+
 
 	boolean isReused() {
 		return this.reused;
@@ -149,6 +148,7 @@ final class HttpConnection extends AsyncChat {
 			Supplier<List<Map.Entry<String, String>>> http2Fields, byte[] body) {
 		this.exchange = exchange;
 		this.policy = fetchPolicy;
+		this.headRequest = headRequest;
 		this.firstByteSeen = false;
 		this.parser.limits(fetchPolicy.maxHeaderBytes(), fetchPolicy.maxBodySize());
 		this.parser.start(headRequest, exchange);
@@ -177,18 +177,18 @@ final class HttpConnection extends AsyncChat {
 
 	@Override
 	protected void handleWrite() {
-		choseProtocol();
+		chooseProtocol();
 		super.handleWrite();
 	}
 
 	/** The server may speak first after the handshake (its SETTINGS): the protocol is chosen before reading it. */
 	@Override
 	protected void handleRead() throws IOException {
-		choseProtocol();
+		chooseProtocol();
 		super.handleRead();
 	}
 
-	private void choseProtocol() {
+	private void chooseProtocol() {
 		if (this.pendingRequest != null && transport() instanceof TlsTransport tls && tls.isHandshakeComplete()) {
 			sendPending("h2".equals(tls.engine().getApplicationProtocol()));
 		}
@@ -202,7 +202,8 @@ final class HttpConnection extends AsyncChat {
 			return;
 		}
 		FetchExchange current = this.exchange;
-		this.http2 = new Http2Session(this::push, new Http2Response(current, this.policy.maxBodySize(), this::complete),
+		this.http2 = new Http2Session(this::push, new Http2Response(current, this.policy.maxBodySize(), this.headRequest,
+				this::complete),
 				this.policy.maxHeaderBytes());
 		try {
 			this.http2.start(this.pendingFields.get(), this.pendingBody);

@@ -138,6 +138,20 @@ class Http2IT {
 	}
 
 	@Test
+	void aHeadRequestHasNoBodyWhateverItsContentLength() throws Exception {
+		try (Fetcher fetcher = fetcher(100_000)) {
+			FetchResult result = fetcher
+				.fetch(URI.create("https://localhost:" + nginx.h2Port() + "/large.bin"), FetchOptions.head())
+				.get(30, TimeUnit.SECONDS);
+
+			assertThat(result.version()).isEqualTo("HTTP/2.0");
+			assertThat(result.status()).isEqualTo(200);
+			assertThat(result.headers().firstValueAsLong("content-length")).hasValue(large.length);
+			assertThat(result.bodySize()).isZero();
+		}
+	}
+
+	@Test
 	void redirectsAreFollowedOverH2() throws Exception {
 		try (Fetcher fetcher = fetcher(1 << 20)) {
 			FetchResult result = fetcher.fetch(URI.create("https://localhost:" + nginx.h2Port() + "/redirect"))

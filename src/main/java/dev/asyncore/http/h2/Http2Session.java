@@ -118,8 +118,6 @@ public final class Http2Session {
 
 	private int bodySent;
 
-	private boolean goAwayReceived;
-
 	/**
 	 * @param output where frames go, in order (an asynchat's {@code push})
 	 * @param listener receives the response
@@ -433,7 +431,6 @@ public final class Http2Session {
 		int lastStream = in.getInt() & Integer.MAX_VALUE;
 		int code = in.getInt();
 		String debug = new String(this.payload, 8, Math.min(this.length - 8, 200), StandardCharsets.UTF_8);
-		this.goAwayReceived = true;
 		idle();
 		if (lastStream < STREAM || code != Frames.NO_ERROR) {
 			this.dead = true;
@@ -486,19 +483,6 @@ public final class Http2Session {
 		this.stream = Stream.CLOSED;
 		this.body = null;
 		this.listener.onEnd();
-	}
-
-	/** Whether the peer said it goes away (gracefully, after answering our stream). */
-	public boolean goAwayReceived() {
-		return this.goAwayReceived;
-	}
-
-	/** Tells the peer we are done with the connection (best effort: the caller closes it next). */
-	public void close() {
-		if (!this.dead) {
-			this.dead = true;
-			this.output.accept(goAwayFrame(Frames.NO_ERROR, ""));
-		}
 	}
 
 	private void idle() throws Http2Exception {

@@ -199,9 +199,11 @@ final class GrpcCall extends TlsChat implements Http2Session.Listener {
 		try {
 			this.session.foundTerminator();
 		}
-		catch (Http2Exception ex) {
-			initiateSend(); // the GOAWAY or RST_STREAM, best effort
-			finish(UNAVAILABLE, ex.getMessage());
+		catch (IOException ex) {
+			if (ex instanceof Http2Exception) {
+				initiateSend(); // the GOAWAY or RST_STREAM, best effort
+			}
+			finish(UNAVAILABLE, ex.getMessage()); // after a too large message, already finished
 			return;
 		}
 		if (!this.ended) {
