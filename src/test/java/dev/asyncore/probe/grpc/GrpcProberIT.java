@@ -1,6 +1,7 @@
 package dev.asyncore.probe.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -43,6 +44,7 @@ import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.config.ModuleFile;
 import dev.asyncore.probe.probers.Probers;
 import dev.asyncore.support.ReactorThread;
+import dev.asyncore.testsupport.Nginx;
 import dev.asyncore.testsupport.TestCertificates;
 
 /**
@@ -202,6 +204,20 @@ class GrpcProberIT {
 		assertThat(untrusted.metric("probe_grpc_ssl")).isZero();
 		assertThat(plainToTls.success()).isFalse();
 		assertThat(plainToTls.metric("probe_grpc_status_code")).isEqualTo(14.0);
+	}
+
+	@Test
+	void aRealHttp2ServerWithoutTheHealthServiceIsUnimplemented() throws Exception {
+		assumeTrue(Nginx.available(), "nginx is not installed");
+		Path store = TestCertificates.generate(dir, "nginx", "dns:localhost");
+		try (Nginx nginx = new Nginx(dir.resolve("nginx"), store, "")) {
+			// nginx's clear-text http2 port with prior knowledge: the path is not found, HTTP 404 is UNIMPLEMENTED
+			Probe probe = probe("plain", "127.0.0.1:" + nginx.h2cPort());
+
+			assertThat(probe.success()).isFalse();
+			assertThat(probe.metric("probe_grpc_status_code")).isEqualTo(12.0);
+			assertThat(String.join("\n", probe.log())).contains("unexpected HTTP status code received from server: 404");
+		}
 	}
 
 	@Test
