@@ -328,6 +328,10 @@ final class GrpcCall extends TlsChat implements Http2Session.Listener {
 		this.report.gauge("probe_grpc_ssl", "Indicates if SSL was used for the connection",
 				(servingStatus != null && this.options.tls()) ? 1 : 0);
 		this.report.gauge("probe_grpc_status_code", "Response gRPC status code", code);
+		if (this.report.value("probe_ssl_earliest_cert_expiry") == null) {
+			// blackbox_exporter 0.23 has it on every grpc probe, 0 without a certificate (0.24 on: only with TLS)
+			this.report.gauge("probe_ssl_earliest_cert_expiry", "Returns last SSL chain expiry in unixtime", 0);
+		}
 		this.report.gauge("probe_grpc_duration_seconds", "Duration of gRPC request by phase",
 				(System.nanoTime() - this.started) / 1e9, "phase", "check");
 		if (error != null) {

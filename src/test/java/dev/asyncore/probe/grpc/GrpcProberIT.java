@@ -156,6 +156,7 @@ class GrpcProberIT {
 		assertThat(probe.success()).as(String.join("\n", probe.log())).isTrue();
 		assertThat(probe.metric("probe_grpc_status_code")).isZero();
 		assertThat(probe.metric("probe_grpc_ssl")).isZero();
+		assertThat(probe.metric("probe_ssl_earliest_cert_expiry")).isZero(); // as blackbox_exporter 0.23
 		assertThat(probe.report().render()).contains("probe_grpc_healthcheck_response{serving_status=\"SERVING\"} 1")
 			.contains("probe_grpc_healthcheck_response{serving_status=\"NOT_SERVING\"} 0")
 			.contains("probe_grpc_duration_seconds{phase=\"resolve\"}")
