@@ -3,7 +3,8 @@
 # prometheus-blackbox-exporter, installed with apt if missing):
 #  - one blackbox.yml and a matrix of local targets: nginx over HTTP and over HTTPS with a private
 #    CA, a redirect, 404 and 500, regex and header matches and mismatches, an expired and a
-#    wrong-host certificate, a slow origin past the module's timeout, an HTTP/1.0 origin;
+#    wrong-host certificate, a slow origin past the module's timeout, an HTTP/1.0 origin, nginx
+#    with http2 (ALPN h2) for modules that require HTTP/2 or HTTP/1.1;
 #  - each target is probed by both; probe_success and probe_http_status_code must agree, and the
 #    metric names we answer must include every name blackbox_exporter answers.
 # Loopback only, free ports picked at run time, every wait bounded. Prints PASS or FAIL.
@@ -64,7 +65,7 @@ server_cert wronghost "DNS:wrong.example" -days 30
 chmod -R a+rX "$TMP"
 
 # ---- origins: nginx (http, https x3) and a Python origin (HTTP/1.0, slow) -----------------------
-HTTP_PORT=$(free_port); TLS_PORT=$(free_port); EXPIRED_PORT=$(free_port); WRONG_PORT=$(free_port); PY_PORT=$(free_port)
+HTTP_PORT=$(free_port); TLS_PORT=$(free_port); EXPIRED_PORT=$(free_port); WRONG_PORT=$(free_port); PY_PORT=$(free_port); H2_PORT=$(free_port)
 mkdir -p "$TMP/nginx/www"
 printf 'hello blackbox\n' > "$TMP/nginx/www/index.html"
 tls_server() { # $1 = port, $2 = certificate name
@@ -96,6 +97,7 @@ http {
 $(tls_server "$TLS_PORT" good)
 $(tls_server "$EXPIRED_PORT" expired)
 $(tls_server "$WRONG_PORT" wronghost)
+  server { listen 127.0.0.1:$H2_PORT ssl http2; ssl_certificate $PKI/good.pem; ssl_certificate_key $PKI/good.key; root $TMP/nginx/www; }
 }
 CONF
 "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" &
@@ -171,6 +173,23 @@ modules:
   short:
     prober: http
     timeout: 2s
+  http2_only:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      valid_http_versions: ["HTTP/2.0"]
+      tls_config:
+        ca_file: $PKI/ca.pem
+  http11_only:
+    prober: http
+    timeout: 5s
+    http:
+      preferred_ip_protocol: ip4
+      enable_http2: false
+      valid_http_versions: ["HTTP/1.1"]
+      tls_config:
+        ca_file: $PKI/ca.pem
 YML
 
 # ---- the two exporters -------------------------------------------------------------------------
@@ -201,6 +220,16 @@ value() { metric_value "$@"; }
 FAILED=0
 for entry in "${MATRIX[@]}"; do
   compare_probe "${entry% *}" "${entry#* }" probe_http_status_code
+done
+# HTTP/2 by ALPN (enable_http2 defaults to true in both): the same success and probe_http_version
+H2_MATRIX=(
+  "http2_only https://127.0.0.1:$H2_PORT/"
+  "http2_only https://127.0.0.1:$TLS_PORT/"
+  "http11_only https://127.0.0.1:$H2_PORT/"
+  "private_ca https://127.0.0.1:$H2_PORT/"
+)
+for entry in "${H2_MATRIX[@]}"; do
+  compare_probe "${entry% *}" "${entry#* }" probe_http_version
 done
 [[ $FAILED -eq 0 ]] || fail "the exporters disagree (see DIFF lines)"
 

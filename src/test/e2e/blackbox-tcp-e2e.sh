@@ -31,13 +31,7 @@ JAR="$(service_jar)"
 
 # ---- a private CA and a server certificate for localhost / 127.0.0.1 ---------------------------
 PKI="$TMP/pki"
-mkdir -p "$PKI"
-openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=asyncore tcp e2e CA" \
-  -keyout "$PKI/ca.key" -out "$PKI/ca.pem" 2>/dev/null
-openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$PKI/san.ext"
-openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial -days 30 \
-  -extfile "$PKI/san.ext" -out "$PKI/server.pem" 2>/dev/null
+local_pki "$PKI" tcp
 
 # ---- the targets -------------------------------------------------------------------------------
 SMTP=$(free_port); SSH=$(free_port); SILENT=$(free_port); IRC=$(free_port); TLS=$(free_port); UDP=$(free_port)

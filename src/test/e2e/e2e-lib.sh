@@ -85,6 +85,19 @@ apt_need() {
   as_root env DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends "$2" >/dev/null
 }
 
+# A private CA ($1/ca.pem) and a server certificate it signed for localhost and 127.0.0.1
+# ($1/server.pem, $1/server.key), made with openssl; $2 names the CA.
+local_pki() {
+  local pki=$1
+  mkdir -p "$pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=asyncore $2 e2e CA" \
+    -keyout "$pki/ca.key" -out "$pki/ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$pki/server.key" -out "$pki/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$pki/san.ext"
+  openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -CAcreateserial -days 30 \
+    -extfile "$pki/san.ext" -out "$pki/server.pem" 2>/dev/null
+}
+
 # The absolute path of the service jar in target/ (run from the repository root), packaging it if there is none.
 service_jar() {
   local jar

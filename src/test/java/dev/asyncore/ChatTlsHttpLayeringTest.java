@@ -42,7 +42,7 @@ class ChatTlsHttpLayeringTest {
 			.should()
 			.onlyDependOnClassesThat()
 			.resideInAnyPackage("java..", "javax..", "org.slf4j..", "tlschannel..", "dev.asyncore.core..",
-					"dev.asyncore.chat..", "dev.asyncore.tls..", "dev.asyncore.http..")
+					"dev.asyncore.chat..", "dev.asyncore.tls..", "dev.asyncore.http..", "com.twitter.hpack..")
 			.check(LIBRARY);
 	}
 

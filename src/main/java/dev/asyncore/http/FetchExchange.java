@@ -242,7 +242,8 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 					new InetSocketAddress(address, this.target.port()), this.policy);
 			var context = this.options.request().sslContext();
 			fresh.tls((context != null && this.target.https()) ? context.get() : null,
-					this.options.request().sslEngineSetup(), this.firstHost ? this.options.request().serverName() : null);
+					this.options.request().sslEngineSetup(), this.firstHost ? this.options.request().serverName() : null,
+					this.options.request().http2());
 			send(fresh);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -253,7 +254,10 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 
 	private void send(HttpConnection connection) {
 		this.connection = connection;
-		connection.begin(this, request(), this.methodName.equals("HEAD"), this.policy);
+		connection.begin(this, request(), this.methodName.equals("HEAD"), this.policy,
+				() -> RequestEncoder.http2Fields(this.methodName, this.target, this.fetcher.userAgent(),
+						this.options.request(), this.requestBody),
+				this.requestBody);
 	}
 
 	private byte[] request() {

@@ -24,7 +24,7 @@ import java.util.List;
  * @param reusedConnection whether the final hop ran on a pooled keep-alive connection
  * @param certificateNotAfter for https, when the server's (leaf) certificate expires; {@code null}
  * for http
- * @param version the protocol of the final response's status line, {@code HTTP/1.1} or {@code HTTP/1.0}
+ * @param version the protocol of the final response: {@code HTTP/1.1}, {@code HTTP/1.0}, or {@code HTTP/2.0} when ALPN chose h2
  */
 public record FetchResult(URI uri, int status, String reason, HttpHeaders headers, byte[] body, long bodySize,
 		String sha256, List<URI> redirects, Timings timings, InetSocketAddress remoteAddress,

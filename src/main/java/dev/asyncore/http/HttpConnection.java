@@ -11,23 +11,33 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 import dev.asyncore.chat.AsyncChat;
 import dev.asyncore.chat.Terminator;
 import dev.asyncore.core.Reactor;
 import dev.asyncore.core.TimerHandle;
+import dev.asyncore.http.h2.Http2Exception;
+import dev.asyncore.http.h2.Http2Session;
 import dev.asyncore.tls.TlsTransport;
 
 /**
  * One client connection (HTTP, or HTTPS through {@link TlsTransport}) carrying requests one at a
  * time for {@link FetchExchange}s, and idling in the {@link ConnectionPool} between them. Framing is
  * {@link AsyncChat}'s: the {@link ResponseParser} says which terminator comes next.
+ *
+ * <p>HTTPS connections may offer HTTP/2 by ALPN ({@code h2}, then {@code http/1.1}): the request
+ * waits for the handshake, then goes out as HTTP/1.1 or, when the server chose {@code h2}, through
+ * an {@link Http2Session} (one request per connection: an HTTP/2 connection is never pooled).
  *
  * <p>Loop thread only. Timeouts: connect (a reactor timer), read-idle (the dispatcher's idle
  * timeout while a request is outstanding), keep-alive idle (the same timer while pooled).
@@ -70,6 +80,19 @@ final class HttpConnection extends AsyncChat {
 
 	private String serverName;
 
+	private boolean offerHttp2;
+
+	/** A request held until ALPN has chosen the protocol; {@code null} once sent. */
+	private byte[] pendingRequest;
+
+	private Supplier<List<Map.Entry<String, String>>> pendingFields;
+
+	private byte[] pendingBody;
+
+	private boolean headRequest;
+
+	private Http2Session http2;
+
 	HttpConnection(Reactor reactor, ConnectionPool pool, Target target, InetSocketAddress address, FetchPolicy policy)
 			throws IOException {
 		super(reactor);
@@ -103,20 +126,29 @@ final class HttpConnection extends AsyncChat {
 	 * Uses {@code context}, {@code engineSetup} and {@code name} (each if not null) for this
 	 * connection's TLS; before it connects.
 	 */
-	void tls(SSLContext context, Consumer<SSLEngine> engineSetup, String name) {
+	void tls(SSLContext context, Consumer<SSLEngine> engineSetup, String name, boolean http2) {
 		this.sslContext = context;
 		this.sslEngineSetup = engineSetup;
 		this.serverName = name;
+		this.offerHttp2 = http2 && this.target.https();
 	}
+
+
 
 	boolean isReused() {
 		return this.reused;
 	}
 
-	/** Sends {@code request} for {@code exchange}; the response is parsed as it arrives. */
-	void begin(FetchExchange exchange, byte[] request, boolean headRequest, FetchPolicy fetchPolicy) {
+	/**
+	 * Sends {@code request} for {@code exchange}; the response is parsed as it arrives. A connection
+	 * that offers HTTP/2 holds the request until ALPN chose, and then may send {@code http2Fields}
+	 * and {@code body} as HTTP/2 instead.
+	 */
+	void begin(FetchExchange exchange, byte[] request, boolean headRequest, FetchPolicy fetchPolicy,
+			Supplier<List<Map.Entry<String, String>>> http2Fields, byte[] body) {
 		this.exchange = exchange;
 		this.policy = fetchPolicy;
+		this.headRequest = headRequest;
 		this.firstByteSeen = false;
 		this.parser.limits(fetchPolicy.maxHeaderBytes(), fetchPolicy.maxBodySize());
 		this.parser.start(headRequest, exchange);
@@ -127,7 +159,60 @@ final class HttpConnection extends AsyncChat {
 			this.requestStart = System.nanoTime();
 			setIdleTimeout(fetchPolicy.readTimeout());
 		}
+		if (this.offerHttp2 && !this.tcpConnected) {
+			this.pendingRequest = request;
+			this.pendingFields = http2Fields;
+			this.pendingBody = body;
+			updateInterest();
+			return;
+		}
 		push(request);
+	}
+
+	/** A held request makes the connection writable: the first writability after the handshake sends it. */
+	@Override
+	public boolean writable() {
+		return super.writable() || this.pendingRequest != null;
+	}
+
+	@Override
+	protected void handleWrite() {
+		chooseProtocol();
+		super.handleWrite();
+	}
+
+	/** The server may speak first after the handshake (its SETTINGS): the protocol is chosen before reading it. */
+	@Override
+	protected void handleRead() throws IOException {
+		chooseProtocol();
+		super.handleRead();
+	}
+
+	private void chooseProtocol() {
+		if (this.pendingRequest != null && transport() instanceof TlsTransport tls && tls.isHandshakeComplete()) {
+			sendPending("h2".equals(tls.engine().getApplicationProtocol()));
+		}
+	}
+
+	private void sendPending(boolean useHttp2) {
+		byte[] request = this.pendingRequest;
+		this.pendingRequest = null;
+		if (!useHttp2) {
+			push(request);
+			return;
+		}
+		FetchExchange current = this.exchange;
+		this.http2 = new Http2Session(this::push, new Http2Response(current, this.policy.maxBodySize(), this.headRequest,
+				this::complete),
+				this.policy.maxHeaderBytes());
+		try {
+			this.http2.start(this.pendingFields.get(), this.pendingBody);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.pendingBody = null;
+		setTerminator(this.http2.terminator());
 	}
 
 	@Override
@@ -136,10 +221,15 @@ final class HttpConnection extends AsyncChat {
 		this.tcpConnected = true;
 		this.connectedAt = System.nanoTime();
 		if (this.target.https()) {
+			Consumer<SSLEngine> setup = this.sslEngineSetup;
+			if (this.offerHttp2) {
+				Consumer<SSLEngine> alpn = HttpConnection::offerHttp2;
+				setup = (setup != null) ? alpn.andThen(setup) : alpn;
+			}
 			setTransport(TlsTransport.client((SocketChannel) channel(),
 					(this.sslContext != null) ? this.sslContext : this.pool.sslContext(),
 					(this.serverName != null) ? this.serverName : this.target.host().name(), this.target.port(),
-					this.sslEngineSetup));
+					setup));
 		}
 		setIdleTimeout(this.policy.readTimeout());
 	}
@@ -154,6 +244,12 @@ final class HttpConnection extends AsyncChat {
 				this.writableAt = this.requestStart;
 			}
 		}
+	}
+
+	private static void offerHttp2(SSLEngine engine) {
+		SSLParameters parameters = engine.getSSLParameters();
+		parameters.setApplicationProtocols(new String[] { "h2", "http/1.1" });
+		engine.setSSLParameters(parameters);
 	}
 
 	/** Phase durations of the first request on this connection, in nanoseconds: connect, tls. */
@@ -196,6 +292,10 @@ final class HttpConnection extends AsyncChat {
 			close(); // an idle connection must not talk: it cannot be reused safely
 			return;
 		}
+		if (this.http2 != null) {
+			this.http2.collectIncomingData(data); // the first byte is the response's HEADERS, not the server's SETTINGS
+			return;
+		}
 		if (!this.firstByteSeen) {
 			this.firstByteSeen = true;
 			this.exchange.firstByte();
@@ -208,12 +308,31 @@ final class HttpConnection extends AsyncChat {
 		if (this.exchange == null) {
 			return;
 		}
+		if (this.http2 != null) {
+			http2FoundTerminator();
+			return;
+		}
 		this.parser.foundTerminator();
 		if (this.parser.isDone()) {
 			complete();
 		}
 		else {
 			setTerminator(this.parser.terminator());
+		}
+	}
+
+	private void http2FoundTerminator() throws IOException {
+		try {
+			this.http2.foundTerminator();
+		}
+		catch (Http2Exception ex) {
+			initiateSend(); // the GOAWAY or RST_STREAM, best effort: the connection closes now
+			fail(new FetchException.Protocol((ex.sentByPeer() ? "HTTP/2: " : "") + ex.getMessage() + " (from "
+					+ describe() + ")", ex), false);
+			return;
+		}
+		if (this.exchange != null && !isClosed()) {
+			setTerminator(this.http2.terminator());
 		}
 	}
 
@@ -224,7 +343,7 @@ final class HttpConnection extends AsyncChat {
 		setIdleTimeout(null);
 		// a server may answer before reading the whole request: unsent bytes make the connection unusable;
 		// an exchange whose sink still works on the body reads this connection's timings when it ends
-		if (this.parser.keepAlive() && !isClosed() && !isInputShutdown() && !writable() && !done.readingPaused()) {
+		if (this.http2 == null && this.parser.keepAlive() && !isClosed() && !isInputShutdown() && !writable() && !done.readingPaused()) {
 			this.pool.release(this);
 		}
 		else {
@@ -249,6 +368,11 @@ final class HttpConnection extends AsyncChat {
 		if (this.target.https() && this.writableAt == 0 && this.tcpConnected) {
 			fail(new FetchException.Tls("TLS handshake with " + describe()
 					+ " failed: the server closed the connection (does it speak TLS on this port?)", null), false);
+			return;
+		}
+		if (this.http2 != null) {
+			fail(new FetchException.Protocol("The HTTP/2 connection to " + describe()
+					+ " closed before the response ended", null), false);
 			return;
 		}
 		try {

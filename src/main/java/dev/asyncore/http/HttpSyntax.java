@@ -72,4 +72,11 @@ final class HttpSyntax {
 		return length;
 	}
 
+	/** The body limit, worded the same for HTTP/1.1 and HTTP/2. */
+	static void checkBodySize(long size, long maxBodySize) throws FetchException.TooLarge {
+		if (size > maxBodySize) {
+			throw new FetchException.TooLarge("Response body exceeds the limit of " + maxBodySize + " bytes");
+		}
+	}
+
 }

@@ -32,19 +32,34 @@ import javax.net.ssl.SSLEngine;
  * @param freshConnection open a new connection for every hop and close it after, so connect and
  * TLS are measured each time (blackbox_exporter's behaviour)
  * @param hops told about each completed hop, redirects included, or {@code null}
+ * @param http2 offer HTTP/2 by ALPN on https connections ({@code h2}, then {@code http/1.1}) and
+ * speak it when the server chooses it; plain http is always HTTP/1.1
  */
 public record RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 		Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
-		boolean freshConnection, HopListener hops) {
+		boolean freshConnection, HopListener hops, boolean http2) {
 
-	/** Nothing beyond {@link FetchOptions}. */
+	/** Nothing beyond {@link FetchOptions}: HTTP/2 offered. */
 	public static final RequestOptions NONE = new RequestOptions(null, List.of(), null, null, null, null, false, null);
+
+	/** Options that offer HTTP/2. */
+	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
+			Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
+			boolean freshConnection, HopListener hops) {
+		this(method, headers, body, sslContext, sslEngineSetup, serverName, resolver, freshConnection, hops, true);
+	}
 
 	/** Options without an engine setup. */
 	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 			Supplier<SSLContext> sslContext, String serverName, Resolver resolver, boolean freshConnection,
 			HopListener hops) {
-		this(method, headers, body, sslContext, null, serverName, resolver, freshConnection, hops);
+		this(method, headers, body, sslContext, null, serverName, resolver, freshConnection, hops, true);
+	}
+
+	/** These options, offering HTTP/2 or not. */
+	public RequestOptions http2(boolean offer) {
+		return new RequestOptions(this.method, this.headers, this.body, this.sslContext, this.sslEngineSetup,
+				this.serverName, this.resolver, this.freshConnection, this.hops, offer);
 	}
 
 	public RequestOptions {

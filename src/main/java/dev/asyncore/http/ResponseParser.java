@@ -354,9 +354,7 @@ public final class ResponseParser {
 	}
 
 	private void checkBodySize(long size) throws FetchException.TooLarge {
-		if (size > this.maxBodySize) {
-			throw new FetchException.TooLarge("Response body exceeds the limit of " + this.maxBodySize + " bytes");
-		}
+		HttpSyntax.checkBodySize(size, this.maxBodySize);
 	}
 
 }

@@ -66,6 +66,16 @@ public final class TestCertificates {
 		return pem;
 	}
 
+	/** Writes the private key in {@code keyStore} as PKCS#8 PEM to {@code pem} (for nginx or a gRPC server). */
+	public static Path writeKeyPem(Path keyStore, Path pem) throws IOException, GeneralSecurityException {
+		KeyStore source = load(keyStore);
+		java.security.Key key = source.getKey(source.aliases().nextElement(), PASSWORD);
+		Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+				+ Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())
+				+ "\n-----END PRIVATE KEY-----\n");
+		return pem;
+	}
+
 	private static KeyStore load(Path keyStore) throws IOException, GeneralSecurityException {
 		KeyStore store = KeyStore.getInstance("PKCS12");
 		try (InputStream in = Files.newInputStream(keyStore)) {

@@ -24,7 +24,8 @@ import dev.asyncore.http.FetchResult;
  * @param requestedUrl the URL as requested
  * @param url the final URL, after redirects
  * @param status the final status code
- * @param reason its reason phrase
+ * @param reason its reason phrase (empty over HTTP/2)
+ * @param version the final response's protocol: {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2.0}
  * @param headers the final response's headers
  * @param bodySize body bytes received
  * @param sha256 hex SHA-256 of the whole body
@@ -37,7 +38,7 @@ import dev.asyncore.http.FetchResult;
  * @param bodyTruncated whether {@code body} was cut at the inline cap, if the body was asked for
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FetchView(String requestedUrl, String url, int status, String reason,
+public record FetchView(String requestedUrl, String url, int status, String reason, String version,
 		Map<String, List<String>> headers, long bodySize, String sha256, List<String> redirects, Timings timings,
 		String remoteAddress, String certificateNotAfter, String body, String bodyEncoding, Boolean bodyTruncated) {
 
@@ -54,7 +55,7 @@ public record FetchView(String requestedUrl, String url, int status, String reas
 			body = (text != null) ? text : Base64.getEncoder().encodeToString(fetched.body());
 		}
 		return new FetchView(requestedUrl, result.uri().toString(), result.status(), result.reason(),
-				result.headers().map(), result.bodySize(), result.sha256(),
+				result.version(), result.headers().map(), result.bodySize(), result.sha256(),
 				result.redirects().stream().map(URI::toString).toList(), Timings.of(result.timings()),
 				(result.remoteAddress() != null) ? result.remoteAddress().toString() : null,
 				(result.certificateNotAfter() != null) ? result.certificateNotAfter().toString() : null, body, encoding,

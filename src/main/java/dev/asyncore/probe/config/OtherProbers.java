@@ -16,7 +16,6 @@ final class OtherProbers {
 	static final Map<String, Set<String>> KEYS = Map.of(
 			"icmp", Set.of("preferred_ip_protocol", "ip_protocol_fallback", "source_ip_address", "payload_size",
 					"dont_fragment", "ttl"),
-			"grpc", Set.of("service", "tls", "tls_config", "ip_protocol_fallback", "preferred_ip_protocol", "metadata"),
 			"unix", Set.of("query_response", "tls", "tls_config"),
 			"websocket", Set.of("http_config", "headers", "query_response", "preferred_ip_protocol",
 					"ip_protocol_fallback"));

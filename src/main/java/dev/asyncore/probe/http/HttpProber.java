@@ -149,7 +149,8 @@ public final class HttpProber implements Prober<HttpOptions> {
 		};
 		List<RequestOptions.Hop> hops = new ArrayList<>();
 		RequestOptions request = new RequestOptions(http.method(), parts.headers(), parts.body(), context,
-				(material != null) ? material.engineSetup() : null, http.serverName(), resolution, true, hops::add);
+				(material != null) ? material.engineSetup() : null, http.serverName(), resolution, true, hops::add,
+				http.enableHttp2());
 		ProbeMemory.Lease lease = this.memory.lease();
 		if ("https".equalsIgnoreCase(uri.getScheme())) {
 			try {

@@ -12,6 +12,8 @@ import dev.asyncore.probe.config.ModuleFile;
 import dev.asyncore.probe.config.ProberKind;
 import dev.asyncore.probe.dns.DnsOptions;
 import dev.asyncore.probe.dns.DnsProber;
+import dev.asyncore.probe.grpc.GrpcOptions;
+import dev.asyncore.probe.grpc.GrpcProber;
 import dev.asyncore.probe.http.HttpOptions;
 import dev.asyncore.probe.http.HttpProber;
 import dev.asyncore.probe.icmp.IcmpOptions;
@@ -39,7 +41,8 @@ public final class Probers {
 			entry(DnsOptions.KIND, c -> new DnsProber(c.reactor(), c.policy(), c.resolver(), c.fetcher().resolverExecutor(),
 					c.memory())),
 			entry(IcmpOptions.KIND, c -> new IcmpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())),
-			entry(UnixOptions.KIND, c -> new UnixProber(c.reactor(), c.policy(), c.memory())));
+			entry(UnixOptions.KIND, c -> new UnixProber(c.reactor(), c.policy(), c.memory())),
+			entry(GrpcOptions.KIND, c -> new GrpcProber(c.reactor(), c.resolver(), c.lookups(), c.policy(), c.memory())));
 
 	/**
 	 * One prober: its kind and how it is made for a loop.
@@ -63,7 +66,7 @@ public final class Probers {
 		this.kinds = List.copyOf(kinds);
 	}
 
-	/** The service's probers: {@code http}, {@code tcp}, {@code udp}, {@code dns} and {@code unix}. */
+	/** The service's probers: {@code http}, {@code tcp}, {@code udp}, {@code dns}, {@code icmp}, {@code unix} and {@code grpc}. */
 	public static Probers standard() {
 		return STANDARD;
 	}

@@ -140,14 +140,13 @@ class DropInIT {
 		});
 		int port = Integer.parseInt(bound.group(1));
 		assertThat(read(log)).containsPattern("Loaded \\d+ modules from .*blackbox\\.yml")
-			.contains("Module grpc: prober grpc")
-			.doesNotContain("Module icmp_ttl5: prober icmp"); // icmp is a prober of the table
+			.doesNotContain("Module grpc: prober grpc", "Module icmp_ttl5: prober icmp"); // both are probers of the table
 
 		assertThat(get(port, "/probe?module=http_2xx&hostname=vhost.example&target=" + probeTarget()).body())
 			.contains("probe_success 1");
 		assertThat(this.hostsSeen).containsExactly("vhost.example");
 		assertThat(get(port, "/probe?module=grpc&debug=true&target=127.0.0.1:1").body())
-			.contains("prober grpc", "does not implement yet", "probe_success 0");
+			.contains("probe_success 0", "probe_grpc_status_code").doesNotContain("does not implement");
 		assertThat(get(port, "/probe?module=nope&target=127.0.0.1").statusCode()).isEqualTo(400);
 		String metrics = get(port, "/metrics").body();
 		assertThat(metrics).contains("blackbox_exporter_config_last_reload_successful 1\n",

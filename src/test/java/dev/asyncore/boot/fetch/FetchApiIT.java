@@ -38,6 +38,7 @@ class FetchApiIT extends FetchServiceITBase {
 		assertThat(json).containsEntry("url", this.origins.http("/hello"))
 			.containsEntry("status", 200)
 			.containsEntry("reason", "OK")
+			.containsEntry("version", "HTTP/1.1")
 			.containsEntry("bodySize", HELLO.length)
 			.containsEntry("sha256", sha256(HELLO))
 			.containsEntry("redirects", List.of())

@@ -46,11 +46,13 @@ class ModuleFileCompatibilityTest {
 	}
 
 	@Test
-	void debiansFileMarksItsGrpcModulesAndNothingElse() throws IOException {
+	void debiansFileLoadsEveryModuleAsAProbe() throws IOException {
 		ModuleFile file = ModuleFile.parse(resource("debian-blackbox.yml"), this.dir, KINDS);
-		assertThat(file.unavailable()).containsOnlyKeys("grpc", "grpc_plain");
-		assertThat(file.module("icmp_ttl5").unavailable()).isNull(); // icmp is a prober of the table
-		assertThat(file.module("grpc").unavailable()).contains("prober grpc");
+		assertThat(file.unavailable()).isEmpty();
+		// grpc and icmp are implemented (dev.asyncore.probe.grpc, dev.asyncore.probe.icmp)
+		assertThat(file.module("icmp_ttl5").unavailable()).isNull();
+		assertThat(file.module("grpc").unavailable()).isNull();
+		assertThat(file.module("grpc_plain").options(dev.asyncore.probe.grpc.GrpcOptions.KIND).service()).isEqualTo("service1");
 		assertThat(file.module("pop3s_banner").unavailable()).isNull();
 	}
 
