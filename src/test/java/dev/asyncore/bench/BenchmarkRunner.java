@@ -144,7 +144,7 @@ public final class BenchmarkRunner {
 		FootprintBench.printTargets(this.rows);
 	}
 
-	/** {@code /probe} http_2xx of a 1 KiB nginx page, tcp_connect of its port and icmp of 127.0.0.1: ours against the real blackbox_exporter (see {@link ProbeBench}). */
+	/** {@code /probe} http_2xx of a 1 KiB nginx page, tcp_connect of its port, icmp of 127.0.0.1 and grpc of an in-JVM health service: ours against the real blackbox_exporter (see {@link ProbeBench}). */
 	void runProbe() throws Exception {
 		this.rows.addAll(DnsProbeBench.run(this.settings.smallFetches()));
 		if (!ProbeBench.available()) {
@@ -164,7 +164,7 @@ public final class BenchmarkRunner {
 					if (entry.getKey().equals("icmp")) {
 						continue; // the floor is a TCP connection's; a ping has none
 					}
-					boolean http = !entry.getKey().equals("tcp_connect");
+					boolean http = entry.getKey().equals("http_2xx"); // tcp_connect and grpc: one bare connection each
 					ProbeBench.Result ours = entry.getValue().get(0);
 					double floor = KernelFloor.systemMicrosPerConnection(origin.uri("small.bin"), http,
 							this.settings.smallFetches());
@@ -181,6 +181,10 @@ public final class BenchmarkRunner {
 	private static String probeScenario(String module) {
 		if (module.equals("icmp")) {
 			return "/probe icmp of 127.0.0.1, " + ProbeBench.CONNECTIONS + " scrapers";
+		}
+		if (module.equals("grpc")) {
+			return "/probe grpc health check (h2c, grpc-java), " + ProbeBench.CONNECTIONS
+					+ " scrapers, fresh connection per probe";
 		}
 		return module.equals("tcp_connect") ? "/probe tcp_connect of nginx's port, " + ProbeBench.CONNECTIONS + " scrapers"
 				: "/probe of a 1 KiB page, " + ProbeBench.CONNECTIONS + " scrapers, fresh connection per probe";

@@ -12,16 +12,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Server;
+
+import dev.asyncore.probe.grpc.GrpcHealthServer;
 
 /**
  * {@code /probe} throughput and CPU per probe of our exporter (the service jar, a separate process)
  * and the real blackbox_exporter, driven by the same load client ({@link Scrapers}): first
  * saturated, {@link #CONNECTIONS} keep-alive connections each asking for one probe after the
- * other, then paced at {@link #PACED_PER_SECOND} probes a second, as scrapes arrive. Three
+ * other, then paced at {@link #PACED_PER_SECOND} probes a second, as scrapes arrive. Four
  * scenarios: against the same nginx, {@code http_2xx} of a 1 KiB page and {@code tcp_connect} of
- * its port (every probe opens a fresh connection to nginx), and {@code icmp} of 127.0.0.1 (the
- * kernel's echo reply; raw sockets when run as root, as both exporters then use them). CPU is the exporter process's (from
- * /proc), divided by probes done.
+ * its port (every probe opens a fresh connection to nginx), {@code icmp} of 127.0.0.1 (the
+ * kernel's echo reply; raw sockets when run as root, as both exporters then use them), and
+ * {@code grpc}: {@code grpc.health.v1.Health/Check} in clear text (h2c, a fresh connection per
+ * probe in both) against grpc-java's health service started in this JVM
+ * ({@link GrpcHealthServer#plain}, port 0), which serves both exporters alike. CPU is the exporter
+ * process's (from /proc), divided by probes done.
  */
 final class ProbeBench {
 
@@ -71,7 +79,7 @@ final class ProbeBench {
 	}
 
 	/**
-	 * Both scenarios on both exporters, by module: ours saturated, theirs saturated, ours paced,
+	 * Every scenario on both exporters, by module: ours saturated, theirs saturated, ours paced,
 	 * theirs paced (see {@link #compare}).
 	 */
 	static Map<String, List<Result>> run(NginxOrigin origin, int warmup, int probes) throws Exception {
@@ -79,16 +87,24 @@ final class ProbeBench {
 		Path modules = dir.resolve("blackbox.yml");
 		Files.writeString(modules, "modules:\n  http_2xx:\n    prober: http\n    timeout: 5s\n    http:\n      preferred_ip_protocol: ip4\n"
 				+ "  tcp_connect:\n    prober: tcp\n    timeout: 5s\n    tcp:\n      preferred_ip_protocol: ip4\n"
-				+ "  icmp:\n    prober: icmp\n    timeout: 5s\n    icmp:\n      preferred_ip_protocol: ip4\n");
-		List<Scenario> scenarios = List.of(new Scenario("http_2xx", origin.uri("small.bin").toString()),
-				new Scenario("tcp_connect", origin.uri("").getAuthority()), new Scenario("icmp", "127.0.0.1"));
-		Map<String, List<Result>> results = new LinkedHashMap<>();
-		try (Exporter ours = Exporter.ours(dir, modules); Exporter theirs = Exporter.theirs(dir, modules)) {
-			for (Scenario scenario : scenarios) {
-				results.put(scenario.module(), compare(ours, theirs, scenario, warmup, probes));
+				+ "  icmp:\n    prober: icmp\n    timeout: 5s\n    icmp:\n      preferred_ip_protocol: ip4\n"
+				+ "  grpc:\n    prober: grpc\n    timeout: 5s\n    grpc:\n      preferred_ip_protocol: ip4\n");
+		Server grpc = GrpcHealthServer.plain(GrpcHealthServer.health());
+		try {
+			List<Scenario> scenarios = List.of(new Scenario("http_2xx", origin.uri("small.bin").toString()),
+					new Scenario("tcp_connect", origin.uri("").getAuthority()), new Scenario("icmp", "127.0.0.1"),
+					new Scenario("grpc", "127.0.0.1:" + grpc.getPort()));
+			Map<String, List<Result>> results = new LinkedHashMap<>();
+			try (Exporter ours = Exporter.ours(dir, modules); Exporter theirs = Exporter.theirs(dir, modules)) {
+				for (Scenario scenario : scenarios) {
+					results.put(scenario.module(), compare(ours, theirs, scenario, warmup, probes));
+				}
 			}
+			return results;
 		}
-		return results;
+		finally {
+			grpc.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+		}
 	}
 
 	/**

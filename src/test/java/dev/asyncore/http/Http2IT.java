@@ -1,7 +1,6 @@
 package dev.asyncore.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -9,7 +8,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -33,12 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.asyncore.http.h2.H2Frames;
 import dev.asyncore.support.ReactorThread;
-import dev.asyncore.testsupport.Nginx;
+import dev.asyncore.testsupport.H2TestServer;
 import dev.asyncore.testsupport.TestCertificates;
 
 /**
- * HTTP/2 over TLS (ALPN) against a real nginx with {@code http2}, the fallback to HTTP/1.1, and a
- * hostile TLS server that answers with frames that break RFC 9113.
+ * HTTP/2 over TLS (ALPN) against a real HTTP/2 server in the JVM (Netty's codec-http2, so no system
+ * nginx is needed), the fallback to HTTP/1.1, and a hostile TLS server that answers with frames that
+ * break RFC 9113.
  */
 @Timeout(60)
 class Http2IT {
@@ -48,7 +47,7 @@ class Http2IT {
 
 	static Path store;
 
-	static Nginx nginx;
+	static H2TestServer server;
 
 	static SSLContext trust;
 
@@ -61,21 +60,20 @@ class Http2IT {
 
 	@BeforeAll
 	static void start() throws Exception {
-		assumeTrue(Nginx.available(), "nginx is not installed");
 		store = TestCertificates.generate(dir, "localhost", "dns:localhost,ip:127.0.0.1");
 		trust = TestCertificates.trusting(store);
-		nginx = new Nginx(dir.resolve("nginx"), store, "");
+		server = new H2TestServer(store);
 		large = new byte[3 << 20];
 		for (int i = 0; i < large.length; i++) {
 			large[i] = (byte) (i ^ (i >>> 9));
 		}
-		Files.write(nginx.root().resolve("large.bin"), large);
+		server.put("/large.bin", large);
 	}
 
 	@AfterAll
 	static void stop() throws InterruptedException {
-		if (nginx != null) {
-			nginx.close();
+		if (server != null) {
+			server.close();
 		}
 	}
 
@@ -104,7 +102,7 @@ class Http2IT {
 	@Test
 	void negotiatesH2ByAlpnAndFetches() throws Exception {
 		try (Fetcher fetcher = fetcher(1 << 20)) {
-			FetchResult result = fetcher.fetch(URI.create("https://localhost:" + nginx.h2Port() + "/hello"))
+			FetchResult result = fetcher.fetch(URI.create("https://localhost:" + server.h2Port() + "/hello"))
 				.get(30, TimeUnit.SECONDS);
 
 			assertThat(result.version()).isEqualTo("HTTP/2.0");
@@ -117,7 +115,7 @@ class Http2IT {
 	@Test
 	void aLargeBodyFlowsThroughTheWindowsIntact() throws Exception {
 		try (Fetcher fetcher = fetcher(8 << 20)) {
-			FetchResult result = fetcher.fetch(URI.create("https://localhost:" + nginx.h2Port() + "/large.bin"))
+			FetchResult result = fetcher.fetch(URI.create("https://localhost:" + server.h2Port() + "/large.bin"))
 				.get(30, TimeUnit.SECONDS);
 
 			assertThat(result.version()).isEqualTo("HTTP/2.0");
@@ -131,7 +129,7 @@ class Http2IT {
 	void theBodyLimitHolds() throws Exception {
 		try (Fetcher fetcher = fetcher(100_000)) {
 			Throwable failure = failure(
-					fetcher.fetch(URI.create("https://localhost:" + nginx.h2Port() + "/large.bin")));
+					fetcher.fetch(URI.create("https://localhost:" + server.h2Port() + "/large.bin")));
 
 			assertThat(failure).isInstanceOf(FetchException.TooLarge.class).hasMessageContaining("100000");
 		}
@@ -141,7 +139,7 @@ class Http2IT {
 	void aHeadRequestHasNoBodyWhateverItsContentLength() throws Exception {
 		try (Fetcher fetcher = fetcher(100_000)) {
 			FetchResult result = fetcher
-				.fetch(URI.create("https://localhost:" + nginx.h2Port() + "/large.bin"), FetchOptions.head())
+				.fetch(URI.create("https://localhost:" + server.h2Port() + "/large.bin"), FetchOptions.head())
 				.get(30, TimeUnit.SECONDS);
 
 			assertThat(result.version()).isEqualTo("HTTP/2.0");
@@ -154,7 +152,7 @@ class Http2IT {
 	@Test
 	void redirectsAreFollowedOverH2() throws Exception {
 		try (Fetcher fetcher = fetcher(1 << 20)) {
-			FetchResult result = fetcher.fetch(URI.create("https://localhost:" + nginx.h2Port() + "/redirect"))
+			FetchResult result = fetcher.fetch(URI.create("https://localhost:" + server.h2Port() + "/redirect"))
 				.get(30, TimeUnit.SECONDS);
 
 			assertThat(result.status()).isEqualTo(200);
@@ -166,7 +164,7 @@ class Http2IT {
 	@Test
 	void aServerWithoutH2GetsHttp11() throws Exception {
 		try (Fetcher fetcher = fetcher(1 << 20)) {
-			FetchResult result = fetcher.fetch(URI.create("https://localhost:" + nginx.http1Port() + "/hello"))
+			FetchResult result = fetcher.fetch(URI.create("https://localhost:" + server.http1Port() + "/hello"))
 				.get(30, TimeUnit.SECONDS);
 
 			assertThat(result.version()).isEqualTo("HTTP/1.1");
@@ -178,7 +176,7 @@ class Http2IT {
 	void http2CanBeTurnedOff() throws Exception {
 		try (Fetcher fetcher = fetcher(1 << 20)) {
 			FetchResult result = fetcher
-				.fetch(URI.create("https://localhost:" + nginx.h2Port() + "/hello"),
+				.fetch(URI.create("https://localhost:" + server.h2Port() + "/hello"),
 						FetchOptions.get().request(RequestOptions.NONE.http2(false)))
 				.get(30, TimeUnit.SECONDS);
 

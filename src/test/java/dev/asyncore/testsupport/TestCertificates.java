@@ -49,11 +49,16 @@ public final class TestCertificates {
 
 	/** A server context presenting the key and certificate in {@code keyStore}. */
 	public static SSLContext serving(Path keyStore) throws IOException, GeneralSecurityException {
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(keyManagers(keyStore).getKeyManagers(), null, null);
+		return context;
+	}
+
+	/** Key managers presenting the key and certificate in {@code keyStore}. */
+	public static KeyManagerFactory keyManagers(Path keyStore) throws IOException, GeneralSecurityException {
 		KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
 		factory.init(load(keyStore), PASSWORD);
-		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(factory.getKeyManagers(), null, null);
-		return context;
+		return factory;
 	}
 
 	/** Writes the certificate in {@code keyStore} as PEM to {@code pem} (a {@code ca_file} that trusts it). */
@@ -66,7 +71,7 @@ public final class TestCertificates {
 		return pem;
 	}
 
-	/** Writes the private key in {@code keyStore} as PKCS#8 PEM to {@code pem} (for nginx or a gRPC server). */
+	/** Writes the private key in {@code keyStore} as PKCS#8 PEM to {@code pem} (for a gRPC server). */
 	public static Path writeKeyPem(Path keyStore, Path pem) throws IOException, GeneralSecurityException {
 		KeyStore source = load(keyStore);
 		java.security.Key key = source.getKey(source.aliases().nextElement(), PASSWORD);

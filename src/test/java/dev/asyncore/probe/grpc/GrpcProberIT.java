@@ -1,7 +1,6 @@
 package dev.asyncore.probe.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -44,13 +43,14 @@ import dev.asyncore.probe.ProbeReport;
 import dev.asyncore.probe.config.ModuleFile;
 import dev.asyncore.probe.probers.Probers;
 import dev.asyncore.support.ReactorThread;
-import dev.asyncore.testsupport.Nginx;
+import dev.asyncore.testsupport.H2TestServer;
 import dev.asyncore.testsupport.TestCertificates;
 
 /**
  * The grpc prober against grpc-java's own health service ({@link HealthStatusManager}) on loopback,
- * in clear text (prior knowledge) and over TLS with a private certificate, with metadata, and
- * against a peer that stalls mid-stream (the probe ends at its deadline).
+ * in clear text (prior knowledge) and over TLS with a private certificate, with metadata, against a
+ * plain HTTP/2 server without the health service (in the JVM, Netty's codec-http2), and against a
+ * peer that stalls mid-stream (the probe ends at its deadline).
  */
 @Timeout(60)
 class GrpcProberIT {
@@ -209,11 +209,11 @@ class GrpcProberIT {
 
 	@Test
 	void aRealHttp2ServerWithoutTheHealthServiceIsUnimplemented() throws Exception {
-		assumeTrue(Nginx.available(), "nginx is not installed");
-		Path store = TestCertificates.generate(dir, "nginx", "dns:localhost");
-		try (Nginx nginx = new Nginx(dir.resolve("nginx"), store, "")) {
-			// nginx's clear-text http2 port with prior knowledge: the path is not found, HTTP 404 is UNIMPLEMENTED
-			Probe probe = probe("plain", "127.0.0.1:" + nginx.h2cPort());
+		Path store = TestCertificates.generate(dir, "h2", "dns:localhost");
+		try (H2TestServer server = new H2TestServer(store)) {
+			// a plain HTTP/2 server's clear-text port with prior knowledge (Netty's codec-http2, as nginx's
+			// http2 port did): the path is not found, HTTP 404 is UNIMPLEMENTED
+			Probe probe = probe("plain", "127.0.0.1:" + server.h2cPort());
 
 			assertThat(probe.success()).isFalse();
 			assertThat(probe.metric("probe_grpc_status_code")).isEqualTo(12.0);

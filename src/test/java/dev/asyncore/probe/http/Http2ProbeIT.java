@@ -1,7 +1,6 @@
 package dev.asyncore.probe.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -17,11 +16,12 @@ import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
 import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.support.ReactorThread;
-import dev.asyncore.testsupport.Nginx;
+import dev.asyncore.testsupport.H2TestServer;
 import dev.asyncore.testsupport.TestCertificates;
 
 /**
- * The http prober against a real nginx with {@code http2}: {@code enable_http2} (default true) makes
+ * The http prober against a real HTTP/2 server in the JVM (Netty's codec-http2, so no system nginx is
+ * needed): {@code enable_http2} (default true) makes
  * {@code probe_http_version 2} and satisfies {@code valid_http_versions: ["HTTP/2.0"]}; turned off,
  * or against a server without h2, the probe speaks HTTP/1.1.
  */
@@ -31,7 +31,7 @@ class Http2ProbeIT {
 	@TempDir
 	static Path dir;
 
-	static Nginx nginx;
+	static H2TestServer server;
 
 	static String modules;
 
@@ -39,10 +39,9 @@ class Http2ProbeIT {
 
 	@BeforeAll
 	static void start() throws Exception {
-		assumeTrue(Nginx.available(), "nginx is not installed");
 		Path store = TestCertificates.generate(dir, "localhost", "dns:localhost,ip:127.0.0.1");
 		Path ca = TestCertificates.writePem(store, dir.resolve("ca.pem"));
-		nginx = new Nginx(dir.resolve("nginx"), store, "");
+		server = new H2TestServer(store);
 		String common = "preferred_ip_protocol: ip4, tls_config: {ca_file: '" + ca + "'}";
 		modules = """
 				modules:
@@ -55,8 +54,8 @@ class Http2ProbeIT {
 
 	@AfterAll
 	static void stop() throws InterruptedException {
-		if (nginx != null) {
-			nginx.close();
+		if (server != null) {
+			server.close();
 		}
 	}
 
@@ -74,7 +73,7 @@ class Http2ProbeIT {
 	@Test
 	void http2IsNegotiatedByDefaultAndMeetsValidHttpVersions() throws Exception {
 		HttpBodyIT.Probe probe = HttpBodyIT.probe(prober(), modules, "h2", null,
-				"https://localhost:" + nginx.h2Port() + "/hello");
+				"https://localhost:" + server.h2Port() + "/hello");
 
 		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
 		assertThat(probe.metric("probe_http_version")).isEqualTo(2.0);
@@ -85,9 +84,9 @@ class Http2ProbeIT {
 	@Test
 	void enableHttp2FalseSpeaksHttp11AndFailsAnHttp2OnlyModule() throws Exception {
 		HttpBodyIT.Probe off = HttpBodyIT.probe(prober(), modules, "h2_off", null,
-				"https://localhost:" + nginx.h2Port() + "/hello");
+				"https://localhost:" + server.h2Port() + "/hello");
 		HttpBodyIT.Probe h11 = HttpBodyIT.probe(prober(), modules, "h11", null,
-				"https://localhost:" + nginx.h2Port() + "/hello");
+				"https://localhost:" + server.h2Port() + "/hello");
 
 		assertThat(off.outcome().success()).isFalse();
 		assertThat(off.metric("probe_http_version")).isEqualTo(1.1);
@@ -98,7 +97,7 @@ class Http2ProbeIT {
 	@Test
 	void aServerWithoutH2AnswersHttp11() throws Exception {
 		HttpBodyIT.Probe probe = HttpBodyIT.probe(prober(), modules, "any", null,
-				"https://localhost:" + nginx.http1Port() + "/hello");
+				"https://localhost:" + server.http1Port() + "/hello");
 
 		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
 		assertThat(probe.metric("probe_http_version")).isEqualTo(1.1);
@@ -107,7 +106,7 @@ class Http2ProbeIT {
 	@Test
 	void redirectsAreFollowedOverH2() throws Exception {
 		HttpBodyIT.Probe probe = HttpBodyIT.probe(prober(), modules, "h2", null,
-				"https://localhost:" + nginx.h2Port() + "/redirect");
+				"https://localhost:" + server.h2Port() + "/redirect");
 
 		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
 		assertThat(probe.metric("probe_http_redirects")).isEqualTo(1.0);
