@@ -210,16 +210,16 @@ fi
 # ---- 3. the image ------------------------------------------------------------------------------
 BUILD_STARTED=$SECONDS
 log "building $IMAGE from Dockerfile${PROFILE:+ with PROFILE=$PROFILE}"
-VOLUME_FLAGS=()
-[[ -z $PROFILE ]] || VOLUME_FLAGS+=(--build-arg "PROFILE=$PROFILE")
+VOLUME_FLAGS=(); ARG_FLAGS=()
+[[ -z $PROFILE ]] || ARG_FLAGS=(--build-arg "PROFILE=$PROFILE")
 # A Maven repository kept across builds: a changed pom.xml does not fetch everything again.
 if [[ $ENGINE == podman ]]; then as_root mkdir -p "$CACHE/m2"; VOLUME_FLAGS=(-v "$CACHE/m2:/root/.m2:Z"); fi
 OLD_ID="$(engine image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
-engine build "${BUILD_FLAGS[@]}" "${VOLUME_FLAGS[@]}" -t "$IMAGE" . >"$TMP/build.log" 2>&1 \
+engine build "${BUILD_FLAGS[@]}" "${VOLUME_FLAGS[@]}" "${ARG_FLAGS[@]}" -t "$IMAGE" . >"$TMP/build.log" 2>&1 \
   || { tail -n 40 "$TMP/build.log"; fail "image build failed"; }
 # The image of the previous run goes (the build stage's layers stay: they are the build cache).
 [[ -z $OLD_ID || $OLD_ID == "$(engine image inspect --format '{{.Id}}' "$IMAGE")" ]] || engine rmi "$OLD_ID" >/dev/null 2>&1 || true
-log "built in $((SECONDS - BUILD_STARTED))s; $(grep -m1 -o 'AOT training[ (a-z-)]*: started.*' "$TMP/build.log" || echo 'no AOT training line in the build log')"
+log "built in $((SECONDS - BUILD_STARTED))s; $(grep -m1 -o 'AOT training[^:]*: started.*' "$TMP/build.log" || echo 'no AOT training line in the build log')"
 [[ "$(engine image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" | grep '^SPRING_PROFILES_ACTIVE=')" == "SPRING_PROFILES_ACTIVE=$PROFILE" ]] \
   || fail "the image's SPRING_PROFILES_ACTIVE is not \"$PROFILE\""
 
