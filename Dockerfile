@@ -1,6 +1,8 @@
 # asyncore-service image: build with the Maven wrapper on a Temurin 25 JDK, run the extracted Spring
 # Boot layers on a jlinked Java 25 runtime with an AOT cache made by a training run at build time.
 #   docker build -t asyncore-service:0.1.0 .
+#   docker build --build-arg PROFILE=blackbox-slot -t asyncore-service:0.1.0-slot .   (no Tomcat, no Actuator over
+#     HTTP: blackbox_exporter's paths on 9115 alone; src/docs/container.md "A blackbox_exporter slot")
 #   docker run --rm -p 8080:8080 -p 9090:9090 -p 7007:7007 -p 7007:7007/udp -p 7009:7009 -p 9115:9115 \
 #     -e ASYNCORE_SECURITY_TOKEN_HASH=sha256:... asyncore-service:0.1.0
 # The HTTP API binds 0.0.0.0 here and refuses to start without a credential: make a token and its
@@ -60,6 +62,10 @@ COPY config/application.yml config/application.yml
 # arenas instead of one per core and thread: the JIT's freed arenas otherwise stay resident.
 ENV MALLOC_ARENA_MAX=2
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=30 -XX:+ExitOnOutOfMemoryError"
+# The Spring profile the training run and the service run with: empty (Spring Boot's default profile)
+# or blackbox-slot. A cache trained with one profile serves the other poorly: build one image per profile.
+ARG PROFILE=
+ENV SPRING_PROFILES_ACTIVE=${PROFILE}
 # AOT training run with the ENTRYPOINT's options (a cache made with others is refused): the service
 # on free loopback ports answers a few hundred /probe requests, echoes, scrapes and health checks,
 # then stops on SIGTERM and writes app.aot (classes loaded and linked, method profiles). It binds
@@ -71,9 +77,10 @@ USER 10001:10001
 # 8080 the HTTP API (/fetch); 9090 Actuator (Prometheus, health); 7007 echo (TCP and UDP); 7009 discard; 9115 /probe
 EXPOSE 8080 9090 7007 7007/udp 7009 9115
 # (No --start-period: dockerfilelint rejects it; 6 retries give startup a minute.)
-# The liveness group over bash's /dev/tcp, on the management port the configuration uses (MANAGEMENT_PORT), with
-# no HTTP client in the image: healthy only on a "200" status line.
+# Over bash's /dev/tcp, with no HTTP client in the image, healthy only on a "200" status line: the
+# liveness group on the management port the configuration uses (MANAGEMENT_PORT); with the
+# blackbox-slot profile, which serves no Actuator over HTTP, /-/healthy on the blackbox port.
 HEALTHCHECK --interval=10s --timeout=3s --retries=6 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${MANAGEMENT_PORT:-9090} && printf 'GET /actuator/health/liveness HTTP/1.0\\r\\n\\r\\n' >&3 && read -r -t 2 _ code _ <&3 && [ \"$code\" = 200 ]"]
+    CMD ["bash", "-c", "if [[ ,${SPRING_PROFILES_ACTIVE// /}, == *,blackbox-slot,* ]]; then port=${ASYNCORE_BLACKBOX_PORT:-9115} path=/-/healthy; else port=${MANAGEMENT_PORT:-9090} path=/actuator/health/liveness; fi; exec 3<>/dev/tcp/127.0.0.1/$port && printf 'GET %s HTTP/1.0\\r\\n\\r\\n' $path >&3 && read -r -t 2 _ code _ <&3 && [ \"$code\" = 200 ]"]
 # The options of the training run, and the cache it wrote (src/docs/container.md has each one's figure).
 ENTRYPOINT ["java", "-XX:AOTCache=app.aot", "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1", "-XX:TrimNativeHeapInterval=2000", "-jar", "app.jar"]

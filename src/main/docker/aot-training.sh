@@ -10,6 +10,9 @@
 # writes CACHE: the classes loaded and linked and the method profiles of these paths, so the service
 # starts and warms up from them. The OPTIONS must be the ENTRYPOINT's (GC, object headers): a cache
 # made with others is refused at start. Nothing but bash, coreutils and the JVM is needed.
+# With the blackbox-slot profile (SPRING_PROFILES_ACTIVE, as the Dockerfile's PROFILE sets it) there
+# is no Tomcat: http_2xx probes the blackbox listener's /-/healthy, its /metrics is the only scrape,
+# and there is no /fetch or Actuator to call.
 set -euo pipefail
 CACHE=$1; shift
 ROUNDS=${AOT_TRAINING_ROUNDS:-4}
@@ -70,8 +73,18 @@ bound() { sed -n "s/.*Listener '$1' ([a-z]* $2) bound to 127\.0\.0\.1:\([0-9]*\)
 BLACKBOX=$(bound blackbox tcp); ECHO=$(bound echo tcp); ECHO_UDP=$(bound echo-udp udp); DISCARD=$(bound discard tcp)
 mapfile -t TOMCAT < <(sed -n 's/.*Tomcat started on port \([0-9]*\).*/\1/p' "$LOG")
 HTTP=${TOMCAT[0]:-}; MANAGEMENT=${TOMCAT[1]:-}
-[[ -n $BLACKBOX && -n $ECHO && -n $ECHO_UDP && -n $DISCARD && -n $HTTP && -n $MANAGEMENT ]] \
-  || fail "ports not found in the log (blackbox=$BLACKBOX echo=$ECHO/$ECHO_UDP discard=$DISCARD http=$HTTP management=$MANAGEMENT)"
+[[ -n $BLACKBOX && -n $ECHO && -n $ECHO_UDP && -n $DISCARD ]] \
+  || fail "ports not found in the log (blackbox=$BLACKBOX echo=$ECHO/$ECHO_UDP discard=$DISCARD)"
+PROFILES=${SPRING_PROFILES_ACTIVE:-}
+if [[ ,${PROFILES// /}, == *,blackbox-slot,* ]]; then
+  SLOT=1
+  [[ -z $HTTP ]] || fail "a Tomcat started on port $HTTP with the blackbox-slot profile"
+  HEALTH_URL="http://127.0.0.1:$BLACKBOX/-/healthy"
+else
+  SLOT=
+  [[ -n $HTTP && -n $MANAGEMENT ]] || fail "the HTTP and management ports not found in the log (http=$HTTP management=$MANAGEMENT)"
+  HEALTH_URL="http://127.0.0.1:$MANAGEMENT/actuator/health/liveness"
+fi
 
 # One HTTP/1.0 request; prints the status code.
 get() {   # port path [header]
@@ -90,7 +103,7 @@ echo_udp() { exec 5<>"/dev/udp/127.0.0.1/$ECHO_UDP"; printf 'hello %s' "$1" >&5;
 ok=0
 for round in $(seq 1 "$ROUNDS"); do
   for i in $(seq 1 25); do
-    [[ $(probe http_2xx "http://127.0.0.1:$MANAGEMENT/actuator/health/liveness") == 200 ]] && ok=$((ok + 1))
+    [[ $(probe http_2xx "$HEALTH_URL") == 200 ]] && ok=$((ok + 1))
     probe tcp_connect "127.0.0.1:$ECHO" >/dev/null
     probe tcp_echo "127.0.0.1:$ECHO" >/dev/null
     if [[ $((i % 5)) == 0 ]]; then   # an echoed query is no answer: these wait for their timeout
@@ -100,10 +113,12 @@ for round in $(seq 1 "$ROUNDS"); do
     echo_tcp "$round.$i"
     echo_udp "$i"
   done
-  get "$MANAGEMENT" /actuator/prometheus >/dev/null
-  get "$MANAGEMENT" /actuator/health/readiness >/dev/null
   get "$BLACKBOX" /metrics "Authorization: Bearer $TOKEN" >/dev/null
-  get "$HTTP" "/fetch?url=http://127.0.0.1:$HTTP/" "Authorization: Bearer $TOKEN" >/dev/null
+  if [[ -z $SLOT ]]; then
+    get "$MANAGEMENT" /actuator/prometheus >/dev/null
+    get "$MANAGEMENT" /actuator/health/readiness >/dev/null
+    get "$HTTP" "/fetch?url=http://127.0.0.1:$HTTP/" "Authorization: Bearer $TOKEN" >/dev/null
+  fi
 done
 [[ $ok -gt 0 ]] || fail "no http_2xx /probe answered 200"
 
@@ -112,4 +127,4 @@ kill -TERM "$PID"
 rc=0; wait "$PID" || rc=$?
 trap '[[ -n ${AOT_TRAINING_LOG:-} ]] && cp "$LOG" "$AOT_TRAINING_LOG"; rm -rf "$WORK"' EXIT
 [[ -s $CACHE ]] || fail "no AOT cache written (exit status $rc)"
-echo "AOT training: started in ${STARTED_AT}s; $((ROUNDS * (25 * 3 + 5 * 2))) probes ($ok http_2xx answered 200) and $((ROUNDS * 25)) TCP and UDP echoes in $((LOADED_AT - STARTED_AT))s; stopped (exit $rc) and wrote $(du -h "$CACHE" | cut -f1) $CACHE in $((SECONDS - LOADED_AT))s"
+echo "AOT training${SLOT:+ (blackbox-slot)}: started in ${STARTED_AT}s; $((ROUNDS * (25 * 3 + 5 * 2))) probes ($ok http_2xx answered 200) and $((ROUNDS * 25)) TCP and UDP echoes in $((LOADED_AT - STARTED_AT))s; stopped (exit $rc) and wrote $(du -h "$CACHE" | cut -f1) $CACHE in $((SECONDS - LOADED_AT))s"

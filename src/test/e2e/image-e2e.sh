@@ -14,10 +14,15 @@
 #  5. stops it with `stop -t 30` while a client is in the middle of a 2 MiB echo: the client gets
 #     every byte back and the exit status is 143 or 0.
 # Loopback only; every wait is bounded; containers it started are removed on exit. Prints PASS/FAIL.
+# With ASYNCORE_IMAGE_PROFILE=blackbox-slot it builds and checks the slot variant instead
+# (--build-arg PROFILE=blackbox-slot, tagged :e2e-blackbox-slot): no HTTP or management port bound,
+# /-/healthy and /metrics on the blackbox port, the health check on ASYNCORE_BLACKBOX_PORT; the rest
+# as above. CI runs the default image only (a second build costs minutes); ImageProfileTest checks
+# on every build that the Dockerfile passes the profile to the training run, the ENV and the check.
 #
 # Environment: ENGINE=podman|docker (default podman), ASYNCORE_IMAGE_CACHE (default
 # /var/cache/asyncore-image-e2e), ASYNCORE_IMAGE_BASES=standin|pull (default standin),
-# IMAGE_SIZE_BUDGET_MB (default 190).
+# IMAGE_SIZE_BUDGET_MB (default 190), ASYNCORE_IMAGE_PROFILE (default empty: Spring's default profile).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
@@ -26,7 +31,9 @@ STARTED=$SECONDS
 ENGINE="${ENGINE:-podman}"
 CACHE="${ASYNCORE_IMAGE_CACHE:-/var/cache/asyncore-image-e2e}"
 BASES="${ASYNCORE_IMAGE_BASES:-standin}"
-IMAGE="localhost/asyncore-service:e2e"
+PROFILE="${ASYNCORE_IMAGE_PROFILE:-}"
+[[ -z $PROFILE || $PROFILE == blackbox-slot ]] || { echo "ASYNCORE_IMAGE_PROFILE is empty or blackbox-slot, not $PROFILE" >&2; exit 2; }
+IMAGE="localhost/asyncore-service:e2e${PROFILE:+-$PROFILE}"
 JDK_BASE="docker.io/library/eclipse-temurin:25-jdk"
 RUN_BASE="docker.io/library/debian:bookworm-slim"
 # The budget: 179 MiB measured (the root taken from the slim base 8 MB, the jlinked runtime 65 MB,
@@ -202,16 +209,19 @@ fi
 
 # ---- 3. the image ------------------------------------------------------------------------------
 BUILD_STARTED=$SECONDS
-log "building $IMAGE from Dockerfile"
-VOLUME_FLAGS=()
+log "building $IMAGE from Dockerfile${PROFILE:+ with PROFILE=$PROFILE}"
+VOLUME_FLAGS=(); ARG_FLAGS=()
+[[ -z $PROFILE ]] || ARG_FLAGS=(--build-arg "PROFILE=$PROFILE")
 # A Maven repository kept across builds: a changed pom.xml does not fetch everything again.
 if [[ $ENGINE == podman ]]; then as_root mkdir -p "$CACHE/m2"; VOLUME_FLAGS=(-v "$CACHE/m2:/root/.m2:Z"); fi
 OLD_ID="$(engine image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)"
-engine build "${BUILD_FLAGS[@]}" "${VOLUME_FLAGS[@]}" -t "$IMAGE" . >"$TMP/build.log" 2>&1 \
+engine build "${BUILD_FLAGS[@]}" "${VOLUME_FLAGS[@]}" "${ARG_FLAGS[@]}" -t "$IMAGE" . >"$TMP/build.log" 2>&1 \
   || { tail -n 40 "$TMP/build.log"; fail "image build failed"; }
 # The image of the previous run goes (the build stage's layers stay: they are the build cache).
 [[ -z $OLD_ID || $OLD_ID == "$(engine image inspect --format '{{.Id}}' "$IMAGE")" ]] || engine rmi "$OLD_ID" >/dev/null 2>&1 || true
-log "built in $((SECONDS - BUILD_STARTED))s; $(grep -m1 -o 'AOT training: .*' "$TMP/build.log" || echo 'no AOT training line in the build log')"
+log "built in $((SECONDS - BUILD_STARTED))s; $(grep -m1 -o 'AOT training[^:]*: started.*' "$TMP/build.log" || echo 'no AOT training line in the build log')"
+[[ "$(engine image inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$IMAGE" | grep '^SPRING_PROFILES_ACTIVE=')" == "SPRING_PROFILES_ACTIVE=$PROFILE" ]] \
+  || fail "the image's SPRING_PROFILES_ACTIVE is not \"$PROFILE\""
 
 # ---- 4. the running image ----------------------------------------------------------------------
 # Socket clients (loopback only, every call bounded).
@@ -266,13 +276,13 @@ net() { timeout 200 python3 "$TMP/net.py" "$@"; }
 HTTP_PORT=$(free_port); ECHO_PORT=$(free_port); DISCARD_PORT=$(free_port); ECHO_UDP_PORT=$(net udp-port)
 # Actuator has its own port in the container configuration (MANAGEMENT_PORT), and the API refuses
 # to start without a credential: pass a token's hash as a user of the image would.
-MGMT_PORT=$(free_port)
+MGMT_PORT=$(free_port); BLACKBOX_PORT=$(free_port)
 TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')"
 TOKEN_HASH="sha256:$(printf %s "$TOKEN" | sha256sum | cut -d' ' -f1)"
 # What a user of the image passes, as environment variables (credentials go here too).
 RUN_ENV=(-e HTTP_PORT="$HTTP_PORT" -e MANAGEMENT_PORT="$MGMT_PORT" -e ASYNCORE_BIND_HOST=127.0.0.1
   -e ASYNCORE_ECHO_PORT="$ECHO_PORT" -e ASYNCORE_ECHO_UDP_PORT="$ECHO_UDP_PORT" -e ASYNCORE_DISCARD_PORT="$DISCARD_PORT"
-  -e ASYNCORE_BLACKBOX_PORT="$(free_port)"
+  -e ASYNCORE_BLACKBOX_PORT="$BLACKBOX_PORT"
   -e HTTP_ADDRESS=127.0.0.1 -e MANAGEMENT_ADDRESS=127.0.0.1 -e ASYNCORE_SECURITY_TOKEN_HASH="$TOKEN_HASH")
 NAME="asyncore-image-e2e-$$"
 run_cmd() {   # $1: container name; the rest: extra run arguments before the image
@@ -285,20 +295,37 @@ CONTAINERS+=("$NAME"); run_cmd "$NAME"
 FIRST_ECHO="$(net first-echo "$ECHO_PORT" "${RUN_CMD[@]}")" || fail "no echo from the container"
 log "first echo ${FIRST_ECHO}s after run"
 BASE="http://127.0.0.1:$MGMT_PORT"
-wait_for 60 curl -fsS "$BASE/actuator/health/readiness" || fail "not ready within 60 s of the first echo"
-curl -fsS "$BASE/actuator/health/liveness" | grep -q '"status":"UP"' || fail "liveness is not UP"
-curl -fsS "$BASE/actuator/health/readiness" | grep -q '"status":"UP"' || fail "readiness is not UP"
+EXPORTER="http://127.0.0.1:$BLACKBOX_PORT"
+if [[ -z $PROFILE ]]; then
+  wait_for 60 curl -fsS "$BASE/actuator/health/readiness" || fail "not ready within 60 s of the first echo"
+  curl -fsS "$BASE/actuator/health/liveness" | grep -q '"status":"UP"' || fail "liveness is not UP"
+  curl -fsS "$BASE/actuator/health/readiness" | grep -q '"status":"UP"' || fail "readiness is not UP"
+  METRICS=(curl -fsS "$BASE/actuator/prometheus")
+else
+  # The slot: blackbox_exporter's /-/healthy and /metrics on the blackbox port; no Tomcat at all.
+  wait_for 60 curl -fsS "$EXPORTER/-/healthy" || fail "/-/healthy not answering within 60 s of the first echo"
+  [[ "$(curl -fsS "$EXPORTER/-/healthy")" == Healthy ]] || fail "/-/healthy does not say Healthy"
+  for port in "$HTTP_PORT" "$MGMT_PORT"; do
+    curl -s -o /dev/null "http://127.0.0.1:$port/" && fail "something answers on port $port (HTTP_PORT or MANAGEMENT_PORT) in the slot"
+  done
+  grep -q 'Tomcat started' <<<"$(engine logs "$NAME" 2>&1)" && fail "a Tomcat started in the slot"
+  METRICS=(curl -fsS -H "Authorization: Bearer $TOKEN" "$EXPORTER/metrics")
+fi
 LOGS="$(engine logs "$NAME" 2>&1)"
 for l in "echo' (echo tcp) bound to 127.0.0.1:$ECHO_PORT" "echo-udp' (echo udp) bound to 127.0.0.1:$ECHO_UDP_PORT" \
-    "discard' (discard tcp) bound to 127.0.0.1:$DISCARD_PORT"; do
+    "discard' (discard tcp) bound to 127.0.0.1:$DISCARD_PORT" "blackbox' (blackbox tcp) bound to 127.0.0.1:$BLACKBOX_PORT"; do
   grep -qF "Listener '$l" <<<"$LOGS" || fail "the placeholders did not move the listener: no \"Listener '$l\" in the log"
 done
-log "readiness and liveness UP; the ASYNCORE_*_PORT, ASYNCORE_BIND_HOST and HTTP_PORT placeholders moved every listener"
+if [[ -z $PROFILE ]]; then
+  log "readiness and liveness UP; the ASYNCORE_*_PORT, ASYNCORE_BIND_HOST and HTTP_PORT placeholders moved every listener"
+else
+  log "slot: /-/healthy answers, nothing on HTTP_PORT or MANAGEMENT_PORT, no Tomcat; the placeholders moved every listener"
+fi
 
 net echo "$ECHO_PORT" || fail "TCP echo"
 net udp "$ECHO_UDP_PORT" || fail "UDP echo"
 net discard "$DISCARD_PORT" || fail "discard"
-wait_for 10 bash -c "curl -fsS '$BASE/actuator/prometheus' | grep -E '^asyncore_bytes_total\{.*direction=\"received\".*listener=\"discard\".*\} [0-9.E]+' \
+wait_for 10 bash -c "${METRICS[*]@Q} | grep -E '^asyncore_bytes_total\{.*direction=\"received\".*listener=\"discard\".*\} [0-9.E]+' \
   | awk '{ exit !(\$2 >= 1048576) }'" || fail "the discard listener did not count 1 MiB received"
 log "TCP echo (256 KiB), UDP echo, discard (1 MiB counted) work"
 
@@ -308,7 +335,10 @@ UIDS="$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$PID/status")"
 [[ "$(engine inspect --format '{{.Config.User}}' "$IMAGE")" == 10001:10001 ]] || fail "the image's USER is not 10001:10001"
 log "the service runs as uid 10001 (the image's USER)"
 
-# The health check: healthy on the moved port; unhealthy when nothing answers on MANAGEMENT_PORT.
+# The health check: healthy on the moved port; unhealthy when nothing answers on the port it checks
+# (MANAGEMENT_PORT; in the slot ASYNCORE_BLACKBOX_PORT, where /-/healthy is).
+HEALTH_PORT_VAR=MANAGEMENT_PORT; HEALTH_PORT=$MGMT_PORT
+[[ -z $PROFILE ]] || { HEALTH_PORT_VAR=ASYNCORE_BLACKBOX_PORT; HEALTH_PORT=$BLACKBOX_PORT; }
 if [[ $ENGINE == podman ]]; then
   engine healthcheck run "$NAME" >/dev/null || fail "podman healthcheck run: unhealthy"
 else
@@ -319,19 +349,26 @@ mapfile -t CHECK < <(engine image inspect "$IMAGE" | python3 -c 'import json,sys
 d = json.load(sys.stdin)[0]; h = d.get("Healthcheck") or (d.get("Config") or {}).get("Healthcheck") or {}
 print("\n".join((h.get("Test") or [])[1:]))')
 [[ ${#CHECK[@]} -gt 0 ]] || fail "the image has no HEALTHCHECK (built without --format docker?)"
-if engine exec -e MANAGEMENT_PORT="$(free_port)" "$NAME" "${CHECK[@]}" >/dev/null 2>&1; then
-  fail "the health check passes with nothing listening on MANAGEMENT_PORT"
+if engine exec -e "$HEALTH_PORT_VAR=$(free_port)" "$NAME" "${CHECK[@]}" >/dev/null 2>&1; then
+  fail "the health check passes with nothing listening on $HEALTH_PORT_VAR"
 fi
-log "health check healthy on MANAGEMENT_PORT=$MGMT_PORT, unhealthy on a port nothing listens on"
-# The API on HTTP_PORT: refused without the token, served with it.
-API="http://127.0.0.1:$HTTP_PORT"
-[[ "$(curl -s -o /dev/null -w '%{http_code}' "$API/fetch?url=http://127.0.0.1:$HTTP_PORT/")" == 401 ]] \
-  || fail "the API answers without a credential"
-[[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$API/actuator/reactor")" =~ ^(401|404)$ ]] \
-  || fail "Actuator is served on the API port"
-[[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$MGMT_PORT/actuator/reactor")" == 200 ]] \
-  || fail "the reactor endpoint refused the token passed through ASYNCORE_SECURITY_TOKEN_HASH"
-log "credentials through the environment: the API refuses strangers, the token reads the reactor endpoint"
+log "health check healthy on $HEALTH_PORT_VAR=$HEALTH_PORT, unhealthy on a port nothing listens on"
+if [[ -z $PROFILE ]]; then
+  # The API on HTTP_PORT: refused without the token, served with it.
+  API="http://127.0.0.1:$HTTP_PORT"
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$API/fetch?url=http://127.0.0.1:$HTTP_PORT/")" == 401 ]] \
+    || fail "the API answers without a credential"
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$API/actuator/reactor")" =~ ^(401|404)$ ]] \
+    || fail "Actuator is served on the API port"
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$MGMT_PORT/actuator/reactor")" == 200 ]] \
+    || fail "the reactor endpoint refused the token passed through ASYNCORE_SECURITY_TOKEN_HASH"
+  log "credentials through the environment: the API refuses strangers, the token reads the reactor endpoint"
+else
+  PROBE="$EXPORTER/probe?module=tcp_connect&target=127.0.0.1:$ECHO_PORT"
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$PROBE")" == 401 ]] || fail "the slot's /probe answers without a credential"
+  curl -fsS -H "Authorization: Bearer $TOKEN" "$PROBE" | grep -qE '^probe_success 1(\.0)?$' || fail "the slot's tcp_connect /probe of the echo listener failed"
+  log "credentials through the environment: /probe refuses strangers, the token probes the echo listener (probe_success 1)"
+fi
 
 # The AOT cache: valid for the ENTRYPOINT's options (-XX:AOTMode=on refuses to start without it),
 # the source of the application's and its dependencies' classes, and mapped by the running service

@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * {@code ./mvnw -Pbench verify}) runs the sizes the README quotes; {@code echo} or {@code fetch}
  * (passed as {@code -Dbench.args=fetch}) runs one half; {@code quick} runs tiny sizes; {@code probe} the
  * {@code /probe} side by side and {@code footprint} the image's memory, start and warm-up, both
- * against blackbox_exporter.
+ * against blackbox_exporter ({@code footprint:blackbox-slot} the image built with that profile).
  */
 public final class BenchmarkRunner {
 
@@ -69,8 +69,8 @@ public final class BenchmarkRunner {
 		String mode = (args.length > 0) ? args[0] : "full";
 		Settings settings = "quick".equals(mode) ? Settings.QUICK : Settings.FULL;
 		BenchmarkRunner runner = new BenchmarkRunner(settings);
-		if ("footprint".equals(mode)) {
-			runner.runFootprint();
+		if (mode.equals("footprint") || mode.startsWith("footprint:")) {
+			runner.runFootprint(mode.substring("footprint".length()).replaceFirst("^:", ""));
 			System.out.println(runner.table());
 			return;
 		}
@@ -134,13 +134,16 @@ public final class BenchmarkRunner {
 		}
 	}
 
-	/** The image's footprint against blackbox_exporter's (see {@link FootprintBench}), with the targets. */
-	void runFootprint() throws Exception {
+	/**
+	 * The image's footprint against blackbox_exporter's (see {@link FootprintBench}), with the issue's
+	 * targets; {@code profile} as the Dockerfile's {@code PROFILE} ({@code footprint:blackbox-slot}), or empty.
+	 */
+	void runFootprint(String profile) throws Exception {
 		if (!FootprintBench.available()) {
 			System.out.println("Footprint benchmark skipped: it needs prometheus-blackbox-exporter, the packaged jar, the Dockerfile and bash.");
 			return;
 		}
-		this.rows.addAll(FootprintBench.run());
+		this.rows.addAll(FootprintBench.run(profile));
 		FootprintBench.printTargets(this.rows);
 	}
 

@@ -30,6 +30,8 @@ import java.util.function.ToDoubleFunction;
  * warm-up, the same files started with a plain {@code java -jar app.jar} (and the fat jar). Every
  * process binds loopback ports chosen free; probes are {@code tcp_connect} of a listener of this JVM
  * that accepts and closes, and for the slow ones {@code http} of a listener that accepts and stalls.
+ * With a profile ({@code -Dbench.args=footprint:blackbox-slot}) every run of ours, the training run
+ * included, has it in {@code SPRING_PROFILES_ACTIVE}, as the image built with that {@code PROFILE}.
  */
 final class FootprintBench {
 
@@ -91,11 +93,11 @@ final class FootprintBench {
 	}
 
 	/**
-	 * Lays the jar out as the image does, makes its AOT cache with the image's training run, and
-	 * measures; returns the table's rows.
+	 * Lays the jar out as the image built with {@code profile} (empty: the default) does, makes its AOT
+	 * cache with the image's training run, and measures; returns the table's rows.
 	 */
-	static List<BenchmarkRunner.Row> run() throws Exception {
-		ImageJvm image = ImageJvm.fromDockerfile(Path.of("Dockerfile"));
+	static List<BenchmarkRunner.Row> run(String profile) throws Exception {
+		ImageJvm image = ImageJvm.fromDockerfile(Path.of("Dockerfile")).withProfile(profile);
 		Path root = Files.createTempDirectory("asyncore-bench-footprint");
 		Path dir = root.resolve("app");
 		// a copy: a build in the same tree may rewrite target/ while the benchmark runs
@@ -326,6 +328,9 @@ final class FootprintBench {
 		}
 		if (!variant.equals("blackbox_exporter")) {
 			env.putAll(ImageJvm.containerEnv(port, this.modules));
+			if (!this.image.profile().isEmpty()) {
+				env.put(ImageJvm.PROFILES, this.image.profile());
+			}
 			env.put("ASYNCORE_SECURITY_TOKEN_HASH", "sha256:" + HexFormat.of()
 				.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(TOKEN.getBytes(StandardCharsets.UTF_8))));
 		}

@@ -24,6 +24,8 @@ record ImageJvm(List<String> options, Map<String, String> env, List<String> trai
 
 	static final Path TRAINING = Path.of("src/main/docker/aot-training.sh");
 
+	static final String PROFILES = "SPRING_PROFILES_ACTIVE";
+
 	private static final Pattern ENTRYPOINT = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$");
 
 	/** The training RUN, its continuation lines joined: options up to the first {@code &&} or the end. */
@@ -52,6 +54,24 @@ record ImageJvm(List<String> options, Map<String, String> env, List<String> trai
 		}
 		List<String> trainingOptions = List.of(training.group(1).strip().split("\\s+"));
 		return new ImageJvm(List.copyOf(words.subList(1, words.size() - 2)), env, trainingOptions);
+	}
+
+	/**
+	 * The image built with {@code --build-arg PROFILE=profile}: the Dockerfile's
+	 * {@code SPRING_PROFILES_ACTIVE} for the training run and the service; unchanged for an empty one.
+	 */
+	ImageJvm withProfile(String profile) {
+		if (profile.isEmpty()) {
+			return this;
+		}
+		Map<String, String> env = new LinkedHashMap<>(this.env);
+		env.put(PROFILES, profile);
+		return new ImageJvm(this.options, env, this.trainingOptions);
+	}
+
+	/** The profile {@link #withProfile} set, or empty. */
+	String profile() {
+		return this.env.getOrDefault(PROFILES, "");
 	}
 
 	/** The {@code java} of the JDK running the benchmark (the build's, 25 or newer). */

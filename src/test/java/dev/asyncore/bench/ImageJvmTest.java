@@ -1,5 +1,6 @@
 package dev.asyncore.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,29 @@ class ImageJvmTest {
 		assertThat(image.trainingOptions()).isEqualTo(image.options().subList(1, image.options().size()));
 		assertThat(image.env()).containsKeys("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
 		assertThat(image.env().get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=");
+	}
+
+	@Test
+	void whenTheImageIsBuiltWithAProfileThenItsTrainingRunAndItsServiceRunWithIt() throws Exception {
+		String dockerfile = Files.readString(Path.of("Dockerfile"));
+		int runStage = dockerfile.lastIndexOf("\nFROM ");
+		// declared in the last stage (an ARG does not cross stages), empty by default, and in the
+		// environment of the training run and of the service
+		int arg = dockerfile.indexOf("\nARG PROFILE=\n", runStage);
+		int env = dockerfile.indexOf("\nENV SPRING_PROFILES_ACTIVE=${PROFILE}\n", runStage);
+		int training = dockerfile.indexOf("\nRUN aot-training.sh ", runStage);
+		assertThat(arg).as("ARG PROFILE= in the run stage").isGreaterThan(runStage);
+		assertThat(env).as("ENV SPRING_PROFILES_ACTIVE=${PROFILE} after the ARG").isGreaterThan(arg);
+		assertThat(training).as("the training run after the ENV").isGreaterThan(env);
+		assertThat(Files.readString(ImageJvm.TRAINING)).contains("${SPRING_PROFILES_ACTIVE:-}").contains("blackbox-slot");
+
+		ImageJvm image = ImageJvm.fromDockerfile(Path.of("Dockerfile"));
+		assertThat(image.profile()).isEmpty();
+		assertThat(image.withProfile("")).isSameAs(image);
+		ImageJvm slot = image.withProfile("blackbox-slot");
+		assertThat(slot.profile()).isEqualTo("blackbox-slot");
+		assertThat(slot.env()).containsEntry("SPRING_PROFILES_ACTIVE", "blackbox-slot").containsAllEntriesOf(image.env());
+		assertThat(slot.options()).isEqualTo(image.options());
 	}
 
 }
