@@ -114,6 +114,9 @@ public final class HttpProber implements Prober<HttpOptions> {
 	private CompletableFuture<Outcome> probe(HttpOptions http, RequestParts parts, String target, Duration timeout,
 			ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
 		HttpGauges metrics = new HttpGauges(report);
+		if (http.cel().any()) { // registered only for a module with CEL, as blackbox_exporter's
+			metrics.gauge(HttpJudge.FAILED_DUE_TO_CEL, HttpJudge.FAILED_DUE_TO_CEL_HELP, 0);
+		}
 		URI uri;
 		try {
 			uri = URI.create(target.contains("://") ? target : "http://" + target);
