@@ -153,7 +153,10 @@ public final class HttpProber implements Prober<HttpOptions> {
 		List<RequestOptions.Hop> hops = new ArrayList<>();
 		RequestOptions request = new RequestOptions(http.method(), parts.headers(), parts.body(), context,
 				(material != null) ? material.engineSetup() : null, http.serverName(), resolution, true, hops::add,
-				http.enableHttp2());
+				http.enableHttp2()).localAddress(http.sourceIpAddress());
+		if (http.sourceIpAddress() != null) {
+			log.info("Using local address", "srcIP", http.sourceIpAddress().getHostAddress());
+		}
 		ProbeMemory.Lease lease = this.memory.lease();
 		if ("https".equalsIgnoreCase(uri.getScheme())) {
 			try {
