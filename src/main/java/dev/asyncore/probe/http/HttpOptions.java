@@ -22,6 +22,7 @@ import dev.asyncore.probe.config.ProberKind;
 import dev.asyncore.probe.config.Secret;
 import dev.asyncore.probe.config.TlsConfig;
 import dev.asyncore.probe.config.YamlSection;
+import dev.asyncore.probe.target.DnsServer;
 import dev.asyncore.probe.tls.TlsMaterial;
 
 /**
@@ -57,18 +58,19 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * @param cel {@code fail_if_body_json_matches_cel} and {@code fail_if_body_json_not_matches_cel}, compiled
  * @param sourceIpAddress {@code source_ip_address} (beyond blackbox_exporter): the address each connection
  * binds before it connects, or {@code null}
+ * @param dnsServer {@code dns_server} (beyond blackbox_exporter): the module's own name server, or {@code null}
  */
 public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpVersions, String method,
 		Map<String, String> headers, String body, NamedFile bodyFile, boolean followRedirects, boolean failIfSsl, boolean failIfNotSsl,
 		List<Pattern> failIfBodyMatches, List<Pattern> failIfBodyNotMatches, List<HeaderMatch> failIfHeaderMatches,
 		List<HeaderMatch> failIfHeaderNotMatches, long bodySizeLimit, String compression, IpPreference ipProtocol,
 		HttpClientConfig client, TlsConfig tls, TlsMaterial tlsMaterial, boolean enableHttp2, BodyCel cel,
-		InetAddress sourceIpAddress) {
+		InetAddress sourceIpAddress, DnsServer dnsServer) {
 
 	/** blackbox_exporter's defaults: GET, 2xx, follow redirects, prefer IPv6 and fall back; the fetcher's TLS context. */
 	public static final HttpOptions DEFAULT = new HttpOptions(Set.of(), List.of(), "GET", Map.of(), null, null, true,
 			false, false, List.of(), List.of(), List.of(), List.of(), 0, "", IpPreference.DEFAULT, HttpClientConfig.NONE,
-			TlsConfig.DEFAULT, null, true, BodyCel.NONE, null);
+			TlsConfig.DEFAULT, null, true, BodyCel.NONE, null, null);
 
 	/**
 	 * The {@code http} prober in the module file: its section read by {@link #parse}, its
@@ -98,7 +100,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return new HttpOptions(codes, this.validHttpVersions, this.method, this.headers, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress);
+				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer);
 	}
 
 	/** These options with {@code material} as the {@code tls_config}'s loaded material. */
@@ -106,7 +108,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, this.headers, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.client, this.tls, material, this.enableHttp2, this.cel, this.sourceIpAddress);
+				this.ipProtocol, this.client, this.tls, material, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer);
 	}
 
 	/**
@@ -129,7 +131,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, withHost, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress);
+				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer);
 	}
 
 	/**
@@ -240,7 +242,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 				headerMatches(s, "fail_if_header_matches"), headerMatches(s, "fail_if_header_not_matches"),
 				s.size("body_size_limit"), compression.equals("identity") ? "" : compression, ip,
 				client, TlsConfig.parse(s.section("tls_config"), files), null, s.bool("enable_http2", true),
-				BodyCel.parse(s), IpLiteral.sourceIpAddress(s));
+				BodyCel.parse(s), IpLiteral.sourceIpAddress(s), DnsServer.parse(s));
 		for (String version : probe.validHttpVersions) {
 			if (!version.matches("HTTP/(1\\.0|1\\.1|2(\\.0)?|3(\\.0)?)")) {
 				throw new ModuleConfigException(s.key("valid_http_versions"), "'" + version + "' is not HTTP/1.0, HTTP/1.1 or HTTP/2.0");

@@ -139,7 +139,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 			metrics.resolved(0, null);
 			return CompletableFuture.completedFuture(new Outcome(false, null, new UnknownHostException(why)));
 		}
-		Resolution resolution = new Resolution(http, this.resolver);
+		Resolution resolution = new Resolution(http, (http.dnsServer() != null) ? http.dnsServer() : this.resolver);
 		TlsCapture capture = new TlsCapture();
 		TlsMaterial material = http.tlsMaterial();
 		Supplier<SSLContext> context = (material == null) ? null : () -> {
