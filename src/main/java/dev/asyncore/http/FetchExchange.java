@@ -239,7 +239,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		}
 		try {
 			HttpConnection fresh = new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target,
-					new InetSocketAddress(address, this.target.port()), this.policy);
+					new InetSocketAddress(address, this.target.port()), this.options.request().localAddress(), this.policy);
 			var context = this.options.request().sslContext();
 			fresh.tls((context != null && this.target.https()) ? context.get() : null,
 					this.options.request().sslEngineSetup(), this.firstHost ? this.options.request().serverName() : null,

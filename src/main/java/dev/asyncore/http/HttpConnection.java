@@ -3,6 +3,7 @@ package dev.asyncore.http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
@@ -93,8 +94,9 @@ final class HttpConnection extends AsyncChat {
 
 	private Http2Session http2;
 
-	HttpConnection(Reactor reactor, ConnectionPool pool, Target target, InetSocketAddress address, FetchPolicy policy)
-			throws IOException {
+	/** @param local the address to bind before connecting, or {@code null} */
+	HttpConnection(Reactor reactor, ConnectionPool pool, Target target, InetSocketAddress address, InetAddress local,
+			FetchPolicy policy) throws IOException {
 		super(reactor);
 		this.pool = pool;
 		this.target = target;
@@ -106,6 +108,9 @@ final class HttpConnection extends AsyncChat {
 		this.connectStart = System.nanoTime();
 		this.connectTimer = reactor.schedule(policy.connectTimeout(), this::connectTimedOut);
 		try {
+			if (local != null) {
+				bind(new InetSocketAddress(local, 0));
+			}
 			connect(address);
 		}
 		catch (IOException | RuntimeException ex) {

@@ -1,5 +1,6 @@
 package dev.asyncore.http;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
@@ -34,10 +35,13 @@ import javax.net.ssl.SSLEngine;
  * @param hops told about each completed hop, redirects included, or {@code null}
  * @param http2 offer HTTP/2 by ALPN on https connections ({@code h2}, then {@code http/1.1}) and
  * speak it when the server chooses it; plain http is always HTTP/1.1
+ * @param localAddress the address each connection binds before it connects (any port), or {@code null}
+ * for the system's choice; only with {@code freshConnection}, so that no pooled connection from
+ * another address is used
  */
 public record RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 		Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
-		boolean freshConnection, HopListener hops, boolean http2) {
+		boolean freshConnection, HopListener hops, boolean http2, InetAddress localAddress) {
 
 	/** Nothing beyond {@link FetchOptions}: HTTP/2 offered. */
 	public static final RequestOptions NONE = new RequestOptions(null, List.of(), null, null, null, null, false, null);
@@ -46,24 +50,40 @@ public record RequestOptions(String method, List<Map.Entry<String, String>> head
 	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 			Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
 			boolean freshConnection, HopListener hops) {
-		this(method, headers, body, sslContext, sslEngineSetup, serverName, resolver, freshConnection, hops, true);
+		this(method, headers, body, sslContext, sslEngineSetup, serverName, resolver, freshConnection, hops, true, null);
+	}
+
+	/** Options that offer HTTP/2 or not. */
+	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
+			Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
+			boolean freshConnection, HopListener hops, boolean http2) {
+		this(method, headers, body, sslContext, sslEngineSetup, serverName, resolver, freshConnection, hops, http2, null);
 	}
 
 	/** Options without an engine setup. */
 	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 			Supplier<SSLContext> sslContext, String serverName, Resolver resolver, boolean freshConnection,
 			HopListener hops) {
-		this(method, headers, body, sslContext, null, serverName, resolver, freshConnection, hops, true);
+		this(method, headers, body, sslContext, null, serverName, resolver, freshConnection, hops, true, null);
 	}
 
 	/** These options, offering HTTP/2 or not. */
 	public RequestOptions http2(boolean offer) {
 		return new RequestOptions(this.method, this.headers, this.body, this.sslContext, this.sslEngineSetup,
-				this.serverName, this.resolver, this.freshConnection, this.hops, offer);
+				this.serverName, this.resolver, this.freshConnection, this.hops, offer, this.localAddress);
+	}
+
+	/** These options, each connection bound to {@code address} first ({@code null}: the system's choice). */
+	public RequestOptions localAddress(InetAddress address) {
+		return new RequestOptions(this.method, this.headers, this.body, this.sslContext, this.sslEngineSetup,
+				this.serverName, this.resolver, this.freshConnection, this.hops, this.http2, address);
 	}
 
 	public RequestOptions {
 		headers = List.copyOf(headers);
+		if (localAddress != null && !freshConnection) {
+			throw new IllegalArgumentException("a local address needs freshConnection");
+		}
 		if (method != null && (method.isEmpty() || !method.chars().allMatch(RequestOptions::isTokenChar))) {
 			throw new IllegalArgumentException("method must be an HTTP token, was '" + method + "'");
 		}

@@ -84,6 +84,14 @@ public record HttpClientConfig(SecretSource username, SecretSource password, Str
 		return new HttpClientConfig(username, password, type, credentials, httpHeaders(s.section("http_headers"), files));
 	}
 
+	/**
+	 * Prometheus's {@code Headers} alone ({@code Name: {values, secrets, files}}, as the websocket
+	 * prober's {@code headers} has them): a configuration with no credentials and these headers.
+	 */
+	public static HttpClientConfig headersOnly(YamlSection section, ModuleFiles files) {
+		return new HttpClientConfig(null, null, null, null, httpHeaders(section, files));
+	}
+
 	private static List<Map.Entry<String, SecretSource>> httpHeaders(YamlSection section, ModuleFiles files) {
 		List<Map.Entry<String, SecretSource>> headers = new ArrayList<>();
 		for (String name : section.keys()) {

@@ -320,6 +320,21 @@ public final class YamlSection {
 	}
 
 	/**
+	 * Every key this mapping's parser asked for (whether present or not) and every key it declared
+	 * {@link #unsupported}, in that order: the options it knows. For the documentation check.
+	 */
+	Set<String> known() {
+		Set<String> known = new LinkedHashSet<>(this.read);
+		known.addAll(this.unsupported.keySet());
+		return known;
+	}
+
+	/** The mapping read under {@code name} with {@link #section}, or {@code null}. For the documentation check. */
+	YamlSection child(String name) {
+		return this.children.get(name);
+	}
+
+	/**
 	 * Fails on the first key present but never read, naming it; a key declared {@link #unsupported}
 	 * is marked read and listed by {@link #unimplemented()} instead.
 	 */

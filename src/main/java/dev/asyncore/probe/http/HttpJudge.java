@@ -1,7 +1,11 @@
 package dev.asyncore.probe.http;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.regex.Pattern;
+
+import dev.cel.runtime.CelEvaluationException;
 
 import dev.asyncore.http.FetchException;
 import dev.asyncore.http.HttpDate;
@@ -17,6 +21,10 @@ import dev.asyncore.probe.ProbeMemory;
  * only; one per probe.
  */
 final class HttpJudge {
+
+	static final String FAILED_DUE_TO_CEL = "probe_failed_due_to_cel";
+
+	static final String FAILED_DUE_TO_CEL_HELP = "Indicates if probe failed due to CEL expression not matching";
 
 	private final HttpOptions http;
 
@@ -71,20 +79,26 @@ final class HttpJudge {
 		if (notFollowed) {
 			if (success && this.http.needsBody()) {
 				this.log.error("Error reading HTTP body", "err", "http: read on closed response body");
-				this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", 1);
+				bodyUnread();
 				success = false;
 			}
 		}
 		else if (failure != null) {
 			this.log.error("Failed to read HTTP response body", "err", failure.getMessage());
 			if (success && this.http.needsBody()) {
-				this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", 1);
+				bodyUnread();
 			}
 			success = false;
 		}
 		else if (success && this.http.needsBody()) {
-			success = bodyMatches(body);
-			this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", success ? 0 : 1);
+			if (this.http.needsRegexps()) {
+				success = bodyMatches(body);
+				this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", success ? 0 : 1);
+			}
+			if (success && this.http.cel().any()) {
+				success = celMatches(body);
+				this.metrics.gauge(FAILED_DUE_TO_CEL, FAILED_DUE_TO_CEL_HELP, success ? 0 : 1);
+			}
 		}
 		String version = last.head().version();
 		this.metrics.gauge("probe_http_version", "Returns the version of HTTP of the probe response",
@@ -156,6 +170,57 @@ final class HttpJudge {
 			this.log.error("Missing required header", "header", rule.header());
 		}
 		return rule.allowMissing();
+	}
+
+	/** The first body check that would have read the body fails: the regular expressions', else CEL's. */
+	private void bodyUnread() {
+		if (this.http.needsRegexps()) {
+			this.metrics.gauge("probe_failed_due_to_regex", "Indicates if probe failed due to regex", 1);
+		}
+		else {
+			this.metrics.gauge(FAILED_DUE_TO_CEL, FAILED_DUE_TO_CEL_HELP, 1);
+		}
+	}
+
+	/** blackbox_exporter's {@code matchCELExpressions}: the body parsed as JSON, then each expression. */
+	private boolean celMatches(ProbeBody kept) {
+		Object json;
+		try (InputStream in = kept.json()) {
+			json = BodyCel.parseJson(in);
+		}
+		catch (ProbeMemory.Refused ex) {
+			this.log.error("Error reading HTTP body", "err", ex.getMessage());
+			return false;
+		}
+		catch (IOException ex) {
+			this.log.error("Error unmarshalling HTTP body to JSON", "err", ex.getMessage());
+			return false;
+		}
+		BodyCel cel = this.http.cel();
+		return (cel.matches() == null || celCheck(cel.matches(), json, true))
+				&& (cel.notMatches() == null || celCheck(cel.notMatches(), json, false));
+	}
+
+	/** Whether {@code expression} passes: evaluates to a boolean other than {@code failWhen}. */
+	private boolean celCheck(BodyCel.Expression expression, Object json, boolean failWhen) {
+		Object result;
+		try {
+			result = BodyCel.evaluate(expression, json);
+		}
+		catch (CelEvaluationException ex) {
+			this.log.error("Error evaluating CEL expression", "err", ex.getMessage());
+			return false;
+		}
+		if (!(result instanceof Boolean matched)) {
+			this.log.error("CEL evaluation result is not a boolean", "details", String.valueOf(result));
+			return false;
+		}
+		if (matched == failWhen) {
+			this.log.error(failWhen ? "Body matched CEL expression" : "Body did not match CEL expression",
+					"expression", expression.text());
+			return false;
+		}
+		return true;
 	}
 
 	private boolean bodyMatches(ProbeBody kept) {

@@ -1,5 +1,6 @@
 package dev.asyncore.probe.http;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.asyncore.probe.config.HttpClientConfig;
+import dev.asyncore.probe.config.IpLiteral;
 import dev.asyncore.probe.config.IpPreference;
 import dev.asyncore.probe.config.ModuleConfigException;
 import dev.asyncore.probe.config.ModuleFile;
@@ -20,6 +22,7 @@ import dev.asyncore.probe.config.ProberKind;
 import dev.asyncore.probe.config.Secret;
 import dev.asyncore.probe.config.TlsConfig;
 import dev.asyncore.probe.config.YamlSection;
+import dev.asyncore.probe.target.DnsServer;
 import dev.asyncore.probe.tls.TlsMaterial;
 
 /**
@@ -52,17 +55,22 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * fetcher's TLS context (then the certificate gauges come only from a completed handshake)
  * @param enableHttp2 {@code enable_http2} (default true, as in blackbox_exporter): offer HTTP/2 by ALPN
  * on https, so a server that chooses it answers {@code HTTP/2.0}
+ * @param cel {@code fail_if_body_json_matches_cel} and {@code fail_if_body_json_not_matches_cel}, compiled
+ * @param sourceIpAddress {@code source_ip_address} (beyond blackbox_exporter): the address each connection
+ * binds before it connects, or {@code null}
+ * @param dnsServer {@code dns_server} (beyond blackbox_exporter): the module's own name server, or {@code null}
  */
 public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpVersions, String method,
 		Map<String, String> headers, String body, NamedFile bodyFile, boolean followRedirects, boolean failIfSsl, boolean failIfNotSsl,
 		List<Pattern> failIfBodyMatches, List<Pattern> failIfBodyNotMatches, List<HeaderMatch> failIfHeaderMatches,
 		List<HeaderMatch> failIfHeaderNotMatches, long bodySizeLimit, String compression, IpPreference ipProtocol,
-		HttpClientConfig client, TlsConfig tls, TlsMaterial tlsMaterial, boolean enableHttp2) {
+		HttpClientConfig client, TlsConfig tls, TlsMaterial tlsMaterial, boolean enableHttp2, BodyCel cel,
+		InetAddress sourceIpAddress, DnsServer dnsServer) {
 
 	/** blackbox_exporter's defaults: GET, 2xx, follow redirects, prefer IPv6 and fall back; the fetcher's TLS context. */
 	public static final HttpOptions DEFAULT = new HttpOptions(Set.of(), List.of(), "GET", Map.of(), null, null, true,
 			false, false, List.of(), List.of(), List.of(), List.of(), 0, "", IpPreference.DEFAULT, HttpClientConfig.NONE,
-			TlsConfig.DEFAULT, null, true);
+			TlsConfig.DEFAULT, null, true, BodyCel.NONE, null, null);
 
 	/**
 	 * The {@code http} prober in the module file: its section read by {@link #parse}, its
@@ -84,6 +92,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		failIfBodyNotMatches = List.copyOf(failIfBodyNotMatches);
 		failIfHeaderMatches = List.copyOf(failIfHeaderMatches);
 		failIfHeaderNotMatches = List.copyOf(failIfHeaderNotMatches);
+		cel = (cel != null) ? cel : BodyCel.NONE;
 	}
 
 	/** These options with {@code codes} as {@code valid_status_codes}. */
@@ -91,7 +100,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return new HttpOptions(codes, this.validHttpVersions, this.method, this.headers, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2);
+				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer);
 	}
 
 	/** These options with {@code material} as the {@code tls_config}'s loaded material. */
@@ -99,7 +108,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, this.headers, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.client, this.tls, material, this.enableHttp2);
+				this.ipProtocol, this.client, this.tls, material, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer);
 	}
 
 	/**
@@ -122,7 +131,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, withHost, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2);
+				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer);
 	}
 
 	/**
@@ -170,16 +179,20 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return this.validStatusCodes.isEmpty() ? (status >= 200 && status < 300) : this.validStatusCodes.contains(status);
 	}
 
-	/** Whether the body must be kept to be matched. */
+	/** Whether the body must be kept to be matched or parsed. */
 	boolean needsBody() {
+		return needsRegexps() || this.cel.any();
+	}
+
+	/** Whether the body is matched by {@code fail_if_body_matches_regexp} or {@code ..._not_matches_regexp}. */
+	boolean needsRegexps() {
 		return !this.failIfBodyMatches.isEmpty() || !this.failIfBodyNotMatches.isEmpty();
 	}
 
 	static HttpOptions parse(YamlSection s, ModuleFiles files) {
 		s.unsupported("probes go direct; no proxy", "proxy_url", "no_proxy", "proxy_from_environment",
 				"proxy_connect_header", "skip_resolve_phase_with_proxy")
-			.unsupported("not implemented", "oauth2", "enable_http3",
-					"fail_if_body_json_matches_cel", "fail_if_body_json_not_matches_cel")
+			.unsupported("not implemented", "oauth2", "enable_http3")
 			.unsupported("credentials come from the module file or *_file", "credentials_file");
 		Set<Integer> codes = new HashSet<>();
 		List<Object> rawCodes = s.list("valid_status_codes");
@@ -228,7 +241,8 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 				s.regexps("fail_if_body_matches_regexp"), s.regexps("fail_if_body_not_matches_regexp"),
 				headerMatches(s, "fail_if_header_matches"), headerMatches(s, "fail_if_header_not_matches"),
 				s.size("body_size_limit"), compression.equals("identity") ? "" : compression, ip,
-				client, TlsConfig.parse(s.section("tls_config"), files), null, s.bool("enable_http2", true));
+				client, TlsConfig.parse(s.section("tls_config"), files), null, s.bool("enable_http2", true),
+				BodyCel.parse(s), IpLiteral.sourceIpAddress(s), DnsServer.parse(s));
 		for (String version : probe.validHttpVersions) {
 			if (!version.matches("HTTP/(1\\.0|1\\.1|2(\\.0)?|3(\\.0)?)")) {
 				throw new ModuleConfigException(s.key("valid_http_versions"), "'" + version + "' is not HTTP/1.0, HTTP/1.1 or HTTP/2.0");

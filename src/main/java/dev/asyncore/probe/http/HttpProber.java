@@ -114,6 +114,9 @@ public final class HttpProber implements Prober<HttpOptions> {
 	private CompletableFuture<Outcome> probe(HttpOptions http, RequestParts parts, String target, Duration timeout,
 			ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
 		HttpGauges metrics = new HttpGauges(report);
+		if (http.cel().any()) { // registered only for a module with CEL, as blackbox_exporter's
+			metrics.gauge(HttpJudge.FAILED_DUE_TO_CEL, HttpJudge.FAILED_DUE_TO_CEL_HELP, 0);
+		}
 		URI uri;
 		try {
 			uri = URI.create(target.contains("://") ? target : "http://" + target);
@@ -136,7 +139,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 			metrics.resolved(0, null);
 			return CompletableFuture.completedFuture(new Outcome(false, null, new UnknownHostException(why)));
 		}
-		Resolution resolution = new Resolution(http, this.resolver);
+		Resolution resolution = new Resolution(http, (http.dnsServer() != null) ? http.dnsServer() : this.resolver);
 		TlsCapture capture = new TlsCapture();
 		TlsMaterial material = http.tlsMaterial();
 		Supplier<SSLContext> context = (material == null) ? null : () -> {
@@ -150,7 +153,10 @@ public final class HttpProber implements Prober<HttpOptions> {
 		List<RequestOptions.Hop> hops = new ArrayList<>();
 		RequestOptions request = new RequestOptions(http.method(), parts.headers(), parts.body(), context,
 				(material != null) ? material.engineSetup() : null, http.serverName(), resolution, true, hops::add,
-				http.enableHttp2());
+				http.enableHttp2()).localAddress(http.sourceIpAddress());
+		if (http.sourceIpAddress() != null) {
+			log.info("Using local address", "srcIP", http.sourceIpAddress().getHostAddress());
+		}
 		ProbeMemory.Lease lease = this.memory.lease();
 		if ("https".equalsIgnoreCase(uri.getScheme())) {
 			try {

@@ -1,11 +1,17 @@
 package dev.asyncore.probe.http;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 import dev.asyncore.probe.ProbeMemory;
@@ -66,6 +72,17 @@ final class KeptBody {
 
 	int length() {
 		return this.length;
+	}
+
+	/** The body's bytes as a stream over the kept chunks (no copy), for the JSON parser. */
+	InputStream stream() {
+		List<InputStream> parts = new ArrayList<>();
+		for (int i = 0, left = this.length; left > 0; i++) {
+			int n = Math.min(CHUNK, left);
+			parts.add(new ByteArrayInputStream(this.chunks[i], 0, n));
+			left -= n;
+		}
+		return new SequenceInputStream(Collections.enumeration(parts));
 	}
 
 	/** The body as text for the regular expressions; made once per call. */

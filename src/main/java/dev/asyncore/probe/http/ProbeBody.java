@@ -1,6 +1,7 @@
 package dev.asyncore.probe.http;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 import dev.asyncore.core.Reactor;
@@ -27,6 +28,11 @@ final class ProbeBody implements BodySink {
 
 	private final BodyDecoder decoder;
 
+	/** JSON parsed into maps, lists, strings and doubles takes a few times its text's size. */
+	static final long JSON_BYTES_PER_BYTE = 4;
+
+	private final ProbeMemory.Lease lease;
+
 	private ResponseHead head;
 
 	private long length;
@@ -42,6 +48,7 @@ final class ProbeBody implements BodySink {
 		this.limit = keep ? Math.min(limit, KeptBody.MAX_LENGTH) : limit;
 		this.limitName = (this.limit < limit) ? "the largest body kept for matching" : limitName;
 		this.kept = keep ? new KeptBody(lease) : null;
+		this.lease = lease;
 		this.decoder = (coding != null) ? new BodyDecoder(coding, this::take, reactor::execute, lease) : null;
 	}
 
@@ -105,6 +112,18 @@ final class ProbeBody implements BodySink {
 	/** Body bytes read after decoding (blackbox_exporter's uncompressed length). */
 	long length() {
 		return this.length;
+	}
+
+	/**
+	 * The kept body's bytes, or {@code null} if the body is not kept; its parse is charged to the
+	 * probe's memory at {@value #JSON_BYTES_PER_BYTE} bytes per body byte before it starts.
+	 */
+	InputStream json() throws ProbeMemory.Refused {
+		if (this.kept == null) {
+			return null;
+		}
+		this.lease.reserve(JSON_BYTES_PER_BYTE * this.kept.length(), "the body's JSON values for fail_if_body_json_*_cel");
+		return this.kept.stream();
 	}
 
 	/** The kept body's text, or {@code null} if the body is not kept. */

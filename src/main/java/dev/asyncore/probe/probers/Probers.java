@@ -24,6 +24,8 @@ import dev.asyncore.probe.udp.UdpOptions;
 import dev.asyncore.probe.udp.UdpProber;
 import dev.asyncore.probe.unix.UnixOptions;
 import dev.asyncore.probe.unix.UnixProber;
+import dev.asyncore.probe.websocket.WebsocketOptions;
+import dev.asyncore.probe.websocket.WebsocketProber;
 
 /**
  * The one table from prober name to prober, as blackbox_exporter's {@code prober.Probers} map:
@@ -42,7 +44,8 @@ public final class Probers {
 					c.memory())),
 			entry(IcmpOptions.KIND, c -> new IcmpProber(c.reactor(), c.resolver(), c.lookups(), c.policy())),
 			entry(UnixOptions.KIND, c -> new UnixProber(c.reactor(), c.policy(), c.memory())),
-			entry(GrpcOptions.KIND, c -> new GrpcProber(c.reactor(), c.resolver(), c.lookups(), c.policy(), c.memory())));
+			entry(GrpcOptions.KIND, c -> new GrpcProber(c.reactor(), c.resolver(), c.lookups(), c.policy(), c.memory())),
+			entry(WebsocketOptions.KIND, c -> new WebsocketProber(c.reactor(), c.resolver(), c.lookups(), c.policy(), c.memory())));
 
 	/**
 	 * One prober: its kind and how it is made for a loop.
@@ -66,7 +69,7 @@ public final class Probers {
 		this.kinds = List.copyOf(kinds);
 	}
 
-	/** The service's probers: {@code http}, {@code tcp}, {@code udp}, {@code dns}, {@code icmp}, {@code unix} and {@code grpc}. */
+	/** The service's probers: {@code http}, {@code tcp}, {@code udp}, {@code dns}, {@code icmp}, {@code unix}, {@code grpc} and {@code websocket}. */
 	public static Probers standard() {
 		return STANDARD;
 	}

@@ -10,6 +10,7 @@ import dev.asyncore.probe.config.ProberKind;
 import dev.asyncore.probe.config.QueryResponse;
 import dev.asyncore.probe.config.TlsConfig;
 import dev.asyncore.probe.config.YamlSection;
+import dev.asyncore.probe.target.DnsServer;
 import dev.asyncore.probe.tls.TlsMaterial;
 
 /**
@@ -23,13 +24,14 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * @param sourceIpAddress the local address to connect from, or {@code null}
  * @param tlsMaterial the {@code tls_config}'s loaded key and trust material, or {@code null} for the
  * JDK's trust store
+ * @param dnsServer {@code dns_server} (beyond blackbox_exporter): the module's own name server, or {@code null}
  */
 public record TcpOptions(List<QueryResponse> queryResponse, boolean tls, TlsConfig tlsConfig, IpPreference ipProtocol,
-		InetAddress sourceIpAddress, TlsMaterial tlsMaterial) {
+		InetAddress sourceIpAddress, TlsMaterial tlsMaterial, DnsServer dnsServer) {
 
 	/** blackbox_exporter's defaults: connect only, prefer IPv6 and fall back. */
 	public static final TcpOptions DEFAULT = new TcpOptions(List.of(), false, TlsConfig.DEFAULT, IpPreference.DEFAULT, null,
-			null);
+			null, null);
 
 	/** The module for plain TCP connects, as blackbox_exporter's example file defines it. */
 	public static final String DEFAULT_MODULE = "tcp_connect";
@@ -49,7 +51,7 @@ public record TcpOptions(List<QueryResponse> queryResponse, boolean tls, TlsConf
 
 	/** These options with {@code material} as the {@code tls_config}'s loaded material. */
 	public TcpOptions withTlsMaterial(TlsMaterial material) {
-		return new TcpOptions(this.queryResponse, this.tls, this.tlsConfig, this.ipProtocol, this.sourceIpAddress, material);
+		return new TcpOptions(this.queryResponse, this.tls, this.tlsConfig, this.ipProtocol, this.sourceIpAddress, material, this.dnsServer);
 	}
 
 	/**
@@ -61,14 +63,15 @@ public record TcpOptions(List<QueryResponse> queryResponse, boolean tls, TlsConf
 			return this;
 		}
 		return new TcpOptions(this.queryResponse, this.tls, this.tlsConfig.withServerName(hostname), this.ipProtocol,
-				this.sourceIpAddress, this.tlsMaterial);
+				this.sourceIpAddress, this.tlsMaterial, this.dnsServer);
 	}
 
 	static TcpOptions parse(YamlSection s, ModuleFiles files) {
 		List<QueryResponse> steps = QueryResponse.parseAll(s, "query_response", false);
 		boolean tls = s.bool("tls", false);
 		TlsConfig config = TlsConfig.parse(s.section("tls_config"), files);
-		TcpOptions probe = new TcpOptions(steps, tls, config, IpPreference.parse(s), IpLiteral.sourceIpAddress(s), null);
+		TcpOptions probe = new TcpOptions(steps, tls, config, IpPreference.parse(s), IpLiteral.sourceIpAddress(s), null,
+				DnsServer.parse(s));
 		s.finish();
 		return probe;
 	}

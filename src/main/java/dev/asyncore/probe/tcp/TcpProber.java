@@ -60,7 +60,7 @@ public final class TcpProber implements Prober<TcpOptions> {
 		TlsMaterial tls = (tcp.tlsMaterial() != null) ? tcp.tlsMaterial() : TlsMaterial.load(TlsConfig.DEFAULT, "tls_config");
 		QueryScript.registerGauges(tcp.queryResponse(), report);
 		ProbeMemory.Lease lease = this.memory.lease();
-		return TargetAddress.resolveThen(target, tcp.ipProtocol(), this.resolver,
+		return TargetAddress.resolveThen(target, tcp.ipProtocol(), (tcp.dnsServer() != null) ? tcp.dnsServer() : this.resolver,
 				this.resolverExecutor, this.policy, this.reactor, timeout, report, log, cancel,
 				(parsed, address, budget) -> QueryDialogue.start(this.reactor, new QueryDialogue.Endpoint("TCP", address,
 						(address.getAddress() instanceof Inet6Address) ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET,

@@ -18,10 +18,22 @@ public final class TlsCapture {
 
 	private String verifyError;
 
+	private X509Certificate clientCertificate;
+
 	void record(X509Certificate[] certificates, String negotiatedProtocol, String cipherSuite) {
 		this.chain = List.of(certificates);
 		this.protocol = negotiatedProtocol;
 		this.cipher = cipherSuite;
+	}
+
+	/** The module's own client certificate ({@code tls_config} {@code cert}/{@code cert_file}), set as the context is made. */
+	void clientCertificate(X509Certificate certificate) {
+		this.clientCertificate = certificate;
+	}
+
+	/** The client certificate the probe offers, or {@code null} without one. */
+	public X509Certificate clientCertificate() {
+		return this.clientCertificate;
 	}
 
 	void failed(String why) {

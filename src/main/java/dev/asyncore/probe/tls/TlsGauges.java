@@ -16,24 +16,40 @@ import dev.asyncore.probe.ProbeReport;
  * The certificate gauges every TLS-speaking prober reports, under blackbox_exporter's names:
  * {@code probe_ssl_earliest_cert_expiry}, {@code probe_ssl_last_chain_expiry_timestamp_seconds},
  * {@code probe_ssl_last_chain_info} (with the newest release's {@code serialnumber} label) and
- * {@code probe_tls_version_info}. Loop thread only.
+ * {@code probe_tls_version_info}; and beyond it {@value #LATEST_NOT_BEFORE} and {@value #CLIENT_CERT_EXPIRY}.
+ * Loop thread only.
  */
 public final class TlsGauges {
+
+	/** Beyond blackbox_exporter: the latest notBefore of the server's certificates, the start of the chain's validity. */
+	public static final String LATEST_NOT_BEFORE = "probe_ssl_latest_cert_not_before";
+
+	/** Beyond blackbox_exporter: the notAfter of the module's own client certificate. */
+	public static final String CLIENT_CERT_EXPIRY = "probe_ssl_client_cert_expiry";
 
 	private TlsGauges() {
 	}
 
 	/** @return whether a chain was seen (and so the gauges were set) */
 	public static boolean report(ProbeReport report, TlsCapture capture) {
+		X509Certificate client = capture.clientCertificate();
+		if (client != null) { // beyond blackbox_exporter: whatever the server said of it
+			report.gauge(CLIENT_CERT_EXPIRY, "Returns the expiry of the module's client certificate (tls_config cert) in unixtime",
+					client.getNotAfter().getTime() / 1000.0);
+		}
 		List<X509Certificate> chain = capture.chain();
 		if (chain.isEmpty()) {
 			return false;
 		}
 		double earliest = Double.MAX_VALUE;
+		double latestStart = -Double.MAX_VALUE;
 		for (X509Certificate certificate : chain) {
 			earliest = Math.min(earliest, certificate.getNotAfter().getTime() / 1000.0);
+			latestStart = Math.max(latestStart, certificate.getNotBefore().getTime() / 1000.0);
 		}
 		report.gauge("probe_ssl_earliest_cert_expiry", "Returns last SSL chain expiry in unixtime", earliest);
+		report.gauge(LATEST_NOT_BEFORE, "Returns the latest notBefore of the SSL chain in unixtime: the chain is valid "
+				+ "from it to probe_ssl_earliest_cert_expiry", latestStart);
 		report.gauge("probe_ssl_last_chain_expiry_timestamp_seconds", "Returns last SSL chain expiry in timestamp", earliest);
 		X509Certificate leaf = chain.get(0);
 		report.gauge("probe_ssl_last_chain_info", "Contains SSL leaf certificate information", 1,

@@ -13,6 +13,7 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,13 +50,18 @@ public final class TlsMaterial {
 
 	private final KeyManager[] keys;
 
+	/** The client certificate (the first of {@code cert}), or {@code null}. */
+	private final X509Certificate clientCertificate;
+
 	/** Enables the protocols from {@code min_version} to {@code max_version}; {@code null} when neither is set. */
 	private final Consumer<SSLEngine> engineSetup;
 
-	private TlsMaterial(TlsConfig config, X509ExtendedTrustManager trust, KeyManager[] keys, String[] protocols) {
+	private TlsMaterial(TlsConfig config, X509ExtendedTrustManager trust, KeyManager[] keys, X509Certificate clientCertificate,
+			String[] protocols) {
 		this.config = config;
 		this.trust = trust;
 		this.keys = keys;
+		this.clientCertificate = clientCertificate;
 		this.engineSetup = (protocols != null) ? (engine) -> engine.setEnabledProtocols(protocols) : null;
 	}
 
@@ -80,6 +86,7 @@ public final class TlsMaterial {
 			tmf.init(trustStore);
 			X509ExtendedTrustManager trust = (X509ExtendedTrustManager) tmf.getTrustManagers()[0];
 			KeyManager[] keys = null;
+			X509Certificate clientCertificate = null;
 			if (config.clientCertificate()) {
 				List<Certificate> chain = certificates((config.cert() != null) ? Pem.inline(config.cert(), key + ".cert")
 						: Pem.file(config.certFile(), key + ".cert_file"));
@@ -91,8 +98,9 @@ public final class TlsMaterial {
 				KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
 				kmf.init(keyStore, new char[0]);
 				keys = kmf.getKeyManagers();
+				clientCertificate = (chain.get(0) instanceof X509Certificate x509) ? x509 : null;
 			}
-			return new TlsMaterial(config, trust, keys, protocols(config, trust, keys));
+			return new TlsMaterial(config, trust, keys, clientCertificate, protocols(config, trust, keys));
 		}
 		catch (GeneralSecurityException | IOException ex) {
 			throw new ModuleConfigException(key, "cannot build TLS material: " + ex.getMessage());
@@ -105,6 +113,7 @@ public final class TlsMaterial {
 
 	/** A context for one probe, recording into {@code capture}. */
 	public SSLContext newContext(TlsCapture capture) throws GeneralSecurityException {
+		capture.clientCertificate(this.clientCertificate);
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(this.keys, new CapturingTrustManager[] {
 				new CapturingTrustManager(this.trust, capture, this.config.insecureSkipVerify()) }, null);

@@ -86,12 +86,12 @@ class BlackboxFlagsTest {
 
 	@Test
 	void configCheckSaysOkOrNamesTheKeyAndExitsWithoutStartingAnything() throws Exception {
-		Path good = Files.writeString(this.dir.resolve("good.yml"), "modules:\n  socket:\n    prober: websocket\n  web:\n    prober: http\n");
+		Path good = Files.writeString(this.dir.resolve("good.yml"), "modules:\n  socket:\n    prober: http\n    http: {enable_http3: true}\n  web:\n    prober: http\n");
 		Path bad = Files.writeString(this.dir.resolve("bad.yml"), "modules:\n  web:\n    prober: http\n    http:\n      methd: GET\n");
 		Run ok = run("--config.check", "--config.file", good.toString());
 		assertThat(ok.code).isZero();
 		assertThat(ok.out).contains("Config file is ok");
-		assertThat(ok.err).contains("WARN module socket").contains("prober websocket");
+		assertThat(ok.err).contains("WARN module socket").contains("enable_http3");
 		Run broken = run("--config.check", "--config.file=" + bad);
 		assertThat(broken.code).isEqualTo(1);
 		assertThat(broken.err).contains("modules.web.http.methd: unknown key");

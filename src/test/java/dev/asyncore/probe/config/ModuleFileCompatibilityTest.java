@@ -59,11 +59,15 @@ class ModuleFileCompatibilityTest {
 	@Test
 	void upstreamsNewestFileMarksWebsocketHttp3AndTheOptionsItLacks() throws IOException {
 		ModuleFile file = ModuleFile.parse(resource("upstream-blackbox.yml"), this.dir, KINDS);
-		assertThat(file.module("websocket").unavailable()).contains("prober websocket");
+		// the websocket prober is implemented (issue 25, dev.asyncore.probe.websocket)
+		assertThat(file.module("websocket").unavailable()).isNull();
 		assertThat(file.module("http_3xx").unavailable()).contains("modules.http_3xx.http.enable_http3");
 		ModuleFile example = ModuleFile.parse(resource("upstream-example.yml"), this.dir, KINDS);
 		assertThat(example.module("http_with_proxy").unavailable()).contains("modules.http_with_proxy.http.proxy_url");
-		assertThat(example.module("http_json_cel_match").unavailable()).contains("fail_if_body_json_not_matches_cel");
+		// fail_if_body_json_*_cel is implemented (issue 25): the module's expression compiled at load
+		assertThat(example.module("http_json_cel_match").unavailable()).isNull();
+		assertThat(example.module("http_json_cel_match").options(dev.asyncore.probe.http.HttpOptions.KIND).cel().notMatches().text())
+			.isEqualTo("body.foo == 'bar' && body.baz.startsWith('q')");
 		assertThat(example.module("unix_socket_ping").unavailable()).as("the unix prober is implemented (issue 25)").isNull();
 		// http_headers is implemented (issue 25): the module that sets it is probed
 		assertThat(example.module("http_2xx_example").unavailable()).isNull();

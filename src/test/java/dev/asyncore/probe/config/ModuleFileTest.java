@@ -112,8 +112,11 @@ class ModuleFileTest {
 		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: http\n    http:\n      proxy_url: http://p:3128\n", null, KINDS)
 			.module("m").unavailable()).startsWith("blackbox_exporter option modules.m.http.proxy_url: probes go direct")
 			.endsWith("is not implemented by this service");
-		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: websocket\n", null, KINDS).unavailable().get("m"))
+		List<ProberKind<?>> withoutWebsocket = KINDS.stream().filter(kind -> !kind.name().equals("websocket")).toList();
+		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: websocket\n", null, withoutWebsocket).unavailable().get("m"))
 			.contains("prober websocket").contains("does not implement");
+		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: websocket\n", null, KINDS).unavailable())
+			.as("websocket is a prober of the standard table").isEmpty();
 	}
 
 	@Test

@@ -45,7 +45,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class DropInExporterIT {
 
-	private static final List<ProberKind<?>> KINDS = Probers.standard().kinds();
+	/** The table without websocket (implemented now): a prober a table lacks is the not-implemented case. */
+	private static final List<ProberKind<?>> KINDS = Probers.standard().kinds().stream()
+		.filter(kind -> !kind.name().equals("websocket"))
+		.toList();
 
 	private static final String MODULES = """
 			modules:

@@ -62,7 +62,8 @@ class OperatorPagesIT {
 			    prober: tcp
 			    timeout: 5s
 			  socket:
-			    prober: websocket
+			    prober: http
+			    http: {enable_http3: true}
 			""";
 
 	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -159,7 +160,7 @@ class OperatorPagesIT {
 		assertThat(page.body()).contains("<title>Blackbox Exporter</title>", "href=\"probe?target=", "href=\"metrics\"",
 				"href=\"config\"", "href=\"-/healthy\"", "<li>web (http)</li>", "<li>port (tcp)</li>",
 				"<li>http_2xx (http)</li>",
-				"<li>socket (websocket): <strong>not probed</strong>, prober websocket is a blackbox_exporter prober");
+				"<li>socket (http): <strong>not probed</strong>, blackbox_exporter option modules.socket.http.enable_http3");
 		String failure = "<tr><td>port</td><td>" + closed() + "</td><td><strong>Failure</strong></td>";
 		String success = "<tr><td>web</td><td>" + web("/ok") + "</td><td>Success</td>";
 		assertThat(page.body()).contains(failure, success, "<a href='logs?id=1'>Logs</a>", "<a href='logs?id=0'>Logs</a>");

@@ -62,6 +62,8 @@ class InlineTlsIT {
 
 	private String clientKeyPem;
 
+	private X509Certificate clientCertificate;
+
 	@TempDir
 	Path dir;
 
@@ -74,6 +76,7 @@ class InlineTlsIT {
 		KeyStore serverStore = load(server);
 		KeyStore clientStore = load(client);
 		this.serverCertificate = (X509Certificate) serverStore.getCertificate("localhost");
+		this.clientCertificate = (X509Certificate) clientStore.getCertificate("client");
 		this.clientKeyPem = "-----BEGIN PRIVATE KEY-----\n"
 				+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
 					.encodeToString(clientStore.getKey("client", TestCertificates.PASSWORD).getEncoded())
@@ -163,6 +166,21 @@ class InlineTlsIT {
 		assertThat(this.clients).contains("CN=client");
 		String text = ModuleFile.parse(modules(tls), this.dir, Probers.standard().kinds()).module("m").text();
 		assertThat(text).contains("key: <secret>", "BEGIN CERTIFICATE").doesNotContain("PRIVATE KEY");
+	}
+
+	@Test
+	void beyondBlackboxTheChainsLatestNotBeforeAndTheClientCertificatesExpiryAreReported() throws Exception {
+		HttpBodyIT.Probe withClient = probe(block("ca", this.serverPem) + block("cert", this.clientPem)
+				+ block("key", this.clientKeyPem));
+		assertThat(withClient.outcome().success()).as(withClient.logText()).isTrue();
+		assertThat(withClient.metric("probe_ssl_latest_cert_not_before"))
+			.isEqualTo(this.serverCertificate.getNotBefore().getTime() / 1000.0);
+		assertThat(withClient.metric("probe_ssl_client_cert_expiry"))
+			.isEqualTo(this.clientCertificate.getNotAfter().getTime() / 1000.0);
+		HttpBodyIT.Probe without = probe(block("ca", this.serverPem));
+		assertThat(without.report().value("probe_ssl_client_cert_expiry")).as("no client certificate, no gauge").isNull();
+		assertThat(without.metric("probe_ssl_latest_cert_not_before"))
+			.isEqualTo(this.serverCertificate.getNotBefore().getTime() / 1000.0);
 	}
 
 }

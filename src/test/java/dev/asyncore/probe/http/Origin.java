@@ -82,7 +82,8 @@ public final class Origin implements AutoCloseable {
 		}
 	}
 
-	private static String head(InputStream in) throws IOException {
+	/** Reads a request's head up to and with its blank line. */
+	public static String head(InputStream in) throws IOException {
 		ByteArrayOutputStream head = new ByteArrayOutputStream();
 		int matched = 0;
 		while (matched < 4) {
