@@ -33,11 +33,20 @@ import javax.net.ssl.SSLEngine;
  * TLS are measured each time (blackbox_exporter's behaviour)
  * @param hops told about each completed hop, redirects included, or {@code null}
  * @param http2 offer HTTP/2 by ALPN on https connections ({@code h2}, then {@code http/1.1}) and
- * speak it when the server chooses it; plain http is always HTTP/1.1
+ * speak it when the server chooses it (through a proxy's tunnel too); plain http is always HTTP/1.1
+ * @param proxy the HTTP proxy the hops go through, when it says so for their URL, or {@code null} to go
+ * direct; a proxied connection is never pooled
  */
 public record RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 		Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
-		boolean freshConnection, HopListener hops, boolean http2) {
+		boolean freshConnection, HopListener hops, boolean http2, HttpProxy proxy) {
+
+	/** Options without a proxy. */
+	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
+			Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
+			boolean freshConnection, HopListener hops, boolean http2) {
+		this(method, headers, body, sslContext, sslEngineSetup, serverName, resolver, freshConnection, hops, http2, null);
+	}
 
 	/** Nothing beyond {@link FetchOptions}: HTTP/2 offered. */
 	public static final RequestOptions NONE = new RequestOptions(null, List.of(), null, null, null, null, false, null);
@@ -59,7 +68,13 @@ public record RequestOptions(String method, List<Map.Entry<String, String>> head
 	/** These options, offering HTTP/2 or not. */
 	public RequestOptions http2(boolean offer) {
 		return new RequestOptions(this.method, this.headers, this.body, this.sslContext, this.sslEngineSetup,
-				this.serverName, this.resolver, this.freshConnection, this.hops, offer);
+				this.serverName, this.resolver, this.freshConnection, this.hops, offer, this.proxy);
+	}
+
+	/** These options through {@code via} ({@code null}: direct). */
+	public RequestOptions proxy(HttpProxy via) {
+		return new RequestOptions(this.method, this.headers, this.body, this.sslContext, this.sslEngineSetup,
+				this.serverName, this.resolver, this.freshConnection, this.hops, this.http2, via);
 	}
 
 	public RequestOptions {
@@ -93,7 +108,18 @@ public record RequestOptions(String method, List<Map.Entry<String, String>> head
 	public RequestOptions withoutHeader(String name) {
 		return new RequestOptions(this.method, this.headers.stream().filter(h -> !h.getKey().equalsIgnoreCase(name)).toList(),
 				this.body, this.sslContext, this.sslEngineSetup, this.serverName, this.resolver, this.freshConnection,
-				this.hops);
+				this.hops, this.http2, this.proxy);
+	}
+
+	/** These options with {@code name: value} added (unless a header of that name is there already). */
+	public RequestOptions withHeader(String name, String value) {
+		if (hasHeader(name)) {
+			return this;
+		}
+		List<Map.Entry<String, String>> more = new java.util.ArrayList<>(this.headers);
+		more.add(Map.entry(name, value));
+		return new RequestOptions(this.method, more, this.body, this.sslContext, this.sslEngineSetup, this.serverName,
+				this.resolver, this.freshConnection, this.hops, this.http2, this.proxy);
 	}
 
 	/** One completed hop of a fetch: what answered and how long each phase took, in nanoseconds. */
