@@ -68,9 +68,15 @@ public record HttpProxy(URI httpProxy, URI httpsProxy, String noProxy, List<Map.
 			return null;
 		}
 		try {
-			URI uri = new URI(text);
-			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
-			if (uri.getHost() == null || !List.of("http", "https", "socks5", "socks5h").contains(scheme)) {
+			URI uri = null;
+			try {
+				uri = new URI(text);
+			}
+			catch (URISyntaxException ex) {
+				// "127.0.0.1:3128" is no URI with a scheme: tried as http:// below
+			}
+			String scheme = (uri != null && uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+			if (uri == null || uri.getHost() == null || !List.of("http", "https", "socks5", "socks5h").contains(scheme)) {
 				uri = new URI("http://" + text); // as Go: "proxy.example:3128" is an http proxy
 			}
 			return uri;

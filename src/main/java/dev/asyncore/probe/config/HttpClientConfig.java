@@ -23,12 +23,13 @@ import java.util.stream.Stream;
  * for {@code bearer_token})
  * @param credentials {@code authorization}'s credentials or the bearer token, or {@code null}
  * @param httpHeaders {@code http_headers} as name and value, in file order (each value, secret, then file)
+ * @param proxy the proxy options ({@link ProxyConfig#NONE} for none)
  */
 public record HttpClientConfig(SecretSource username, SecretSource password, String authorizationType,
-		SecretSource credentials, List<Map.Entry<String, SecretSource>> httpHeaders) {
+		SecretSource credentials, List<Map.Entry<String, SecretSource>> httpHeaders, ProxyConfig proxy) {
 
-	/** No credentials, no extra headers. */
-	public static final HttpClientConfig NONE = new HttpClientConfig(null, null, null, null, List.of());
+	/** No credentials, no extra headers, no proxy. */
+	public static final HttpClientConfig NONE = new HttpClientConfig(null, null, null, null, List.of(), ProxyConfig.NONE);
 
 	/** Prometheus's {@code ReservedHeaders}: {@code http_headers} may not set them. */
 	private static final Set<String> RESERVED = Set.of("Authorization", "Host", "Content-Encoding", "Content-Length",
@@ -81,7 +82,8 @@ public record HttpClientConfig(SecretSource username, SecretSource password, Str
 			credentials = SecretSource.parse(authorization, "credentials", "credentials_file", files);
 			authorization.finish();
 		}
-		return new HttpClientConfig(username, password, type, credentials, httpHeaders(s.section("http_headers"), files));
+		return new HttpClientConfig(username, password, type, credentials, httpHeaders(s.section("http_headers"), files),
+				ProxyConfig.parse(s));
 	}
 
 	private static List<Map.Entry<String, SecretSource>> httpHeaders(YamlSection section, ModuleFiles files) {

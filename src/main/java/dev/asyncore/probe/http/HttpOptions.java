@@ -176,9 +176,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 	}
 
 	static HttpOptions parse(YamlSection s, ModuleFiles files) {
-		s.unsupported("probes go direct; no proxy", "proxy_url", "no_proxy", "proxy_from_environment",
-				"proxy_connect_header", "skip_resolve_phase_with_proxy")
-			.unsupported("not implemented", "oauth2", "enable_http3",
+		s.unsupported("not implemented", "oauth2", "enable_http3",
 					"fail_if_body_json_matches_cel", "fail_if_body_json_not_matches_cel")
 			.unsupported("credentials come from the module file or *_file", "credentials_file");
 		Set<Integer> codes = new HashSet<>();
