@@ -46,7 +46,8 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * none (or {@code identity})
  * @param ipProtocol {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
  * @param client {@code basic_auth}, {@code bearer_token}, {@code authorization} and {@code http_headers},
- * their files read for each probe
+ * their files read for each probe, and the proxy options ({@code proxy_url}, {@code no_proxy},
+ * {@code proxy_from_environment}, {@code proxy_connect_header}, {@code skip_resolve_phase_with_proxy})
  * @param tls the {@code tls_config}
  * @param tlsMaterial the {@code tls_config}'s loaded key and trust material, or {@code null} to use the
  * fetcher's TLS context (then the certificate gauges come only from a completed handshake)
