@@ -177,7 +177,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 	}
 
 	static HttpOptions parse(YamlSection s, ModuleFiles files) {
-		s.unsupported("not implemented", "oauth2", "enable_http3",
+		s.unsupported("not implemented", "enable_http3",
 					"fail_if_body_json_matches_cel", "fail_if_body_json_not_matches_cel")
 			.unsupported("credentials come from the module file or *_file", "credentials_file");
 		Set<Integer> codes = new HashSet<>();

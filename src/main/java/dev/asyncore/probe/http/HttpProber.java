@@ -32,6 +32,7 @@ import dev.asyncore.probe.Prober;
 import dev.asyncore.probe.config.IpLiteral;
 import dev.asyncore.probe.config.IpPreference;
 import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.Secret;
 import dev.asyncore.probe.target.IpText;
 import dev.asyncore.probe.tls.TlsCapture;
 import dev.asyncore.probe.tls.TlsMaterial;
@@ -57,6 +58,9 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	private final ProbeMemory memory;
 
+	/** The {@code oauth2} tokens, kept per module until they expire. */
+	private final OAuth2Tokens tokens;
+
 	/** Where {@code proxy_from_environment} reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY. */
 	private final Supplier<Map<String, String>> environment;
 
@@ -78,6 +82,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 		this.resolver = resolver;
 		this.memory = memory;
 		this.environment = environment;
+		this.tokens = new OAuth2Tokens(fetcher);
 	}
 
 	/**
@@ -125,6 +130,18 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	private CompletableFuture<Outcome> probe(HttpOptions http, RequestParts parts, String target, Duration timeout,
 			ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
+		if (parts.oauth2Secret() != null) {
+			// the token first, with our own client under the probe's policy and deadline; kept until it expires
+			return this.tokens.authorization(http.client().oauth2(), parts.oauth2Secret(), policy(http, timeout))
+				.handle((value, error) -> (error == null) ? value : (error.getCause() != null) ? error.getCause() : error)
+				.thenComposeAsync((got) -> {
+					if (got instanceof Secret value) {
+						return probe(http, parts.withAuthorization(value.reveal()), target, timeout, report, log, cancel);
+					}
+					log.error("Error for HTTP request", "err", ((Throwable) got).getMessage());
+					return CompletableFuture.completedFuture(new Outcome(false, null, (Throwable) got));
+				}, this.fetcher.reactor()::execute);
+		}
 		HttpGauges metrics = new HttpGauges(report);
 		URI uri;
 		try {

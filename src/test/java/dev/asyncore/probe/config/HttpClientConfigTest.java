@@ -59,6 +59,12 @@ class HttpClientConfigTest {
 			proxy_from_environment: true\\nproxy_url: http://p:1                    | modules.m.http.proxy_from_environment | if proxy_from_environment is configured, proxy_url must not be configured
 			proxy_from_environment: true\\nno_proxy: a.example                      | modules.m.http.proxy_from_environment | if proxy_from_environment is configured, no_proxy must not be configured
 			no_proxy: a.example                                                   | modules.m.http.no_proxy | if no_proxy is configured, proxy_url must also be configured
+			oauth2: {client_secret: s, token_url: "http://t/"}                    | modules.m.http.oauth2.client_id | oauth2 client_id must be configured
+			oauth2: {client_id: c, token_url: "http://t/"}                        | modules.m.http.oauth2.client_secret | either oauth2 client_secret or client_secret_file must be configured
+			oauth2: {client_id: c, client_secret: s}                              | modules.m.http.oauth2.token_url | oauth2 token_url must be configured
+			oauth2: {client_id: c, client_secret: s, client_secret_file: f, token_url: "http://t/"} | modules.m.http.oauth2.client_secret_file | at most one of client_secret & client_secret_file must be configured
+			bearer_token: t\\noauth2: {client_id: c, client_secret: s, token_url: "http://t/"} | modules.m.http.oauth2 | at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured
+			basic_auth: {username: u}\\noauth2: {client_id: c, client_secret: s, token_url: "http://t/"} | modules.m.http.oauth2 | at most one of basic_auth, oauth2 & authorization must be configured
 			proxy_url: "::"                                                       | modules.m.http.proxy_url | is not a URL
 			""")
 	void whenOptionsThatExcludeEachOtherAreSetThenTheFileIsRefusedNamingTheModuleAndPrometheusRule(String http,
