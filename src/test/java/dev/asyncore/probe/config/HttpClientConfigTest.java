@@ -148,6 +148,14 @@ class HttpClientConfigTest {
 	}
 
 	@Test
+	void oauth2sOwnTlsConfigLoadsAndMarksTheModuleNamingIt() {
+		assertThat(parse("oauth2: {client_id: c, client_secret: s, token_url: \"http://t/\", tls_config: {insecure_skip_verify: true}}")
+			.module("m").unavailable()).contains("modules.m.http.oauth2.tls_config");
+		assertThat(client("oauth2: {client_id: c, client_secret: s, token_url: \"http://t/\", scopes: [a]}").oauth2().scopes())
+			.containsExactly("a");
+	}
+
+	@Test
 	void proxyConnectHeadersAndAProxyPasswordAreSecretsWhereverTheModuleIsShown() {
 		Module<?> module = parse("""
 				proxy_url: http://user:proxy-pw-1@proxy.example:3128
