@@ -15,9 +15,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,8 @@ import dev.asyncore.core.TimerHandle;
 /**
  * One fetch, hop by hop: check the URL, resolve off the loop, check the address, connect to exactly
  * that address (or reuse a pooled connection), send, parse, follow redirects, complete the future.
+ * Through a proxy the target is resolved and checked first (unless the proxy is to resolve it), then
+ * the proxy's own host is checked, resolved and its address checked too: every hop, every peer.
  * It is its {@link BodySink}'s {@link BodySink.Flow}: while the sink is paused the connection is not
  * read and the end of the body waits. Loop thread only, apart from the resolver task it starts.
  */
@@ -105,6 +109,18 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 
 	private int hop;
 
+	/** The proxy of this hop (from {@link RequestOptions#proxy()}, as the policy checked it), or {@code null}: direct. */
+	private Target proxy;
+
+	/** {@code Proxy-Authorization} from the proxy URL's user and password, or {@code null}. */
+	private String proxyAuthorization;
+
+	/** The headers of a CONNECT. */
+	private List<Map.Entry<String, String>> proxyHeaders;
+
+	/** What the proxy is asked to connect to: the checked address and port, or the host's name and port. */
+	private String proxyAuthority;
+
 	private long dnsNanos;
 
 	private long firstByteNanos;
@@ -166,6 +182,13 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 			fail(ex);
 			return;
 		}
+		HttpProxy via = this.options.request().proxy();
+		URI proxyUri = (via != null) ? via.proxyFor(this.target.https(), this.target.host().name(), this.target.port()) : null;
+		this.proxy = null;
+		if (proxyUri != null) {
+			startViaProxy(via, proxyUri);
+			return;
+		}
 		HttpConnection pooled = this.options.request().freshConnection() ? null
 				: this.fetcher.pool().take(this.target.route(), this.policy);
 		if (pooled != null) {
@@ -175,11 +198,53 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 			connect(this.target.host().literal());
 		}
 		else {
-			resolve(this.target.host().name());
+			resolve(this.target.host().name(), targetResolver(), true, this::connect);
 		}
 	}
 
-	private void resolve(String host) {
+	private Resolver targetResolver() {
+		return Objects.requireNonNullElse(this.options.request().resolver(), this.fetcher.resolver());
+	}
+
+	private void startViaProxy(HttpProxy via, URI proxyUri) {
+		try {
+			this.proxy = ProxyTunnel.checkedProxy(this.policy, proxyUri);
+		}
+		catch (FetchException ex) {
+			fail(ex);
+			return;
+		}
+		this.proxyAuthorization = HttpProxy.authorization(proxyUri);
+		this.proxyHeaders = ProxyTunnel.connectHeaders(via.connectHeaders(), this.proxyAuthorization);
+		if (via.resolveTarget() && !this.target.host().isLiteral()) {
+			resolve(this.target.host().name(), targetResolver(), true,
+					(address) -> toProxy(address, ProxyTunnel.authority(address, this.target.port())));
+		}
+		else { // a literal was checked with the URL; a name is the proxy's to resolve (skip_resolve_phase_with_proxy)
+			toProxy(this.target.host().literal(), this.target.host().name() + ':' + this.target.port());
+		}
+	}
+
+	private void toProxy(InetAddress targetAddress, String authority) {
+		this.firstAddress = (this.hop == 1) ? targetAddress : this.firstAddress;
+		this.proxyAuthority = authority;
+		if (this.proxy.host().isLiteral()) {
+			connectProxy(this.proxy.host().literal());
+		}
+		else {
+			resolve(this.proxy.host().name(), this.fetcher.resolver(), false, this::connectProxy);
+		}
+	}
+
+	private void connectProxy(InetAddress address) {
+		open(new InetSocketAddress(address, this.proxy.port()), true);
+	}
+
+	/**
+	 * Looks {@code host} up off the loop; on the loop, the first address the policy admits goes to
+	 * {@code then}. Only the target's look-up ({@code timed}) is the hop's DNS phase.
+	 */
+	private void resolve(String host, Resolver resolver, boolean timed, Consumer<InetAddress> then) {
 		int current = this.hop;
 		long dnsStart = System.nanoTime();
 		try {
@@ -187,8 +252,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 				InetAddress[] addresses = null;
 				UnknownHostException failure = null;
 				try {
-					Resolver resolver = this.options.request().resolver();
-					addresses = ((resolver != null) ? resolver : this.fetcher.resolver()).resolve(host);
+					addresses = resolver.resolve(host);
 				}
 				catch (UnknownHostException ex) {
 					failure = ex;
@@ -196,7 +260,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 				InetAddress[] found = addresses;
 				UnknownHostException error = failure;
 				try {
-					this.fetcher.reactor().execute(() -> resolved(current, dnsStart, host, found, error));
+					this.fetcher.reactor().execute(() -> resolved(current, timed ? dnsStart : 0, host, found, error, then));
 				}
 				catch (RejectedExecutionException ex) {
 					this.future.completeExceptionally(ex);
@@ -208,11 +272,14 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		}
 	}
 
-	private void resolved(int forHop, long dnsStart, String host, InetAddress[] addresses, UnknownHostException error) {
+	private void resolved(int forHop, long dnsStart, String host, InetAddress[] addresses, UnknownHostException error,
+			Consumer<InetAddress> then) {
 		if (this.done || forHop != this.hop) {
 			return;
 		}
-		this.dnsNanos = System.nanoTime() - dnsStart;
+		if (dnsStart != 0) {
+			this.dnsNanos = System.nanoTime() - dnsStart;
+		}
 		if (error != null || addresses == null || addresses.length == 0) {
 			fail(new FetchException.Dns("Cannot resolve host " + host + ": "
 					+ ((error != null) ? error.getMessage() : "no addresses") + " (check the spelling and DNS)", error));
@@ -223,7 +290,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 			try {
 				// checked here, then connected to exactly this address: no second look-up to race with
 				this.policy.checkAddress(host, address);
-				connect(address);
+				then.accept(address);
 				return;
 			}
 			catch (FetchException.Refused ex) {
@@ -237,9 +304,20 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		if (this.hop == 1) {
 			this.firstAddress = address;
 		}
+		open(new InetSocketAddress(address, this.target.port()), false);
+	}
+
+	/** Connects to the target's address, or to the proxy's ({@code viaProxy}). */
+	private void open(InetSocketAddress to, boolean viaProxy) {
+		String peer = viaProxy ? "proxy " + this.proxy.host().name() + ':' + this.proxy.port() : this.target.host().name();
 		try {
-			HttpConnection fresh = new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target,
-					new InetSocketAddress(address, this.target.port()), this.options.request().localAddress(), this.policy);
+			HttpConnection fresh = new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target, to,
+					this.options.request().localAddress(), this.policy);
+			if (viaProxy) {
+				fresh.viaProxy(this.target.https() ? new ProxyTunnel(this.proxyAuthority, peer.substring("proxy ".length()),
+						this.policy.maxHeaderBytes())
+						: null, this.proxyHeaders);
+			}
 			var context = this.options.request().sslContext();
 			fresh.tls((context != null && this.target.https()) ? context.get() : null,
 					this.options.request().sslEngineSetup(), this.firstHost ? this.options.request().serverName() : null,
@@ -247,8 +325,8 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 			send(fresh);
 		}
 		catch (IOException | RuntimeException ex) {
-			fail(new FetchException.Connect("Cannot connect to " + this.target.host().name() + " ("
-					+ address.getHostAddress() + "): " + ex.getMessage(), ex));
+			fail(new FetchException.Connect("Cannot connect to " + peer + " (" + to.getAddress().getHostAddress() + "): "
+					+ ex.getMessage(), ex));
 		}
 	}
 
@@ -264,7 +342,14 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		RequestOptions request = this.keepHost ? this.options.request() : this.options.request().withoutHeader("Host");
 		CookieJar jar = this.options.cookies();
 		String cookies = (jar != null) ? jar.header(cookieHost(), cookiePath(), this.target.https()) : null;
-		return RequestEncoder.encode(this.methodName, this.target, this.fetcher.userAgent(), request, this.requestBody,
+		Target wire = this.target;
+		if (this.proxy != null && !this.target.https()) {
+			// absolute form (RFC 9112 3.2.2), naming the address that was checked unless the proxy resolves
+			wire = this.target.absoluteForm(this.proxyAuthority);
+			request = (this.proxyAuthorization != null) ? request.withHeader("Proxy-Authorization", this.proxyAuthorization)
+					: request;
+		}
+		return RequestEncoder.encode(this.methodName, wire, this.fetcher.userAgent(), request, this.requestBody,
 				cookies);
 	}
 
@@ -292,9 +377,6 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		this.firstByteNanos = (requestStart != 0) ? System.nanoTime() - requestStart : 0;
 	}
 
-	/** Largest buffer reserved up front from a Content-Length: bigger bodies grow as they arrive. */
-	private static final int MAX_PRESIZE = 1024 * 1024;
-
 	@Override
 	public void onHead(ResponseHead response) throws IOException {
 		this.head = response;
@@ -304,7 +386,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		this.following = isRedirect(response.status()) && response.headers().firstValue("Location").isPresent()
 				&& this.policy.maxRedirects() > 0;
 		if (this.memory != null && !this.following) {
-			presize(response);
+			this.memory.expect(response);
 		}
 		if (this.options.sink() != null && !this.following) {
 			this.options.sink().open(response, this);
@@ -313,18 +395,6 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 			String loop = this.redirects.contains(this.uri) ? " (a redirect loop)" : "";
 			throw new FetchException.TooManyRedirects("More than " + this.policy.maxRedirects() + " redirects"
 					+ loop + ", the last from " + this.uri + " to " + response.headers().firstValue("Location").get());
-		}
-	}
-
-	private void presize(ResponseHead response) {
-		try {
-			long length = response.headers().firstValueAsLong("Content-Length").orElse(0);
-			if (length > 0) {
-				this.memory.expect(length, MAX_PRESIZE);
-			}
-		}
-		catch (NumberFormatException ex) {
-			// the parser judges the framing and reports a bad length; sizing just does not happen
 		}
 	}
 

@@ -40,6 +40,10 @@ import dev.asyncore.tls.TlsTransport;
  * waits for the handshake, then goes out as HTTP/1.1 or, when the server chose {@code h2}, through
  * an {@link Http2Session} (one request per connection: an HTTP/2 connection is never pooled).
  *
+ * <p>Through an HTTP proxy ({@link #viaProxy}) the connection is to the proxy: an http request goes
+ * in absolute form, an https one through a {@link ProxyTunnel} and then TLS (and ALPN) to the target
+ * inside it. A proxied connection is never pooled.
+ *
  * <p>Loop thread only. Timeouts: connect (a reactor timer), read-idle (the dispatcher's idle
  * timeout while a request is outstanding), keep-alive idle (the same timer while pooled).
  */
@@ -94,6 +98,20 @@ final class HttpConnection extends AsyncChat {
 
 	private Http2Session http2;
 
+	/** Whether this connection goes to a proxy, not to the target. */
+	private boolean proxied;
+
+	/** The CONNECT in progress (its answer not yet read), or {@code null}. */
+	private ProxyTunnel tunnel;
+
+	private List<Map.Entry<String, String>> connectHeaders = List.of();
+
+	/** When TLS started: the TCP connect, or the tunnel's opening through a proxy. */
+	private long tlsStartAt;
+
+	/** Bytes sent before TLS (a CONNECT): a request starts when more than these went out. */
+	private long sentBeforeRequest;
+
 	/** @param local the address to bind before connecting, or {@code null} */
 	HttpConnection(Reactor reactor, ConnectionPool pool, Target target, InetSocketAddress address, InetAddress local,
 			FetchPolicy policy) throws IOException {
@@ -140,6 +158,17 @@ final class HttpConnection extends AsyncChat {
 
 
 
+	/**
+	 * Makes this a connection to a proxy (the address it connects to) for the target: for https,
+	 * {@code tunnel}'s CONNECT with {@code headers} goes first; for http {@code tunnel} is {@code null}.
+	 * Before it connects.
+	 */
+	void viaProxy(ProxyTunnel connect, List<Map.Entry<String, String>> headers) {
+		this.proxied = true;
+		this.tunnel = connect;
+		this.connectHeaders = List.copyOf(headers);
+	}
+
 	boolean isReused() {
 		return this.reused;
 	}
@@ -164,7 +193,7 @@ final class HttpConnection extends AsyncChat {
 			this.requestStart = System.nanoTime();
 			setIdleTimeout(fetchPolicy.readTimeout());
 		}
-		if (this.offerHttp2 && !this.tcpConnected) {
+		if ((this.offerHttp2 || this.tunnel != null) && !this.tcpConnected) {
 			this.pendingRequest = request;
 			this.pendingFields = http2Fields;
 			this.pendingBody = body;
@@ -174,10 +203,13 @@ final class HttpConnection extends AsyncChat {
 		push(request);
 	}
 
-	/** A held request makes the connection writable: the first writability after the handshake sends it. */
+	/**
+	 * A held request makes the connection writable: the first writability after the handshake sends it
+	 * (not while a proxy has yet to answer the CONNECT: there is nothing to write then).
+	 */
 	@Override
 	public boolean writable() {
-		return super.writable() || this.pendingRequest != null;
+		return super.writable() || (this.pendingRequest != null && this.tunnel == null);
 	}
 
 	@Override
@@ -225,24 +257,44 @@ final class HttpConnection extends AsyncChat {
 		this.connectTimer.cancel();
 		this.tcpConnected = true;
 		this.connectedAt = System.nanoTime();
-		if (this.target.https()) {
-			Consumer<SSLEngine> setup = this.sslEngineSetup;
-			if (this.offerHttp2) {
-				Consumer<SSLEngine> alpn = HttpConnection::offerHttp2;
-				setup = (setup != null) ? alpn.andThen(setup) : alpn;
-			}
-			setTransport(TlsTransport.client((SocketChannel) channel(),
-					(this.sslContext != null) ? this.sslContext : this.pool.sslContext(),
-					(this.serverName != null) ? this.serverName : this.target.host().name(), this.target.port(),
-					setup));
-		}
+		this.tlsStartAt = this.connectedAt;
 		setIdleTimeout(this.policy.readTimeout());
+		if (this.tunnel != null) {
+			push(this.tunnel.request(this.connectHeaders));
+			setTerminator(ProxyTunnel.END_OF_HEAD);
+			return;
+		}
+		if (this.target.https()) {
+			startTls();
+		}
+	}
+
+	private void startTls() {
+		Consumer<SSLEngine> setup = this.sslEngineSetup;
+		if (this.offerHttp2) {
+			Consumer<SSLEngine> alpn = HttpConnection::offerHttp2;
+			setup = (setup != null) ? alpn.andThen(setup) : alpn;
+		}
+		setTransport(TlsTransport.client((SocketChannel) channel(),
+				(this.sslContext != null) ? this.sslContext : this.pool.sslContext(),
+				(this.serverName != null) ? this.serverName : this.target.host().name(), this.target.port(), setup));
+	}
+
+	/** The proxy answered the CONNECT: TLS to the target starts inside the tunnel. */
+	private void tunnelOpened() throws FetchException {
+		ProxyTunnel opening = this.tunnel;
+		opening.opened();
+		this.tunnel = null;
+		this.tlsStartAt = System.nanoTime();
+		this.sentBeforeRequest = bytesSent();
+		setTerminator(this.parser.terminator());
+		startTls();
 	}
 
 	@Override
 	protected void initiateSend() {
 		super.initiateSend();
-		if (this.requestStart == 0 && bytesSent() > 0) {
+		if (this.requestStart == 0 && this.tunnel == null && bytesSent() > this.sentBeforeRequest) {
 			// for https the first byte written means the handshake finished
 			this.requestStart = System.nanoTime();
 			if (this.writableAt == 0) {
@@ -263,7 +315,7 @@ final class HttpConnection extends AsyncChat {
 	}
 
 	long tlsNanos() {
-		return (this.reused || !this.target.https()) ? 0 : this.writableAt - this.connectedAt;
+		return (this.reused || !this.target.https()) ? 0 : this.writableAt - this.tlsStartAt;
 	}
 
 	/** For https, when the server's leaf certificate expires; {@code null} for http or before the handshake. */
@@ -297,6 +349,10 @@ final class HttpConnection extends AsyncChat {
 			close(); // an idle connection must not talk: it cannot be reused safely
 			return;
 		}
+		if (this.tunnel != null) {
+			this.tunnel.collect(data);
+			return;
+		}
 		if (this.http2 != null) {
 			this.http2.collectIncomingData(data); // the first byte is the response's HEADERS, not the server's SETTINGS
 			return;
@@ -311,6 +367,10 @@ final class HttpConnection extends AsyncChat {
 	@Override
 	protected void foundTerminator() throws IOException {
 		if (this.exchange == null) {
+			return;
+		}
+		if (this.tunnel != null) {
+			tunnelOpened();
 			return;
 		}
 		if (this.http2 != null) {
@@ -348,7 +408,7 @@ final class HttpConnection extends AsyncChat {
 		setIdleTimeout(null);
 		// a server may answer before reading the whole request: unsent bytes make the connection unusable;
 		// an exchange whose sink still works on the body reads this connection's timings when it ends
-		if (this.http2 == null && this.parser.keepAlive() && !isClosed() && !isInputShutdown() && !writable() && !done.readingPaused()) {
+		if (this.http2 == null && !this.proxied && this.parser.keepAlive() && !isClosed() && !isInputShutdown() && !writable() && !done.readingPaused()) {
 			this.pool.release(this);
 		}
 		else {
@@ -368,6 +428,11 @@ final class HttpConnection extends AsyncChat {
 		FetchExchange current = this.exchange;
 		if (current == null) {
 			close();
+			return;
+		}
+		if (this.tunnel != null && this.tcpConnected) {
+			fail(new FetchException.Connect("Proxy " + describe() + " closed the connection before it answered CONNECT "
+					+ this.tunnel.authority(), null), false);
 			return;
 		}
 		if (this.target.https() && this.writableAt == 0 && this.tcpConnected) {
@@ -465,8 +530,8 @@ final class HttpConnection extends AsyncChat {
 	}
 
 	private String describe() {
-		return this.target.host().name() + " (" + this.address.getAddress().getHostAddress() + ":"
-				+ this.address.getPort() + ")";
+		String peer = this.address.getAddress().getHostAddress() + ":" + this.address.getPort();
+		return this.proxied ? this.target.host().name() + " via proxy " + peer : this.target.host().name() + " (" + peer + ")";
 	}
 
 	private static String seconds(Duration duration) {

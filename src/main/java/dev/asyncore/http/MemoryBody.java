@@ -41,6 +41,22 @@ final class MemoryBody {
 		}
 	}
 
+	/** Largest buffer reserved up front from a Content-Length: bigger bodies grow as they arrive. */
+	private static final int MAX_PRESIZE = 1024 * 1024;
+
+	/** Sizes the buffer for {@code response}'s Content-Length, if it has a valid one (up to 1 MiB). */
+	void expect(ResponseHead response) {
+		try {
+			long length = response.headers().firstValueAsLong("Content-Length").orElse(0);
+			if (length > 0) {
+				expect(length, MAX_PRESIZE);
+			}
+		}
+		catch (NumberFormatException ex) {
+			// the parser judges the framing and reports a bad length; sizing just does not happen
+		}
+	}
+
 	void reset() {
 		this.length = 0;
 	}

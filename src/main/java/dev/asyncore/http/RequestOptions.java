@@ -34,14 +34,16 @@ import javax.net.ssl.SSLEngine;
  * TLS are measured each time (blackbox_exporter's behaviour)
  * @param hops told about each completed hop, redirects included, or {@code null}
  * @param http2 offer HTTP/2 by ALPN on https connections ({@code h2}, then {@code http/1.1}) and
- * speak it when the server chooses it; plain http is always HTTP/1.1
+ * speak it when the server chooses it (through a proxy's tunnel too); plain http is always HTTP/1.1
  * @param localAddress the address each connection binds before it connects (any port), or {@code null}
  * for the system's choice; only with {@code freshConnection}, so that no pooled connection from
  * another address is used
+ * @param proxy the HTTP proxy the hops go through, when it says so for their URL, or {@code null} to go
+ * direct; a proxied connection is never pooled
  */
 public record RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 		Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
-		boolean freshConnection, HopListener hops, boolean http2, InetAddress localAddress) {
+		boolean freshConnection, HopListener hops, boolean http2, InetAddress localAddress, HttpProxy proxy) {
 
 	/** Nothing beyond {@link FetchOptions}: HTTP/2 offered. */
 	public static final RequestOptions NONE = new RequestOptions(null, List.of(), null, null, null, null, false, null);
@@ -50,33 +52,39 @@ public record RequestOptions(String method, List<Map.Entry<String, String>> head
 	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 			Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
 			boolean freshConnection, HopListener hops) {
-		this(method, headers, body, sslContext, sslEngineSetup, serverName, resolver, freshConnection, hops, true, null);
+		this(method, headers, body, sslContext, sslEngineSetup, serverName, resolver, freshConnection, hops, true, null, null);
 	}
 
 	/** Options that offer HTTP/2 or not. */
 	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 			Supplier<SSLContext> sslContext, Consumer<SSLEngine> sslEngineSetup, String serverName, Resolver resolver,
 			boolean freshConnection, HopListener hops, boolean http2) {
-		this(method, headers, body, sslContext, sslEngineSetup, serverName, resolver, freshConnection, hops, http2, null);
+		this(method, headers, body, sslContext, sslEngineSetup, serverName, resolver, freshConnection, hops, http2, null, null);
 	}
 
 	/** Options without an engine setup. */
 	public RequestOptions(String method, List<Map.Entry<String, String>> headers, byte[] body,
 			Supplier<SSLContext> sslContext, String serverName, Resolver resolver, boolean freshConnection,
 			HopListener hops) {
-		this(method, headers, body, sslContext, null, serverName, resolver, freshConnection, hops, true, null);
+		this(method, headers, body, sslContext, null, serverName, resolver, freshConnection, hops, true, null, null);
 	}
 
 	/** These options, offering HTTP/2 or not. */
 	public RequestOptions http2(boolean offer) {
 		return new RequestOptions(this.method, this.headers, this.body, this.sslContext, this.sslEngineSetup,
-				this.serverName, this.resolver, this.freshConnection, this.hops, offer, this.localAddress);
+				this.serverName, this.resolver, this.freshConnection, this.hops, offer, this.localAddress, this.proxy);
 	}
 
 	/** These options, each connection bound to {@code address} first ({@code null}: the system's choice). */
 	public RequestOptions localAddress(InetAddress address) {
 		return new RequestOptions(this.method, this.headers, this.body, this.sslContext, this.sslEngineSetup,
-				this.serverName, this.resolver, this.freshConnection, this.hops, this.http2, address);
+				this.serverName, this.resolver, this.freshConnection, this.hops, this.http2, address, this.proxy);
+	}
+
+	/** These options through {@code via} ({@code null}: direct). */
+	public RequestOptions proxy(HttpProxy via) {
+		return new RequestOptions(this.method, this.headers, this.body, this.sslContext, this.sslEngineSetup,
+				this.serverName, this.resolver, this.freshConnection, this.hops, this.http2, this.localAddress, via);
 	}
 
 	public RequestOptions {
@@ -113,7 +121,18 @@ public record RequestOptions(String method, List<Map.Entry<String, String>> head
 	public RequestOptions withoutHeader(String name) {
 		return new RequestOptions(this.method, this.headers.stream().filter(h -> !h.getKey().equalsIgnoreCase(name)).toList(),
 				this.body, this.sslContext, this.sslEngineSetup, this.serverName, this.resolver, this.freshConnection,
-				this.hops);
+				this.hops, this.http2, this.localAddress, this.proxy);
+	}
+
+	/** These options with {@code name: value} added (unless a header of that name is there already). */
+	public RequestOptions withHeader(String name, String value) {
+		if (hasHeader(name)) {
+			return this;
+		}
+		List<Map.Entry<String, String>> more = new java.util.ArrayList<>(this.headers);
+		more.add(Map.entry(name, value));
+		return new RequestOptions(this.method, more, this.body, this.sslContext, this.sslEngineSetup, this.serverName,
+				this.resolver, this.freshConnection, this.hops, this.http2, this.localAddress, this.proxy);
 	}
 
 	/** One completed hop of a fetch: what answered and how long each phase took, in nanoseconds. */

@@ -19,6 +19,11 @@ record Target(URI uri, boolean https, Hosts.Host host, int port, String requestT
 		return (this.port == defaultPort(this.https)) ? this.host.name() : this.host.name() + ':' + this.port;
 	}
 
+	/** This hop as a proxy is asked for it: the request target {@code http://authority/path?query}. */
+	Target absoluteForm(String authority) {
+		return new Target(this.uri, this.https, this.host, this.port, "http://" + authority + this.requestTarget);
+	}
+
 	static int defaultPort(boolean https) {
 		return https ? 443 : 80;
 	}

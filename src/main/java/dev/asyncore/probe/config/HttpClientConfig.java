@@ -23,12 +23,16 @@ import java.util.stream.Stream;
  * for {@code bearer_token})
  * @param credentials {@code authorization}'s credentials or the bearer token, or {@code null}
  * @param httpHeaders {@code http_headers} as name and value, in file order (each value, secret, then file)
+ * @param proxy the proxy options ({@link ProxyConfig#NONE} for none)
+ * @param oauth2 {@code oauth2}, or {@code null}: its token is fetched by the prober, not set here
  */
 public record HttpClientConfig(SecretSource username, SecretSource password, String authorizationType,
-		SecretSource credentials, List<Map.Entry<String, SecretSource>> httpHeaders) {
+		SecretSource credentials, List<Map.Entry<String, SecretSource>> httpHeaders, ProxyConfig proxy,
+		OAuth2Config oauth2) {
 
-	/** No credentials, no extra headers. */
-	public static final HttpClientConfig NONE = new HttpClientConfig(null, null, null, null, List.of());
+	/** No credentials, no extra headers, no proxy. */
+	public static final HttpClientConfig NONE = new HttpClientConfig(null, null, null, null, List.of(), ProxyConfig.NONE,
+			null);
 
 	/** Prometheus's {@code ReservedHeaders}: {@code http_headers} may not set them. */
 	private static final Set<String> RESERVED = Set.of("Authorization", "Host", "Content-Encoding", "Content-Length",
@@ -81,7 +85,14 @@ public record HttpClientConfig(SecretSource username, SecretSource password, Str
 			credentials = SecretSource.parse(authorization, "credentials", "credentials_file", files);
 			authorization.finish();
 		}
-		return new HttpClientConfig(username, password, type, credentials, httpHeaders(s.section("http_headers"), files));
+		OAuth2Config oauth2 = OAuth2Config.parse(s, files);
+		if (oauth2 != null && (basic.present() || credentials != null || authorization.present())) {
+			throw new ModuleConfigException(s.key("oauth2"), (bearer != null)
+					? "at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured"
+					: "at most one of basic_auth, oauth2 & authorization must be configured");
+		}
+		return new HttpClientConfig(username, password, type, credentials, httpHeaders(s.section("http_headers"), files),
+				ProxyConfig.parse(s), oauth2);
 	}
 
 	/**
@@ -89,7 +100,7 @@ public record HttpClientConfig(SecretSource username, SecretSource password, Str
 	 * prober's {@code headers} has them): a configuration with no credentials and these headers.
 	 */
 	public static HttpClientConfig headersOnly(YamlSection section, ModuleFiles files) {
-		return new HttpClientConfig(null, null, null, null, httpHeaders(section, files));
+		return new HttpClientConfig(null, null, null, null, httpHeaders(section, files), ProxyConfig.NONE, null);
 	}
 
 	private static List<Map.Entry<String, SecretSource>> httpHeaders(YamlSection section, ModuleFiles files) {
@@ -133,7 +144,8 @@ public record HttpClientConfig(SecretSource username, SecretSource password, Str
 
 	/** Whether {@link #headers} reads files (then a probe reads them off its loop thread). */
 	public boolean readsFiles() {
-		return Stream.concat(Stream.of(this.username, this.password, this.credentials),
+		return Stream.concat(Stream.of(this.username, this.password, this.credentials,
+				(this.oauth2 != null) ? this.oauth2.clientSecret() : null),
 				this.httpHeaders.stream().map(Map.Entry::getValue))
 			.anyMatch(source -> source != null && source.fromFile());
 	}

@@ -49,7 +49,8 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * none (or {@code identity})
  * @param ipProtocol {@code preferred_ip_protocol} and {@code ip_protocol_fallback}
  * @param client {@code basic_auth}, {@code bearer_token}, {@code authorization} and {@code http_headers},
- * their files read for each probe
+ * their files read for each probe, and the proxy options ({@code proxy_url}, {@code no_proxy},
+ * {@code proxy_from_environment}, {@code proxy_connect_header}, {@code skip_resolve_phase_with_proxy})
  * @param tls the {@code tls_config}
  * @param tlsMaterial the {@code tls_config}'s loaded key and trust material, or {@code null} to use the
  * fetcher's TLS context (then the certificate gauges come only from a completed handshake)
@@ -190,9 +191,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 	}
 
 	static HttpOptions parse(YamlSection s, ModuleFiles files) {
-		s.unsupported("probes go direct; no proxy", "proxy_url", "no_proxy", "proxy_from_environment",
-				"proxy_connect_header", "skip_resolve_phase_with_proxy")
-			.unsupported("not implemented", "oauth2", "enable_http3")
+		s.unsupported("not implemented", "enable_http3")
 			.unsupported("credentials come from the module file or *_file", "credentials_file");
 		Set<Integer> codes = new HashSet<>();
 		List<Object> rawCodes = s.list("valid_status_codes");

@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,6 +22,7 @@ import dev.asyncore.http.FetchOptions;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.FetchResult;
 import dev.asyncore.http.Fetcher;
+import dev.asyncore.http.HttpProxy;
 import dev.asyncore.http.RequestOptions;
 import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.ProbeLog;
@@ -30,6 +32,7 @@ import dev.asyncore.probe.Prober;
 import dev.asyncore.probe.config.IpLiteral;
 import dev.asyncore.probe.config.IpPreference;
 import dev.asyncore.probe.config.ModuleConfigException;
+import dev.asyncore.probe.config.Secret;
 import dev.asyncore.probe.target.IpText;
 import dev.asyncore.probe.tls.TlsCapture;
 import dev.asyncore.probe.tls.TlsMaterial;
@@ -55,6 +58,12 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	private final ProbeMemory memory;
 
+	/** The {@code oauth2} tokens, kept per module until they expire. */
+	private final OAuth2Tokens tokens;
+
+	/** Where {@code proxy_from_environment} reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY. */
+	private final Supplier<Map<String, String>> environment;
+
 	/**
 	 * @param policy what may be probed; its timeouts are replaced by each probe's, its body limit
 	 * (on the bytes read after decoding) by a module's {@code body_size_limit}
@@ -62,10 +71,18 @@ public final class HttpProber implements Prober<HttpOptions> {
 	 * @param memory the bound on what probes hold, shared with the other probers
 	 */
 	public HttpProber(Fetcher fetcher, FetchPolicy policy, Resolver resolver, ProbeMemory memory) {
+		this(fetcher, policy, resolver, memory, System::getenv);
+	}
+
+	/** A prober whose {@code proxy_from_environment} reads {@code environment} (tests). */
+	HttpProber(Fetcher fetcher, FetchPolicy policy, Resolver resolver, ProbeMemory memory,
+			Supplier<Map<String, String>> environment) {
 		this.fetcher = fetcher;
 		this.policy = policy;
 		this.resolver = resolver;
 		this.memory = memory;
+		this.environment = environment;
+		this.tokens = new OAuth2Tokens(fetcher);
 	}
 
 	/**
@@ -113,6 +130,18 @@ public final class HttpProber implements Prober<HttpOptions> {
 
 	private CompletableFuture<Outcome> probe(HttpOptions http, RequestParts parts, String target, Duration timeout,
 			ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
+		if (parts.oauth2Secret() != null) {
+			// the token first, with our own client under the probe's policy and deadline; kept until it expires
+			return this.tokens.authorization(http.client().oauth2(), parts.oauth2Secret(), policy(http, timeout))
+				.handle((value, error) -> (error == null) ? value : (error.getCause() != null) ? error.getCause() : error)
+				.thenComposeAsync((got) -> {
+					if (got instanceof Secret value) {
+						return probe(http, parts.withAuthorization(value.reveal()), target, timeout, report, log, cancel);
+					}
+					log.error("Error for HTTP request", "err", ((Throwable) got).getMessage());
+					return CompletableFuture.completedFuture(new Outcome(false, null, (Throwable) got));
+				}, this.fetcher.reactor()::execute);
+		}
 		HttpGauges metrics = new HttpGauges(report);
 		if (http.cel().any()) { // registered only for a module with CEL, as blackbox_exporter's
 			metrics.gauge(HttpJudge.FAILED_DUE_TO_CEL, HttpJudge.FAILED_DUE_TO_CEL_HELP, 0);
@@ -139,6 +168,16 @@ public final class HttpProber implements Prober<HttpOptions> {
 			metrics.resolved(0, null);
 			return CompletableFuture.completedFuture(new Outcome(false, null, new UnknownHostException(why)));
 		}
+		HttpProxy proxy;
+		try {
+			proxy = ProbeProxy.of(http.client().proxy(), this.environment.get());
+		}
+		catch (IllegalArgumentException ex) {
+			log.error("Error for HTTP request", "err", ex.getMessage());
+			return CompletableFuture.completedFuture(new Outcome(false, null, ex));
+		}
+		// with skip_resolve_phase_with_proxy the proxy resolves: no look-up here, and no look-up gauges
+		boolean resolves = !ProbeProxy.skipsResolve(http.client().proxy());
 		Resolution resolution = new Resolution(http, (http.dnsServer() != null) ? http.dnsServer() : this.resolver);
 		TlsCapture capture = new TlsCapture();
 		TlsMaterial material = http.tlsMaterial();
@@ -153,7 +192,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 		List<RequestOptions.Hop> hops = new ArrayList<>();
 		RequestOptions request = new RequestOptions(http.method(), parts.headers(), parts.body(), context,
 				(material != null) ? material.engineSetup() : null, http.serverName(), resolution, true, hops::add,
-				http.enableHttp2()).localAddress(http.sourceIpAddress());
+				http.enableHttp2()).localAddress(http.sourceIpAddress()).proxy(proxy);
 		if (http.sourceIpAddress() != null) {
 			log.info("Using local address", "srcIP", http.sourceIpAddress().getHostAddress());
 		}
@@ -172,12 +211,16 @@ public final class HttpProber implements Prober<HttpOptions> {
 		// a jar of its own per probe, as blackbox_exporter's: cookies set on a redirect go to the next hop
 		FetchOptions options = FetchOptions.get().request(request).policy(policy(http, timeout)).sink(body)
 			.cookies(new CookieJar());
-		log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
+		if (resolves) {
+			log.info("Resolving target address", "target", uri.getHost(), "ip_protocol", http.ipProtocol().preferred());
+		}
 		CompletableFuture<FetchResult> fetch = this.fetcher.fetch(uri, options);
 		cancel.thenRun(() -> fetch.cancel(false)); // the fetch closes its connection and timer
 		return fetch.handle((result, failure) -> {
 			try {
-				resolution.report(uri, metrics, log);
+				if (resolves) {
+					resolution.report(uri, metrics, log);
+				}
 				metrics.phases(hops);
 				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
 				// the final response's head came (its hop is the last one) even if its body then failed; past

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.asyncore.probe.config.Secret;
+
 /**
  * The headers and body of one probe's request, as a module's options make them: {@code Accept-Encoding}
  * for {@code compression}, {@code Authorization} from the credentials, the module's {@code headers},
@@ -13,8 +15,10 @@ import java.util.Map;
  *
  * @param headers in the order they are sent
  * @param body the request body, or {@code null}
+ * @param oauth2Secret {@code oauth2}'s client secret as read for this probe while its token is still to be
+ * added ({@link #withAuthorization}), else {@code null}
  */
-record RequestParts(List<Map.Entry<String, String>> headers, byte[] body) {
+record RequestParts(List<Map.Entry<String, String>> headers, byte[] body, Secret oauth2Secret) {
 
 	/**
 	 * The request {@code http} describes. Blocking I/O when {@link HttpOptions#readsFiles()}, so then
@@ -34,7 +38,17 @@ record RequestParts(List<Map.Entry<String, String>> headers, byte[] body) {
 		client.stream().filter(h -> !h.getKey().equals("Authorization")).forEach(headers::add);
 		byte[] body = (http.bodyFile() != null) ? http.bodyFile().read()
 				: (http.body() != null) ? http.body().getBytes(StandardCharsets.UTF_8) : null;
-		return new RequestParts(List.copyOf(headers), body);
+		Secret oauth2 = (http.client().oauth2() != null && !authorization) ? http.client().oauth2().clientSecret().current()
+				: null;
+		return new RequestParts(List.copyOf(headers), body, oauth2);
+	}
+
+	/** These parts with {@code Authorization: value} first (the oauth2 token), nothing more to add. */
+	RequestParts withAuthorization(String value) {
+		List<Map.Entry<String, String>> all = new ArrayList<>();
+		all.add(Map.entry("Authorization", value));
+		all.addAll(this.headers);
+		return new RequestParts(List.copyOf(all), this.body, null);
 	}
 
 }

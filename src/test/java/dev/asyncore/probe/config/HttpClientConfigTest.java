@@ -55,6 +55,17 @@ class HttpClientConfigTest {
 			tls_config: {key: x}                                                  | modules.m.http.tls_config.key | exactly one of cert or cert_file must be configured
 			tls_config: {min_version: TLS13, max_version: TLS12}                  | modules.m.http.tls_config.max_version | tls_config.max_version must be greater than or equal to tls_config.min_version
 			body: x\\nbody_file: f                                                | modules.m.http.body_file | setting body and body_file both are not allowed
+			proxy_connect_header: {X-A: [x]}                                      | modules.m.http.proxy_connect_header | if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured
+			proxy_from_environment: true\\nproxy_url: http://p:1                    | modules.m.http.proxy_from_environment | if proxy_from_environment is configured, proxy_url must not be configured
+			proxy_from_environment: true\\nno_proxy: a.example                      | modules.m.http.proxy_from_environment | if proxy_from_environment is configured, no_proxy must not be configured
+			no_proxy: a.example                                                   | modules.m.http.no_proxy | if no_proxy is configured, proxy_url must also be configured
+			oauth2: {client_secret: s, token_url: "http://t/"}                    | modules.m.http.oauth2.client_id | oauth2 client_id must be configured
+			oauth2: {client_id: c, token_url: "http://t/"}                        | modules.m.http.oauth2.client_secret | either oauth2 client_secret or client_secret_file must be configured
+			oauth2: {client_id: c, client_secret: s}                              | modules.m.http.oauth2.token_url | oauth2 token_url must be configured
+			oauth2: {client_id: c, client_secret: s, client_secret_file: f, token_url: "http://t/"} | modules.m.http.oauth2.client_secret_file | at most one of client_secret & client_secret_file must be configured
+			bearer_token: t\\noauth2: {client_id: c, client_secret: s, token_url: "http://t/"} | modules.m.http.oauth2 | at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured
+			basic_auth: {username: u}\\noauth2: {client_id: c, client_secret: s, token_url: "http://t/"} | modules.m.http.oauth2 | at most one of basic_auth, oauth2 & authorization must be configured
+			proxy_url: "::"                                                       | modules.m.http.proxy_url | is not a URL
 			""")
 	void whenOptionsThatExcludeEachOtherAreSetThenTheFileIsRefusedNamingTheModuleAndPrometheusRule(String http,
 			String key, String reason) {
@@ -134,6 +145,28 @@ class HttpClientConfigTest {
 		assertThat(file.module("m").unavailable()).isNull();
 		assertThat(file.module("m").options(HttpOptions.KIND).bodyFile())
 			.isEqualTo(new NamedFile("modules.m.http.body_file", this.dir.resolve("body.json")));
+	}
+
+	@Test
+	void oauth2sOwnTlsConfigLoadsAndMarksTheModuleNamingIt() {
+		assertThat(parse("oauth2: {client_id: c, client_secret: s, token_url: \"http://t/\", tls_config: {insecure_skip_verify: true}}")
+			.module("m").unavailable()).contains("modules.m.http.oauth2.tls_config");
+		assertThat(client("oauth2: {client_id: c, client_secret: s, token_url: \"http://t/\", scopes: [a]}").oauth2().scopes())
+			.containsExactly("a");
+	}
+
+	@Test
+	void proxyConnectHeadersAndAProxyPasswordAreSecretsWhereverTheModuleIsShown() {
+		Module<?> module = parse("""
+				proxy_url: http://user:proxy-pw-1@proxy.example:3128
+				proxy_connect_header: {Proxy-Authorization: [Bearer connect-tok-2]}
+				""").module("m");
+		for (String shown : List.of(module.text(), module.config().toString(), module.toString(),
+				module.options().toString())) {
+			assertThat(shown).doesNotContain("proxy-pw-1", "connect-tok-2");
+		}
+		assertThat(module.text()).contains("proxy_url: <secret>", "- <secret>");
+		assertThat(client("proxy_url: http://proxy.example:3128\nno_proxy: a.example").proxy().noProxy()).isEqualTo("a.example");
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +64,14 @@ class ModuleFileCompatibilityTest {
 		assertThat(file.module("websocket").unavailable()).isNull();
 		assertThat(file.module("http_3xx").unavailable()).contains("modules.http_3xx.http.enable_http3");
 		ModuleFile example = ModuleFile.parse(resource("upstream-example.yml"), this.dir, KINDS);
-		assertThat(example.module("http_with_proxy").unavailable()).contains("modules.http_with_proxy.http.proxy_url");
+		// the proxy options are implemented (issue 25): those modules are probed
+		assertThat(example.module("http_with_proxy").unavailable()).isNull();
+		ProxyConfig proxy = example.module("http_with_proxy").options(dev.asyncore.probe.http.HttpOptions.KIND).client().proxy();
+		assertThat(proxy.url().reveal()).isEqualTo("http://127.0.0.1:3128");
+		assertThat(proxy.skipResolve()).isTrue();
+		assertThat(example.module("http_with_proxy_and_headers").unavailable()).isNull();
+		assertThat(example.module("http_with_proxy_and_headers").options(dev.asyncore.probe.http.HttpOptions.KIND).client()
+			.proxy().connectHeaders()).containsExactly(Map.entry("Proxy-Authorization", Secret.of("Bearer token")));
 		// fail_if_body_json_*_cel is implemented (issue 25): the module's expression compiled at load
 		assertThat(example.module("http_json_cel_match").unavailable()).isNull();
 		assertThat(example.module("http_json_cel_match").options(dev.asyncore.probe.http.HttpOptions.KIND).cel().notMatches().text())

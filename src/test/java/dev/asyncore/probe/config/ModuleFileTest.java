@@ -109,8 +109,8 @@ class ModuleFileTest {
 	@Test
 	void whenAnUnsupportedBlackboxOptionIsUsedThenTheModuleSaysSo() {
 		// issue 26: such a module loads (blackbox_exporter's own files have them) and each probe fails saying why
-		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: http\n    http:\n      proxy_url: http://p:3128\n", null, KINDS)
-			.module("m").unavailable()).startsWith("blackbox_exporter option modules.m.http.proxy_url: probes go direct")
+		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: http\n    http:\n      enable_http3: true\n", null, KINDS)
+			.module("m").unavailable()).startsWith("blackbox_exporter option modules.m.http.enable_http3: not implemented")
 			.endsWith("is not implemented by this service");
 		List<ProberKind<?>> withoutWebsocket = KINDS.stream().filter(kind -> !kind.name().equals("websocket")).toList();
 		assertThat(ModuleFile.parse("modules:\n  m:\n    prober: websocket\n", null, withoutWebsocket).unavailable().get("m"))

@@ -55,9 +55,9 @@ class DropInExporterIT {
 			  socket:
 			    prober: websocket
 			    websocket: {headers: {X-Probe: "1"}}
-			  proxied:
+			  http3:
 			    prober: http
-			    http: {proxy_url: "http://127.0.0.1:3128"}
+			    http: {enable_http3: true}
 			  with_password:
 			    prober: http
 			    http:
@@ -132,8 +132,8 @@ class DropInExporterIT {
 		assertThat(socket.statusCode()).isEqualTo(200);
 		assertThat(socket.body()).contains("level=error", "prober websocket", "does not implement yet", "probe_success 0");
 		assertThat(get(port, "/probe?module=socket&target=ws://127.0.0.1/").body()).contains("probe_success 0");
-		HttpResponse<String> proxied = get(port, "/probe?module=proxied&debug=true&target=" + target());
-		assertThat(proxied.body()).contains("modules.proxied.http.proxy_url", "probe_success 0");
+		HttpResponse<String> http3 = get(port, "/probe?module=http3&debug=true&target=" + target());
+		assertThat(http3.body()).contains("modules.http3.http.enable_http3", "not implemented", "probe_success 0");
 		assertThat(this.hostsSeen).as("nothing was sent to the target").isEmpty();
 	}
 

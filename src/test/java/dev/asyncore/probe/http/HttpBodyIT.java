@@ -101,8 +101,12 @@ class HttpBodyIT {
 	}
 
 	static Probe probe(HttpProber prober, String modules, String module, Path base, String target) throws Exception {
-		HttpOptions options = ModuleFile.parse(modules, base, Probers.standard().kinds()).module(module)
-			.options(HttpOptions.KIND);
+		return probe(prober, ModuleFile.parse(modules, base, Probers.standard().kinds()), module, target);
+	}
+
+	/** One probe of {@code target} with {@code module} of a loaded file (its options kept across probes). */
+	static Probe probe(HttpProber prober, ModuleFile file, String module, String target) throws Exception {
+		HttpOptions options = file.module(module).options(HttpOptions.KIND);
 		ProbeReport report = new ProbeReport();
 		ProbeLog log = new ProbeLog(module, target);
 		long start = System.nanoTime();
