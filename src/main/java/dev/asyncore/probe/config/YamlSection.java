@@ -34,6 +34,9 @@ public final class YamlSection {
 
 	private final Map<String, String> unsupported = new LinkedHashMap<>();
 
+	/** Keys declared {@link #unsupportedEvenIfRead}: marked though a shared parser reads them. */
+	private final Set<String> unhonoured = new LinkedHashSet<>();
+
 	/** The mappings read with {@link #section}, so that {@link #masked()} masks their secrets too. */
 	private final Map<String, YamlSection> children = new LinkedHashMap<>();
 
@@ -93,6 +96,17 @@ public final class YamlSection {
 		for (String name : names) {
 			this.unsupported.put(name, why);
 		}
+		return this;
+	}
+
+	/**
+	 * As {@link #unsupported}, for keys a shared parser reads (and checks) that this prober does not
+	 * honour, such as the proxy options of an {@code http_config} read by a prober that dials directly:
+	 * they are marked even though they were read.
+	 */
+	public YamlSection unsupportedEvenIfRead(String why, String... names) {
+		unsupported(why, names);
+		this.unhonoured.addAll(List.of(names));
 		return this;
 	}
 
@@ -359,7 +373,7 @@ public final class YamlSection {
 			String why = this.unsupported.get(name);
 			Object value = this.values.get(name);
 			boolean off = value == null || Boolean.FALSE.equals(value) || "".equals(value);
-			if (why != null && !this.read.contains(name) && !off) {
+			if (why != null && (!this.read.contains(name) || this.unhonoured.contains(name)) && !off) {
 				found.add(key(name) + ": " + why);
 			}
 			YamlSection child = this.children.get(name);

@@ -56,7 +56,8 @@ public record WebsocketOptions(HttpClientConfig client, HttpClientConfig headers
 
 	static WebsocketOptions parse(YamlSection s, ModuleFiles files) {
 		YamlSection config = s.section("http_config");
-		config.unsupported("not implemented", "oauth2", "proxy_url", "no_proxy", "proxy_from_environment",
+		// the shared http_config parser reads (and checks) these; this prober dials directly and takes no token
+		config.unsupportedEvenIfRead("not implemented", "oauth2", "proxy_url", "no_proxy", "proxy_from_environment",
 				"proxy_connect_header", "enable_http3");
 		for (String unused : UNUSED) {
 			config.raw(unused);
