@@ -22,7 +22,7 @@
 #
 # Environment: ENGINE=podman|docker (default podman), ASYNCORE_IMAGE_CACHE (default
 # /var/cache/asyncore-image-e2e), ASYNCORE_IMAGE_BASES=standin|pull (default standin),
-# IMAGE_SIZE_BUDGET_MB (default 190), ASYNCORE_IMAGE_PROFILE (default empty: Spring's default profile).
+# IMAGE_SIZE_BUDGET_MB (default 196), ASYNCORE_IMAGE_PROFILE (default empty: Spring's default profile).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../../.." && pwd)"
@@ -36,9 +36,10 @@ PROFILE="${ASYNCORE_IMAGE_PROFILE:-}"
 IMAGE="localhost/asyncore-service:e2e${PROFILE:+-$PROFILE}"
 JDK_BASE="docker.io/library/eclipse-temurin:25-jdk"
 RUN_BASE="docker.io/library/debian:bookworm-slim"
-# The budget: 179 MiB measured (the root taken from the slim base 8 MB, the jlinked runtime 65 MB,
-# the dependencies 30 MB, the AOT cache 76 MB) and some room for a new dependency.
-IMAGE_SIZE_BUDGET_MB="${IMAGE_SIZE_BUDGET_MB:-190}"
+# The budget: issue 23's target, 200 MiB less a margin. Measured 189 MiB on 2026-12-07 (the root taken
+# from the slim base 8 MB, the jlinked runtime 65 MB, the dependencies 37 MB -- cel-java with guava,
+# protobuf and antlr 7 MB of it --, the AOT cache 78 MB); 179 MiB before cel-java, brotli and hpack.
+IMAGE_SIZE_BUDGET_MB="${IMAGE_SIZE_BUDGET_MB:-196}"
 APP_LAYER_BUDGET_KB=2048
 TMP="$(mktemp -d /tmp/asyncore-image-e2e.XXXXXX)"
 CONTAINERS=()
