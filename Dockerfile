@@ -61,7 +61,7 @@ COPY config/application.yml config/application.yml
 # Heap from the container's memory limit; die (and get restarted) rather than limp on OOM. Two malloc
 # arenas instead of one per core and thread: the JIT's freed arenas otherwise stay resident.
 ENV MALLOC_ARENA_MAX=2
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=30 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=30 -XX:MinRAMPercentage=30 -XX:+ExitOnOutOfMemoryError"
 # The Spring profile the training run and the service run with: empty (Spring Boot's default profile)
 # or blackbox-slot. A cache trained with one profile serves the other poorly: build one image per profile.
 ARG PROFILE=
