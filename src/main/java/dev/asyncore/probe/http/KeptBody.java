@@ -3,6 +3,7 @@ package dev.asyncore.probe.http;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -14,14 +15,25 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import dev.asyncore.probe.ProbeMemory;
 
 /**
- * A body kept for {@code fail_if_body_*}: its bytes in 16 KiB chunks, each reserved from the probe's
+ * A body kept for {@code fail_if_body_*}: its bytes in chunks, each reserved from the probe's
  * {@link ProbeMemory.Lease} before it is made (no doubling copies, nothing held that was not
  * charged), and its text for the regular expressions: a view of the bytes when they are ASCII (the
  * usual case: no copy), else the UTF-8 decoding (malformed input replaced, as {@code new String}
  * does), reserved at two bytes per byte first. Loop thread only.
+ * <p>
+ * The first {@value #SMALL_TIER} bytes go in chunks of {@value #CHUNK}; past that, in chunks of
+ * {@link #LARGE} bytes, one G1 heap region less an array header. G1 makes an array of half a region
+ * or more a humongous object: allocated in a region of its own, never copied by a collection, and
+ * freed by the first young collection after the probe drops it. Kept in small chunks, the tens of
+ * megabytes that probes of large bodies hold are live young data that every young collection copies
+ * and then promotes, pauses of hundreds of milliseconds for the loop under
+ * {@code src/test/e2e/attack-e2e.sh}. A body past the small tier holds at most one partly filled
+ * large chunk, and pays for all of it.
  */
 final class KeptBody {
 
@@ -29,7 +41,15 @@ final class KeptBody {
 
 	static final int CHUNK = 1 << SHIFT;
 
-	private static final int MASK = CHUNK - 1;
+	private static final int SMALL_CHUNKS = 64;
+
+	static final int SMALL_TIER = SMALL_CHUNKS * CHUNK;
+
+	/** The size of the chunks past the small tier: one G1 heap region less an array header. */
+	static final int LARGE = largeChunk();
+
+	/** Room for a {@code byte[]}'s header: 16 bytes with 64-bit headers, 12 with compact ones. */
+	private static final int HEADER_ROOM = 64;
 
 	/** Java's text is indexed by int; a body kept for matching is at most this long. */
 	static final int MAX_LENGTH = 1 << 30;
@@ -37,6 +57,10 @@ final class KeptBody {
 	private final ProbeMemory.Lease lease;
 
 	private byte[][] chunks = new byte[4][];
+
+	private int count;
+
+	private int capacity;
 
 	private int length;
 
@@ -47,27 +71,58 @@ final class KeptBody {
 	/** Keeps {@code data}'s remaining bytes. */
 	void append(ByteBuffer data) throws ProbeMemory.Refused {
 		while (data.hasRemaining()) {
-			int at = this.length & MASK;
-			int index = this.length >>> SHIFT;
-			if (at == 0 && index == countChunks()) {
-				addChunk(index);
+			if (this.length == this.capacity) {
+				addChunk();
 			}
-			int n = Math.min(data.remaining(), CHUNK - at);
-			data.get(this.chunks[index], at, n);
+			int index = this.count - 1;
+			int n = Math.min(data.remaining(), this.capacity - this.length);
+			data.get(this.chunks[index], this.length - start(index), n);
 			this.length += n;
 		}
 	}
 
-	private int countChunks() {
-		return (this.length + MASK) >>> SHIFT;
+	private void addChunk() throws ProbeMemory.Refused {
+		int size = size(this.count);
+		this.lease.reserve(size, "the response body kept for fail_if_body_*");
+		if (this.count == this.chunks.length) {
+			this.chunks = Arrays.copyOf(this.chunks, this.count * 2);
+		}
+		this.chunks[this.count++] = new byte[size];
+		this.capacity += size;
 	}
 
-	private void addChunk(int index) throws ProbeMemory.Refused {
-		this.lease.reserve(CHUNK, "the response body kept for fail_if_body_*");
-		if (index == this.chunks.length) {
-			this.chunks = Arrays.copyOf(this.chunks, index * 2);
+	/** The number of bytes chunk {@code index} holds. */
+	static int size(int index) {
+		return (index < SMALL_CHUNKS) ? CHUNK : LARGE;
+	}
+
+	/** The body offset of chunk {@code index}'s first byte. */
+	static int start(int index) {
+		return (index < SMALL_CHUNKS) ? index << SHIFT : SMALL_TIER + (index - SMALL_CHUNKS) * LARGE;
+	}
+
+	/** The chunk that holds the body's byte {@code at}. */
+	static int index(int at) {
+		return (at < SMALL_TIER) ? at >>> SHIFT : SMALL_CHUNKS + (at - SMALL_TIER) / LARGE;
+	}
+
+	/**
+	 * One G1 region less an array header when G1 is the collector (its region size read from the
+	 * running VM, capped at 32 MiB), else 1 MiB less the header: other collectors gain nothing from
+	 * the size and lose nothing by it.
+	 */
+	private static int largeChunk() {
+		long region = 1 << 20;
+		try {
+			HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+			if (Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) {
+				region = Math.min(Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue()), 32L << 20);
+			}
 		}
-		this.chunks[index] = new byte[CHUNK];
+		catch (RuntimeException | LinkageError ex) {
+			// not HotSpot, or no management module in this runtime: the 1 MiB default
+		}
+		return (int) Math.max(region, 1 << 20) - HEADER_ROOM;
 	}
 
 	int length() {
@@ -78,7 +133,7 @@ final class KeptBody {
 	InputStream stream() {
 		List<InputStream> parts = new ArrayList<>();
 		for (int i = 0, left = this.length; left > 0; i++) {
-			int n = Math.min(CHUNK, left);
+			int n = Math.min(size(i), left);
 			parts.add(new ByteArrayInputStream(this.chunks[i], 0, n));
 			left -= n;
 		}
@@ -95,13 +150,18 @@ final class KeptBody {
 			.onMalformedInput(CodingErrorAction.REPLACE)
 			.onUnmappableCharacter(CodingErrorAction.REPLACE);
 		CharBuffer text = CharBuffer.allocate(this.length); // UTF-8 never gives more chars than bytes
-		ByteBuffer carry = ByteBuffer.allocate(CHUNK + 8);
+		ByteBuffer in = ByteBuffer.allocate(CHUNK + 8);
 		for (int i = 0, left = this.length; left > 0; i++) {
-			int n = Math.min(CHUNK, left);
-			carry.put(this.chunks[i], 0, n).flip();
+			byte[] chunk = this.chunks[i];
+			int n = Math.min(size(i), left);
 			left -= n;
-			decoder.decode(carry, text, left == 0);
-			carry.compact();
+			for (int at = 0; at < n;) { // through a small buffer: a large chunk is not copied whole
+				int piece = Math.min(in.remaining(), n - at);
+				in.put(chunk, at, piece).flip();
+				at += piece;
+				decoder.decode(in, text, left == 0 && at == n);
+				in.compact();
+			}
 		}
 		decoder.flush(text);
 		return text.flip();
@@ -110,7 +170,7 @@ final class KeptBody {
 	private boolean isAscii() {
 		for (int i = 0, left = this.length; left > 0; i++) {
 			byte[] chunk = this.chunks[i];
-			int n = Math.min(CHUNK, left);
+			int n = Math.min(size(i), left);
 			for (int j = 0; j < n; j++) {
 				if (chunk[j] < 0) {
 					return false;
@@ -121,7 +181,7 @@ final class KeptBody {
 		return true;
 	}
 
-	/** ASCII bytes read as chars, without a copy. */
+	/** ASCII bytes read as chars, without a copy; remembers the chunk it read last, as matching reads in order. */
 	private static final class AsciiText implements CharSequence {
 
 		private final byte[][] chunks;
@@ -130,10 +190,15 @@ final class KeptBody {
 
 		private final int length;
 
+		private byte[] current;
+
+		private int base;
+
 		AsciiText(byte[][] chunks, int from, int length) {
 			this.chunks = chunks;
 			this.from = from;
 			this.length = length;
+			this.current = chunks[0];
 		}
 
 		@Override
@@ -144,7 +209,14 @@ final class KeptBody {
 		@Override
 		public char charAt(int index) {
 			int at = this.from + Objects.checkIndex(index, this.length);
-			return (char) this.chunks[at >>> SHIFT][at & MASK];
+			int offset = at - this.base;
+			if (offset < 0 || offset >= this.current.length) {
+				int chunk = index(at);
+				this.current = this.chunks[chunk];
+				this.base = start(chunk);
+				offset = at - this.base;
+			}
+			return (char) this.current[offset];
 		}
 
 		@Override

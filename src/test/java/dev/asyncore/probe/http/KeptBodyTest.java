@@ -1,9 +1,11 @@
 package dev.asyncore.probe.http;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import org.junit.jupiter.api.Test;
 
 import dev.asyncore.probe.ProbeMemory;
@@ -65,6 +67,57 @@ class KeptBodyTest {
 		assertThatThrownBy(() -> body.append(ByteBuffer.allocate(1))).isInstanceOf(ProbeMemory.Refused.class)
 			.hasMessageContaining("the response body kept for fail_if_body_* needs 16384 more bytes");
 		assertThat(small.used()).isEqualTo(small.share());
+	}
+
+	@Test
+	void pastTheSmallTierChunksAreRegionSizedAndReadAcrossTheirEdges() throws Exception {
+		ProbeMemory roomy = new ProbeMemory(16L * (KeptBody.SMALL_TIER + 2L * KeptBody.LARGE)); // a share for the bytes and their UTF-16 text
+		ProbeMemory.Lease held = roomy.lease();
+		int length = KeptBody.SMALL_TIER + KeptBody.LARGE + 5;
+		byte[] bytes = new byte[length];
+		for (int i = 0; i < length; i++) {
+			bytes[i] = (byte) ('a' + i % 26);
+		}
+		byte[] marker = "<found>".getBytes(StandardCharsets.US_ASCII);
+		int[] edges = { KeptBody.SMALL_TIER - 3, KeptBody.SMALL_TIER + KeptBody.LARGE - 3 };
+		for (int edge : edges) {
+			System.arraycopy(marker, 0, bytes, edge, marker.length);
+		}
+		KeptBody body = new KeptBody(held);
+		for (int at = 0; at < length; at += 65536) {
+			body.append(ByteBuffer.wrap(bytes, at, Math.min(65536, length - at)));
+		}
+		assertThat(held.held()).as("64 small chunks, then two large ones, the second holding 5 bytes")
+			.isEqualTo(KeptBody.SMALL_TIER + 2L * KeptBody.LARGE);
+		CharSequence text = body.text();
+		assertThat(held.held()).as("ASCII: no copy").isEqualTo(KeptBody.SMALL_TIER + 2L * KeptBody.LARGE);
+		assertThat(text.length()).isEqualTo(length);
+		assertThat(Pattern.compile("<found>").matcher(text).results().map(m -> m.start())).containsExactly(edges[0], edges[1]);
+		assertThat(text.charAt(length - 1)).isEqualTo((char) bytes[length - 1]);
+		assertThat(text.charAt(0)).isEqualTo('a');
+		assertThat(text.subSequence(edges[1], edges[1] + marker.length).toString()).isEqualTo("<found>");
+		try (var in = body.stream()) {
+			assertThat(in.readAllBytes()).isEqualTo(bytes);
+		}
+		bytes[length - 2] = (byte) 0xc3; // not ASCII: decoded, across the large chunks too
+		KeptBody other = new KeptBody(roomy.lease());
+		other.append(ByteBuffer.wrap(bytes));
+		assertThat(other.text().toString()).isEqualTo(new String(bytes, StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void aLargeChunkIsAHumongousObjectOfOneG1Region() {
+		HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+		long region = Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())
+				? Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue()) : 1 << 20;
+		assertThat((long) KeptBody.LARGE).as("half a region or more: humongous")
+			.isGreaterThanOrEqualTo(region / 2)
+			.as("with its header, within one region")
+			.isLessThanOrEqualTo(region - 16);
+		assertThat(KeptBody.index(KeptBody.SMALL_TIER - 1)).isEqualTo(63);
+		assertThat(KeptBody.index(KeptBody.SMALL_TIER)).isEqualTo(64);
+		assertThat(KeptBody.start(65)).isEqualTo(KeptBody.SMALL_TIER + KeptBody.LARGE);
+		assertThat(KeptBody.index(KeptBody.SMALL_TIER + KeptBody.LARGE)).isEqualTo(65);
 	}
 
 }
