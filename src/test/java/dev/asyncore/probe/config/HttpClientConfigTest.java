@@ -173,6 +173,15 @@ class HttpClientConfigTest {
 			.satisfies(plain -> assertThat(plain.proxy()).isEqualTo(ProxyConfig.NONE));
 	}
 
+	@Test
+	void aMissingOauth2CaFileAtLoadLeavesTheModulePendingNamingOauth2sKey() {
+		ModuleFile file = parse("oauth2: {client_id: c, client_secret: s, token_url: \"https://t/\","
+				+ " tls_config: {ca_file: nowhere.pem}}");
+		assertThat(file.unavailable().get("m")).contains("modules.m.http.oauth2.tls_config.ca_file", "nowhere.pem",
+				"does not exist");
+		assertThat(file.module("m").unavailable()).isNull();
+	}
+
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
 			no_proxy: a.example                                             | modules.m.http.oauth2.no_proxy | if no_proxy is configured, proxy_url must also be configured
