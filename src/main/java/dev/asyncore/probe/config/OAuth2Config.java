@@ -8,17 +8,21 @@ import java.util.Map;
 /**
  * {@code oauth2} of Prometheus's common HTTP client configuration: the client credentials grant
  * ({@code client_id}, {@code client_secret} or {@code client_secret_file}, {@code scopes},
- * {@code token_url}, {@code endpoint_params}). Its own {@code tls_config} and {@code proxy_url} are
- * recognised and not implemented (each probe fails naming them). Immutable; any thread.
+ * {@code token_url}, {@code endpoint_params}) and the token request's own {@code tls_config} and proxy
+ * options ({@code proxy_url}, {@code no_proxy}, {@code proxy_from_environment},
+ * {@code proxy_connect_header}): as in Prometheus, the token client is built from these alone, never
+ * from the module's. Immutable; any thread.
  *
  * @param clientId {@code client_id}
  * @param clientSecret {@code client_secret} (a secret) or {@code client_secret_file} (read for each token)
  * @param scopes {@code scopes}
  * @param tokenUrl {@code token_url}
  * @param endpointParams {@code endpoint_params}, sent in the token request's form
+ * @param tls the token request's {@code tls_config} ({@link TlsConfig#DEFAULT} without one)
+ * @param proxy the token request's proxy options ({@link ProxyConfig#NONE} without them)
  */
 public record OAuth2Config(String clientId, SecretSource clientSecret, List<String> scopes, String tokenUrl,
-		Map<String, String> endpointParams) {
+		Map<String, String> endpointParams, TlsConfig tls, ProxyConfig proxy) {
 
 	public OAuth2Config {
 		scopes = List.copyOf(scopes);
@@ -34,8 +38,6 @@ public record OAuth2Config(String clientId, SecretSource clientSecret, List<Stri
 		if (!o.present()) {
 			return null;
 		}
-		o.unsupported("not implemented for the token request", "tls_config", "proxy_url", "no_proxy",
-				"proxy_from_environment", "proxy_connect_header");
 		String clientId = o.string("client_id", "");
 		SecretSource secret = SecretSource.parse(o, "client_secret", "client_secret_file", files);
 		String tokenUrl = o.string("token_url", "");
@@ -58,7 +60,8 @@ public record OAuth2Config(String clientId, SecretSource clientSecret, List<Stri
 			params.put(name, p.string(name, ""));
 		}
 		p.finish();
-		OAuth2Config config = new OAuth2Config(clientId, secret, o.strings("scopes"), tokenUrl, params);
+		OAuth2Config config = new OAuth2Config(clientId, secret, o.strings("scopes"), tokenUrl, params,
+				TlsConfig.parse(o.section("tls_config"), files), ProxyConfig.parseCommon(o));
 		o.finish();
 		return config;
 	}

@@ -31,10 +31,21 @@ public record ProxyConfig(Secret url, String noProxy, boolean fromEnvironment,
 	}
 
 	/**
-	 * Reads these options from an http section.
+	 * Reads these options from an http section, {@code skip_resolve_phase_with_proxy} included.
 	 * @throws ModuleConfigException with Prometheus's reason when options that exclude each other are set
 	 */
 	public static ProxyConfig parse(YamlSection s) {
+		ProxyConfig common = parseCommon(s);
+		return new ProxyConfig(common.url, common.noProxy, common.fromEnvironment, common.connectHeaders,
+				s.bool("skip_resolve_phase_with_proxy", false));
+	}
+
+	/**
+	 * Reads Prometheus's {@code ProxyConfig} alone, as {@code oauth2} embeds it (no
+	 * {@code skip_resolve_phase_with_proxy}, which is blackbox_exporter's).
+	 * @throws ModuleConfigException with Prometheus's reason when options that exclude each other are set
+	 */
+	static ProxyConfig parseCommon(YamlSection s) {
 		Object raw = s.raw("proxy_url");
 		Secret url = null;
 		if (raw != null && !"".equals(raw)) {
@@ -83,7 +94,7 @@ public record ProxyConfig(Secret url, String noProxy, boolean fromEnvironment,
 		if (url == null && !noProxy.isEmpty()) {
 			throw new ModuleConfigException(s.key("no_proxy"), "if no_proxy is configured, proxy_url must also be configured");
 		}
-		return new ProxyConfig(url, noProxy, fromEnvironment, headers, s.bool("skip_resolve_phase_with_proxy", false));
+		return new ProxyConfig(url, noProxy, fromEnvironment, headers, false);
 	}
 
 	/** Whether a proxy may be used: {@code proxy_url} or {@code proxy_from_environment}. */

@@ -18,6 +18,7 @@ import dev.asyncore.probe.config.ModuleConfigException;
 import dev.asyncore.probe.config.ModuleFile;
 import dev.asyncore.probe.config.ModuleFiles;
 import dev.asyncore.probe.config.NamedFile;
+import dev.asyncore.probe.config.OAuth2Config;
 import dev.asyncore.probe.config.ProberKind;
 import dev.asyncore.probe.config.Secret;
 import dev.asyncore.probe.config.TlsConfig;
@@ -60,18 +61,20 @@ import dev.asyncore.probe.tls.TlsMaterial;
  * @param sourceIpAddress {@code source_ip_address} (beyond blackbox_exporter): the address each connection
  * binds before it connects, or {@code null}
  * @param dnsServer {@code dns_server} (beyond blackbox_exporter): the module's own name server, or {@code null}
+ * @param oauth2TlsMaterial {@code oauth2}'s own {@code tls_config} loaded, for the token request; {@code null}
+ * without {@code oauth2} or before loading (then the token request uses the fetcher's TLS context)
  */
 public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpVersions, String method,
 		Map<String, String> headers, String body, NamedFile bodyFile, boolean followRedirects, boolean failIfSsl, boolean failIfNotSsl,
 		List<Pattern> failIfBodyMatches, List<Pattern> failIfBodyNotMatches, List<HeaderMatch> failIfHeaderMatches,
 		List<HeaderMatch> failIfHeaderNotMatches, long bodySizeLimit, String compression, IpPreference ipProtocol,
 		HttpClientConfig client, TlsConfig tls, TlsMaterial tlsMaterial, boolean enableHttp2, BodyCel cel,
-		InetAddress sourceIpAddress, DnsServer dnsServer) {
+		InetAddress sourceIpAddress, DnsServer dnsServer, TlsMaterial oauth2TlsMaterial) {
 
 	/** blackbox_exporter's defaults: GET, 2xx, follow redirects, prefer IPv6 and fall back; the fetcher's TLS context. */
 	public static final HttpOptions DEFAULT = new HttpOptions(Set.of(), List.of(), "GET", Map.of(), null, null, true,
 			false, false, List.of(), List.of(), List.of(), List.of(), 0, "", IpPreference.DEFAULT, HttpClientConfig.NONE,
-			TlsConfig.DEFAULT, null, true, BodyCel.NONE, null, null);
+			TlsConfig.DEFAULT, null, true, BodyCel.NONE, null, null, null);
 
 	/**
 	 * The {@code http} prober in the module file: its section read by {@link #parse}, its
@@ -81,7 +84,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 	private static final Pattern CREDENTIAL_HEADER = Pattern.compile("(?i).*(auth|token|secret|passw|api-?key|cookie|session).*");
 
 	public static final ProberKind<HttpOptions> KIND = ProberKind.of("http", HttpOptions::parse)
-		.loading((options, key) -> options.withTlsMaterial(TlsMaterial.load(options.tls(), key + ".tls_config")))
+		.loading(HttpOptions::load)
 		.withDefaultModule(ModuleFile.DEFAULT_MODULE, "prober: http\ntimeout: 5s\n")
 		.withHostname(HttpOptions::withHost);
 
@@ -101,7 +104,8 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return new HttpOptions(codes, this.validHttpVersions, this.method, this.headers, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer);
+				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer,
+				this.oauth2TlsMaterial);
 	}
 
 	/** These options with {@code material} as the {@code tls_config}'s loaded material. */
@@ -109,7 +113,25 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, this.headers, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.client, this.tls, material, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer);
+				this.ipProtocol, this.client, this.tls, material, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer,
+				this.oauth2TlsMaterial);
+	}
+
+	/**
+	 * The module's {@code tls_config} and {@code oauth2}'s own, loaded. Blocking I/O.
+	 * @throws ModuleConfigException naming the file that cannot be used
+	 */
+	private static HttpOptions load(HttpOptions options, String key) {
+		HttpOptions loaded = options.withTlsMaterial(TlsMaterial.load(options.tls(), key + ".tls_config"));
+		OAuth2Config oauth2 = options.client().oauth2();
+		if (oauth2 == null) {
+			return loaded;
+		}
+		return new HttpOptions(loaded.validStatusCodes, loaded.validHttpVersions, loaded.method, loaded.headers, loaded.body,
+				loaded.bodyFile, loaded.followRedirects, loaded.failIfSsl, loaded.failIfNotSsl, loaded.failIfBodyMatches,
+				loaded.failIfBodyNotMatches, loaded.failIfHeaderMatches, loaded.failIfHeaderNotMatches, loaded.bodySizeLimit,
+				loaded.compression, loaded.ipProtocol, loaded.client, loaded.tls, loaded.tlsMaterial, loaded.enableHttp2,
+				loaded.cel, loaded.sourceIpAddress, loaded.dnsServer, TlsMaterial.load(oauth2.tls(), key + ".oauth2.tls_config"));
 	}
 
 	/**
@@ -132,7 +154,8 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 		return new HttpOptions(this.validStatusCodes, this.validHttpVersions, this.method, withHost, this.body, this.bodyFile,
 				this.followRedirects, this.failIfSsl, this.failIfNotSsl, this.failIfBodyMatches, this.failIfBodyNotMatches,
 				this.failIfHeaderMatches, this.failIfHeaderNotMatches, this.bodySizeLimit, this.compression,
-				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer);
+				this.ipProtocol, this.client, this.tls, this.tlsMaterial, this.enableHttp2, this.cel, this.sourceIpAddress, this.dnsServer,
+				this.oauth2TlsMaterial);
 	}
 
 	/**
@@ -241,7 +264,7 @@ public record HttpOptions(Set<Integer> validStatusCodes, List<String> validHttpV
 				headerMatches(s, "fail_if_header_matches"), headerMatches(s, "fail_if_header_not_matches"),
 				s.size("body_size_limit"), compression.equals("identity") ? "" : compression, ip,
 				client, TlsConfig.parse(s.section("tls_config"), files), null, s.bool("enable_http2", true),
-				BodyCel.parse(s), IpLiteral.sourceIpAddress(s), DnsServer.parse(s));
+				BodyCel.parse(s), IpLiteral.sourceIpAddress(s), DnsServer.parse(s), null);
 		for (String version : probe.validHttpVersions) {
 			if (!version.matches("HTTP/(1\\.0|1\\.1|2(\\.0)?|3(\\.0)?)")) {
 				throw new ModuleConfigException(s.key("valid_http_versions"), "'" + version + "' is not HTTP/1.0, HTTP/1.1 or HTTP/2.0");

@@ -3,7 +3,6 @@ package dev.asyncore.probe.http;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +131,8 @@ public final class HttpProber implements Prober<HttpOptions> {
 			ProbeReport report, ProbeLog log, CompletionStage<Void> cancel) {
 		if (parts.oauth2Secret() != null) {
 			// the token first, with our own client under the probe's policy and deadline; kept until it expires
-			return this.tokens.authorization(http.client().oauth2(), parts.oauth2Secret(), policy(http, timeout))
+			return this.tokens.authorization(http.client().oauth2(), parts.oauth2Secret(), policy(http, timeout),
+					http.oauth2TlsMaterial(), this.environment.get())
 				.handle((value, error) -> (error == null) ? value : (error.getCause() != null) ? error.getCause() : error)
 				.thenComposeAsync((got) -> {
 					if (got instanceof Secret value) {
@@ -181,14 +181,8 @@ public final class HttpProber implements Prober<HttpOptions> {
 		Resolution resolution = new Resolution(http, (http.dnsServer() != null) ? http.dnsServer() : this.resolver);
 		TlsCapture capture = new TlsCapture();
 		TlsMaterial material = http.tlsMaterial();
-		Supplier<SSLContext> context = (material == null) ? null : () -> {
-			try {
-				return material.newContext(capture); // per probe, for the capture; only for https hops
-			}
-			catch (GeneralSecurityException ex) {
-				throw new IllegalStateException("Cannot create the TLS context: " + ex.getMessage(), ex);
-			}
-		};
+		// per probe, for the capture; made only for https hops
+		Supplier<SSLContext> context = (material == null) ? null : material.contexts(capture);
 		List<RequestOptions.Hop> hops = new ArrayList<>();
 		RequestOptions request = new RequestOptions(http.method(), parts.headers(), parts.body(), context,
 				(material != null) ? material.engineSetup() : null, http.serverName(), resolution, true, hops::add,

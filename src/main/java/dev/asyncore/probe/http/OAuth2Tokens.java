@@ -18,16 +18,23 @@ import java.util.regex.Pattern;
 import dev.asyncore.http.FetchOptions;
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
+import dev.asyncore.http.HttpProxy;
 import dev.asyncore.http.RequestOptions;
 import dev.asyncore.probe.config.OAuth2Config;
 import dev.asyncore.probe.config.Secret;
+import dev.asyncore.probe.tls.TlsCapture;
+import dev.asyncore.probe.tls.TlsMaterial;
 
 /**
  * The {@code oauth2} client credentials grant, as Go's {@code clientcredentials} package makes it:
  * the token is requested from {@code token_url} with our own {@link Fetcher} (a form POST with
  * {@code grant_type=client_credentials}, the {@code scopes} and {@code endpoint_params}, the client's
  * id and secret as Basic credentials), kept per module configuration until {@code expires_in} less
- * ten seconds (Go's {@code expiryDelta}), then fetched again. Thread-safe.
+ * ten seconds (Go's {@code expiryDelta}), then fetched again. As in Prometheus, the token request uses
+ * the {@code oauth2} block's own {@code tls_config} and proxy options, never the module's: its
+ * material on a connection of its own (never pooled, so no other request reuses its client
+ * certificate), its proxy as the probe's proxy goes (absolute form for http, {@code CONNECT} for https,
+ * {@code no_proxy}), each hop under the probe's {@link FetchPolicy}. Thread-safe.
  */
 final class OAuth2Tokens {
 
@@ -56,9 +63,12 @@ final class OAuth2Tokens {
 	 * The {@code Authorization} value for {@code config}: a kept token, or a new one.
 	 * @param secret the client secret as read for this probe
 	 * @param policy what the token request may reach (the probe's)
+	 * @param material {@code config}'s {@code tls_config} loaded, or {@code null} for the fetcher's TLS context
+	 * @param environment where {@code proxy_from_environment} reads its variables
 	 * @return a future that fails with an {@link IllegalStateException} naming the token URL
 	 */
-	CompletableFuture<Secret> authorization(OAuth2Config config, Secret secret, FetchPolicy policy) {
+	CompletableFuture<Secret> authorization(OAuth2Config config, Secret secret, FetchPolicy policy, TlsMaterial material,
+			Map<String, String> environment) {
 		Token kept = this.cache.get(config);
 		if (kept != null && System.nanoTime() - kept.expiresAt() < 0) {
 			return CompletableFuture.completedFuture(kept.value());
@@ -67,9 +77,20 @@ final class OAuth2Tokens {
 				Map.entry("Authorization", "Basic " + Base64.getEncoder().encodeToString(
 						(form(config.clientId()) + ":" + form(secret.reveal())).getBytes(StandardCharsets.UTF_8))),
 				Map.entry("Content-Type", "application/x-www-form-urlencoded"), Map.entry("Accept", "application/json"));
+		HttpProxy proxy;
+		try {
+			proxy = ProbeProxy.of(config.proxy(), environment);
+		}
+		catch (IllegalArgumentException ex) { // a proxy variable of the environment that is no URL
+			return CompletableFuture.failedFuture(new IllegalStateException(fails(config, ex.getMessage()), ex));
+		}
 		RequestOptions request;
 		try {
-			request = new RequestOptions("POST", headers, body(config), null, null, null, null, false, null);
+			// with the block's own material, a connection of its own: never pooled, so nothing reuses its client certificate
+			request = new RequestOptions("POST", headers, body(config),
+					(material != null) ? material.contexts(new TlsCapture()) : null,
+					(material != null) ? material.engineSetup() : null, config.tls().serverName(), null, material != null, null)
+				.proxy(proxy);
 		}
 		catch (IllegalStateException ex) {
 			return CompletableFuture.failedFuture(ex);

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -118,6 +119,22 @@ public final class TlsMaterial {
 		context.init(this.keys, new CapturingTrustManager[] {
 				new CapturingTrustManager(this.trust, capture, this.config.insecureSkipVerify()) }, null);
 		return context;
+	}
+
+	/**
+	 * {@link #newContext} as a fetch asks for it ({@code RequestOptions.sslContext}): only when an https
+	 * connection opens, on its loop thread.
+	 * @return a supplier that throws an {@link IllegalStateException} when the context cannot be made
+	 */
+	public Supplier<SSLContext> contexts(TlsCapture capture) {
+		return () -> {
+			try {
+				return newContext(capture);
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException("Cannot create the TLS context: " + ex.getMessage(), ex);
+			}
+		};
 	}
 
 	/**

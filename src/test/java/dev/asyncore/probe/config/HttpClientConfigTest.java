@@ -148,11 +148,53 @@ class HttpClientConfigTest {
 	}
 
 	@Test
-	void oauth2sOwnTlsConfigLoadsAndMarksTheModuleNamingIt() {
-		assertThat(parse("oauth2: {client_id: c, client_secret: s, token_url: \"http://t/\", tls_config: {insecure_skip_verify: true}}")
-			.module("m").unavailable()).contains("modules.m.http.oauth2.tls_config");
-		assertThat(client("oauth2: {client_id: c, client_secret: s, token_url: \"http://t/\", scopes: [a]}").oauth2().scopes())
-			.containsExactly("a");
+	void oauth2sOwnTlsConfigAndProxyOptionsAreReadApartFromTheModulesAndMarkNothing() {
+		String oauth2 = "oauth2: {client_id: c, client_secret: s, token_url: \"http://t/\", scopes: [a],"
+				+ " tls_config: {insecure_skip_verify: true, server_name: token.example, min_version: TLS12},"
+				+ " proxy_url: \"http://user:oauth-proxy-pw@proxy.example:3128\", no_proxy: direct.example,"
+				+ " proxy_connect_header: {X-Key: [oauth-connect-tok]}}";
+		Module<?> module = parse(oauth2).module("m");
+		assertThat(module.unavailable()).isNull();
+		HttpClientConfig client = module.options(HttpOptions.KIND).client();
+		assertThat(client.oauth2().scopes()).containsExactly("a");
+		assertThat(client.oauth2().tls()).isEqualTo(new TlsConfig(null, null, null, "token.example", true, "TLS12", null));
+		assertThat(client.oauth2().proxy().url().reveal()).isEqualTo("http://user:oauth-proxy-pw@proxy.example:3128");
+		assertThat(client.oauth2().proxy().noProxy()).isEqualTo("direct.example");
+		assertThat(client.oauth2().proxy().connectHeaders()).singleElement()
+			.satisfies(header -> assertThat(header.getValue().reveal()).isEqualTo("oauth-connect-tok"));
+		assertThat(client.proxy()).as("the module's own proxy").isEqualTo(ProxyConfig.NONE);
+		assertThat(module.options(HttpOptions.KIND).tls()).as("the module's own tls_config").isEqualTo(TlsConfig.DEFAULT);
+		for (String shown : List.of(module.text(), module.config().toString(), module.toString(),
+				module.options().toString())) {
+			assertThat(shown).doesNotContain("oauth-proxy-pw", "oauth-connect-tok");
+		}
+		assertThat(client("oauth2: {client_id: c, client_secret: s, token_url: \"http://t/\"}").oauth2())
+			.satisfies(plain -> assertThat(plain.tls()).isEqualTo(TlsConfig.DEFAULT))
+			.satisfies(plain -> assertThat(plain.proxy()).isEqualTo(ProxyConfig.NONE));
+	}
+
+	@Test
+	void aMissingOauth2CaFileAtLoadLeavesTheModulePendingNamingOauth2sKey() {
+		ModuleFile file = parse("oauth2: {client_id: c, client_secret: s, token_url: \"https://t/\","
+				+ " tls_config: {ca_file: nowhere.pem}}");
+		assertThat(file.unavailable().get("m")).contains("modules.m.http.oauth2.tls_config.ca_file", "nowhere.pem",
+				"does not exist");
+		assertThat(file.module("m").unavailable()).isNull();
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			no_proxy: a.example                                             | modules.m.http.oauth2.no_proxy | if no_proxy is configured, proxy_url must also be configured
+			proxy_from_environment: true, proxy_url: "http://p:3128"        | modules.m.http.oauth2.proxy_from_environment | if proxy_from_environment is configured, proxy_url must not be configured
+			proxy_connect_header: {X-Key: [k]}                              | modules.m.http.oauth2.proxy_connect_header | if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured
+			skip_resolve_phase_with_proxy: true                             | modules.m.http.oauth2.skip_resolve_phase_with_proxy | unknown key
+			tls_config: {cert_file: c.pem}                                  | modules.m.http.oauth2.tls_config.cert_file | exactly one of key or key_file must be configured
+			tls_config: {ca: x, ca_file: y}                                 | modules.m.http.oauth2.tls_config.ca | at most one of ca & ca_file must be configured
+			""")
+	void oauth2sOwnTlsAndProxyOptionsFollowPrometheusRulesNamingTheirKeys(String extra, String key, String reason) {
+		String oauth2 = "oauth2: {client_id: c, client_secret: s, token_url: \"http://t/\", " + extra + "}";
+		assertThatThrownBy(() -> parse(oauth2)).isInstanceOf(ModuleConfigException.class)
+			.hasMessageContaining(key + ": " + reason);
 	}
 
 	@Test
