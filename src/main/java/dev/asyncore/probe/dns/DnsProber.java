@@ -96,6 +96,10 @@ public final class DnsProber implements Prober<DnsOptions> {
 		}
 		log.info("Resolving target address", "target", host, "ip_protocol", dns.ipProtocol().preferred());
 		long start = System.nanoTime();
+		if (host.isEmpty()) {
+			probe.resolved(host, port, null, TargetAddress.noSuchHost(host), System.nanoTime() - start);
+			return probe.outcome();
+		}
 		InetAddress literal = IpLiteral.parse(host);
 		if (literal != null) {
 			probe.resolved(host, port, new InetAddress[] { literal }, null, System.nanoTime() - start);

@@ -42,15 +42,21 @@ final class HttpGauges {
 				(address != null) ? IpText.hash(address) : 0);
 	}
 
-	/** {@code probe_http_duration_seconds}, each phase summed over the hops (redirects), as blackbox_exporter does. */
-	void phases(List<RequestOptions.Hop> hops) {
+	/**
+	 * {@code probe_http_duration_seconds}, each phase summed over the hops (redirects), as blackbox_exporter does.
+	 * @param resolvedHere whether the first hop's name was looked up here: with
+	 * {@code skip_resolve_phase_with_proxy} it was not, and the {@code resolve} phase is present only
+	 * for the hops after it (redirects), as blackbox_exporter 0.23 sets it
+	 */
+	void phases(List<RequestOptions.Hop> hops, boolean resolvedHere) {
 		long resolve = 0;
 		long connect = 0;
 		long tls = 0;
 		long processing = 0;
 		long transfer = 0;
-		for (RequestOptions.Hop hop : hops) {
-			resolve += hop.dnsNanos();
+		for (int i = 0; i < hops.size(); i++) {
+			RequestOptions.Hop hop = hops.get(i);
+			resolve += (resolvedHere || i > 0) ? hop.dnsNanos() : 0;
 			connect += hop.connectNanos();
 			tls += hop.tlsNanos();
 			processing += hop.processingNanos();
@@ -58,7 +64,9 @@ final class HttpGauges {
 		}
 		String help = "Duration of http request by phase, summed over all redirects";
 		String name = "probe_http_duration_seconds";
-		this.report.gauge(name, help, resolve / 1e9, "phase", "resolve");
+		if (resolvedHere || hops.size() > 1) {
+			this.report.gauge(name, help, resolve / 1e9, "phase", "resolve");
+		}
 		this.report.gauge(name, help, connect / 1e9, "phase", "connect");
 		this.report.gauge(name, help, tls / 1e9, "phase", "tls");
 		this.report.gauge(name, help, processing / 1e9, "phase", "processing");

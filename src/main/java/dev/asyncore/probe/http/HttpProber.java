@@ -215,7 +215,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 				if (resolves) {
 					resolution.report(uri, metrics, log);
 				}
-				metrics.phases(hops);
+				metrics.phases(hops, resolves);
 				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
 				// the final response's head came (its hop is the last one) even if its body then failed; past
 				// the redirect limit the last redirect is the answer, unread, as Go's client returns it

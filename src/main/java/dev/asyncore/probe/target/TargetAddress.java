@@ -164,10 +164,11 @@ public record TargetAddress(String host, int port) {
 		long start = System.nanoTime();
 		InetAddress literal = IpLiteral.parse(this.host);
 		CompletableFuture<InetAddress[]> lookup;
-		if (literal != null || this.host.isEmpty()) {
-			// a literal needs no look-up; an empty host is Go's "all interfaces" (loopback to dial)
-			lookup = CompletableFuture.completedFuture(new InetAddress[] {
-					(literal != null) ? literal : InetAddress.getLoopbackAddress() });
+		if (this.host.isEmpty()) {
+			lookup = CompletableFuture.failedFuture(noSuchHost(this.host));
+		}
+		else if (literal != null) {
+			lookup = CompletableFuture.completedFuture(new InetAddress[] { literal }); // a literal needs no look-up
 		}
 		else {
 			lookup = CompletableFuture.supplyAsync(() -> {
@@ -205,6 +206,16 @@ public record TargetAddress(String host, int port) {
 			chosen.complete(new InetSocketAddress(pick, this.port));
 		}));
 		return chosen;
+	}
+
+	/**
+	 * Go's resolver refuses an empty name before any look-up ({@code lookup : no such host}), so
+	 * blackbox_exporter's {@code chooseProtocol} fails a {@code :port} target there; the JDK would
+	 * answer the loopback address instead.
+	 * @return the error of a look-up of {@code host} if it is empty, else {@code null}
+	 */
+	public static UnknownHostException noSuchHost(String host) {
+		return host.isEmpty() ? new UnknownHostException("lookup " + host + ": no such host") : null;
 	}
 
 	/** Runs {@code task} now if this is the loop thread (a literal needs no hop), else queues it there. */

@@ -394,6 +394,15 @@ class DnsProberIT {
 	}
 
 	@Test
+	void whenTheTargetHasAnEmptyHostThenItIsNoSuchHostAndNoQueryIsSent() throws Exception {
+		// as Go's resolver refuses "" in blackbox_exporter 0.23; ours took it for the loopback
+		Result r = probe("a", ":" + this.server.port(), TIMEOUT);
+		assertThat(r.success()).isFalse();
+		assertThat(r.logged("lookup : no such host")).isTrue();
+		assertThat(this.server.queries()).isZero();
+	}
+
+	@Test
 	void whenThePolicyRefusesPrivateAddressesThenNoQueryIsSent() throws Exception {
 		DnsProber strict = prober(FetchPolicy.builder().allowPrivateNetworks(false).build(), InetAddress::getAllByName);
 		Result r = probe(strict, "a", this.server.target(), TIMEOUT);

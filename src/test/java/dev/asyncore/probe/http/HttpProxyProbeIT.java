@@ -121,6 +121,21 @@ class HttpProxyProbeIT {
 	}
 
 	@Test
+	void skipResolveThroughAProxyReportsNoResolvePhaseAsBlackboxExporter023() throws Exception {
+		// blackbox_exporter 0.23 sets probe_http_duration_seconds{phase="resolve"} only when it resolves
+		// (or for a redirect's hop); blackbox-cases-e2e.sh found ours reporting it as 0
+		HttpBodyIT.Probe skipped = probe("proxy_url: " + this.proxy.url() + "\nskip_resolve_phase_with_proxy: true",
+				target("127.0.0.1"));
+		HttpBodyIT.Probe resolved = probe("proxy_url: " + this.proxy.url(), target("127.0.0.1"));
+
+		assertThat(skipped.outcome().success()).as(skipped.logText()).isTrue();
+		assertThat(skipped.report().render()).contains("probe_http_duration_seconds{phase=\"connect\"}")
+			.doesNotContain("phase=\"resolve\"");
+		assertThat(resolved.outcome().success()).as(resolved.logText()).isTrue();
+		assertThat(resolved.report().render()).contains("probe_http_duration_seconds{phase=\"resolve\"}");
+	}
+
+	@Test
 	void proxyFromEnvironmentWithNoProxyVariableGoesDirect() throws Exception {
 		this.environment = Map.of("HTTP_PROXY", "127.0.0.1:" + this.proxy.port(), "NO_PROXY", "direct.invalid");
 		HttpBodyIT.Probe probe = probe("proxy_from_environment: true\nskip_resolve_phase_with_proxy: true",

@@ -381,6 +381,18 @@ class TcpProberIT {
 	}
 
 	@Test
+	void anEmptyHostIsNoSuchHostAsGosResolverSaysNotTheLoopback() throws Exception {
+		// blackbox_exporter 0.23 looks ":port" up and Go refuses the empty name (TestTCPConnectionFails's ":0");
+		// blackbox-cases-e2e.sh found ours dialing the loopback instead, which a listener there answered
+		try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			Result empty = probe(ModuleFile.defaults(KINDS).module("tcp_connect"), ":" + listener.getLocalPort());
+			assertThat(empty.success()).isFalse();
+			assertThat(empty.logText()).contains("Error resolving address", "lookup : no such host");
+			assertThat(empty.text()).contains("probe_ip_protocol 0");
+		}
+	}
+
+	@Test
 	void anEndlessLineFailsWithGosReasonAndTheLoopServesTheNextProbe() throws Exception {
 		AtomicLong written = new AtomicLong();
 		try (ScriptedServer endless = new ScriptedServer(s -> flood(s, (byte) 'x', 0, written))) {
