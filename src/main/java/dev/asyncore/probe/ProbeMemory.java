@@ -105,6 +105,11 @@ public final class ProbeMemory {
 		private Lease() {
 		}
 
+		/** The most this probe may hold, in bytes: its share of the budget. */
+		public long share() {
+			return ProbeMemory.this.share;
+		}
+
 		/**
 		 * Reserves {@code bytes} more for {@code what} ("the response body", ...), before they are allocated.
 		 * @throws Refused if this probe would pass its share, or all probes the budget (or the lease is closed)

@@ -27,7 +27,9 @@ import dev.asyncore.probe.ProbeMemory;
  * does), reserved at two bytes per byte first. Loop thread only.
  * <p>
  * The first {@value #SMALL_TIER} bytes go in chunks of {@value #CHUNK}; past that, in chunks of
- * {@link #LARGE} bytes, one G1 heap region less an array header. G1 makes an array of half a region
+ * {@link #LARGE} bytes, one G1 heap region less an array header, when four of them fit the probe's
+ * share of the budget (else on in small chunks: a share of a few regions would otherwise be taken
+ * by the rounding, and copying so little costs little). G1 makes an array of half a region
  * or more a humongous object: allocated in a region of its own, never copied by a collection, and
  * freed by the first young collection after the probe drops it. Kept in small chunks, the tens of
  * megabytes that probes of large bodies hold are live young data that every young collection copies
@@ -56,6 +58,9 @@ final class KeptBody {
 
 	private final ProbeMemory.Lease lease;
 
+	/** {@link #LARGE}, or {@link #CHUNK} when four large chunks would pass the probe's share. */
+	private final int large;
+
 	private byte[][] chunks = new byte[4][];
 
 	private int count;
@@ -66,6 +71,7 @@ final class KeptBody {
 
 	KeptBody(ProbeMemory.Lease lease) {
 		this.lease = lease;
+		this.large = (4L * LARGE <= lease.share()) ? LARGE : CHUNK;
 	}
 
 	/** Keeps {@code data}'s remaining bytes. */
@@ -92,18 +98,18 @@ final class KeptBody {
 	}
 
 	/** The number of bytes chunk {@code index} holds. */
-	static int size(int index) {
-		return (index < SMALL_CHUNKS) ? CHUNK : LARGE;
+	int size(int index) {
+		return (index < SMALL_CHUNKS) ? CHUNK : this.large;
 	}
 
 	/** The body offset of chunk {@code index}'s first byte. */
-	static int start(int index) {
-		return (index < SMALL_CHUNKS) ? index << SHIFT : SMALL_TIER + (index - SMALL_CHUNKS) * LARGE;
+	int start(int index) {
+		return (index < SMALL_CHUNKS) ? index << SHIFT : SMALL_TIER + (index - SMALL_CHUNKS) * this.large;
 	}
 
 	/** The chunk that holds the body's byte {@code at}. */
-	static int index(int at) {
-		return (at < SMALL_TIER) ? at >>> SHIFT : SMALL_CHUNKS + (at - SMALL_TIER) / LARGE;
+	int index(int at) {
+		return (at < SMALL_TIER) ? at >>> SHIFT : SMALL_CHUNKS + (at - SMALL_TIER) / this.large;
 	}
 
 	/**
@@ -143,7 +149,7 @@ final class KeptBody {
 	/** The body as text for the regular expressions; made once per call. */
 	CharSequence text() throws ProbeMemory.Refused {
 		if (isAscii()) {
-			return new AsciiText(this.chunks, 0, this.length);
+			return new AsciiText(this, 0, this.length);
 		}
 		this.lease.reserve(2L * this.length, "the body's text (UTF-16) for fail_if_body_*");
 		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -184,7 +190,7 @@ final class KeptBody {
 	/** ASCII bytes read as chars, without a copy; remembers the chunk it read last, as matching reads in order. */
 	private static final class AsciiText implements CharSequence {
 
-		private final byte[][] chunks;
+		private final KeptBody body;
 
 		private final int from;
 
@@ -194,11 +200,11 @@ final class KeptBody {
 
 		private int base;
 
-		AsciiText(byte[][] chunks, int from, int length) {
-			this.chunks = chunks;
+		AsciiText(KeptBody body, int from, int length) {
+			this.body = body;
 			this.from = from;
 			this.length = length;
-			this.current = chunks[0];
+			this.current = body.chunks[0];
 		}
 
 		@Override
@@ -211,9 +217,9 @@ final class KeptBody {
 			int at = this.from + Objects.checkIndex(index, this.length);
 			int offset = at - this.base;
 			if (offset < 0 || offset >= this.current.length) {
-				int chunk = index(at);
-				this.current = this.chunks[chunk];
-				this.base = start(chunk);
+				int chunk = this.body.index(at);
+				this.current = this.body.chunks[chunk];
+				this.base = this.body.start(chunk);
 				offset = at - this.base;
 			}
 			return (char) this.current[offset];
@@ -222,7 +228,7 @@ final class KeptBody {
 		@Override
 		public CharSequence subSequence(int start, int end) {
 			Objects.checkFromToIndex(start, end, this.length);
-			return new AsciiText(this.chunks, this.from + start, end - start);
+			return new AsciiText(this.body, this.from + start, end - start);
 		}
 
 		@Override

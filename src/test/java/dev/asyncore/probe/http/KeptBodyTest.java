@@ -106,6 +106,20 @@ class KeptBodyTest {
 	}
 
 	@Test
+	void underFourLargeChunksToItsShareABodyStaysInSmallChunks() throws ProbeMemory.Refused {
+		ProbeMemory tight = new ProbeMemory(16L * KeptBody.LARGE - 4); // a share a little under four large chunks
+		ProbeMemory.Lease held = tight.lease();
+		KeptBody body = new KeptBody(held);
+		body.append(ByteBuffer.allocate(KeptBody.SMALL_TIER + 1));
+		assertThat(held.held()).as("charged a small chunk past the small tier").isEqualTo(KeptBody.SMALL_TIER + KeptBody.CHUNK);
+		assertThat(body.size(64)).isEqualTo(KeptBody.CHUNK);
+		ProbeMemory.Lease roomy = new ProbeMemory(16L * KeptBody.LARGE).lease();
+		KeptBody large = new KeptBody(roomy);
+		large.append(ByteBuffer.allocate(KeptBody.SMALL_TIER + 1));
+		assertThat(roomy.held()).as("charged a large chunk").isEqualTo(KeptBody.SMALL_TIER + KeptBody.LARGE);
+	}
+
+	@Test
 	void aLargeChunkIsAHumongousObjectOfOneG1Region() {
 		HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
 		long region = Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())
@@ -114,10 +128,11 @@ class KeptBodyTest {
 			.isGreaterThanOrEqualTo(region / 2)
 			.as("with its header, within one region")
 			.isLessThanOrEqualTo(region - 16);
-		assertThat(KeptBody.index(KeptBody.SMALL_TIER - 1)).isEqualTo(63);
-		assertThat(KeptBody.index(KeptBody.SMALL_TIER)).isEqualTo(64);
-		assertThat(KeptBody.start(65)).isEqualTo(KeptBody.SMALL_TIER + KeptBody.LARGE);
-		assertThat(KeptBody.index(KeptBody.SMALL_TIER + KeptBody.LARGE)).isEqualTo(65);
+		KeptBody body = new KeptBody(new ProbeMemory(16L * KeptBody.LARGE).lease());
+		assertThat(body.index(KeptBody.SMALL_TIER - 1)).isEqualTo(63);
+		assertThat(body.index(KeptBody.SMALL_TIER)).isEqualTo(64);
+		assertThat(body.start(65)).isEqualTo(KeptBody.SMALL_TIER + KeptBody.LARGE);
+		assertThat(body.index(KeptBody.SMALL_TIER + KeptBody.LARGE)).isEqualTo(65);
 	}
 
 }
