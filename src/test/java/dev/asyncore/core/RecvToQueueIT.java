@@ -46,13 +46,21 @@ class RecvToQueueIT {
 				socket.connect(address, 10_000);
 				socket.setSoTimeout(20_000);
 				OutputStream out = socket.getOutputStream();
-				for (int offset = 0; offset < message.length; offset += 1000) {
-					out.write(message, offset, Math.min(1000, message.length - offset));
+				int bulk = message.length - 1000;
+				for (int offset = 0; offset < bulk; offset += 1000) {
+					out.write(message, offset, 1000);
 				}
-				await().atMost(Duration.ofSeconds(20))
-					.until(() -> stats.get(ListenerStats.Counter.BYTES_RECEIVED) == message.length);
+				await().atMost(Duration.ofSeconds(20)).until(() -> stats.get(ListenerStats.Counter.BYTES_RECEIVED) == bulk);
 				TrailerEcho handler = loop.first(TrailerEcho.class);
 				assertThat(loop.call(handler::pendingBytes)).as("output waiting for the socket").isPositive();
+				// the last 1000 bytes in ten pieces, each read before the next is sent (a loop slowed by
+				// other work would otherwise read them with the bulk, in whole chunks)
+				for (int offset = bulk; offset < message.length; offset += 100) {
+					out.write(message, offset, 100);
+					int sent = offset + 100;
+					await().atMost(Duration.ofSeconds(20)).until(() -> stats.get(ListenerStats.Counter.BYTES_RECEIVED) == sent);
+				}
+				assertThat(loop.call(handler::pendingBytes)).as("output still waiting for the socket").isPositive();
 				assertThat(handler.readsIntoRoom).as("reads that went into the room of a queued chunk").isPositive();
 
 				socket.shutdownOutput();
