@@ -183,16 +183,31 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 			return;
 		}
 		HttpProxy via = this.options.request().proxy();
-		URI proxyUri = (via != null) ? via.proxyFor(this.target.https(), this.target.host().name(), this.target.port()) : null;
+		if (via != null && via.matchesResolved() && this.hop == 1 && !this.target.host().isLiteral()) {
+			// blackbox_exporter puts the address it resolved in the first request's URL: Go's NO_PROXY sees that
+			resolve(this.target.host().name(), targetResolver(), true, (address) -> route(via, address));
+		}
+		else {
+			route(via, null);
+		}
+	}
+
+	/** Through the proxy or direct, as {@code via} decides for the target's name, or for its {@code resolved} address. */
+	private void route(HttpProxy via, InetAddress resolved) {
+		String host = (resolved != null) ? resolved.getHostAddress() : this.target.host().name();
+		URI proxyUri = (via != null) ? via.proxyFor(this.target.https(), host, this.target.port()) : null;
 		this.proxy = null;
 		if (proxyUri != null) {
-			startViaProxy(via, proxyUri);
+			startViaProxy(via, proxyUri, resolved);
 			return;
 		}
 		HttpConnection pooled = this.options.request().freshConnection() ? null
 				: this.fetcher.pool().take(this.target.route(), this.policy);
 		if (pooled != null) {
 			send(pooled);
+		}
+		else if (resolved != null) {
+			connect(resolved);
 		}
 		else if (this.target.host().isLiteral()) {
 			connect(this.target.host().literal());
@@ -206,7 +221,7 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		return Objects.requireNonNullElse(this.options.request().resolver(), this.fetcher.resolver());
 	}
 
-	private void startViaProxy(HttpProxy via, URI proxyUri) {
+	private void startViaProxy(HttpProxy via, URI proxyUri, InetAddress resolved) {
 		try {
 			this.proxy = ProxyTunnel.checkedProxy(this.policy, proxyUri);
 		}
@@ -216,7 +231,10 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		}
 		this.proxyAuthorization = HttpProxy.authorization(proxyUri);
 		this.proxyHeaders = ProxyTunnel.connectHeaders(via.connectHeaders(), this.proxyAuthorization);
-		if (via.resolveTarget() && !this.target.host().isLiteral()) {
+		if (resolved != null) {
+			toProxy(resolved, ProxyTunnel.authority(resolved, this.target.port()));
+		}
+		else if (via.resolveTarget() && !this.target.host().isLiteral()) {
 			resolve(this.target.host().name(), targetResolver(), true,
 					(address) -> toProxy(address, ProxyTunnel.authority(address, this.target.port())));
 		}

@@ -27,9 +27,11 @@ import java.util.Map;
  * @param resolveTarget resolve the target here, check its address with the fetch policy and name that
  * address to the proxy (blackbox_exporter's default); {@code false} names the host and leaves its
  * look-up to the proxy ({@code skip_resolve_phase_with_proxy})
+ * @param firstByAddress with {@code resolveTarget} and a {@code NO_PROXY} list, choose the first
+ * request's proxy for the address its host resolved to ({@link #matchesResolved()})
  */
 public record HttpProxy(URI httpProxy, URI httpsProxy, String noProxy, List<Map.Entry<String, String>> connectHeaders,
-		boolean resolveTarget) {
+		boolean resolveTarget, boolean firstByAddress) {
 
 	public HttpProxy {
 		connectHeaders = List.copyOf(connectHeaders);
@@ -39,7 +41,7 @@ public record HttpProxy(URI httpProxy, URI httpsProxy, String noProxy, List<Map.
 	public static HttpProxy of(URI proxy, String noProxy, List<Map.Entry<String, String>> connectHeaders,
 			boolean resolveTarget) {
 		return new HttpProxy(proxy, proxy, (noProxy == null || noProxy.isEmpty()) ? null : noProxy, connectHeaders,
-				resolveTarget);
+				resolveTarget, false);
 	}
 
 	/**
@@ -54,7 +56,7 @@ public record HttpProxy(URI httpProxy, URI httpsProxy, String noProxy, List<Map.
 				: either(env, "HTTP_PROXY", "http_proxy");
 		String noProxy = either(env, "NO_PROXY", "no_proxy");
 		return new HttpProxy(url(http), url(either(env, "HTTPS_PROXY", "https_proxy")), (noProxy != null) ? noProxy : "",
-				connectHeaders, resolveTarget);
+				connectHeaders, resolveTarget, false);
 	}
 
 	private static String either(Map<String, String> env, String upper, String lower) {
@@ -84,6 +86,19 @@ public record HttpProxy(URI httpProxy, URI httpsProxy, String noProxy, List<Map.
 		catch (URISyntaxException ex) {
 			throw new IllegalArgumentException("invalid proxy address " + text + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * This proxy choosing the first request's proxy for the address its host resolved to, as
+	 * blackbox_exporter's http prober puts that address in the URL Go's proxy function reads.
+	 */
+	public HttpProxy firstRequestByAddress() {
+		return new HttpProxy(this.httpProxy, this.httpsProxy, this.noProxy, this.connectHeaders, this.resolveTarget, true);
+	}
+
+	/** Whether the first request's proxy is chosen for its resolved address: {@link #firstByAddress()} with a list to match. */
+	public boolean matchesResolved() {
+		return this.firstByAddress && this.resolveTarget && this.noProxy != null;
 	}
 
 	/** The proxy for a URL with this scheme, host (a name or IP literal, brackets allowed) and port, or {@code null} to go direct. */

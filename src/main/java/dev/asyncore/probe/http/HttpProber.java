@@ -171,6 +171,7 @@ public final class HttpProber implements Prober<HttpOptions> {
 		HttpProxy proxy;
 		try {
 			proxy = ProbeProxy.of(http.client().proxy(), this.environment.get());
+			proxy = (proxy != null) ? proxy.firstRequestByAddress() : null; // as blackbox_exporter rewrites its URL
 		}
 		catch (IllegalArgumentException ex) {
 			log.error("Error for HTTP request", "err", ex.getMessage());

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.asyncore.http.FetchPolicy;
 import dev.asyncore.http.Fetcher;
+import dev.asyncore.http.Resolver;
 import dev.asyncore.probe.ProbeMemory;
 import dev.asyncore.probe.config.ModuleFile;
 import dev.asyncore.probe.probers.Probers;
@@ -62,8 +63,11 @@ class HttpProxyProbeIT {
 	private HttpBodyIT.Probe probe(String http, String target) throws Exception {
 		FetchPolicy policy = FetchPolicy.builder().allowPrivateNetworks(true).build();
 		Supplier<Map<String, String>> env = () -> this.environment;
+		// origin.test: a name this test's resolver gives the loopback address
+		Resolver resolver = (host) -> host.equals("origin.test") ? new InetAddress[] { InetAddress.getByName("127.0.0.1") }
+				: InetAddress.getAllByName(host);
 		HttpProber prober = this.loop.call(() -> new HttpProber(Fetcher.builder(this.loop.reactor()).policy(policy).build(),
-				policy, InetAddress::getAllByName, new ProbeMemory(64L << 20), env));
+				policy, resolver, new ProbeMemory(64L << 20), env));
 		String modules = "modules:\n  m:\n    prober: http\n    timeout: 10s\n    http:\n" + http.indent(6);
 		return HttpBodyIT.probe(prober, modules, "m", null, target);
 	}
@@ -106,6 +110,24 @@ class HttpProxyProbeIT {
 
 		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
 		assertThat(this.proxy.heads()).isEmpty();
+	}
+
+	@Test
+	void noProxyDecidesTheFirstRequestByTheResolvedAddressAsBlackboxExporter() throws Exception {
+		// blackbox_exporter puts the address it resolved in the first request's URL, so Go's NO_PROXY
+		// rules see 127.0.0.1 (loopback: direct), not the name origin.test (proxied before this)
+		HttpBodyIT.Probe probe = probe("proxy_url: " + this.proxy.url() + "\nno_proxy: example.org", target("origin.test"));
+
+		assertThat(probe.outcome().success()).as(probe.logText()).isTrue();
+		assertThat(this.proxy.heads()).isEmpty();
+		assertThat(probe.metric("probe_ip_protocol")).isEqualTo(4);
+		assertThat(probe.report().render()).contains("probe_http_duration_seconds{phase=\"resolve\"}");
+
+		HttpBodyIT.Probe skipped = probe("proxy_url: " + this.proxy.url() + "\nno_proxy: example.org"
+				+ "\nskip_resolve_phase_with_proxy: true", target("origin.test"));
+		assertThat(this.proxy.heads()).as("the name goes to the proxy when it resolves").singleElement()
+			.satisfies(head -> assertThat(head).startsWith("GET " + target("origin.test") + " HTTP/1.1"));
+		assertThat(skipped.report().value("probe_ip_protocol")).isNull();
 	}
 
 	@Test
