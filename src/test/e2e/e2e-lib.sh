@@ -14,7 +14,24 @@ wait_for() {
 
 # A TCP port free on 127.0.0.1 right now.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  # below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by default): a port the kernel
+  # handed out for bind(0) could be taken again by any outgoing connection before the service binds it
+  python3 -c '
+import random, socket
+low = min(int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0]), 32768)
+for _ in range(200):
+    port = random.randrange(20000 if low > 21000 else 1024, low)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    raise SystemExit("no free port below the ephemeral range")'
 }
 
 # Exports JAVA_HOME and puts its bin/ first on PATH: a JDK of at least version $1 (default 25, the
