@@ -70,7 +70,7 @@ ENV SPRING_PROFILES_ACTIVE=${PROFILE}
 # on free loopback ports answers a few hundred /probe requests, echoes, scrapes and health checks,
 # then stops on SIGTERM and writes app.aot (classes loaded and linked). It binds only 127.0.0.1 and
 # passes its own token, so it needs no credential from the builder. No method profiles (JEP 515,
-# -XX:-AOTRecordTraining/-AOTReplayTraining): C1 alone compiles without them; they cost 4.7 MiB RSS.
+# -XX:-AOTRecordTraining/-AOTReplayTraining): C1 alone compiles without them; they cost 4.9 MiB RSS.
 RUN aot-training.sh app.aot -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:-AOTReplayTraining \
         -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=1 -XX:TrimNativeHeapInterval=2000 \
     && rm -rf /tmp/*

@@ -23,7 +23,7 @@ class ImageJvmTest {
 	@Test
 	void whenTheDockerfileIsReadThenTheCacheHoldsNoMethodProfilesWhichC1AloneDoesNotUse() throws Exception {
 		ImageJvm image = ImageJvm.fromDockerfile(Path.of("Dockerfile"));
-		// replaying JEP 515 profiles cost 4.7 MiB of idle RSS (src/docs/container.md); C1 compiles without them
+		// replaying JEP 515 profiles cost 4.9 MiB of idle RSS (src/docs/container.md); C1 compiles without them
 		assertThat(image.options()).contains("-XX:TieredStopAtLevel=1")
 			.containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining", "-XX:-AOTReplayTraining");
 	}
