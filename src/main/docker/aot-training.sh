@@ -7,8 +7,8 @@
 # http_2xx of its health page, tcp_connect and a query_response dialogue with its echo listener, DNS
 # over UDP and TCP to its echo listeners, which send the query back, so they run to their timeout), TCP and UDP echo, Prometheus
 # scrapes and health checks -- then stops it with SIGTERM, as `docker stop` does. At exit the JVM
-# writes CACHE: the classes loaded and linked and the method profiles of these paths, so the service
-# starts and warms up from them. The OPTIONS must be the ENTRYPOINT's (GC, object headers): a cache
+# writes CACHE: the classes loaded and linked on these paths, so the service starts and warms up from
+# them (method profiles too, unless OPTIONS say -XX:-AOTRecordTraining, as the image's do). The OPTIONS must be the ENTRYPOINT's (GC, object headers): a cache
 # made with others is refused at start. Nothing but bash, coreutils and the JVM is needed.
 # With the blackbox-slot profile (SPRING_PROFILES_ACTIVE, as the Dockerfile's PROFILE sets it) there
 # is no Tomcat: http_2xx probes the blackbox listener's /-/healthy, its /metrics is the only scrape,
