@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,6 +33,11 @@ import dev.asyncore.core.TimerHandle;
  * the proxy's own host is checked, resolved and its address checked too: every hop, every peer.
  * It is its {@link BodySink}'s {@link BodySink.Flow}: while the sink is paused the connection is not
  * read and the end of the body waits. Loop thread only, apart from the resolver task it starts.
+ * <p>
+ * A fetch's whole life reads here in order (hop, route, connect, send, head, body, redirect, end);
+ * the pieces with an idea of their own stand beside it: how a hop goes through its proxy
+ * ({@link ProxyLeg}, {@link ProxyTunnel}), the request's bytes ({@link RequestEncoder}), the
+ * connection ({@link HttpConnection}).
  */
 final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 
@@ -109,17 +113,8 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 
 	private int hop;
 
-	/** The proxy of this hop (from {@link RequestOptions#proxy()}, as the policy checked it), or {@code null}: direct. */
-	private Target proxy;
-
-	/** {@code Proxy-Authorization} from the proxy URL's user and password, or {@code null}. */
-	private String proxyAuthorization;
-
-	/** The headers of a CONNECT. */
-	private List<Map.Entry<String, String>> proxyHeaders;
-
-	/** What the proxy is asked to connect to: the checked address and port, or the host's name and port. */
-	private String proxyAuthority;
+	/** How this hop goes through its proxy ({@link RequestOptions#proxy()}), or {@code null}: direct. */
+	private ProxyLeg proxy;
 
 	private long dnsNanos;
 
@@ -222,40 +217,41 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 	}
 
 	private void startViaProxy(HttpProxy via, URI proxyUri, InetAddress resolved) {
+		Target checked;
 		try {
-			this.proxy = ProxyTunnel.checkedProxy(this.policy, proxyUri);
+			checked = ProxyTunnel.checkedProxy(this.policy, proxyUri);
 		}
 		catch (FetchException ex) {
 			fail(ex);
 			return;
 		}
-		this.proxyAuthorization = HttpProxy.authorization(proxyUri);
-		this.proxyHeaders = ProxyTunnel.connectHeaders(via.connectHeaders(), this.proxyAuthorization);
+		int port = this.target.port();
 		if (resolved != null) {
-			toProxy(resolved, ProxyTunnel.authority(resolved, this.target.port()));
+			toProxy(ProxyLeg.of(checked, proxyUri, via, ProxyTunnel.authority(resolved, port)), resolved);
 		}
 		else if (via.resolveTarget() && !this.target.host().isLiteral()) {
 			resolve(this.target.host().name(), targetResolver(), true,
-					(address) -> toProxy(address, ProxyTunnel.authority(address, this.target.port())));
+					(address) -> toProxy(ProxyLeg.of(checked, proxyUri, via, ProxyTunnel.authority(address, port)), address));
 		}
 		else { // a literal was checked with the URL; a name is the proxy's to resolve (skip_resolve_phase_with_proxy)
-			toProxy(this.target.host().literal(), this.target.host().name() + ':' + this.target.port());
+			toProxy(ProxyLeg.of(checked, proxyUri, via, this.target.host().name() + ':' + port), this.target.host().literal());
 		}
 	}
 
-	private void toProxy(InetAddress targetAddress, String authority) {
+	private void toProxy(ProxyLeg leg, InetAddress targetAddress) {
 		this.firstAddress = (this.hop == 1) ? targetAddress : this.firstAddress;
-		this.proxyAuthority = authority;
-		if (this.proxy.host().isLiteral()) {
-			connectProxy(this.proxy.host().literal());
+		this.proxy = leg;
+		Hosts.Host host = leg.proxy().host();
+		if (host.isLiteral()) {
+			connectProxy(host.literal());
 		}
 		else {
-			resolve(this.proxy.host().name(), this.fetcher.resolver(), false, this::connectProxy);
+			resolve(host.name(), this.fetcher.resolver(), false, this::connectProxy);
 		}
 	}
 
 	private void connectProxy(InetAddress address) {
-		open(new InetSocketAddress(address, this.proxy.port()), true);
+		open(new InetSocketAddress(address, this.proxy.proxy().port()), true);
 	}
 
 	/**
@@ -327,14 +323,12 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 
 	/** Connects to the target's address, or to the proxy's ({@code viaProxy}). */
 	private void open(InetSocketAddress to, boolean viaProxy) {
-		String peer = viaProxy ? "proxy " + this.proxy.host().name() + ':' + this.proxy.port() : this.target.host().name();
+		String peer = viaProxy ? "proxy " + this.proxy.peer() : this.target.host().name();
 		try {
 			HttpConnection fresh = new HttpConnection(this.fetcher.reactor(), this.fetcher.pool(), this.target, to,
 					this.options.request().localAddress(), this.policy);
 			if (viaProxy) {
-				fresh.viaProxy(this.target.https() ? new ProxyTunnel(this.proxyAuthority, peer.substring("proxy ".length()),
-						this.policy.maxHeaderBytes())
-						: null, this.proxyHeaders);
+				fresh.viaProxy(this.proxy.tunnel(this.target.https(), this.policy.maxHeaderBytes()), this.proxy.connectHeaders());
 			}
 			var context = this.options.request().sslContext();
 			fresh.tls((context != null && this.target.https()) ? context.get() : null,
@@ -363,9 +357,8 @@ final class FetchExchange implements ResponseParser.Listener, BodySink.Flow {
 		Target wire = this.target;
 		if (this.proxy != null && !this.target.https()) {
 			// absolute form (RFC 9112 3.2.2), naming the address that was checked unless the proxy resolves
-			wire = this.target.absoluteForm(this.proxyAuthority);
-			request = (this.proxyAuthorization != null) ? request.withHeader("Proxy-Authorization", this.proxyAuthorization)
-					: request;
+			wire = this.target.absoluteForm(this.proxy.authority());
+			request = this.proxy.authorize(request);
 		}
 		return RequestEncoder.encode(this.methodName, wire, this.fetcher.userAgent(), request, this.requestBody,
 				cookies);
