@@ -3,36 +3,29 @@ package dev.asyncore.boot.config;
 import java.time.Duration;
 import java.util.List;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * The service's configuration under asyncore: the reactor and the listeners it serves.
- * Immutable; bound once at startup. Field constraints are checked by Bean Validation, rules that
- * span listeners (unique names and ports, TLS needs a bundle) by ListenerRules while
- * binding, so a bad file fails startup with a message naming the property. Binding is strict: a key
- * under asyncore that is no component of these records fails startup too
- * (StrictBinding), so adding a key means adding a component with its Javadoc, and nothing else.
+ * Immutable; bound once at startup. Each record's constructor checks its fields, ListenerRules
+ * and ProbeRules the list items and the rules that span them (unique names and ports, TLS needs a
+ * bundle), all while binding, so a bad file fails startup with a message naming the property, the
+ * value and what is allowed. Binding is strict: a key under asyncore that is no component of these
+ * records fails startup too (StrictBinding), so adding a key means adding a component with its
+ * Javadoc, and nothing else.
  *
  * @param reactor the event loop
  * @param listeners the TCP and UDP listeners to open, each with its own metrics tag
  * @param fetch the fetch service: policy of /fetch and the probes, concurrency limit
  * @param probes URLs fetched on a schedule, reported as asyncore.probe.* meters
  */
-@Validated
 @ConfigurationProperties("asyncore")
-public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
-		@Valid @DefaultValue List<ListenerProperties> listeners, @Valid @DefaultValue @NestedConfigurationProperty FetchProperties fetch,
-		@Valid @DefaultValue List<ProbeProperties> probes) {
+public record AsyncoreProperties(@DefaultValue ReactorProperties reactor,
+		@DefaultValue List<ListenerProperties> listeners, @DefaultValue @NestedConfigurationProperty FetchProperties fetch,
+		@DefaultValue List<ProbeProperties> probes) {
 
 	public AsyncoreProperties {
 		listeners = List.copyOf(listeners);
@@ -56,12 +49,18 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	 * @param overBudgetTimeout a connection that holds more than its share of a full budget for this
 	 * long is closed, counted in asyncore.evictions
 	 */
-	public record ReactorProperties(@NotBlank @DefaultValue("asyncore-reactor") String threadName,
-			@NotNull @DefaultValue("10s") Duration shutdownGrace,
-			@NotNull @DefaultValue("30s") Duration stallTimeout, @DefaultValue("1") int threads,
-			DataSize maxBufferedBytes, @NotNull @DefaultValue("30s") Duration overBudgetTimeout) {
+	public record ReactorProperties(@DefaultValue("asyncore-reactor") String threadName,
+			@DefaultValue("10s") Duration shutdownGrace,
+			@DefaultValue("30s") Duration stallTimeout, @DefaultValue("1") int threads,
+			DataSize maxBufferedBytes, @DefaultValue("30s") Duration overBudgetTimeout) {
+
+		private static final String PREFIX = "asyncore.reactor.";
 
 		public ReactorProperties {
+			Required.text(PREFIX + "thread-name", threadName);
+			Required.present(PREFIX + "shutdown-grace", shutdownGrace, Required.DURATION);
+			Required.present(PREFIX + "stall-timeout", stallTimeout, Required.DURATION);
+			Required.present(PREFIX + "over-budget-timeout", overBudgetTimeout, Required.DURATION);
 			if (threads < 1) {
 				throw new InvalidConfigurationException("asyncore.reactor.threads", "must be at least 1, was " + threads);
 			}
@@ -70,11 +69,11 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 				throw new InvalidConfigurationException("asyncore.reactor.max-buffered-bytes",
 						"must be at least 128KB, was " + maxBufferedBytes);
 			}
-			if (overBudgetTimeout != null && overBudgetTimeout.toMillis() < 1) {
+			if (overBudgetTimeout.toMillis() < 1) {
 				throw new InvalidConfigurationException("asyncore.reactor.over-budget-timeout",
 						"must be positive, was " + overBudgetTimeout);
 			}
-			if (stallTimeout != null && stallTimeout.toMillis() < 100) {
+			if (stallTimeout.toMillis() < 100) {
 				throw new InvalidConfigurationException("asyncore.reactor.stall-timeout",
 						"must be at least 100ms, was " + stallTimeout);
 			}
@@ -120,11 +119,11 @@ public record AsyncoreProperties(@Valid @DefaultValue ReactorProperties reactor,
 	 * @param sendBufferSize the kernel send buffer (SO_SNDBUF) of each connection; unset leaves the
 	 * kernel's autotuning, which lets up to 4 MiB per connection wait in the kernel (TCP)
 	 */
-	public record ListenerProperties(@NotBlank String name, @NotBlank @DefaultValue("echo") String type,
-			@NotNull @DefaultValue("tcp") Protocol protocol, @NotBlank @DefaultValue("127.0.0.1") String host,
-			@Min(0) @Max(65535) int port, @Min(0) @DefaultValue("1024") int backlog,
-			@Min(0) @DefaultValue("10000") int maxConnections, @NotNull @DefaultValue("5m") Duration idleTimeout,
-			@NotNull @DefaultValue("1MB") DataSize writeHighWaterMark, @Valid @DefaultValue TlsProperties tls,
+	public record ListenerProperties(String name, @DefaultValue("echo") String type,
+			@DefaultValue("tcp") Protocol protocol, @DefaultValue("127.0.0.1") String host,
+			int port, @DefaultValue("1024") int backlog,
+			@DefaultValue("10000") int maxConnections, @DefaultValue("5m") Duration idleTimeout,
+			@DefaultValue("1MB") DataSize writeHighWaterMark, @DefaultValue TlsProperties tls,
 			String path, DataSize sendBufferSize) {
 	}
 

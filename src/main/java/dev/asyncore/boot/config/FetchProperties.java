@@ -5,8 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import jakarta.validation.constraints.NotNull;
-
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -38,17 +36,23 @@ import dev.asyncore.http.FetchPolicy;
  * any, is the client certificate presented; read at startup
  */
 public record FetchProperties(@DefaultValue("false") boolean allowPrivateNetworks,
-		@DefaultValue List<String> allowedHosts, @NotNull @DefaultValue("5s") Duration connectTimeout,
-		@NotNull @DefaultValue("10s") Duration readTimeout, @NotNull @DefaultValue("30s") Duration totalTimeout,
-		@NotNull @DefaultValue("10MB") DataSize maxBodySize, @DefaultValue("5") int maxRedirects,
-		@DefaultValue("256") int maxConcurrent, @NotNull @DefaultValue("1MB") DataSize maxInlineBody,
-		@NotNull @DefaultValue("64KB") DataSize maxRequestSize, @DefaultValue("64") int maxBatchSize,
+		@DefaultValue List<String> allowedHosts, @DefaultValue("5s") Duration connectTimeout,
+		@DefaultValue("10s") Duration readTimeout, @DefaultValue("30s") Duration totalTimeout,
+		@DefaultValue("10MB") DataSize maxBodySize, @DefaultValue("5") int maxRedirects,
+		@DefaultValue("256") int maxConcurrent, @DefaultValue("1MB") DataSize maxInlineBody,
+		@DefaultValue("64KB") DataSize maxRequestSize, @DefaultValue("64") int maxBatchSize,
 		String tlsBundle) {
 
 	private static final String PREFIX = "asyncore.fetch.";
 
 	public FetchProperties {
 		allowedHosts = List.copyOf(allowedHosts);
+		Required.present(PREFIX + "connect-timeout", connectTimeout, Required.DURATION);
+		Required.present(PREFIX + "read-timeout", readTimeout, Required.DURATION);
+		Required.present(PREFIX + "total-timeout", totalTimeout, Required.DURATION);
+		Required.present(PREFIX + "max-body-size", maxBodySize, Required.SIZE);
+		Required.present(PREFIX + "max-inline-body", maxInlineBody, Required.SIZE);
+		Required.present(PREFIX + "max-request-size", maxRequestSize, Required.SIZE);
 		for (int i = 0; i < allowedHosts.size(); i++) {
 			if (allowedHosts.get(i).isBlank()) {
 				throw new InvalidConfigurationException(PREFIX + "allowed-hosts[" + i + "]", "must not be blank");
@@ -57,17 +61,17 @@ public record FetchProperties(@DefaultValue("false") boolean allowPrivateNetwork
 		requirePositive(PREFIX + "connect-timeout", connectTimeout);
 		requirePositive(PREFIX + "read-timeout", readTimeout);
 		requirePositive(PREFIX + "total-timeout", totalTimeout);
-		if (maxBodySize != null && maxBodySize.toBytes() < 0) {
+		if (maxBodySize.toBytes() < 0) {
 			throw new InvalidConfigurationException(PREFIX + "max-body-size", "must not be negative, was " + maxBodySize);
 		}
-		if (maxInlineBody != null && maxInlineBody.toBytes() < 0) {
+		if (maxInlineBody.toBytes() < 0) {
 			throw new InvalidConfigurationException(PREFIX + "max-inline-body",
 					"must not be negative, was " + maxInlineBody);
 		}
 		if (maxRedirects < 0) {
 			throw new InvalidConfigurationException(PREFIX + "max-redirects", "must not be negative, was " + maxRedirects);
 		}
-		if (maxRequestSize != null && maxRequestSize.toBytes() < 1) {
+		if (maxRequestSize.toBytes() < 1) {
 			throw new InvalidConfigurationException(PREFIX + "max-request-size", "must be positive, was " + maxRequestSize);
 		}
 		if (maxBatchSize < 1) {

@@ -25,6 +25,7 @@ final class ListenerRules {
 			if (listener.name() == null || listener.name().isBlank()) {
 				throw missingInListItem(path, "name", "asyncore.listeners[" + i + "].port=" + listener.port());
 			}
+			checkFields(path, listener);
 			Integer previousName = names.putIfAbsent(listener.name(), i);
 			if (previousName != null) {
 				throw new InvalidConfigurationException(path + ".name",
@@ -44,7 +45,7 @@ final class ListenerRules {
 				throw new InvalidConfigurationException(path + ".path", "is required when " + path + ".protocol is unix");
 			}
 			requireNotNegative(path + ".idle-timeout", listener.idleTimeout());
-			if (listener.writeHighWaterMark() != null && listener.writeHighWaterMark().toBytes() <= 0) {
+			if (listener.writeHighWaterMark().toBytes() <= 0) {
 				throw new InvalidConfigurationException(path + ".write-high-water-mark",
 						"must be positive, was " + listener.writeHighWaterMark());
 			}
@@ -62,6 +63,18 @@ final class ListenerRules {
 								+ KnownProperties.TLS_MIGRATION);
 			}
 		}
+	}
+
+	/** One listener's own fields: present, not blank, within bounds. */
+	private static void checkFields(String path, ListenerProperties listener) {
+		Required.text(path + ".type", listener.type());
+		Required.present(path + ".protocol", listener.protocol(), "tcp, udp or unix");
+		Required.text(path + ".host", listener.host());
+		Required.between(path + ".port", listener.port(), 0, 65535);
+		Required.atLeast(path + ".backlog", listener.backlog(), 0);
+		Required.atLeast(path + ".max-connections", listener.maxConnections(), 0);
+		Required.present(path + ".idle-timeout", listener.idleTimeout(), Required.DURATION);
+		Required.present(path + ".write-high-water-mark", listener.writeHighWaterMark(), Required.SIZE);
 	}
 
 	/**

@@ -3,9 +3,6 @@ package dev.asyncore.boot.config;
 import java.time.Duration;
 import java.util.List;
 
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -20,8 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeout longest time for one probe, DNS and redirects included
  * @param expectedStatus status codes that count as success; empty means any 2xx
  */
-public record ProbeProperties(@NotBlank String name, @NotBlank String url,
-		@NotNull @DefaultValue("30s") Duration interval, @NotNull @DefaultValue("10s") Duration timeout,
+public record ProbeProperties(String name, String url,
+		@DefaultValue("30s") Duration interval, @DefaultValue("10s") Duration timeout,
 		@DefaultValue List<Integer> expectedStatus) {
 
 	public ProbeProperties {

@@ -37,6 +37,8 @@ final class ProbeRules {
 						"'" + probe.name() + "' is already the name of asyncore.probes[" + previous + "]");
 			}
 			checkUrl(path + ".url", probe.url());
+			Required.present(path + ".interval", probe.interval(), Required.DURATION);
+			Required.present(path + ".timeout", probe.timeout(), Required.DURATION);
 			FetchProperties.requirePositive(path + ".interval", probe.interval());
 			FetchProperties.requirePositive(path + ".timeout", probe.timeout());
 			for (int status : probe.expectedStatus()) {

@@ -99,7 +99,7 @@ class ListenerConfigurationIT {
 	@Test
 	void whenMaxConnectionsIsNegativeThenStartupFailsNamingTheProperty() {
 		this.runner.withPropertyValues(props(listener(0, "x", "echo", "tcp", 0), "asyncore.listeners[0].max-connections=-5"))
-			.run((context) -> assertFailure(context, "listeners[0].maxConnections",
+			.run((context) -> assertFailure(context, "asyncore.listeners[0].max-connections",
 					"must be greater than or equal to 0"));
 	}
 
