@@ -36,9 +36,11 @@ import dev.asyncore.probe.config.ModuleFile;
  * and a burst of requests compete for two cores, during which no other connection of that loop is
  * served. This runs the same path once, before Prometheus does, on a loop of its own: a private
  * exporter (no history, no metrics, its failed-probe lines at TRACE) on a loopback listener answers
- * one {@code /probe} per prober the module file uses, each against a loopback port that refuses
- * connections, sent over a real connection as any caller's. Class loading and initialisation are
- * the JVM's, so the serving loops find them done. Blocking: call it off every serving loop.
+ * one {@code /probe} (with {@code debug=true}) per prober the module file uses, each against a
+ * loopback port that refuses connections, sent over a real connection as any caller's. Class
+ * loading and initialisation are the JVM's, so the serving loops find them done. What a refused
+ * connection does not reach (a body, its decoding) stays cold. Blocking: call it off every
+ * serving loop.
  */
 public final class ExporterWarmUp {
 
@@ -142,7 +144,11 @@ public final class ExporterWarmUp {
 		return new Result(answers, Duration.ofNanos(System.nanoTime() - start));
 	}
 
-	/** One {@code /probe} over a new connection, read until the exporter closes it. */
+	/**
+	 * One {@code /probe} over a new connection, read until the exporter closes it; with
+	 * {@code debug=true}, whose answer (the log, the module as YAML with its secrets masked) is a
+	 * path of its own.
+	 */
 	private static String ask(InetAddress loopback, int port, String module, String target, long deadline)
 			throws IOException {
 		int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
@@ -150,7 +156,7 @@ public final class ExporterWarmUp {
 			socket.connect(new InetSocketAddress(loopback, port), millis);
 			socket.setSoTimeout(millis);
 			String request = "GET /probe?module=" + URLEncoder.encode(module, StandardCharsets.UTF_8) + "&target="
-					+ URLEncoder.encode(target, StandardCharsets.UTF_8) + " HTTP/1.1\r\nHost: warm-up\r\n"
+					+ URLEncoder.encode(target, StandardCharsets.UTF_8) + "&debug=true HTTP/1.1\r\nHost: warm-up\r\n"
 					+ ScrapeTimeout.HEADER + ": " + SCRAPE_TIMEOUT_SECONDS + "\r\nConnection: close\r\n\r\n";
 			OutputStream out = socket.getOutputStream();
 			out.write(request.getBytes(StandardCharsets.UTF_8));
