@@ -7,7 +7,8 @@
 #  - debug=true on modules with a basic_auth password and a bearer_token;
 #  - 500 slow heads (one byte a second) against the exporter port, whose max-connections is 300;
 #  - gzip bombs (1 GiB decoded, about 1 MB on the wire) and corrupt gzip to compression modules;
-#  - throughout, an echo client timing a round trip every 50 ms, and a fresh /probe every 4 s.
+#  - throughout, an echo client timing a round trip every 50 ms, and a fresh /probe every 4 s; the
+#    same client times a Python asyncore echo server beside it, the control for the machine's stalls.
 # The attackers (the hostile targets, the slow heads, the ~270 probe requests) run at nice 10: they
 # stand for remote peers, and on a two-core machine at the service's own priority their processes
 # would take the CPU from the JVM and the echo client, measuring the scheduler rather than the service.
@@ -229,12 +230,41 @@ while time.monotonic() < end and socks:
 print("SLOW opened=%d refused=%d closed_by_server=%d still_open=%d" % (count - refused, refused, closed, len(socks)))
 PY
 
+# The control: Python's asyncore echo server, one thread, outside the attackers' group as the service
+# is, timed by the same client in the same run. What it shows is the machine's own stalls.
+cat >"$TMP/control.py" <<'PY'
+import asyncore, socket
+class Echo(asyncore.dispatcher_with_send):
+    def handle_read(self):
+        data = self.recv(8192)
+        if data:
+            self.send(data)
+class Server(asyncore.dispatcher):
+    def __init__(self):
+        super().__init__()
+        self.create_socket()
+        self.bind(("127.0.0.1", 0))
+        self.listen(5)
+        print("PORT", self.socket.getsockname()[1], flush=True)
+    def handle_accepted(self, sock, addr):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        Echo(sock)
+Server()
+asyncore.loop(0.05)
+PY
+python3 -W ignore::DeprecationWarning "$TMP/control.py" >"$TMP/control.log" 2>&1 &
+PIDS+=($!)
+wait_for 10 grep -q '^PORT ' "$TMP/control.log" || fail "the control echo server did not start: $(cat "$TMP/control.log")"
+CONTROL=$(awk '/^PORT /{print $2}' "$TMP/control.log")
+
 # the same client without the attack first: what the machine itself gives (it may be busy with other work)
 python3 "$TMP/echo.py" "$ECHO" 10 >"$TMP/baseline.log" 2>&1 || fail "the echo client failed: $(cat "$TMP/baseline.log")"
 log "echo round trips before the attack: $(cat "$TMP/baseline.log")"
 log "attack for ${ATTACK_SECONDS}s: 40 body keepers, 200 infinite scrape timeouts, 500 slow heads, bombs, credentials"
 python3 "$TMP/echo.py" "$ECHO" "$((ATTACK_SECONDS + 5))" >"$TMP/echo.log" 2>&1 &
 ECHO_PID=$!
+python3 "$TMP/echo.py" "$CONTROL" "$((ATTACK_SECONDS + 5))" >"$TMP/control-echo.log" 2>&1 &
+CONTROL_PID=$!
 attacker python3 "$TMP/slow.py" "$EXPORTER" 500 "$ATTACK_SECONDS" >"$TMP/slow.log" 2>&1 &
 SLOW_PID=$!
 KEEP_URL="$(probe_url keep "$TARGET/big" "")"
@@ -273,6 +303,7 @@ done
 log "fresh /probe during the attack: all $((ATTACK_SECONDS / 4)) answered probe_success 1, slowest ${worst_fresh}s"
 
 wait "$ECHO_PID" || fail "the echo client failed: $(cat "$TMP/echo.log")"
+wait "$CONTROL_PID" || fail "the control's echo client failed: $(cat "$TMP/control-echo.log")"
 wait "$SLOW_PID" || true
 for pid in "${CURLS[@]}"; do wait "$pid" || true; done
 log "$(cat "$TMP/slow.log")"
@@ -296,6 +327,8 @@ curl -s --max-time 5 -o "$TMP/out/after" "$FRESH_URL" && grep -q '^probe_success
   || fail "a /probe after the attack was not answered"
 read -r _ count p50 p99 max <"$TMP/echo.log"
 log "echo round trips during the attack: $count, ${p50/=/ } ms, ${p99/=/ } ms, ${max/=/ } ms"
+read -r _ ccount cp50 cp99 cmax <"$TMP/control-echo.log"
+log "the control (Python asyncore echo, same run, same client): $ccount, ${cp50/=/ } ms, ${cp99/=/ } ms, ${cmax/=/ } ms"
 log "GC pauses of 50 ms or more: $(awk '/Pause/ && $NF ~ /ms$/ { v = $NF; sub(/ms$/, "", v); if (v + 0 >= 50) print }' "$TMP/gc.log" | sed 's/^\[[^]]*\]//' | tr '\n' ';')"
 log "probe memory at the end: $(curl -s --max-time 5 "http://127.0.0.1:$APP_HTTP/actuator/prometheus" \
   | grep -E '^(asyncore_probe_memory_(used|max)_bytes|asyncore_probe_memory_refusals_total)\{budget="blackbox"' | tr '\n' ' ')"

@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
 
@@ -22,8 +23,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import dev.asyncore.boot.config.BlackboxProperties;
+import dev.asyncore.boot.config.AsyncoreProperties;
 import dev.asyncore.boot.config.AsyncoreProperties.ListenerProperties;
+import dev.asyncore.boot.config.BlackboxProperties;
 import dev.asyncore.boot.listener.DispatcherFactory;
 import dev.asyncore.core.Dispatcher;
 import dev.asyncore.core.Reactor;
@@ -88,6 +90,14 @@ public class BlackboxConfiguration {
 				new OperatorPages(properties.historyLimit(), Level.valueOf(properties.logProber().toUpperCase(Locale.ROOT))));
 		made.set(exporter);
 		return exporter;
+	}
+
+	/** With a blackbox listener, the {@code /probe} path warmed once the application is ready ({@code asyncore.blackbox.warm-up}). */
+	@Bean
+	BlackboxWarmUp blackboxWarmUp(BlackboxProperties properties, AsyncoreProperties asyncore, BlackboxModules blackboxModules,
+			BlackboxProbers blackboxProbers) {
+		boolean served = asyncore.listeners().stream().anyMatch(listener -> "blackbox".equals(listener.type()));
+		return new BlackboxWarmUp(blackboxModules, blackboxProbers, properties.warmUp() && served);
 	}
 
 	/**
@@ -169,6 +179,19 @@ public class BlackboxConfiguration {
 				return Probers.standard()
 					.forLoop(new ProberContext(r, fetcher, this.policy, this.resolver, this.lookups, this.memory));
 			});
+		}
+
+		/**
+		 * Probers for the warm-up's own loop ({@link dev.asyncore.probe.exporter.ExporterWarmUp}): loopback allowed, whatever the
+		 * policy of the serving loops, and a fetcher and memory bound of their own, so that nothing the
+		 * serving loops count or hold changes. The look-up pool is shared.
+		 */
+		public Function<Reactor, ProberLookup> forWarmUp() {
+			FetchPolicy loopback = FetchPolicy.builder().allowPrivateNetworks(true).build();
+			Map<Reactor, ProberLookup> made = new ConcurrentHashMap<>();
+			return reactor -> made.computeIfAbsent(reactor, r -> Probers.standard()
+				.forLoop(new ProberContext(r, Fetcher.builder(r).policy(loopback).resolver(this.resolver).build(), loopback,
+						this.resolver, this.lookups, new ProbeMemory(ProbeMemory.defaultMax()))));
 		}
 
 		@Override

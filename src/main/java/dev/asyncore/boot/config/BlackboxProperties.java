@@ -37,6 +37,9 @@ import org.springframework.util.unit.DataSize;
  * --history.limit); as many older failed probes are kept beyond them; 0 keeps none
  * @param logProber the level at which a failed probe's log is written to the service's log:
  * debug, info, warn or error (blackbox_exporter's --log.prober)
+ * @param warmUp whether, once the service is ready, one probe per prober the module file uses runs
+ * on a loop of its own against a refusing loopback port, so that the first probe a caller asks for
+ * does not load the probe path's classes on a serving loop (a 30-170 ms pass)
  */
 @ConfigurationProperties("asyncore.blackbox")
 public record BlackboxProperties(String configFile, @DefaultValue("true") boolean allowPrivateNetworks,
@@ -45,7 +48,8 @@ public record BlackboxProperties(String configFile, @DefaultValue("true") boolea
 		@DefaultValue("10485760") long maxBodySize, DataSize probeMemory,
 		@DefaultValue("10s") Duration requestHeadTimeout,
 		@DefaultValue("30s") Duration requestBodyTimeout, @DefaultValue List<String> listenAddress, String routePrefix,
-		String externalUrl, @DefaultValue("100") int historyLimit, @DefaultValue("info") String logProber) {
+		String externalUrl, @DefaultValue("100") int historyLimit, @DefaultValue("info") String logProber,
+		@DefaultValue("true") boolean warmUp) {
 
 	public BlackboxProperties {
 		allowedHosts = List.copyOf(allowedHosts);

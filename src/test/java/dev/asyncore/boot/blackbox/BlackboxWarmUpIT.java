@@ -1,0 +1,71 @@
+package dev.asyncore.boot.blackbox;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.asyncore.boot.reactor.ReactorConfiguration;
+import dev.asyncore.boot.reactor.ReactorLifecycle;
+import dev.asyncore.probe.exporter.ExporterWarmUp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code asyncore.blackbox.warm-up}: once the application is ready, each prober of the module file
+ * (here the built-in http_2xx, tcp_connect and dns_udp) is run once off the serving loops, and
+ * nothing of it shows on the blackbox listener.
+ */
+@Timeout(60)
+class BlackboxWarmUpIT {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withUserConfiguration(ReactorConfiguration.class, BlackboxConfiguration.class)
+		.withPropertyValues("asyncore.reactor.shutdown-grace=1s", "asyncore.listeners[0].name=blackbox",
+				"asyncore.listeners[0].type=blackbox", "asyncore.listeners[0].port=0");
+
+	private static ExporterWarmUp.Result ready(AssertableApplicationContext context) throws Exception {
+		context.publishEvent(new ApplicationReadyEvent(new SpringApplication(), new String[0],
+				context.getSourceApplicationContext(), Duration.ZERO));
+		return context.getBean(BlackboxWarmUp.class).result().get(30, TimeUnit.SECONDS);
+	}
+
+	private static String landingPage(AssertableApplicationContext context) throws Exception {
+		int port = context.getBean(ReactorLifecycle.class).listener("blackbox").port();
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+	}
+
+	@Test
+	void whenReadyEachProberOfTheModuleFileRunsOnceAndTheListenerShowsNoneOfIt() {
+		this.runner.run((context) -> {
+			ExporterWarmUp.Result result = ready(context);
+
+			assertThat(result.answers()).containsOnlyKeys("http_2xx (http)", "tcp_connect (tcp)", "dns_udp (dns)");
+			assertThat(result.answers().values()).containsOnly("probe_success 0");
+			assertThat(landingPage(context)).contains("<h2>Recent Probes</h2>").doesNotContain("<td>http_2xx</td>",
+					"<td>tcp_connect</td>", "<td>dns_udp</td>");
+		});
+	}
+
+	@Test
+	void whenTurnedOffOrWithoutABlackboxListenerNothingRuns() {
+		this.runner.withPropertyValues("asyncore.blackbox.warm-up=false")
+			.run((context) -> assertThat(ready(context)).isNull());
+		this.runner.withPropertyValues("asyncore.listeners[0].type=echo")
+			.run((context) -> assertThat(ready(context)).isNull());
+	}
+
+}
