@@ -46,15 +46,36 @@ public record BodyCel(Expression matches, Expression notMatches) {
 	 */
 	static final int MAX_ITERATIONS = 1_000_000;
 
-	private static final Cel CEL = CelFactory.standardCelBuilder()
-		.setOptions(CelOptions.current().comprehensionMaxIterations(MAX_ITERATIONS).build())
-		.setStandardMacros(CelStandardMacro.STANDARD_MACROS) // has(), all(), exists()...: Go's cel.NewEnv has them
-		.addVar("body", SimpleType.DYN)
-		.build();
+	/**
+	 * The CEL environment and the JSON reader, made when the first expression compiles: every http
+	 * module refers to {@link #NONE}, and a module file without CEL then loads none of cel-java and
+	 * Guava (121 classes at start, each kept in the image's AOT cache).
+	 */
+	private static final class Engine {
 
-	private static final JsonMapper JSON = JsonMapper.builder()
-		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-		.build();
+		static final Cel CEL = CelFactory.standardCelBuilder()
+			.setOptions(CelOptions.current().comprehensionMaxIterations(MAX_ITERATIONS).build())
+			.setStandardMacros(CelStandardMacro.STANDARD_MACROS) // has(), all(), exists()...: Go's cel.NewEnv has them
+			.addVar("body", SimpleType.DYN)
+			.build();
+
+		static final JsonMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+		private Engine() {
+		}
+
+		/** Here, not in the record: linking a method that catches CEL's exceptions loads them. */
+		static Expression compile(String text, String key) {
+			try {
+				return new Expression(text, CEL.createProgram(CEL.compile(text).getAst()));
+			}
+			catch (CelValidationException | CelEvaluationException ex) {
+				throw new ModuleConfigException(key, "\"Could not compile CEL program\" expression=\"" + text + "\": "
+						+ ex.getMessage());
+			}
+		}
+
+	}
 
 	/** One compiled expression and its text. */
 	public record Expression(String text, CelRuntime.Program program) {
@@ -80,13 +101,7 @@ public record BodyCel(Expression matches, Expression notMatches) {
 		if (text == null || text.isEmpty()) {
 			return null;
 		}
-		try {
-			return new Expression(text, CEL.createProgram(CEL.compile(text).getAst()));
-		}
-		catch (CelValidationException | CelEvaluationException ex) {
-			throw new ModuleConfigException(s.key(name),
-					"\"Could not compile CEL program\" expression=\"" + text + "\": " + ex.getMessage());
-		}
+		return Engine.compile(text, s.key(name));
 	}
 
 	/**
@@ -97,7 +112,7 @@ public record BodyCel(Expression matches, Expression notMatches) {
 	static Object parseJson(InputStream body) throws IOException {
 		JsonNode tree;
 		try {
-			tree = JSON.readTree(body);
+			tree = Engine.JSON.readTree(body);
 		}
 		catch (JacksonException ex) {
 			throw new IOException(ex.getOriginalMessage(), ex);
