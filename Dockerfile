@@ -59,9 +59,11 @@ COPY --from=build /layers/application/ ./
 # Spring Boot reads ./config/application.yml from the work directory: listeners bind 0.0.0.0 here.
 COPY config/application.yml config/application.yml
 # Heap from the container's memory limit; die (and get restarted) rather than limp on OOM. Two malloc
-# arenas instead of one per core and thread: the JIT's freed arenas otherwise stay resident.
+# arenas instead of one per core and thread: the JIT's freed arenas otherwise stay resident. A young
+# generation of 4 MiB to start with (2.6 by default): in a smaller one the probes in flight outlive
+# it, are promoted and grow the old generation (RSS under load 179 MiB against 138; container.md).
 ENV MALLOC_ARENA_MAX=2
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=30 -XX:MinRAMPercentage=30 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=30 -XX:MinRAMPercentage=30 -XX:NewSize=4m -XX:+ExitOnOutOfMemoryError"
 # The Spring profile the training run and the service run with: empty (Spring Boot's default profile)
 # or blackbox-slot. A cache trained with one profile serves the other poorly: build one image per profile.
 ARG PROFILE=
