@@ -3,6 +3,7 @@ package dev.asyncore.probe.exporter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -109,7 +111,8 @@ public final class ExporterWarmUp {
 				() -> reactor.runUntilStopped(Duration.ofMillis(100)));
 		// bound and never listening: a connection to it is refused at once, and nobody else gets the port
 		try (SocketChannel refusing = SocketChannel.open().bind(new InetSocketAddress(loopback, 0))) {
-			String refusingPort = loopback.getHostAddress() + ":" + ((InetSocketAddress) refusing.getLocalAddress()).getPort();
+			String host = (loopback instanceof Inet6Address) ? "[" + loopback.getHostAddress() + "]" : loopback.getHostAddress();
+			String refusingPort = host + ":" + ((InetSocketAddress) refusing.getLocalAddress()).getPort();
 			loop.start();
 			int port = reactor.submit(() -> {
 				ServerDispatcher listener = new ServerDispatcher(reactor, new InetSocketAddress(loopback, 0),
@@ -141,7 +144,7 @@ public final class ExporterWarmUp {
 			}
 			reactor.close();
 		}
-		return new Result(answers, Duration.ofNanos(System.nanoTime() - start));
+		return new Result(Collections.unmodifiableMap(answers), Duration.ofNanos(System.nanoTime() - start));
 	}
 
 	/**
