@@ -182,16 +182,21 @@ public class BlackboxConfiguration {
 		}
 
 		/**
-		 * Probers for the warm-up's own loop ({@link dev.asyncore.probe.exporter.ExporterWarmUp}): loopback allowed, whatever the
-		 * policy of the serving loops, and a fetcher and memory bound of their own, so that nothing the
-		 * serving loops count or hold changes. The look-up pool is shared.
+		 * Probers for the warm-up's own loop ({@link dev.asyncore.probe.exporter.ExporterWarmUp}):
+		 * loopback allowed, whatever the policy of the serving loops, and a fetcher and memory bound of
+		 * their own, so that nothing the serving loops count or hold changes. Look-ups run on this
+		 * object's pool, the fetcher's too: a fetcher that made its own would leave its threads behind,
+		 * as nothing closes it (the warm-up closes its loop, and the pooled connections with it).
 		 */
 		public Function<Reactor, ProberLookup> forWarmUp() {
 			FetchPolicy loopback = FetchPolicy.builder().allowPrivateNetworks(true).build();
 			Map<Reactor, ProberLookup> made = new ConcurrentHashMap<>();
-			return reactor -> made.computeIfAbsent(reactor, r -> Probers.standard()
-				.forLoop(new ProberContext(r, Fetcher.builder(r).policy(loopback).resolver(this.resolver).build(), loopback,
-						this.resolver, this.lookups, new ProbeMemory(ProbeMemory.defaultMax()))));
+			return reactor -> made.computeIfAbsent(reactor, r -> {
+				Fetcher fetcher = Fetcher.builder(r).policy(loopback).resolver(this.resolver).resolverExecutor(this.lookups).build();
+				return Probers.standard()
+					.forLoop(new ProberContext(r, fetcher, loopback, this.resolver, this.lookups,
+							new ProbeMemory(ProbeMemory.defaultMax())));
+			});
 		}
 
 		@Override
