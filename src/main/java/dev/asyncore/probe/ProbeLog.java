@@ -1,7 +1,10 @@
 package dev.asyncore.probe;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -66,7 +69,9 @@ public final class ProbeLog {
 		if (!this.enabled) {
 			return;
 		}
-		StringBuilder line = new StringBuilder(160).append("ts=").append(Instant.now()).append(" caller=asyncore");
+		StringBuilder line = new StringBuilder(256).append("ts=");
+		timestamp(line, Instant.now());
+		line.append(" caller=asyncore");
 		pair(line, "module", this.module);
 		pair(line, "target", this.target);
 		pair(line, "level", level);
@@ -83,18 +88,72 @@ public final class ProbeLog {
 
 	private static void pair(StringBuilder line, String key, String value) {
 		line.append(' ').append(key).append('=');
-		boolean quote = value.isEmpty() || value.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '=');
-		if (quote) {
-			line.append('"').append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
-		}
-		else {
+		if (!needsQuotes(value)) {
 			line.append(value);
+			return;
 		}
+		line.append('"');
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			switch (c) {
+				case '\\' -> line.append("\\\\");
+				case '"' -> line.append("\\\"");
+				case '\n' -> line.append("\\n");
+				default -> line.append(c);
+			}
+		}
+		line.append('"');
 	}
 
-	/** The lines so far. */
+	private static boolean needsQuotes(String value) {
+		if (value.isEmpty()) {
+			return true;
+		}
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c <= ' ' || c == '"' || c == '=') {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * {@code instant} as blackbox_exporter's log writes it, UTC to the millisecond
+	 * ({@code 2006-01-02T15:04:05.000Z}). The date and time of the second are made once a second.
+	 */
+	static void timestamp(StringBuilder line, Instant instant) {
+		Second second = lastSecond;
+		if (second.epochSecond != instant.getEpochSecond()) {
+			second = new Second(instant.getEpochSecond());
+			lastSecond = second;
+		}
+		int millis = instant.getNano() / 1_000_000;
+		line.append(second.text).append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10))
+			.append((char) ('0' + millis % 10)).append('Z');
+	}
+
+	/** The last second a line was written in, shared by every log: immutable, so a race only makes it twice. */
+	private static Second lastSecond = new Second(0);
+
+	/** {@code yyyy-MM-ddTHH:mm:ss.} of one second since the epoch. */
+	private record Second(long epochSecond, String text) {
+
+		Second(long epochSecond) {
+			this(epochSecond, format(epochSecond));
+		}
+
+		private static String format(long epochSecond) {
+			LocalDateTime time = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
+			return String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d.", time.getYear(),
+					time.getMonthValue(), time.getDayOfMonth(), time.getHour(), time.getMinute(), time.getSecond());
+		}
+
+	}
+
+	/** The lines so far: a read-only view, which a later line would extend. */
 	public List<String> lines() {
-		return List.copyOf(this.lines);
+		return Collections.unmodifiableList(this.lines);
 	}
 
 }

@@ -62,7 +62,11 @@ public final class ProbeReport {
 	public String render() {
 		Family[] sorted = this.families.values().toArray(new Family[0]);
 		Arrays.sort(sorted, (a, b) -> a.name.compareTo(b.name));
-		StringBuilder out = new StringBuilder(4096);
+		int capacity = 0;
+		for (Family family : sorted) {
+			capacity += family.header.length() + family.size * (family.name.length() + 32);
+		}
+		StringBuilder out = new StringBuilder(capacity);
 		for (Family family : sorted) {
 			out.append(family.header);
 			for (int i = 0; i < family.size; i++) {

@@ -1,7 +1,6 @@
 package dev.asyncore.probe.exporter;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -72,9 +71,12 @@ public record ExporterResponse(int status, String contentType, byte[] body, List
 			head.append("Retry-After: ").append(retryAfter).append("\r\n");
 		}
 		head.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
-		byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-		byte[] all = Arrays.copyOf(h, h.length + this.body.length);
-		System.arraycopy(this.body, 0, all, h.length, this.body.length);
+		byte[] all = new byte[head.length() + this.body.length];
+		for (int i = 0; i < head.length(); i++) {
+			char c = head.charAt(i);
+			all[i] = (c <= 0xff) ? (byte) c : (byte) '?'; // ISO-8859-1, as String.getBytes would encode it
+		}
+		System.arraycopy(this.body, 0, all, head.length(), this.body.length);
 		return all;
 	}
 

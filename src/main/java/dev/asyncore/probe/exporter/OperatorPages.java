@@ -63,9 +63,22 @@ public final class OperatorPages {
 	 * answered and its module (secrets masked), in blackbox_exporter's layout.
 	 */
 	static String debugOutput(List<String> lines, String metrics, String moduleText) {
-		return "Logs for the probe:\n" + String.join("\n", lines) + "\n\n\n\nMetrics that would have been returned:\n"
-				+ metrics + "\n\n\nModule configuration:\n" + moduleText;
+		int length = LOGS.length() + METRICS.length() + metrics.length() + MODULE.length() + moduleText.length();
+		for (String line : lines) {
+			length += line.length() + 1;
+		}
+		StringBuilder out = new StringBuilder(length).append(LOGS);
+		for (int i = 0; i < lines.size(); i++) {
+			out.append((i == 0) ? "" : "\n").append(lines.get(i));
+		}
+		return out.append(METRICS).append(metrics).append(MODULE).append(moduleText).toString();
 	}
+
+	private static final String LOGS = "Logs for the probe:\n";
+
+	private static final String METRICS = "\n\n\n\nMetrics that would have been returned:\n";
+
+	private static final String MODULE = "\n\n\nModule configuration:\n";
 
 	/**
 	 * Records a finished probe in the history and, if it failed, logs why. Called once per probe, on
@@ -80,9 +93,20 @@ public final class OperatorPages {
 						(reason != null) ? printable(reason) : "(none logged)");
 		}
 		if (this.history.keeps()) {
-			// what varies per probe is capped now; the module's text, shared by its runs, is made when read
-			String head = ProbeHistory.cap(debugOutput(log.lines(), metrics, ""));
-			this.history.add(log.module(), log.target(), ok, seconds, () -> head + module.text());
+			// the page is made when read, from the lines and metrics kept as they are; a run whose
+			// output is over the cap keeps only the capped text, made now
+			List<String> lines = List.copyOf(log.lines());
+			int length = metrics.length();
+			for (String line : lines) {
+				length += line.length() + 1;
+			}
+			if (length > ProbeHistory.MAX_LOG_CHARS) {
+				String head = ProbeHistory.cap(debugOutput(lines, metrics, ""));
+				this.history.add(log.module(), log.target(), ok, seconds, () -> head + module.text());
+			}
+			else {
+				this.history.add(log.module(), log.target(), ok, seconds, () -> debugOutput(lines, metrics, module.text()));
+			}
 		}
 	}
 
