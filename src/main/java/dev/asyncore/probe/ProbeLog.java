@@ -93,15 +93,7 @@ public final class ProbeLog {
 			return;
 		}
 		line.append('"');
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
-			switch (c) {
-				case '\\' -> line.append("\\\\");
-				case '"' -> line.append("\\\"");
-				case '\n' -> line.append("\\n");
-				default -> line.append(c);
-			}
-		}
+		ProbeReport.escape(line, value); // the same three escapes as a label value's
 		line.append('"');
 	}
 

@@ -78,7 +78,8 @@ public final class ProbeReport {
 		return out.toString();
 	}
 
-	private static void escape(StringBuilder out, String value) {
+	/** Appends {@code value} with backslash, double quote and newline escaped, as Prometheus and logfmt both want. */
+	static void escape(StringBuilder out, String value) {
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
 			switch (c) {
