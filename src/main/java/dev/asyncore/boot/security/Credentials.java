@@ -62,6 +62,9 @@ public final class Credentials {
 
 	private static final CompletableFuture<Verdict> REFUSED = CompletableFuture.completedFuture(new Verdict.Refused());
 
+	/** The digest that each hash clones. */
+	private static final MessageDigest SHA256 = sha256Instance();
+
 	private final List<Token> tokens;
 
 	private final List<ApiSecurityProperties.UserProperties> users;
@@ -257,12 +260,26 @@ public final class Credentials {
 
 	/** The SHA-256 of {@code parts}, one after the other. */
 	private static byte[] sha256(byte[]... parts) {
+		MessageDigest digest = newSha256();
+		for (byte[] part : parts) {
+			digest.update(part);
+		}
+		return digest.digest();
+	}
+
+	/** A digest cloned from one made once: a provider look-up per request costs more than the hash. */
+	private static MessageDigest newSha256() {
 		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			for (byte[] part : parts) {
-				digest.update(part);
-			}
-			return digest.digest();
+			return (MessageDigest) SHA256.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			return sha256Instance(); // a provider whose digest does not clone: look it up each time
+		}
+	}
+
+	private static MessageDigest sha256Instance() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("Every JDK has SHA-256", ex);
