@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +41,8 @@ public final class BlackboxModules implements AutoCloseable {
 	private final ScheduledExecutorService reader;
 
 	private volatile ModuleFile current;
+
+	private final List<Consumer<ModuleFile>> reloadListeners = new CopyOnWriteArrayList<>();
 
 	private volatile FileTime seen;
 
@@ -81,6 +85,11 @@ public final class BlackboxModules implements AutoCloseable {
 		return this.current;
 	}
 
+	/** Calls {@code listener} with each module file a reload loads, on the thread that read it. */
+	public void onReload(Consumer<ModuleFile> listener) {
+		this.reloadListeners.add(listener);
+	}
+
 	/** Re-reads the file off the caller's thread; completes with {@code null} or why the new file was refused. */
 	public CompletableFuture<String> reload() {
 		if (this.reader == null) {
@@ -107,6 +116,14 @@ public final class BlackboxModules implements AutoCloseable {
 			this.current = loaded(ModuleFile.read(this.file, this.kinds));
 			this.lastReloadSuccessful = true;
 			this.lastSuccessMillis = System.currentTimeMillis();
+			for (Consumer<ModuleFile> listener : this.reloadListeners) {
+				try {
+					listener.accept(this.current);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("A listener of the reloaded modules failed: {}", ex.toString());
+				}
+			}
 			return null;
 		}
 		catch (IOException | ModuleConfigException ex) {

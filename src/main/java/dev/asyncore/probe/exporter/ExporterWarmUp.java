@@ -59,9 +59,10 @@ public final class ExporterWarmUp {
 	/**
 	 * What the warm-up did.
 	 * @param answers each warmed module's name and the first line of its answer's {@code probe_success}
+	 * @param probers the probers those modules ran
 	 * @param took from start to the last answer
 	 */
-	public record Result(Map<String, String> answers, Duration took) {
+	public record Result(Map<String, String> answers, Set<String> probers, Duration took) {
 
 		/** For the log: each module, its prober and what it answered. */
 		@Override
@@ -76,8 +77,13 @@ public final class ExporterWarmUp {
 
 	/** The first module of each prober that can be warmed, in the file's order, module name to prober name. */
 	static Map<String, String> modulesToWarm(ModuleFile modules) {
+		return modulesToWarm(modules, Set.of());
+	}
+
+	/** As {@link #modulesToWarm(ModuleFile)}, leaving out the probers in {@code warmed}. */
+	static Map<String, String> modulesToWarm(ModuleFile modules, Set<String> warmed) {
 		Map<String, String> chosen = new LinkedHashMap<>();
-		Set<String> kinds = new HashSet<>();
+		Set<String> kinds = new HashSet<>(warmed);
 		for (Module<?> module : modules.modules().values()) {
 			String kind = module.kind().name();
 			if (TARGETS.containsKey(kind) && module.unavailable() == null && module.pending() == null && kinds.add(kind)) {
@@ -96,11 +102,20 @@ public final class ExporterWarmUp {
 	 */
 	public static Result run(ModuleFile modules, Function<Reactor, ProberLookup> probers, Duration limit)
 			throws IOException {
+		return run(modules, Set.of(), probers, limit);
+	}
+
+	/**
+	 * As {@link #run(ModuleFile, Function, Duration)}, for the probers of {@code modules} not in
+	 * {@code warmed} (a module file reloaded: only what it newly uses); nothing to do, nothing opened.
+	 */
+	public static Result run(ModuleFile modules, Set<String> warmed, Function<Reactor, ProberLookup> probers,
+			Duration limit) throws IOException {
 		long start = System.nanoTime();
-		Map<String, String> chosen = modulesToWarm(modules);
+		Map<String, String> chosen = modulesToWarm(modules, warmed);
 		Map<String, String> answers = new LinkedHashMap<>();
 		if (chosen.isEmpty()) {
-			return new Result(answers, Duration.ZERO);
+			return new Result(answers, Set.of(), Duration.ZERO);
 		}
 		InetAddress loopback = InetAddress.getLoopbackAddress();
 		Reactor reactor = new Reactor("blackbox-warm-up");
@@ -144,7 +159,8 @@ public final class ExporterWarmUp {
 			}
 			reactor.close();
 		}
-		return new Result(Collections.unmodifiableMap(answers), Duration.ofNanos(System.nanoTime() - start));
+		return new Result(Collections.unmodifiableMap(answers), Set.copyOf(chosen.values()),
+				Duration.ofNanos(System.nanoTime() - start));
 	}
 
 	/**

@@ -4,11 +4,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -66,6 +69,50 @@ class BlackboxWarmUpIT {
 			.run((context) -> assertThat(ready(context)).isNull());
 		this.runner.withPropertyValues("asyncore.listeners[0].type=echo")
 			.run((context) -> assertThat(ready(context)).isNull());
+	}
+
+	@Test
+	void afterAReloadOnlyTheProbersTheFileNewlyUsesAreWarmed(@TempDir Path dir) throws Exception {
+		Path file = Files.writeString(dir.resolve("blackbox.yml"), """
+				modules:
+				  tcp_a:
+				    prober: tcp
+				""");
+		this.runner.withPropertyValues("asyncore.blackbox.config-file=" + file, "asyncore.blackbox.reload-check-interval=0")
+			.run((context) -> {
+				// the file's tcp module and the built-in modules the service adds to every file
+				assertThat(ready(context).probers()).contains("tcp").doesNotContain("grpc");
+				BlackboxModules modules = context.getBean(BlackboxModules.class);
+				BlackboxWarmUp warmUp = context.getBean(BlackboxWarmUp.class);
+
+				Files.writeString(file, """
+						modules:
+						  tcp_a:
+						    prober: tcp
+						  tcp_b:
+						    prober: tcp
+						  grpc_a:
+						    prober: grpc
+						""");
+				assertThat(modules.reload().get(10, TimeUnit.SECONDS)).isNull();
+				ExporterWarmUp.Result reloaded = warmUp.lastReload().get(30, TimeUnit.SECONDS);
+				assertThat(reloaded.answers()).containsOnlyKeys("grpc_a (grpc)");
+				assertThat(reloaded.answers().values()).containsOnly("probe_success 0");
+
+				assertThat(modules.reload().get(10, TimeUnit.SECONDS)).isNull(); // nothing new: nothing runs
+				assertThat(warmUp.lastReload().get(30, TimeUnit.SECONDS).answers()).isEmpty();
+			});
+	}
+
+	@Test
+	void withTheWarmUpOffAReloadWarmsNothing(@TempDir Path dir) throws Exception {
+		Path file = Files.writeString(dir.resolve("blackbox.yml"), "modules:\n  tcp_a:\n    prober: tcp\n");
+		this.runner.withPropertyValues("asyncore.blackbox.config-file=" + file, "asyncore.blackbox.reload-check-interval=0",
+				"asyncore.blackbox.warm-up=false").run((context) -> {
+					assertThat(ready(context)).isNull();
+					assertThat(context.getBean(BlackboxModules.class).reload().get(10, TimeUnit.SECONDS)).isNull();
+					assertThat(context.getBean(BlackboxWarmUp.class).lastReload().get(1, TimeUnit.SECONDS)).isNull();
+				});
 	}
 
 }
