@@ -75,12 +75,10 @@ public final class ExporterWarmUp {
 	private ExporterWarmUp() {
 	}
 
-	/** The first module of each prober that can be warmed, in the file's order, module name to prober name. */
-	static Map<String, String> modulesToWarm(ModuleFile modules) {
-		return modulesToWarm(modules, Set.of());
-	}
-
-	/** As {@link #modulesToWarm(ModuleFile)}, leaving out the probers in {@code warmed}. */
+	/**
+	 * The first module of each prober that can be warmed and is not in {@code warmed}, in the file's
+	 * order, module name to prober name.
+	 */
 	static Map<String, String> modulesToWarm(ModuleFile modules, Set<String> warmed) {
 		Map<String, String> chosen = new LinkedHashMap<>();
 		Set<String> kinds = new HashSet<>(warmed);
@@ -94,20 +92,13 @@ public final class ExporterWarmUp {
 	}
 
 	/**
-	 * Runs one probe per prober {@code modules} uses, on a loop made for it and closed after.
+	 * Runs one probe per prober {@code modules} uses that is not in {@code warmed} (empty at start;
+	 * after a reload, those warmed before), on a loop made for it and closed after; with nothing to
+	 * warm, nothing is opened.
 	 * @param probers the probers of a loop, allowed to probe loopback (as the serving loops' are made)
 	 * @param limit how long the whole warm-up may take; then it stops where it is
 	 * @return each warmed module and what it answered
 	 * @throws IOException if a loopback socket cannot be opened or an answer does not come in time
-	 */
-	public static Result run(ModuleFile modules, Function<Reactor, ProberLookup> probers, Duration limit)
-			throws IOException {
-		return run(modules, Set.of(), probers, limit);
-	}
-
-	/**
-	 * As {@link #run(ModuleFile, Function, Duration)}, for the probers of {@code modules} not in
-	 * {@code warmed} (a module file reloaded: only what it newly uses); nothing to do, nothing opened.
 	 */
 	public static Result run(ModuleFile modules, Set<String> warmed, Function<Reactor, ProberLookup> probers,
 			Duration limit) throws IOException {

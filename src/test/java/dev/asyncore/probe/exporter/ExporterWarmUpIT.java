@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -105,13 +106,16 @@ class ExporterWarmUpIT {
 	/** Not icmp or unix, not a module whose file cannot be read yet, and the built-in defaults only after the file's. */
 	@Test
 	void warmsTheFirstModuleOfEachProberThatARefusingPortAnswers() throws Exception {
-		assertThat(ExporterWarmUp.modulesToWarm(modules())).containsExactly(Map.entry("web", "http"),
+		assertThat(ExporterWarmUp.modulesToWarm(modules(), Set.of())).containsExactly(Map.entry("web", "http"),
 				Map.entry("plain_tcp", "tcp"), Map.entry("resolver", "dns"), Map.entry("datagram", "udp"));
+		// after a reload: the probers warmed before are left out
+		assertThat(ExporterWarmUp.modulesToWarm(modules(), Set.of("http", "dns"))).containsExactly(
+				Map.entry("plain_tcp", "tcp"), Map.entry("datagram", "udp"));
 	}
 
 	@Test
 	void eachWarmedModuleRunsItsProberOverTheExporterPathAndFailsAtTheRefusingPort() throws Exception {
-		ExporterWarmUp.Result result = ExporterWarmUp.run(modules(), probers(), Duration.ofSeconds(20));
+		ExporterWarmUp.Result result = ExporterWarmUp.run(modules(), Set.of(), probers(), Duration.ofSeconds(20));
 
 		assertThat(result.answers()).containsOnlyKeys("web (http)", "plain_tcp (tcp)", "resolver (dns)", "datagram (udp)");
 		assertThat(result.answers().values()).allSatisfy(line -> assertThat(line).isEqualTo("probe_success 0"));
@@ -126,7 +130,7 @@ class ExporterWarmUpIT {
 
 	@Test
 	void itsLoopIsClosedAndItsThreadGoneWhenItReturns() throws Exception {
-		ExporterWarmUp.run(modules(), probers(), Duration.ofSeconds(20));
+		ExporterWarmUp.run(modules(), Set.of(), probers(), Duration.ofSeconds(20));
 
 		assertThat(this.loops).hasSize(1);
 		Reactor loop = this.loops.keySet().iterator().next();
